@@ -1,0 +1,109 @@
+//! The broker boundary. The UI sends [`AmqpCommand`]s and receives [`SessionEvent`]s; only
+//! the worker task touches lapin.
+
+mod connect;
+pub mod error;
+pub mod settings;
+pub mod tls;
+pub mod worker;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Local};
+
+pub use error::ConnectError;
+pub use settings::{ConnectionSettings, ExchangeType, Routing, Security, TlsMode};
+
+/// Tells events of the current session from those of one the user already left.
+pub type SessionId = u64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub received_at: DateTime<Local>,
+    pub exchange: String,
+    pub routing_key: String,
+    pub redelivered: bool,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishRequest {
+    pub id: u64,
+    pub exchange: String,
+    pub routing_key: String,
+    pub body: Vec<u8>,
+    pub persistent: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// The broker confirmed it and at least one queue took it.
+    Routed,
+    /// Confirmed, but no queue was bound for it: the broker returned it (mandatory).
+    Unroutable {
+        reply: String,
+    },
+    Nacked,
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug)]
+pub enum AmqpCommand {
+    Publish(PublishRequest),
+    Disconnect,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AmqpEvent {
+    Connecting {
+        attempt: u32,
+    },
+    Connected {
+        queue: String,
+        security: Security,
+        reconnected: bool,
+    },
+    Delivery(Delivery),
+    Published {
+        id: u64,
+        exchange: String,
+        routing_key: String,
+        outcome: PublishOutcome,
+    },
+    /// The connection dropped (or a reconnect attempt failed); the worker tries again.
+    ConnectionLost {
+        error: ConnectError,
+        retry_in: Duration,
+        attempt: u32,
+    },
+    /// The first attempt failed: nothing to resume, the user has to change something.
+    Failed(ConnectError),
+    Notice(String),
+    Stopped,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionEvent {
+    pub session: SessionId,
+    pub event: AmqpEvent,
+}
+
+/// The reconnect schedule: quick at first, then every 5 s like the guide's consumer.
+pub fn reconnect_delay(attempt: u32) -> Duration {
+    let secs = 1u64 << attempt.saturating_sub(1).min(3);
+    Duration::from_secs(secs.min(5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reconnect_backs_off_to_five_seconds() {
+        let delays: Vec<u64> = (1..=6).map(|a| reconnect_delay(a).as_secs()).collect();
+        assert_eq!(delays, [1, 2, 4, 5, 5, 5]);
+    }
+}

@@ -1,0 +1,236 @@
+//! What a session connects to and what it watches: plain data, validated by the form.
+
+use std::{fmt, path::PathBuf};
+
+use lapin::{
+    ExchangeKind,
+    uri::{AMQPAuthority, AMQPQueryString, AMQPScheme, AMQPUri, AMQPUserInfo},
+};
+
+pub const DEFAULT_PORT: u16 = 5672;
+pub const DEFAULT_TLS_PORT: u16 = 5671;
+pub const DEFAULT_HEARTBEAT_SECS: u16 = 60;
+/// Deliveries the broker may push before we ack: bounds what a flood can queue in memory.
+pub const DEFAULT_PREFETCH: u16 = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ExchangeType {
+    #[default]
+    Direct,
+    Topic,
+    Fanout,
+    Headers,
+}
+
+impl ExchangeType {
+    pub const ALL: [ExchangeType; 4] = [Self::Direct, Self::Topic, Self::Fanout, Self::Headers];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Topic => "topic",
+            Self::Fanout => "fanout",
+            Self::Headers => "headers",
+        }
+    }
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn prev(self) -> Self {
+        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
+    pub fn kind(self) -> ExchangeKind {
+        match self {
+            Self::Direct => ExchangeKind::Direct,
+            Self::Topic => ExchangeKind::Topic,
+            Self::Fanout => ExchangeKind::Fanout,
+            Self::Headers => ExchangeKind::Headers,
+        }
+    }
+}
+
+impl fmt::Display for ExchangeType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ExchangeType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("unknown exchange type '{s}': use direct, topic, fanout or headers")
+            })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsMode {
+    Off,
+    /// Verify the chain and host name against `ca_file`, or the system store when `None`.
+    Verify {
+        ca_file: Option<PathBuf>,
+    },
+    /// Accept any certificate: the user asked for it explicitly.
+    NoVerify,
+}
+
+/// How the connection is protected, as the status bar must state it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Security {
+    Plain,
+    TlsVerified { ca_file: Option<PathBuf> },
+    TlsNotVerified,
+}
+
+impl Security {
+    pub fn label(&self) -> String {
+        match self {
+            Self::Plain => "plain AMQP".into(),
+            Self::TlsVerified { ca_file: Some(ca) } => {
+                format!("TLS, server verified against {}", ca.display())
+            }
+            Self::TlsVerified { ca_file: None } => {
+                "TLS, server verified against the system trust store".into()
+            }
+            Self::TlsNotVerified => "TLS, NOT VERIFIED".into(),
+        }
+    }
+}
+
+/// The routing a session watches: declared on connect and on every reconnect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Routing {
+    pub exchange: String,
+    pub exchange_type: ExchangeType,
+    /// Empty means a server-named queue.
+    pub queue: String,
+    pub binding_key: String,
+}
+
+impl Default for Routing {
+    fn default() -> Self {
+        Self {
+            exchange: "testEx".into(),
+            exchange_type: ExchangeType::Direct,
+            queue: String::new(),
+            binding_key: "test".into(),
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    pub host: String,
+    pub port: u16,
+    pub vhost: String,
+    pub user: String,
+    pub password: String,
+    pub tls: TlsMode,
+    pub heartbeat_secs: u16,
+    pub prefetch: u16,
+    pub routing: Routing,
+}
+
+// Hand-written so a password can never reach a log or a panic message through `{:?}`.
+impl fmt::Debug for ConnectionSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("vhost", &self.vhost)
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .field("tls", &self.tls)
+            .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("prefetch", &self.prefetch)
+            .field("routing", &self.routing)
+            .finish()
+    }
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            host: "localhost".into(),
+            port: DEFAULT_PORT,
+            vhost: "/".into(),
+            user: "guest".into(),
+            password: "guest".into(),
+            tls: TlsMode::Off,
+            heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
+            prefetch: DEFAULT_PREFETCH,
+            routing: Routing::default(),
+        }
+    }
+}
+
+impl ConnectionSettings {
+    pub fn security(&self) -> Security {
+        match &self.tls {
+            TlsMode::Off => Security::Plain,
+            TlsMode::Verify { ca_file } => Security::TlsVerified {
+                ca_file: ca_file.clone(),
+            },
+            TlsMode::NoVerify => Security::TlsNotVerified,
+        }
+    }
+
+    /// `host:port`, bracketing IPv6 literals.
+    pub fn addr(&self) -> String {
+        if self.host.contains(':') && !self.host.starts_with('[') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// `user@host:port/vhost`, never the password.
+    pub fn display_target(&self) -> String {
+        format!("{}@{}{}", self.user, self.addr(), vhost_suffix(&self.vhost))
+    }
+
+    /// Built field by field rather than parsed, because lapin mis-parses IPv6 literals.
+    pub fn amqp_uri(&self) -> AMQPUri {
+        AMQPUri {
+            scheme: if self.tls == TlsMode::Off {
+                AMQPScheme::AMQP
+            } else {
+                AMQPScheme::AMQPS
+            },
+            authority: AMQPAuthority {
+                userinfo: AMQPUserInfo {
+                    username: self.user.clone(),
+                    password: self.password.clone(),
+                },
+                host: self
+                    .host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .into(),
+                port: self.port,
+            },
+            vhost: self.vhost.clone(),
+            query: AMQPQueryString {
+                heartbeat: Some(self.heartbeat_secs),
+                ..AMQPQueryString::default()
+            },
+        }
+    }
+}
+
+fn vhost_suffix(vhost: &str) -> String {
+    if vhost == "/" {
+        "/".into()
+    } else {
+        format!("/{vhost}")
+    }
+}

@@ -1,0 +1,236 @@
+//! Command-line arguments: everything the form holds, so scripts and demos can launch
+//! straight into a session.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::amqp::{
+    ConnectionSettings, ExchangeType, TlsMode,
+    settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
+};
+
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+pub struct Cli {
+    /// Broker URI, e.g. amqps://guest:guest@localhost:5671/%2f; given, the app connects at once
+    #[arg(long, env = "AMQP_URL", hide_env_values = true, value_name = "URI")]
+    pub uri: Option<String>,
+    /// Verify the server against this CA certificate (PEM) instead of the system store
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Use TLS but accept any server certificate (shown in red while connected)
+    #[arg(long)]
+    pub insecure: bool,
+    /// Heartbeat interval in seconds (0 turns heartbeats off)
+    #[arg(long, value_name = "SECS")]
+    pub heartbeat: Option<u16>,
+    /// Exchange to declare and watch (empty: the default exchange)
+    #[arg(long)]
+    pub exchange: Option<String>,
+    /// Exchange type: direct, topic, fanout or headers
+    #[arg(long, value_name = "TYPE")]
+    pub exchange_type: Option<ExchangeType>,
+    /// Queue to declare, exclusive and auto-delete (empty: server-named)
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// Routing key to bind the queue with, and to publish with
+    #[arg(long, value_name = "KEY")]
+    pub routing_key: Option<String>,
+    /// Unacknowledged deliveries the broker may push ahead of the UI
+    #[arg(long, value_name = "N")]
+    pub prefetch: Option<u16>,
+    /// Fill in the form from the URI but wait for Enter
+    #[arg(long)]
+    pub no_connect: bool,
+}
+
+/// What the command line asks for: the form's contents, whether to connect at once, and
+/// a problem to show in the UI rather than on stderr (a bad URI keeps the rest usable).
+pub struct Launch {
+    pub settings: ConnectionSettings,
+    pub connect_now: bool,
+    pub problem: Option<String>,
+}
+
+impl Cli {
+    pub fn launch(&self) -> Launch {
+        let mut settings = ConnectionSettings::default();
+        let mut problem = None;
+        let mut tls = self.ca_cert.is_some() || self.insecure;
+        if let Some(uri) = &self.uri {
+            match apply_uri(&mut settings, uri) {
+                Ok(is_tls) => tls = is_tls,
+                Err(reason) => {
+                    problem = Some(format!(
+                        "The URI does not parse: {reason}. Fix the fields below, or pass a URI like amqps://user:pass@host:5671/%2f."
+                    ))
+                }
+            }
+        }
+        if tls {
+            settings.tls = if self.insecure {
+                TlsMode::NoVerify
+            } else {
+                TlsMode::Verify {
+                    ca_file: self.ca_cert.clone(),
+                }
+            };
+            if self.uri.is_none() {
+                settings.port = DEFAULT_TLS_PORT;
+            }
+        }
+        if let Some(h) = self.heartbeat {
+            settings.heartbeat_secs = h;
+        }
+        if let Some(p) = self.prefetch {
+            settings.prefetch = p.max(1);
+        }
+        let routing = &mut settings.routing;
+        if let Some(e) = &self.exchange {
+            routing.exchange = e.clone();
+        }
+        if let Some(t) = self.exchange_type {
+            routing.exchange_type = t;
+        }
+        if let Some(q) = &self.queue {
+            routing.queue = q.clone();
+        }
+        if let Some(k) = &self.routing_key {
+            routing.binding_key = k.clone();
+        }
+        Launch {
+            connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
+            settings,
+            problem,
+        }
+    }
+}
+
+/// Fills `settings` from an AMQP URI the way pika reads one; returns whether it is amqps.
+pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, String> {
+    let url = url::Url::parse(uri.trim()).map_err(|e| e.to_string())?;
+    let tls = match url.scheme() {
+        "amqp" => false,
+        "amqps" => true,
+        other => return Err(format!("scheme '{other}' is not amqp or amqps")),
+    };
+    let decode = |s: &str| {
+        percent_decode(s).ok_or_else(|| "it holds percent-escapes that are not UTF-8".to_string())
+    };
+    settings.host = match url.host() {
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        Some(host) => decode(&host.to_string())?,
+        None => return Err("it names no host".into()),
+    };
+    settings.port = url
+        .port()
+        .unwrap_or(if tls { DEFAULT_TLS_PORT } else { DEFAULT_PORT });
+    if !url.username().is_empty() {
+        settings.user = decode(url.username())?;
+        settings.password = decode(url.password().unwrap_or_default())?;
+    }
+    let path = url.path().trim_start_matches('/');
+    settings.vhost = if path.is_empty() {
+        "/".into()
+    } else {
+        decode(path)?
+    };
+    for (key, value) in url.query_pairs() {
+        if key == "heartbeat" {
+            settings.heartbeat_secs = value
+                .parse()
+                .map_err(|_| format!("heartbeat '{value}' is not a number of seconds"))?;
+        }
+    }
+    Ok(tls)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Launch {
+        let mut argv = vec!["amqp-tui"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("arguments parse").launch()
+    }
+
+    #[test]
+    fn the_guides_tls_session_from_the_command_line() {
+        let launch = parse(&[
+            "--uri",
+            "amqps://guest:s3cret@localhost:5671/%2f",
+            "--ca-cert",
+            "ca.pem",
+            "--exchange",
+            "testEx",
+            "--exchange-type",
+            "direct",
+            "--queue",
+            "testQ1",
+            "--routing-key",
+            "test",
+        ]);
+        let s = launch.settings;
+        assert!(launch.connect_now);
+        assert_eq!(
+            (s.host.as_str(), s.port, s.vhost.as_str()),
+            ("localhost", 5671, "/")
+        );
+        assert_eq!(s.password, "s3cret");
+        assert_eq!(
+            s.tls,
+            TlsMode::Verify {
+                ca_file: Some("ca.pem".into())
+            }
+        );
+        assert_eq!(s.routing.queue, "testQ1");
+        assert!(
+            !format!("{s:?}").contains("s3cret"),
+            "Debug must not print the password"
+        );
+    }
+
+    #[test]
+    fn insecure_and_heartbeat_and_ipv6() {
+        let launch = parse(&[
+            "--uri",
+            "amqps://u:p@[::1]/vh%2Fx?heartbeat=10",
+            "--insecure",
+            "--heartbeat",
+            "30",
+        ]);
+        let s = launch.settings;
+        assert_eq!(
+            (s.host.as_str(), s.port, s.vhost.as_str()),
+            ("::1", 5671, "vh/x")
+        );
+        assert_eq!(s.tls, TlsMode::NoVerify);
+        assert_eq!(s.heartbeat_secs, 30, "the flag wins over the URI");
+    }
+
+    #[test]
+    fn a_bad_uri_is_reported_and_does_not_connect() {
+        let launch = parse(&["--uri", "http://localhost"]);
+        assert!(!launch.connect_now);
+        assert!(launch.problem.expect("a problem").contains("scheme 'http'"));
+        let launch = parse(&["--uri", "amqp://host:99999"]);
+        assert!(launch.problem.is_some());
+    }
+
+    #[test]
+    fn no_uri_means_the_form_waits() {
+        let launch = parse(&["--exchange", "logs"]);
+        assert!(!launch.connect_now);
+        assert_eq!(launch.settings.routing.exchange, "logs");
+        assert_eq!(launch.settings.port, 5672);
+    }
+}

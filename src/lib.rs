@@ -1,0 +1,12 @@
+//! amqp-tui: a terminal UI for debugging AMQP 0-9-1 routing.
+
+pub mod action;
+pub mod amqp;
+pub mod app;
+pub mod cli;
+pub mod keymap;
+pub mod model;
+pub mod text;
+pub mod tui;
+pub mod ui;
+pub mod update;

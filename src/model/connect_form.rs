@@ -1,0 +1,365 @@
+//! The connection form: what the user typed, kept exactly as typed, and its validation
+//! into [`ConnectionSettings`].
+
+use std::path::PathBuf;
+
+use tui_input::Input;
+
+use crate::amqp::{
+    ConnectError, ConnectionSettings, ExchangeType, Routing, TlsMode,
+    settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Host,
+    Port,
+    Vhost,
+    User,
+    Password,
+    Tls,
+    CaFile,
+    Verify,
+    Heartbeat,
+    Exchange,
+    ExchangeType,
+    Queue,
+    RoutingKey,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Secret,
+    Toggle,
+    Choice,
+}
+
+impl Field {
+    pub const ALL: [Field; 13] = [
+        Self::Host,
+        Self::Port,
+        Self::Vhost,
+        Self::User,
+        Self::Password,
+        Self::Tls,
+        Self::CaFile,
+        Self::Verify,
+        Self::Heartbeat,
+        Self::Exchange,
+        Self::ExchangeType,
+        Self::Queue,
+        Self::RoutingKey,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Host => "Host",
+            Self::Port => "Port",
+            Self::Vhost => "Virtual host",
+            Self::User => "User",
+            Self::Password => "Password",
+            Self::Tls => "TLS",
+            Self::CaFile => "CA certificate",
+            Self::Verify => "Verify server certificate",
+            Self::Heartbeat => "Heartbeat (s)",
+            Self::Exchange => "Exchange",
+            Self::ExchangeType => "Exchange type",
+            Self::Queue => "Queue",
+            Self::RoutingKey => "Routing key",
+        }
+    }
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            Self::Password => FieldKind::Secret,
+            Self::Tls | Self::Verify => FieldKind::Toggle,
+            Self::ExchangeType => FieldKind::Choice,
+            _ => FieldKind::Text,
+        }
+    }
+
+    pub fn is_text(self) -> bool {
+        matches!(self.kind(), FieldKind::Text | FieldKind::Secret)
+    }
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Self {
+        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+    }
+
+    pub fn prev(self) -> Self {
+        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ConnectForm {
+    inputs: [Input; Field::ALL.len()],
+    pub tls: bool,
+    pub verify: bool,
+    pub exchange_type: ExchangeType,
+    /// Once the user types a port, toggling TLS stops changing it.
+    pub port_edited: bool,
+    pub error: Option<(Option<Field>, String)>,
+}
+
+impl Default for ConnectForm {
+    fn default() -> Self {
+        Self::from_settings(&ConnectionSettings::default())
+    }
+}
+
+impl ConnectForm {
+    pub fn from_settings(s: &ConnectionSettings) -> Self {
+        let ca = match &s.tls {
+            TlsMode::Verify { ca_file: Some(p) } => p.display().to_string(),
+            _ => String::new(),
+        };
+        let text = |f: Field| -> String {
+            match f {
+                Field::Host => s.host.clone(),
+                Field::Port => s.port.to_string(),
+                Field::Vhost => s.vhost.clone(),
+                Field::User => s.user.clone(),
+                Field::Password => s.password.clone(),
+                Field::CaFile => ca.clone(),
+                Field::Heartbeat => s.heartbeat_secs.to_string(),
+                Field::Exchange => s.routing.exchange.clone(),
+                Field::Queue => s.routing.queue.clone(),
+                Field::RoutingKey => s.routing.binding_key.clone(),
+                Field::Tls | Field::Verify | Field::ExchangeType => String::new(),
+            }
+        };
+        let tls = s.tls != TlsMode::Off;
+        let default_port = if tls { DEFAULT_TLS_PORT } else { DEFAULT_PORT };
+        Self {
+            inputs: Field::ALL.map(|f| Input::new(text(f))),
+            tls,
+            verify: s.tls != TlsMode::NoVerify,
+            exchange_type: s.routing.exchange_type,
+            port_edited: s.port != default_port,
+            error: None,
+        }
+    }
+
+    pub fn value(&self, field: Field) -> &str {
+        self.inputs[field.index()].value()
+    }
+
+    pub fn input(&self, field: Field) -> &Input {
+        &self.inputs[field.index()]
+    }
+
+    pub fn input_mut(&mut self, field: Field) -> &mut Input {
+        if field == Field::Port {
+            self.port_edited = true;
+        }
+        &mut self.inputs[field.index()]
+    }
+
+    /// The message quotes broker replies, so it is made safe to draw here.
+    pub fn set_error(&mut self, field: Option<Field>, message: &str) {
+        self.error = Some((field, crate::text::visible(message)));
+    }
+
+    pub fn toggle_tls(&mut self) {
+        self.tls = !self.tls;
+        if !self.port_edited {
+            let port = if self.tls {
+                DEFAULT_TLS_PORT
+            } else {
+                DEFAULT_PORT
+            };
+            self.inputs[Field::Port.index()] = Input::new(port.to_string());
+        }
+    }
+
+    /// The settings the form describes, or the first field that is wrong and why.
+    pub fn validate(&self) -> Result<ConnectionSettings, (Field, String)> {
+        let host = self.value(Field::Host).trim();
+        if host.is_empty() {
+            return Err((
+                Field::Host,
+                "Host is empty: type the broker's host name or address, e.g. localhost.".into(),
+            ));
+        }
+        let port_text = self.value(Field::Port).trim();
+        let port = match port_text.parse::<u16>() {
+            Ok(p) if p > 0 => p,
+            _ => {
+                return Err((
+                    Field::Port,
+                    format!(
+                        "Port '{port_text}' is not a number from 1 to 65535 (AMQP listens on 5672, AMQPS on 5671)."
+                    ),
+                ));
+            }
+        };
+        let vhost = self.value(Field::Vhost);
+        if vhost.is_empty() {
+            return Err((
+                Field::Vhost,
+                "Virtual host is empty: use / for the default virtual host.".into(),
+            ));
+        }
+        if self.value(Field::User).is_empty() {
+            return Err((
+                Field::User,
+                "User is empty: type the user to log in as (guest on a fresh broker).".into(),
+            ));
+        }
+        let heartbeat_text = self.value(Field::Heartbeat).trim();
+        let Ok(heartbeat_secs) = heartbeat_text.parse::<u16>() else {
+            return Err((
+                Field::Heartbeat,
+                format!(
+                    "Heartbeat '{heartbeat_text}' is not a number of seconds from 0 to 65535 (0 turns heartbeats off)."
+                ),
+            ));
+        };
+        for field in [
+            Field::Vhost,
+            Field::Exchange,
+            Field::Queue,
+            Field::RoutingKey,
+        ] {
+            let len = self.value(field).len();
+            if len > 255 {
+                return Err((
+                    field,
+                    format!(
+                        "{} is {len} bytes long: AMQP names are at most 255 bytes.",
+                        field.label()
+                    ),
+                ));
+            }
+        }
+        let ca_text = self.value(Field::CaFile).trim();
+        let tls = match (self.tls, self.verify) {
+            (false, _) => TlsMode::Off,
+            (true, false) => TlsMode::NoVerify,
+            (true, true) => TlsMode::Verify {
+                ca_file: (!ca_text.is_empty()).then(|| PathBuf::from(ca_text)),
+            },
+        };
+        Ok(ConnectionSettings {
+            host: host.to_string(),
+            port,
+            vhost: vhost.to_string(),
+            user: self.value(Field::User).to_string(),
+            password: self.value(Field::Password).to_string(),
+            tls,
+            heartbeat_secs,
+            routing: Routing {
+                exchange: self.value(Field::Exchange).to_string(),
+                exchange_type: self.exchange_type,
+                queue: self.value(Field::Queue).to_string(),
+                binding_key: self.value(Field::RoutingKey).to_string(),
+            },
+            ..ConnectionSettings::default()
+        })
+    }
+}
+
+/// The form field a connection error is about, so the form can point at it.
+pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
+    use ConnectError as E;
+    Some(match error {
+        E::UnknownHost { .. } | E::Timeout { .. } | E::TlsNameMismatch { .. } => Field::Host,
+        E::Refused { .. } => Field::Port,
+        E::CaFileMissing { .. }
+        | E::CaFileUnreadable { .. }
+        | E::CaFileNotPem { .. }
+        | E::TlsUnknownIssuer { .. }
+        | E::TlsSelfSigned => Field::CaFile,
+        E::TlsExpired | E::TlsNotYetValid => Field::Verify,
+        E::TlsNotTls { .. } | E::HandshakeClosed { .. } | E::TlsHandshake { .. } => Field::Tls,
+        E::AccessRefused { .. } => Field::Password,
+        E::VhostNotAllowed { .. } => Field::Vhost,
+        E::ExchangeMismatch { .. } => Field::ExchangeType,
+        E::ExchangeNotFound { .. } => Field::Exchange,
+        E::QueueMismatch { .. } | E::QueueLocked { .. } => Field::Queue,
+        E::InvalidName { field, .. } => match *field {
+            "Exchange" => Field::Exchange,
+            "Queue" => Field::Queue,
+            _ => Field::RoutingKey,
+        },
+        E::Broker { .. } | E::HeartbeatMissed | E::Io { .. } | E::Closed { .. } => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tui_input::InputRequest;
+
+    fn set(form: &mut ConnectForm, field: Field, text: &str) {
+        *form.input_mut(field) = Input::new(text.into());
+    }
+
+    #[test]
+    fn defaults_match_the_guide() {
+        let s = ConnectForm::default()
+            .validate()
+            .expect("defaults are valid");
+        assert_eq!(
+            (s.host.as_str(), s.port, s.vhost.as_str()),
+            ("localhost", 5672, "/")
+        );
+        assert_eq!((s.user.as_str(), s.password.as_str()), ("guest", "guest"));
+        assert_eq!(s.routing.exchange, "testEx");
+        assert_eq!(s.routing.exchange_type, ExchangeType::Direct);
+        assert_eq!(s.routing.binding_key, "test");
+        assert_eq!(s.heartbeat_secs, 60);
+        assert_eq!(s.tls, TlsMode::Off);
+    }
+
+    #[test]
+    fn tls_switches_the_default_port_until_the_user_types_one() {
+        let mut form = ConnectForm::default();
+        form.toggle_tls();
+        assert_eq!(form.value(Field::Port), "5671");
+        form.toggle_tls();
+        assert_eq!(form.value(Field::Port), "5672");
+        form.input_mut(Field::Port)
+            .handle(InputRequest::InsertChar('0'));
+        form.toggle_tls();
+        assert_eq!(form.value(Field::Port), "56720", "a typed port is kept");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let mut form = ConnectForm::default();
+        set(&mut form, Field::Port, "70000");
+        let (field, msg) = form.validate().expect_err("port out of range");
+        assert_eq!(field, Field::Port);
+        assert!(msg.contains("70000") && msg.contains("1 to 65535"), "{msg}");
+
+        let mut form = ConnectForm::default();
+        set(&mut form, Field::Host, "  ");
+        assert_eq!(form.validate().expect_err("empty host").0, Field::Host);
+
+        let mut form = ConnectForm::default();
+        set(&mut form, Field::RoutingKey, &"k".repeat(256));
+        assert_eq!(form.validate().expect_err("long key").0, Field::RoutingKey);
+    }
+
+    #[test]
+    fn verify_off_and_ca_file_become_tls_modes() {
+        let mut form = ConnectForm::default();
+        form.toggle_tls();
+        set(&mut form, Field::CaFile, "/tmp/ca.pem");
+        assert_eq!(
+            form.validate().expect("valid").tls,
+            TlsMode::Verify {
+                ca_file: Some("/tmp/ca.pem".into())
+            }
+        );
+        form.verify = false;
+        assert_eq!(form.validate().expect("valid").tls, TlsMode::NoVerify);
+    }
+}

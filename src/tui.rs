@@ -1,0 +1,28 @@
+//! The terminal: raw mode, alternate screen and bracketed paste on the way in, all of it
+//! undone on the way out, on error, and on panic.
+
+use std::io::stdout;
+
+use crossterm::{
+    event::{DisableBracketedPaste, EnableBracketedPaste},
+    execute,
+};
+use ratatui::DefaultTerminal;
+
+pub fn init() -> DefaultTerminal {
+    // ratatui's hook restores raw mode and the screen; ours adds paste mode before it.
+    let terminal = ratatui::init();
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableBracketedPaste);
+        ratatui_hook(info);
+    }));
+    // Without bracketed paste a pasted newline would arrive as Enter and publish.
+    let _ = execute!(stdout(), EnableBracketedPaste);
+    terminal
+}
+
+pub fn restore() {
+    let _ = execute!(stdout(), DisableBracketedPaste);
+    ratatui::restore();
+}

@@ -1,0 +1,98 @@
+//! The compose box: where to publish, how, and what.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+    style::Style,
+    text::{Line, Span},
+    widgets::{Block, Paragraph},
+};
+
+use super::{input_view, place_cursor, theme};
+use crate::model::{Focus, Model};
+
+pub const HEIGHT: u16 = 4;
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+    let compose = &model.compose;
+    let focused = matches!(
+        model.focus,
+        Focus::ComposeBody | Focus::ComposeExchange | Focus::ComposeKey | Focus::ComposeMode
+    );
+    let mut title = " Publish (text/plain, mandatory, confirmed) ".to_string();
+    if compose.in_flight > 0 {
+        title.push_str(&format!("· {} awaiting confirm ", compose.in_flight));
+    }
+    let block = Block::bordered()
+        .title(Span::styled(title, theme::TITLE))
+        .border_style(if focused {
+            theme::BORDER_FOCUSED
+        } else {
+            theme::BORDER
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [targets, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+
+    let [ex_label, ex, key_label, key, mode_label, mode] = Layout::horizontal([
+        Constraint::Length(10),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+        Constraint::Length(14),
+    ])
+    .areas(targets);
+    label(frame, ex_label, "Exchange ");
+    field(
+        frame,
+        ex,
+        &compose.exchange,
+        model.focus == Focus::ComposeExchange,
+    );
+    label(frame, key_label, " Key ");
+    field(
+        frame,
+        key,
+        &compose.routing_key,
+        model.focus == Focus::ComposeKey,
+    );
+    label(frame, mode_label, " Mode ");
+    let mode_style = if model.focus == Focus::ComposeMode {
+        theme::FOCUS
+    } else {
+        Style::new()
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(compose.delivery_mode_label(), mode_style)),
+        mode,
+    );
+
+    let [prompt, text] =
+        Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(body);
+    label(frame, prompt, "Body › ");
+    field(
+        frame,
+        text,
+        &compose.body,
+        model.focus == Focus::ComposeBody,
+    );
+}
+
+fn label(frame: &mut Frame, area: Rect, text: &'static str) {
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, theme::LABEL)).right_aligned(),
+        area,
+    );
+}
+
+fn field(frame: &mut Frame, area: Rect, input: &tui_input::Input, focused: bool) {
+    let (shown, cursor) = input_view(input, area.width, false);
+    let style = if focused { theme::FOCUS } else { theme::DIM };
+    let padded = format!("{shown:<w$}", w = usize::from(area.width));
+    frame.render_widget(Paragraph::new(Span::styled(padded, style)), area);
+    if focused {
+        place_cursor(frame, area, cursor);
+    }
+}

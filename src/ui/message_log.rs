@@ -1,0 +1,60 @@
+//! The live pane of deliveries. Only the rows that fit are built.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Rect},
+    text::Span,
+    widgets::{Block, Row, Table},
+};
+
+use super::theme;
+use crate::model::{Focus, Model};
+
+pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+    let log = &model.log;
+    let mut title = format!(" Messages · {} received", model.messages_received);
+    if log.dropped > 0 {
+        title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
+    }
+    title.push_str(if log.following() {
+        " · following "
+    } else {
+        " · scrolled back (End follows) "
+    });
+    if !log.following() {
+        title.push_str(&format!("· {}/{} ", log.position(), log.len()));
+    }
+    let border = if model.focus == Focus::Messages {
+        theme::BORDER_FOCUSED
+    } else {
+        theme::BORDER
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme::TITLE))
+        .border_style(border);
+    // Header row takes one line of the inner area.
+    let rows_fit = usize::from(block.inner(area).height.saturating_sub(1));
+    let rows = log.visible(rows_fit).map(|entry| {
+        Row::new([
+            entry.time.as_str(),
+            entry.exchange.as_str(),
+            entry.routing_key.as_str(),
+            entry.size.as_str(),
+            entry.preview.as_str(),
+        ])
+    });
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(14),
+        Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Min(10),
+    ];
+    let header =
+        Row::new(["Received", "Exchange", "Routing key", "Size", "Body"]).style(theme::HEADER);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
+    frame.render_widget(table, area);
+}

@@ -1,0 +1,65 @@
+//! Drawing. Every view takes `&Model` and a frame area; none of them changes anything.
+
+mod compose;
+mod connect_form;
+mod help;
+mod message_log;
+mod status_bar;
+pub mod theme;
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+};
+use tui_input::Input;
+
+use crate::model::{Model, Screen};
+
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let [main, status, notice, hints] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    match model.screen {
+        Screen::Form => connect_form::draw(frame, main, model),
+        Screen::Session => {
+            let [messages, compose] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(compose::HEIGHT)])
+                    .areas(main);
+            message_log::draw(frame, messages, model);
+            compose::draw(frame, compose, model);
+        }
+    }
+    status_bar::draw_status(frame, status, model);
+    status_bar::draw_notice(frame, notice, model);
+    status_bar::draw_hints(frame, hints, model);
+    if model.show_help {
+        help::draw(frame, frame.area());
+    }
+}
+
+/// The slice of a text input that fits `width`, and where the cursor falls in it.
+fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
+    let width = usize::from(width.max(1));
+    let scroll = input.visual_scroll(width.saturating_sub(1));
+    let text: String = if secret {
+        "•".repeat(input.value().chars().count())
+    } else {
+        crate::text::visible(input.value())
+    };
+    let shown: String = text.chars().skip(scroll).take(width).collect();
+    let cursor = input.visual_cursor().saturating_sub(scroll);
+    (shown, u16::try_from(cursor).unwrap_or(u16::MAX))
+}
+
+/// Where a text field sits, for placing the terminal cursor in it.
+fn place_cursor(frame: &mut Frame, area: Rect, column: u16) {
+    let x = area
+        .x
+        .saturating_add(column)
+        .min(area.right().saturating_sub(1));
+    frame.set_cursor_position((x, area.y));
+}

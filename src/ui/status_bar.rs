@@ -1,0 +1,82 @@
+//! The bottom lines: connection state and security, the latest notice, key hints.
+
+use ratatui::{
+    Frame,
+    layout::Rect,
+    style::{Color, Style},
+    text::{Line, Span},
+    widgets::Paragraph,
+};
+
+use super::theme;
+use crate::{
+    keymap,
+    model::{ConnState, Model},
+};
+
+pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
+    let (badge, color, target) = match &model.conn {
+        ConnState::Idle => (" DISCONNECTED ".to_string(), Color::DarkGray, String::new()),
+        ConnState::Connecting {
+            target, attempt, ..
+        } => {
+            let badge = if *attempt > 1 {
+                format!(" CONNECTING (attempt {attempt}) ")
+            } else {
+                " CONNECTING ".into()
+            };
+            (badge, Color::Yellow, target.clone())
+        }
+        ConnState::Connected { target, .. } => (" CONNECTED ".into(), Color::Green, target.clone()),
+        ConnState::Reconnecting {
+            target,
+            attempt,
+            retry_in_secs,
+            ..
+        } => (
+            format!(" RECONNECTING in {retry_in_secs} s (attempt {attempt}) "),
+            Color::Red,
+            target.clone(),
+        ),
+    };
+    let mut spans = vec![
+        Span::styled(badge, Style::new().fg(Color::Black).bg(color).bold()),
+        Span::raw(" "),
+    ];
+    // Security first: it is what must never be cut off on a narrow terminal.
+    if let Some(security) = model.conn.security() {
+        spans.push(Span::styled(
+            format!(" {} ", crate::text::visible(&security.label())),
+            theme::security(security),
+        ));
+        spans.push(Span::raw("  "));
+    }
+    if !target.is_empty() {
+        spans.push(Span::raw(crate::text::visible(&target)));
+    }
+    if let ConnState::Connected { queue, .. } = &model.conn {
+        spans.push(Span::styled(
+            format!("  queue {}", crate::text::visible(queue)),
+            theme::DIM,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn draw_notice(frame: &mut Frame, area: Rect, model: &Model) {
+    if let Some(notice) = &model.notice {
+        let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
+        frame.render_widget(Paragraph::new(line), area);
+    }
+}
+
+pub fn draw_hints(frame: &mut Frame, area: Rect, model: &Model) {
+    let mut spans = Vec::new();
+    for binding in keymap::hints(model.focus) {
+        spans.push(Span::styled(binding.keys, theme::KEY));
+        spans.push(Span::styled(format!(" {}  ", binding.label), theme::DIM));
+    }
+    spans.push(Span::styled("F1", theme::KEY));
+    spans.push(Span::styled(" all keys", theme::DIM));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

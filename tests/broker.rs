@@ -1,0 +1,373 @@
+//! The connection layer against a real RabbitMQ node: plain and TLS, interop with the
+//! guide's pika scripts, the errors users meet, and recovery after a broker restart.
+
+mod support;
+
+use std::{
+    io::{BufRead, BufReader},
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use amqp_tui::amqp::{AmqpEvent, ConnectError, ExchangeType, PublishOutcome, Security, TlsMode};
+use support::{Broker, PrivateNode, Session, WAIT, python};
+
+#[tokio::test]
+async fn plain_session_receives_what_the_guides_producer_sends() {
+    let broker = Broker::shared();
+    let settings = broker.plain("plain");
+    let mut session = Session::start(settings.clone());
+    session.connected().await;
+
+    let routing = &settings.routing;
+    let status = python("producer.py")
+        .args(["--host", "127.0.0.1", "--port", &broker.port().to_string()])
+        .args([
+            "--exchange",
+            &routing.exchange,
+            "--routing-key",
+            &routing.binding_key,
+        ])
+        .args(["--body", "Hello World!"])
+        .status()
+        .expect("run producer.py");
+    assert!(status.success());
+
+    let delivery = session.delivery().await;
+    assert_eq!(delivery.body, b"Hello World!");
+    assert_eq!(delivery.exchange, routing.exchange);
+    assert_eq!(delivery.routing_key, routing.binding_key);
+    assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
+}
+
+#[tokio::test]
+async fn tls_verified_against_the_test_ca() {
+    let broker = Broker::shared();
+    let mode = TlsMode::Verify {
+        ca_file: Some(broker.ca()),
+    };
+    let mut session = Session::start(broker.tls("tls-ok", mode));
+    let security = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::Connected { security, .. } => Some(security.clone()),
+            AmqpEvent::Failed(err) => panic!("{err}"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        security,
+        Security::TlsVerified {
+            ca_file: Some(broker.ca())
+        }
+    );
+    assert!(
+        security
+            .label()
+            .starts_with("TLS, server verified against ")
+    );
+
+    // And the guide's TLS producer reaches it.
+    let routing = &session.settings.routing;
+    let status = python("producer.py")
+        .args([
+            "--port",
+            &broker.tls_port().to_string(),
+            "--tls",
+            "--ca-cert",
+        ])
+        .arg(broker.ca())
+        .args([
+            "--exchange",
+            &routing.exchange,
+            "--routing-key",
+            &routing.binding_key,
+        ])
+        .args(["--body", "over TLS"])
+        .status()
+        .expect("run producer.py");
+    assert!(status.success());
+    assert_eq!(session.delivery().await.body, b"over TLS");
+}
+
+#[tokio::test]
+async fn tls_with_the_wrong_ca_is_refused_as_unknown_issuer() {
+    let broker = Broker::shared();
+    let mode = TlsMode::Verify {
+        ca_file: Some(broker.other_ca()),
+    };
+    let err = Session::start(broker.tls("tls-wrong-ca", mode))
+        .failure()
+        .await;
+    assert!(
+        matches!(err, ConnectError::TlsUnknownIssuer { .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("unknown issuer") && message.contains("other-ca.pem"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn tls_against_the_system_store_refuses_a_private_ca() {
+    let broker = Broker::shared();
+    let err = Session::start(broker.tls("tls-system", TlsMode::Verify { ca_file: None }))
+        .failure()
+        .await;
+    assert!(
+        matches!(err, ConnectError::TlsUnknownIssuer { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn tls_to_a_name_not_in_the_certificate_is_a_name_mismatch() {
+    let broker = Broker::shared();
+    let mut settings = broker.tls(
+        "tls-name",
+        TlsMode::Verify {
+            ca_file: Some(broker.ca()),
+        },
+    );
+    // "127.1" resolves to 127.0.0.1 but is not a name the certificate lists.
+    settings.host = "127.1".into();
+    let err = Session::start(settings).failure().await;
+    assert_eq!(
+        err,
+        ConnectError::TlsNameMismatch {
+            host: "127.1".into()
+        }
+    );
+    assert!(err.to_string().contains("name mismatch"));
+}
+
+#[tokio::test]
+async fn tls_without_verification_accepts_any_certificate() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.tls("tls-insecure", TlsMode::NoVerify));
+    let security = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::Connected { security, .. } => Some(security.clone()),
+            AmqpEvent::Failed(err) => panic!("{err}"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(security.label(), "TLS, NOT VERIFIED");
+}
+
+#[tokio::test]
+async fn the_apps_publish_reaches_the_guides_consumer() {
+    let broker = Broker::shared();
+    let settings = broker.plain("to-pika");
+    let routing = settings.routing.clone();
+    let mut consumer = python("consumer.py")
+        .args(["--host", "127.0.0.1", "--port", &broker.port().to_string()])
+        .args([
+            "--exchange",
+            &routing.exchange,
+            "--routing-key",
+            &routing.binding_key,
+        ])
+        .args([
+            "--queue",
+            &format!("pika-{}", routing.exchange),
+            "--count",
+            "1",
+            "--timeout",
+            "30",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start consumer.py");
+    let mut lines = BufReader::new(consumer.stdout.take().expect("piped")).lines();
+    let ready = tokio::task::spawn_blocking(move || {
+        let first = lines.next().and_then(Result::ok);
+        (first, lines)
+    });
+    let (first, lines) = ready.await.expect("reader");
+    assert_eq!(first.as_deref(), Some("READY"));
+
+    let mut session = Session::start(settings);
+    session.connected().await;
+    let outcome = session
+        .publish(&routing.exchange, &routing.binding_key, b"from amqp-tui")
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+
+    let received: Vec<String> =
+        tokio::task::spawn_blocking(move || lines.map_while(Result::ok).collect())
+            .await
+            .expect("reader");
+    assert_eq!(received, ["from amqp-tui"]);
+    assert!(consumer.wait().expect("consumer exits").success());
+}
+
+#[tokio::test]
+async fn unroutable_publish_is_reported_as_returned() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("unroutable"));
+    session.connected().await;
+    let exchange = session.settings.routing.exchange.clone();
+    let outcome = session
+        .publish(&exchange, "no-such-binding", b"lost?")
+        .await;
+    assert!(
+        matches!(&outcome, PublishOutcome::Unroutable { reply } if reply.contains("NO_ROUTE")),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_channel_error_reopens_the_channel_and_keeps_the_connection() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("chan-err"));
+    session.connected().await;
+    let outcome = session
+        .publish("no-such-exchange-anywhere", "k", b"x")
+        .await;
+    match &outcome {
+        PublishOutcome::Failed { reason } => assert!(reason.contains("NOT_FOUND"), "{reason}"),
+        other => panic!("expected NOT_FOUND, got {other:?}"),
+    }
+    let routing = session.settings.routing.clone();
+    let outcome = session
+        .publish(&routing.exchange, &routing.binding_key, b"still here")
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"still here");
+}
+
+#[tokio::test]
+async fn wrong_password_is_access_refused() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("badpass");
+    settings.password = "not-the-password".into();
+    let err = Session::start(settings).failure().await;
+    assert_eq!(
+        err,
+        ConnectError::AccessRefused {
+            user: "guest".into()
+        }
+    );
+    assert!(!err.to_string().contains("not-the-password"));
+}
+
+#[tokio::test]
+async fn unknown_vhost_is_named() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("vhost");
+    settings.vhost = "no-such-vhost".into();
+    let err = Session::start(settings).failure().await;
+    assert!(
+        matches!(&err, ConnectError::VhostNotAllowed { vhost, .. } if vhost == "no-such-vhost"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_closed_port_is_refused() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("refused");
+    settings.port = free_port();
+    let err = Session::start(settings).failure().await;
+    assert!(matches!(err, ConnectError::Refused { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn plain_amqp_to_the_tls_port_says_switch_tls_on() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("plain-to-tls");
+    settings.port = broker.tls_port();
+    let err = Session::start(settings).failure().await;
+    assert!(
+        matches!(err, ConnectError::HandshakeClosed { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("switch TLS on"));
+}
+
+#[tokio::test]
+async fn tls_to_the_plain_port_says_it_is_not_tls() {
+    let broker = Broker::shared();
+    let mut settings = broker.tls("tls-to-plain", TlsMode::NoVerify);
+    settings.port = broker.port();
+    let err = Session::start(settings).failure().await;
+    assert!(
+        matches!(
+            err,
+            ConnectError::TlsNotTls { .. } | ConnectError::TlsHandshake { .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_exchange_of_another_type_is_a_precondition_failure() {
+    let broker = Broker::shared();
+    let mut first = Session::start(broker.plain("mismatch"));
+    first.connected().await;
+    let mut settings = first.settings.clone();
+    settings.routing.exchange_type = ExchangeType::Fanout;
+    let err = Session::start(settings).failure().await;
+    assert!(
+        matches!(err, ConnectError::ExchangeMismatch { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("PRECONDITION_FAILED"));
+}
+
+#[tokio::test]
+async fn a_missing_ca_file_is_reported_before_connecting() {
+    let broker = Broker::shared();
+    let mode = TlsMode::Verify {
+        ca_file: Some("/nonexistent/ca.pem".into()),
+    };
+    let err = Session::start(broker.tls("ca-missing", mode))
+        .failure()
+        .await;
+    assert!(matches!(err, ConnectError::CaFileMissing { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_session_comes_back_by_itself_after_the_node_restarts() {
+    let (node, broker) = PrivateNode::start("restart");
+    let mut session = Session::start(broker.plain("restart"));
+    session.connected().await;
+
+    node.down();
+    session
+        .wait_for(WAIT, |e| {
+            matches!(e, AmqpEvent::ConnectionLost { .. }).then_some(())
+        })
+        .await;
+    node.up();
+    let back_at = Instant::now();
+    let reconnected = session
+        .wait_for(Duration::from_secs(30), |e| match e {
+            AmqpEvent::Connected { reconnected, .. } => Some(*reconnected),
+            _ => None,
+        })
+        .await;
+    assert!(reconnected);
+    let took = back_at.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "recovery took {took:?} after the broker was back"
+    );
+    eprintln!("recovered {took:?} after the node was ready");
+
+    let routing = session.settings.routing.clone();
+    assert_eq!(
+        session
+            .publish(&routing.exchange, &routing.binding_key, b"again")
+            .await,
+        PublishOutcome::Routed
+    );
+    assert_eq!(session.delivery().await.body, b"again");
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}

@@ -1,0 +1,270 @@
+//! Test harness: the broker that `scripts/test` started (once per run), private nodes for
+//! tests that must restart one, and helpers to drive a session worker.
+#![allow(dead_code)]
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    process::Command,
+    sync::atomic::{AtomicU32, Ordering},
+    time::Duration,
+};
+
+use amqp_tui::amqp::{
+    AmqpCommand, AmqpEvent, ConnectionSettings, PublishOutcome, PublishRequest, Routing,
+    SessionEvent, TlsMode, worker,
+};
+use tokio::sync::mpsc;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+#[derive(Clone, Debug)]
+pub struct Broker {
+    vars: HashMap<String, String>,
+}
+
+impl Broker {
+    /// The run's shared broker, described by the env file `scripts/test` exports.
+    pub fn shared() -> Self {
+        let path = std::env::var("AMQP_TUI_TEST_BROKER").unwrap_or_else(|_| {
+            panic!("AMQP_TUI_TEST_BROKER is not set: run the tests with scripts/test, which starts a test broker")
+        });
+        Self::from_env_file(Path::new(&path))
+    }
+
+    pub fn from_env_file(path: &Path) -> Self {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read broker env file {}: {e}", path.display()));
+        let vars = text
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect();
+        Self { vars }
+    }
+
+    pub fn var(&self, key: &str) -> &str {
+        self.vars
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("broker env file has no {key}"))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.var("AMQP_PORT").parse().expect("AMQP_PORT is a port")
+    }
+
+    pub fn tls_port(&self) -> u16 {
+        self.var("AMQPS_PORT")
+            .parse()
+            .expect("AMQPS_PORT is a port")
+    }
+
+    pub fn ca(&self) -> PathBuf {
+        self.var("CA_CERT").into()
+    }
+
+    pub fn other_ca(&self) -> PathBuf {
+        self.var("OTHER_CA_CERT").into()
+    }
+
+    /// Plain settings with routing no other test uses, so parallel tests cannot cross-talk.
+    pub fn plain(&self, tag: &str) -> ConnectionSettings {
+        ConnectionSettings {
+            host: "127.0.0.1".into(),
+            port: self.port(),
+            routing: unique_routing(tag),
+            ..ConnectionSettings::default()
+        }
+    }
+
+    /// TLS settings; `localhost` is the name the server certificate carries.
+    pub fn tls(&self, tag: &str, mode: TlsMode) -> ConnectionSettings {
+        ConnectionSettings {
+            host: "localhost".into(),
+            port: self.tls_port(),
+            tls: mode,
+            routing: unique_routing(tag),
+            ..ConnectionSettings::default()
+        }
+    }
+
+    pub fn ctl(&self, args: &[&str]) -> String {
+        let out = Command::new(script())
+            .arg("ctl")
+            .arg(self.var("BROKER_DIR"))
+            .args(args)
+            .output()
+            .expect("run scripts/test-broker ctl");
+        assert!(
+            out.status.success(),
+            "ctl {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// A broker node of the test's own, for tests that stop and start it.
+pub struct PrivateNode {
+    pub dir: PathBuf,
+}
+
+impl PrivateNode {
+    pub fn start(name: &str) -> (Self, Broker) {
+        let dir = std::env::temp_dir().join(format!("amqp-tui-{name}-{}", std::process::id()));
+        let node = Self { dir };
+        let broker = node.up();
+        (node, broker)
+    }
+
+    pub fn up(&self) -> Broker {
+        run_script(&["start", &self.dir.display().to_string()]);
+        Broker::from_env_file(&self.dir.join("env"))
+    }
+
+    pub fn down(&self) {
+        run_script(&["stop", &self.dir.display().to_string()]);
+    }
+}
+
+impl Drop for PrivateNode {
+    fn drop(&mut self) {
+        self.down();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn script() -> PathBuf {
+    std::env::var("AMQP_TUI_TEST_BROKER_SCRIPT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-broker"))
+}
+
+fn run_script(args: &[&str]) {
+    let out = Command::new(script())
+        .args(args)
+        .output()
+        .expect("run scripts/test-broker");
+    assert!(
+        out.status.success(),
+        "scripts/test-broker {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+pub fn unique_routing(tag: &str) -> Routing {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let id = format!("{tag}-{}-{n}", std::process::id());
+    Routing {
+        exchange: format!("ex-{id}"),
+        binding_key: format!("key-{id}"),
+        ..Routing::default()
+    }
+}
+
+/// A running session worker and the events it sends.
+pub struct Session {
+    pub commands_tx: mpsc::Sender<AmqpCommand>,
+    pub events_rx: mpsc::Receiver<SessionEvent>,
+    pub settings: ConnectionSettings,
+    next_id: u64,
+}
+
+impl Session {
+    pub fn start(settings: ConnectionSettings) -> Self {
+        let (events_tx, events_rx) = mpsc::channel(1024);
+        let commands_tx = worker::spawn(1, settings.clone(), events_tx);
+        Self {
+            commands_tx,
+            events_rx,
+            settings,
+            next_id: 1,
+        }
+    }
+
+    /// Waits for the first event `pick` accepts, failing the test after `within`.
+    pub async fn wait_for<T>(
+        &mut self,
+        within: Duration,
+        mut pick: impl FnMut(&AmqpEvent) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut seen = Vec::new();
+        loop {
+            match tokio::time::timeout_at(deadline, self.events_rx.recv()).await {
+                Ok(Some(event)) => {
+                    if let Some(found) = pick(&event.event) {
+                        return found;
+                    }
+                    seen.push(event.event);
+                }
+                Ok(None) => panic!("worker stopped; events seen: {seen:#?}"),
+                Err(_) => panic!("timed out after {within:?}; events seen: {seen:#?}"),
+            }
+        }
+    }
+
+    /// The queue name once connected; panics with the error if the connect failed.
+    pub async fn connected(&mut self) -> String {
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Connected { queue, .. } => Some(queue.clone()),
+            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn failure(&mut self) -> amqp_tui::amqp::ConnectError {
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Failed(err) => Some(err.clone()),
+            AmqpEvent::Connected { .. } => panic!("connected, but a failure was expected"),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn publish(&mut self, exchange: &str, key: &str, body: &[u8]) -> PublishOutcome {
+        let id = self.next_id;
+        self.next_id += 1;
+        let request = PublishRequest {
+            id,
+            exchange: exchange.into(),
+            routing_key: key.into(),
+            body: body.to_vec(),
+            persistent: false,
+        };
+        self.commands_tx
+            .send(AmqpCommand::Publish(request))
+            .await
+            .expect("worker is running");
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Published {
+                id: got, outcome, ..
+            } if *got == id => Some(outcome.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn delivery(&mut self) -> amqp_tui::amqp::Delivery {
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Delivery(d) => Some(d.clone()),
+            _ => None,
+        })
+        .await
+    }
+}
+
+/// Runs one of the guide's scripts (pika 1.x ports) in `tests/interop/`.
+pub fn python(script: &str) -> Command {
+    let mut cmd = Command::new("python3");
+    cmd.arg(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/interop")
+            .join(script),
+    );
+    cmd
+}

@@ -1,0 +1,277 @@
+//! Screens rendered into ratatui's TestBackend from model states reached through `update`.
+
+use amqp_tui::{
+    action::Action,
+    amqp::{AmqpEvent, ConnectionSettings, Delivery, Security, SessionEvent, TlsMode},
+    model::{Field, Focus, Model, Screen},
+    ui,
+    update::update,
+};
+use chrono::{Local, TimeZone};
+use ratatui::{Terminal, backend::TestBackend, buffer::Buffer, style::Color};
+
+const W: u16 = 110;
+const H: u16 = 30;
+
+fn render(model: &Model) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
+    terminal.draw(|f| ui::draw(f, model)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn lines(buffer: &Buffer) -> Vec<String> {
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect()
+        })
+        .collect()
+}
+
+fn line_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line contains {needle:?}:\n{}", lines.join("\n")))
+}
+
+/// A model connected with `settings`, as the worker's events would leave it.
+fn connected(settings: ConnectionSettings) -> Model {
+    let mut model = Model::new(&settings);
+    let effects = update(&mut model, Action::Connect);
+    assert_eq!(effects.len(), 1, "Connect asks the app to start a session");
+    let event = AmqpEvent::Connected {
+        queue: "amq.gen-test".into(),
+        security: settings.security(),
+        reconnected: false,
+    };
+    feed(&mut model, event);
+    model
+}
+
+/// Applies a broker event of the model's current session.
+fn feed(model: &mut Model, event: AmqpEvent) {
+    let session = model.session;
+    update(model, Action::Broker(SessionEvent { session, event }));
+}
+
+fn delivery(body: &[u8]) -> Delivery {
+    Delivery {
+        received_at: Local
+            .with_ymd_and_hms(2026, 11, 24, 12, 34, 56)
+            .single()
+            .expect("a valid time"),
+        exchange: "testEx".into(),
+        routing_key: "test".into(),
+        redelivered: false,
+        content_type: Some("text/plain".into()),
+        body: body.to_vec(),
+    }
+}
+
+#[test]
+fn the_form_shows_the_guides_defaults_and_masks_the_password() {
+    let model = Model::default();
+    let screen = lines(&render(&model));
+    assert!(line_with(&screen, "Host").contains("localhost"));
+    assert!(line_with(&screen, "Port").contains("5672"));
+    assert!(line_with(&screen, "Virtual host").contains(" /"));
+    assert!(line_with(&screen, "Exchange type").contains("< direct >"));
+    assert!(line_with(&screen, "Routing key").contains("test"));
+    assert!(line_with(&screen, "Exchange ").contains("testEx"));
+    assert!(line_with(&screen, "Queue").contains("server-named"));
+    let password = line_with(&screen, "Password");
+    assert!(
+        password.contains("•••••") && !password.contains("guest"),
+        "{password}"
+    );
+    assert!(line_with(&screen, "DISCONNECTED").contains("DISCONNECTED"));
+}
+
+#[test]
+fn a_bad_port_is_marked_on_its_field_and_the_form_keeps_the_input() {
+    let mut model = Model {
+        focus: Focus::Form(Field::Port),
+        ..Model::default()
+    };
+    for key in ['0'; 6] {
+        update(
+            &mut model,
+            Action::Edit(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(key),
+            )),
+        );
+    }
+    let effects = update(&mut model, Action::Connect);
+    assert!(effects.is_empty(), "nothing is attempted with a bad port");
+    let screen = lines(&render(&model));
+    let port = line_with(&screen, "Port");
+    assert!(
+        port.trim_start().starts_with("│! ") || port.contains("! "),
+        "{port}"
+    );
+    assert!(
+        port.contains("5672000000"),
+        "the typed text is kept: {port}"
+    );
+    assert!(line_with(&screen, "not a number from 1 to 65535").contains("Port '5672000000'"));
+    assert_eq!(model.focus, Focus::Form(Field::Port));
+}
+
+#[test]
+fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
+    let mut model = connected(ConnectionSettings::default());
+    for body in [
+        &b"Hello World!"[..],
+        &[0x00, 0x9b, 0xff, 0x10],
+        b"evil \x1b[31mred\x1b]0;title\x07 \xe2\x80\xaeabc\n",
+    ] {
+        feed(&mut model, AmqpEvent::Delivery(delivery(body)));
+    }
+    let buffer = render(&model);
+    let screen = lines(&buffer);
+    assert_eq!(
+        line_with(&screen, "Hello World!").trim_end(),
+        "│12:34:56.000 testEx         test             12 B      Hello World!                                         │"
+            .trim_end()
+    );
+    assert!(line_with(&screen, "4 B").contains("hex 00 9b ff 10"));
+    assert!(
+        line_with(&screen, "evil").contains(r"evil \e[31mred\e]0;title\u{7} \u{202e}abc\n"),
+        "{}",
+        line_with(&screen, "evil")
+    );
+    assert!(line_with(&screen, "Messages").contains("3 received · following"));
+    for cell in buffer.content() {
+        assert!(
+            !cell.symbol().chars().any(amqp_tui::text::is_unsafe),
+            "a control character reached a cell: {:?}",
+            cell.symbol()
+        );
+    }
+}
+
+#[test]
+fn scrolling_back_says_so_and_end_follows_again() {
+    let mut model = connected(ConnectionSettings::default());
+    update(&mut model, Action::Resize { rows: H });
+    for i in 0..100 {
+        feed(
+            &mut model,
+            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
+        );
+    }
+    model.focus = Focus::Messages;
+    update(&mut model, Action::PageUp);
+    let screen = lines(&render(&model));
+    assert!(line_with(&screen, "Messages").contains("scrolled back (End follows)"));
+    assert!(
+        !screen.iter().any(|l| l.contains("message 99")),
+        "the newest row is scrolled out of view"
+    );
+    update(&mut model, Action::FollowTail);
+    let screen = lines(&render(&model));
+    assert!(line_with(&screen, "message 99").contains("message 99"));
+    assert!(line_with(&screen, "Messages").contains("following"));
+}
+
+#[test]
+fn the_status_bar_states_the_security_of_each_kind_of_session() {
+    let plain = connected(ConnectionSettings::default());
+    let screen = lines(&render(&plain));
+    assert!(line_with(&screen, "CONNECTED").contains("plain AMQP"));
+
+    let verified = connected(ConnectionSettings {
+        tls: TlsMode::Verify {
+            ca_file: Some("/etc/amqp/ca.pem".into()),
+        },
+        ..ConnectionSettings::default()
+    });
+    let screen = lines(&render(&verified));
+    assert!(
+        line_with(&screen, "CONNECTED").contains("TLS, server verified against /etc/amqp/ca.pem")
+    );
+
+    let system = connected(ConnectionSettings {
+        tls: TlsMode::Verify { ca_file: None },
+        ..ConnectionSettings::default()
+    });
+    let screen = lines(&render(&system));
+    assert!(
+        line_with(&screen, "CONNECTED")
+            .contains("TLS, server verified against the system trust store")
+    );
+
+    let insecure = connected(ConnectionSettings {
+        tls: TlsMode::NoVerify,
+        ..ConnectionSettings::default()
+    });
+    let buffer = render(&insecure);
+    let screen = lines(&buffer);
+    let row = screen
+        .iter()
+        .position(|l| l.contains("TLS, NOT VERIFIED"))
+        .expect("the warning is shown");
+    let col = screen[row].chars().take_while(|_| true).collect::<Vec<_>>();
+    let start = col
+        .windows(3)
+        .position(|w| w.iter().collect::<String>() == "NOT")
+        .expect("NOT");
+    let cell = &buffer[(
+        u16::try_from(start).expect("fits"),
+        u16::try_from(row).expect("fits"),
+    )];
+    assert_eq!(cell.bg, Color::Red, "NOT VERIFIED is drawn on red");
+    assert_eq!(Security::TlsNotVerified.label(), "TLS, NOT VERIFIED");
+}
+
+#[test]
+fn reconnecting_is_shown_with_the_cause() {
+    let mut model = connected(ConnectionSettings::default());
+    let lost = AmqpEvent::ConnectionLost {
+        error: amqp_tui::amqp::ConnectError::Refused {
+            addr: "localhost:5672".into(),
+        },
+        retry_in: std::time::Duration::from_secs(5),
+        attempt: 3,
+    };
+    feed(&mut model, lost);
+    let screen = lines(&render(&model));
+    assert!(line_with(&screen, "RECONNECTING").contains("RECONNECTING in 5 s (attempt 3)"));
+    assert!(line_with(&screen, "Connection lost").contains("Connection refused by localhost:5672"));
+    assert_eq!(
+        model.screen,
+        Screen::Session,
+        "the pane and its messages stay while reconnecting"
+    );
+}
+
+#[test]
+fn the_help_overlay_lists_the_keymap() {
+    let model = Model {
+        show_help: true,
+        ..Model::default()
+    };
+    let screen = lines(&render(&model));
+    for binding in amqp_tui::keymap::BINDINGS.iter().take(8) {
+        assert!(
+            screen
+                .iter()
+                .any(|l| l.contains(binding.keys) && l.contains(binding.label)),
+            "help lacks {} {}",
+            binding.keys,
+            binding.label
+        );
+    }
+}
+
+#[test]
+fn a_tiny_terminal_still_draws() {
+    let mut model = connected(ConnectionSettings::default());
+    feed(&mut model, AmqpEvent::Delivery(delivery(b"x")));
+    for (w, h) in [(20, 5), (1, 1), (40, 12)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        terminal.draw(|f| ui::draw(f, &model)).expect("draw");
+    }
+}
