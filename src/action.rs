@@ -33,8 +33,9 @@ pub enum Action {
     /// A key for the focused text field.
     Edit(KeyEvent),
     Paste(String),
+    /// The terminal changed size; the message pane now shows `page_rows` rows.
     Resize {
-        rows: u16,
+        page_rows: usize,
     },
     Broker(SessionEvent),
 }

@@ -119,7 +119,9 @@ impl App {
         let mut terminate = signal(SignalKind::terminate())?;
         let mut hangup = signal(SignalKind::hangup())?;
         let size = terminal.size()?;
-        self.dispatch(Action::Resize { rows: size.height });
+        self.dispatch(Action::Resize {
+            page_rows: ui::message_rows(size.height),
+        });
         terminal.draw(|f| ui::draw(f, &self.model))?;
         let mut dirty = false;
 
@@ -171,7 +173,9 @@ fn terminal_action(model: &Model, event: Event) -> Option<Action> {
     match event {
         Event::Key(key) => keymap::action_for(model, key),
         Event::Paste(text) => Some(Action::Paste(text)),
-        Event::Resize(_, rows) => Some(Action::Resize { rows }),
+        Event::Resize(_, rows) => Some(Action::Resize {
+            page_rows: ui::message_rows(rows),
+        }),
         _ => None,
     }
 }

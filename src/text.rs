@@ -49,17 +49,27 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
-/// A one-line preview of a body: UTF-8 as escaped text, anything else as hex.
+/// A one-line preview of a body: UTF-8 as escaped text, anything else as hex. Only the
+/// head is examined, so the cost does not grow with the body.
 pub fn body_preview(body: &[u8]) -> String {
-    match std::str::from_utf8(body) {
-        Ok(text) => {
+    let head = &body[..body.len().min(PREVIEW_CHARS * 4)];
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => Some(text),
+        // A character cut in two by the end of the head is not a reason to show hex.
+        Err(err) if err.error_len().is_none() && head.len() < body.len() => {
+            std::str::from_utf8(&head[..err.valid_up_to()]).ok()
+        }
+        Err(_) => None,
+    };
+    match text {
+        Some(text) => {
             let mut out = String::with_capacity(text.len().min(PREVIEW_CHARS + 8));
-            if !push_visible(&mut out, text, PREVIEW_CHARS) {
+            if !push_visible(&mut out, text, PREVIEW_CHARS) || text.len() < body.len() {
                 out.push('…');
             }
             out
         }
-        Err(_) => hex_preview(body, PREVIEW_CHARS / 3),
+        None => hex_preview(body, PREVIEW_CHARS / 3),
     }
 }
 
@@ -124,6 +134,13 @@ mod tests {
         assert!(preview.ends_with('…'));
         let binary = vec![0xffu8; 10_000];
         assert!(body_preview(&binary).ends_with(" …"));
+        // A multi-byte character straddling the examined head is still text.
+        let euros = "€".repeat(PREVIEW_CHARS * 2);
+        let preview = body_preview(euros.as_bytes());
+        assert!(
+            preview.starts_with("€€€") && preview.ends_with('…'),
+            "{preview}"
+        );
     }
 
     #[test]

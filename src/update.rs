@@ -11,10 +11,6 @@ use crate::{
     model::{ConnState, Field, Focus, Level, Model, Screen, connect_form::field_at_fault},
 };
 
-/// Rows of the session screen that are not message rows: pane borders and header, the
-/// compose box, the status bar, the notice line and the key hints. The session view lays itself out with it.
-pub const SESSION_CHROME_ROWS: u16 = 10;
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     Connect {
@@ -99,9 +95,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                 input.handle(InputRequest::InsertChar(c));
             }
         }),
-        Action::Resize { rows } => {
-            model.page_rows = usize::from(rows.saturating_sub(SESSION_CHROME_ROWS).max(1));
-        }
+        Action::Resize { page_rows } => model.page_rows = page_rows.max(1),
         Action::Broker(event) => broker_event(model, event),
     }
     Vec::new()

@@ -47,13 +47,7 @@ async fn tls_verified_against_the_test_ca() {
         ca_file: Some(broker.ca()),
     };
     let mut session = Session::start(broker.tls("tls-ok", mode));
-    let security = session
-        .wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { security, .. } => Some(security.clone()),
-            AmqpEvent::Failed(err) => panic!("{err}"),
-            _ => None,
-        })
-        .await;
+    let security = session.connected_security().await;
     assert_eq!(
         security,
         Security::TlsVerified {
@@ -146,13 +140,7 @@ async fn tls_to_a_name_not_in_the_certificate_is_a_name_mismatch() {
 async fn tls_without_verification_accepts_any_certificate() {
     let broker = Broker::shared();
     let mut session = Session::start(broker.tls("tls-insecure", TlsMode::NoVerify));
-    let security = session
-        .wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { security, .. } => Some(security.clone()),
-            AmqpEvent::Failed(err) => panic!("{err}"),
-            _ => None,
-        })
-        .await;
+    let security = session.connected_security().await;
     assert_eq!(security.label(), "TLS, NOT VERIFIED");
 }
 

@@ -155,7 +155,12 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
 #[test]
 fn scrolling_back_says_so_and_end_follows_again() {
     let mut model = connected(ConnectionSettings::default());
-    update(&mut model, Action::Resize { rows: H });
+    update(
+        &mut model,
+        Action::Resize {
+            page_rows: ui::message_rows(H),
+        },
+    );
     for i in 0..100 {
         feed(
             &mut model,
@@ -174,6 +179,45 @@ fn scrolling_back_says_so_and_end_follows_again() {
     let screen = lines(&render(&model));
     assert!(line_with(&screen, "message 99").contains("message 99"));
     assert!(line_with(&screen, "Messages").contains("following"));
+}
+
+#[test]
+fn paging_moves_by_exactly_the_rows_the_pane_shows() {
+    let mut model = connected(ConnectionSettings::default());
+    update(
+        &mut model,
+        Action::Resize {
+            page_rows: ui::message_rows(H),
+        },
+    );
+    for i in 0..100 {
+        feed(
+            &mut model,
+            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
+        );
+    }
+    let drawn = lines(&render(&model))
+        .iter()
+        .filter(|l| l.starts_with("│12:34"))
+        .count();
+    assert_eq!(
+        drawn,
+        ui::message_rows(H),
+        "the pane draws as many rows as paging assumes"
+    );
+    model.focus = Focus::Messages;
+    update(&mut model, Action::PageUp);
+    let screen = lines(&render(&model));
+    let newest_shown = format!("message {} ", 99 - drawn);
+    assert!(
+        screen.iter().any(|l| l.contains(&newest_shown)),
+        "one page up ends at {newest_shown:?}"
+    );
+    assert!(
+        !screen
+            .iter()
+            .any(|l| l.contains(&format!("message {} ", 100 - drawn)))
+    );
 }
 
 #[test]

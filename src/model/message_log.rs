@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use crate::{amqp::Delivery, text};
 
 pub const DEFAULT_CAPACITY: usize = 10_000;
+/// Bodies kept for the pane, in bytes: a few huge messages must not exhaust memory.
+pub const DEFAULT_BYTE_BUDGET: usize = 32 * 1024 * 1024;
 
 /// A delivery with its display strings worked out once, on arrival, instead of every frame.
 #[derive(Clone, Debug)]
@@ -39,6 +41,8 @@ impl LogEntry {
 pub struct MessageLog {
     entries: VecDeque<LogEntry>,
     capacity: usize,
+    byte_budget: usize,
+    bytes: usize,
     /// Deliveries pushed out of the ring to keep memory bounded.
     pub dropped: u64,
     /// Rows between the bottom of the view and the newest entry; 0 follows the tail.
@@ -47,15 +51,17 @@ pub struct MessageLog {
 
 impl Default for MessageLog {
     fn default() -> Self {
-        Self::with_capacity(DEFAULT_CAPACITY)
+        Self::with_limits(DEFAULT_CAPACITY, DEFAULT_BYTE_BUDGET)
     }
 }
 
 impl MessageLog {
-    pub fn with_capacity(capacity: usize) -> Self {
+    pub fn with_limits(capacity: usize, byte_budget: usize) -> Self {
         Self {
             entries: VecDeque::new(),
             capacity: capacity.max(1),
+            byte_budget,
+            bytes: 0,
             dropped: 0,
             offset: 0,
         }
@@ -74,10 +80,17 @@ impl MessageLog {
     }
 
     pub fn push(&mut self, delivery: Delivery) {
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
-            self.dropped += 1;
+        let size = delivery.body.len();
+        // The newest entry is always kept, even when it alone exceeds the budget.
+        while !self.entries.is_empty()
+            && (self.entries.len() >= self.capacity || self.bytes + size > self.byte_budget)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.delivery.body.len();
+                self.dropped += 1;
+            }
         }
+        self.bytes += size;
         self.entries.push_back(LogEntry::new(delivery));
         // Keep the rows the user is reading in place while new ones arrive below.
         if self.offset > 0 {
@@ -87,6 +100,7 @@ impl MessageLog {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.bytes = 0;
         self.offset = 0;
     }
 
@@ -139,13 +153,29 @@ mod tests {
 
     #[test]
     fn the_ring_is_bounded_and_counts_what_it_drops() {
-        let mut log = MessageLog::with_capacity(3);
+        let mut log = MessageLog::with_limits(3, usize::MAX);
         for i in 0..5 {
             log.push(delivery(&i.to_string()));
         }
         assert_eq!(log.len(), 3);
         assert_eq!(log.dropped, 2);
         assert_eq!(bodies(log.visible(10)), ["2", "3", "4"]);
+    }
+
+    #[test]
+    fn the_ring_is_bounded_by_bytes_too() {
+        let mut log = MessageLog::with_limits(100, 10);
+        for body in ["aaaa", "bbbb", "cccc"] {
+            log.push(delivery(body));
+        }
+        assert_eq!(bodies(log.visible(10)), ["bbbb", "cccc"]);
+        log.push(delivery(&"x".repeat(50)));
+        assert_eq!(
+            log.len(),
+            1,
+            "an oversized body evicts the rest but is itself kept"
+        );
+        assert_eq!(log.dropped, 3);
     }
 
     #[test]

@@ -15,11 +15,14 @@ use tui_input::Input;
 
 use crate::model::{Model, Screen};
 
+/// Broker refusals are long and worth reading whole.
+pub const NOTICE_ROWS: u16 = 2;
+
 pub fn draw(frame: &mut Frame, model: &Model) {
     let [main, status, notice, hints] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(NOTICE_ROWS),
         Constraint::Length(1),
     ])
     .areas(frame.area());
@@ -39,6 +42,13 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     if model.show_help {
         help::draw(frame, frame.area());
     }
+}
+
+/// Message rows the session screen shows in a terminal `rows` high: the terminal less the
+/// bottom lines, the compose box, and the pane's borders and header row.
+pub fn message_rows(rows: u16) -> usize {
+    let chrome = 1 + NOTICE_ROWS + 1 + compose::HEIGHT + 3;
+    usize::from(rows.saturating_sub(chrome).max(1))
 }
 
 /// The slice of a text input that fits `width`, and where the cursor falls in it.

@@ -5,7 +5,7 @@ use ratatui::{
     layout::Rect,
     style::{Color, Style},
     text::{Line, Span},
-    widgets::Paragraph,
+    widgets::{Paragraph, Wrap},
 };
 
 use super::theme;
@@ -66,7 +66,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
 pub fn draw_notice(frame: &mut Frame, area: Rect, model: &Model) {
     if let Some(notice) = &model.notice {
         let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
-        frame.render_widget(Paragraph::new(line), area);
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
     }
 }
 

@@ -10,49 +10,11 @@ Exits 0 on success; prints the error and exits 1 on failure.
 """
 
 import argparse
-import ssl
 import sys
 
 import pika
 
-
-def add_connection_args(parser):
-    parser.add_argument("--host", default="localhost")
-    parser.add_argument("--port", type=int, default=5672)
-    parser.add_argument("--vhost", default="/")
-    parser.add_argument("--user", default="guest")
-    parser.add_argument("--password", default="guest")
-    parser.add_argument("--tls", action="store_true", help="connect with TLS")
-    parser.add_argument("--ca-cert", metavar="PATH",
-                        help="CA certificate(s) to verify the server with "
-                             "(default: the system trust store)")
-    parser.add_argument("--insecure", action="store_true",
-                        help="with --tls: do not verify the server certificate or host name")
-    parser.add_argument("--exchange", default="testEx")
-    parser.add_argument("--routing-key", default="test")
-    parser.add_argument("--heartbeat", type=int, default=60)
-
-
-def connection_parameters(args):
-    credentials = pika.PlainCredentials(args.user, args.password)
-    ssl_options = None
-    if args.tls:
-        if args.insecure:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        else:
-            # CERT_REQUIRED with host name checking.
-            context = ssl.create_default_context(cafile=args.ca_cert)
-        ssl_options = pika.SSLOptions(context, server_hostname=args.host)
-    return pika.ConnectionParameters(
-        host=args.host,
-        port=args.port,
-        virtual_host=args.vhost,
-        credentials=credentials,
-        heartbeat=args.heartbeat,
-        ssl_options=ssl_options,
-    )
+from guide_connection import add_connection_args, connection_parameters
 
 
 def main():

@@ -11,7 +11,7 @@ use std::{
 };
 
 use amqp_tui::amqp::{
-    AmqpCommand, AmqpEvent, ConnectionSettings, PublishOutcome, PublishRequest, Routing,
+    AmqpCommand, AmqpEvent, ConnectionSettings, PublishOutcome, PublishRequest, Routing, Security,
     SessionEvent, TlsMode, worker,
 };
 use tokio::sync::mpsc;
@@ -211,6 +211,16 @@ impl Session {
     pub async fn connected(&mut self) -> String {
         self.wait_for(WAIT, |e| match e {
             AmqpEvent::Connected { queue, .. } => Some(queue.clone()),
+            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
+            _ => None,
+        })
+        .await
+    }
+
+    /// How the session is protected once connected; panics if the connect failed.
+    pub async fn connected_security(&mut self) -> Security {
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Connected { security, .. } => Some(security.clone()),
             AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
             _ => None,
         })
