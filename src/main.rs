@@ -25,7 +25,13 @@ async fn main() -> ExitCode {
     if launch.connect_now {
         app.dispatch(Action::Connect);
     }
-    let mut terminal = tui::init();
+    let mut terminal = match tui::init() {
+        Ok(terminal) => terminal,
+        Err(err) => {
+            eprintln!("amqp-tui: {err}");
+            return ExitCode::from(2);
+        }
+    };
     let result = app.run(&mut terminal).await;
     tui::restore();
     match result {

@@ -241,6 +241,18 @@ fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent
     if session != model.session {
         return;
     }
+    match event {
+        // The hot path, once per message: nothing else is worked out for it.
+        AmqpEvent::Delivery(delivery) => {
+            model.messages_received += 1;
+            model.log.push(delivery);
+        }
+        other => session_event(model, other),
+    }
+}
+
+/// Everything about the session but its deliveries.
+fn session_event(model: &mut Model, event: AmqpEvent) {
     let Some(settings) = model.session_settings.clone() else {
         return;
     };
@@ -283,10 +295,7 @@ fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent
                 model.focus = Focus::ComposeBody;
             }
         }
-        AmqpEvent::Delivery(delivery) => {
-            model.messages_received += 1;
-            model.log.push(delivery);
-        }
+        AmqpEvent::Delivery(_) => {}
         AmqpEvent::Published {
             exchange,
             routing_key,
@@ -343,5 +352,153 @@ fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent
         }
         AmqpEvent::Notice(text) => model.notify(Level::Info, text),
         AmqpEvent::Stopped => model.conn = ConnState::Idle,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::amqp::{ConnectError, Delivery, Security};
+
+    fn connected() -> Model {
+        let mut model = Model::default();
+        update(&mut model, Action::Connect);
+        let event = AmqpEvent::Connected {
+            queue: "q".into(),
+            security: Security::Plain,
+            reconnected: false,
+        };
+        feed(&mut model, event);
+        model
+    }
+
+    fn feed(model: &mut Model, event: AmqpEvent) {
+        let session = model.session;
+        update(model, Action::Broker(SessionEvent { session, event }));
+    }
+
+    #[test]
+    fn connect_starts_a_session_and_connected_opens_the_pane() {
+        let mut model = Model::default();
+        let effects = update(&mut model, Action::Connect);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Connect { session: 1, .. }]
+        ));
+        assert_eq!(
+            model.screen,
+            Screen::Form,
+            "the form stays until the broker says yes"
+        );
+        feed(
+            &mut model,
+            AmqpEvent::Connected {
+                queue: "q".into(),
+                security: Security::Plain,
+                reconnected: false,
+            },
+        );
+        assert_eq!(model.screen, Screen::Session);
+        assert_eq!(model.focus, Focus::ComposeBody);
+    }
+
+    #[test]
+    fn events_of_a_session_the_user_left_are_ignored() {
+        let mut model = connected();
+        let old = model.session;
+        let effects = update(&mut model, Action::LeaveSession);
+        assert_eq!(effects, [Effect::Disconnect { session: old }]);
+        assert_eq!(model.screen, Screen::Form);
+        let late = Delivery {
+            received_at: chrono::Local::now(),
+            exchange: "testEx".into(),
+            routing_key: "test".into(),
+            redelivered: false,
+            content_type: None,
+            body: b"late".to_vec(),
+        };
+        update(
+            &mut model,
+            Action::Broker(SessionEvent {
+                session: old,
+                event: AmqpEvent::Delivery(late),
+            }),
+        );
+        assert_eq!(model.messages_received, 0);
+    }
+
+    #[test]
+    fn a_failed_connect_returns_to_the_field_at_fault() {
+        let mut model = Model::default();
+        update(&mut model, Action::Connect);
+        feed(
+            &mut model,
+            AmqpEvent::Failed(ConnectError::AccessRefused {
+                user: "guest".into(),
+            }),
+        );
+        assert_eq!(model.conn, ConnState::Idle);
+        assert_eq!(model.focus, Focus::Form(Field::Password));
+        assert!(
+            matches!(&model.form.error, Some((Some(Field::Password), m)) if m.contains("ACCESS_REFUSED"))
+        );
+        assert_eq!(
+            model.form.value(Field::Password),
+            "guest",
+            "what the user typed is kept"
+        );
+    }
+
+    #[test]
+    fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
+        let mut model = connected();
+        model.compose.body = tui_input::Input::new("keep me".into());
+        feed(
+            &mut model,
+            AmqpEvent::ConnectionLost {
+                error: ConnectError::HeartbeatMissed,
+                retry_in: Duration::from_secs(1),
+                attempt: 1,
+            },
+        );
+        let effects = update(&mut model, Action::Publish);
+        assert!(effects.is_empty());
+        assert_eq!(model.compose.body.value(), "keep me");
+        assert!(
+            model
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.level == Level::Error && n.text.contains("Not connected"))
+        );
+    }
+
+    #[test]
+    fn a_publish_carries_the_compose_box() {
+        let mut model = connected();
+        model.compose.body = tui_input::Input::new("hi".into());
+        model.compose.persistent = true;
+        let effects = update(&mut model, Action::Publish);
+        let [Effect::Publish { request, .. }] = effects.as_slice() else {
+            panic!("expected one publish, got {effects:?}");
+        };
+        assert_eq!(
+            (request.exchange.as_str(), request.routing_key.as_str()),
+            ("testEx", "test")
+        );
+        assert_eq!(request.body, b"hi");
+        assert!(request.persistent);
+    }
+
+    #[test]
+    fn notices_quoting_the_network_are_made_safe() {
+        let mut model = connected();
+        feed(
+            &mut model,
+            AmqpEvent::Notice("blocked: \x1b[2Jlow memory".into()),
+        );
+        let text = &model.notice.as_ref().expect("a notice").text;
+        assert!(!text.chars().any(crate::text::is_unsafe), "{text:?}");
     }
 }

@@ -359,3 +359,28 @@ fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
+
+#[tokio::test]
+async fn the_heartbeat_is_60_s_by_default_and_editable() {
+    let broker = Broker::shared();
+    for heartbeat in [None, Some(17)] {
+        let mut settings = broker.plain("heartbeat");
+        if let Some(secs) = heartbeat {
+            settings.heartbeat_secs = secs;
+        }
+        let mut session = Session::start(settings.clone());
+        session.connected().await;
+        // The broker's view of the negotiated value, found by our connection's name.
+        let listing = broker.ctl(&["list_connections", "timeout", "client_properties"]);
+        let row = listing
+            .lines()
+            .find(|l| l.contains(&settings.routing.exchange))
+            .unwrap_or_else(|| panic!("our connection is not listed:\n{listing}"));
+        let negotiated: u16 = row
+            .split('\t')
+            .next()
+            .and_then(|t| t.trim().parse().ok())
+            .expect("a timeout column");
+        assert_eq!(negotiated, heartbeat.unwrap_or(60), "{row}");
+    }
+}

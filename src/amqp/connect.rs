@@ -54,7 +54,8 @@ pub async fn open(settings: &ConnectionSettings) -> Result<Connection, ConnectEr
     };
 
     let properties = ConnectionProperties::default()
-        .with_connection_name(LongString::from("amqp-tui"))
+        // Operators find the session in rabbitmqctl or the management UI by what it watches.
+        .with_connection_name(LongString::from(connection_name(settings)))
         // One try per attempt: the worker owns the retry schedule and the user sees each failure.
         .configure_backoff(|b| b.with_max_times(0));
     let runtime = lapin::runtime::default_runtime().map_err(|err| ConnectError::Closed {
@@ -73,4 +74,9 @@ pub async fn open(settings: &ConnectionSettings) -> Result<Connection, ConnectEr
             secs: CONNECT_TIMEOUT.as_secs(),
         }),
     }
+}
+
+pub fn connection_name(settings: &ConnectionSettings) -> String {
+    let routing = &settings.routing;
+    format!("amqp-tui {}/{}", routing.exchange, routing.binding_key)
 }

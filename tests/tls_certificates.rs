@@ -1,0 +1,123 @@
+//! Certificates the test broker cannot present (expired, not yet valid, self-signed),
+//! served by a bare TLS listener on loopback: what is under test is the client's
+//! verification and the message it gives, and the handshake fails before any AMQP.
+
+mod support;
+
+use std::{net::TcpListener, path::PathBuf};
+
+use amqp_tui::amqp::{ConnectError, ConnectionSettings, TlsMode};
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, date_time_ymd};
+use support::Session;
+use tokio_native_tls::native_tls::{Identity, TlsAcceptor};
+
+struct TestCa {
+    issuer: Issuer<'static, KeyPair>,
+    pem_file: PathBuf,
+}
+
+fn test_ca(tag: &str) -> TestCa {
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "amqp-tui certificate test CA");
+    let key = KeyPair::generate().expect("CA key");
+    let cert = params.self_signed(&key).expect("CA certificate");
+    let pem_file =
+        std::env::temp_dir().join(format!("amqp-tui-{tag}-{}-ca.pem", std::process::id()));
+    std::fs::write(&pem_file, cert.pem()).expect("write CA");
+    TestCa {
+        issuer: Issuer::new(params, key),
+        pem_file,
+    }
+}
+
+/// Serves TLS with `cert_pem` on a free loopback port; the client's verdict is all we need.
+fn serve(cert_pem: &str, key: &KeyPair) -> u16 {
+    let identity = Identity::from_pkcs8(cert_pem.as_bytes(), key.serialize_pem().as_bytes())
+        .expect("identity");
+    let acceptor = TlsAcceptor::new(identity).expect("acceptor");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4).flatten() {
+            // The client is expected to abort the handshake.
+            let _ = acceptor.accept(stream);
+        }
+    });
+    port
+}
+
+async fn verdict(ca: &TestCa, port: u16) -> ConnectError {
+    let settings = ConnectionSettings {
+        host: "localhost".into(),
+        port,
+        tls: TlsMode::Verify {
+            ca_file: Some(ca.pem_file.clone()),
+        },
+        ..ConnectionSettings::default()
+    };
+    Session::start(settings).failure().await
+}
+
+fn leaf_params() -> CertificateParams {
+    CertificateParams::new(vec!["localhost".to_string()]).expect("leaf params")
+}
+
+#[tokio::test]
+async fn an_expired_server_certificate_is_named_expired() {
+    let ca = test_ca("expired");
+    let mut params = leaf_params();
+    params.not_before = date_time_ymd(2020, 1, 1);
+    params.not_after = date_time_ymd(2021, 1, 1);
+    let key = KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
+    let err = verdict(&ca, serve(&cert.pem(), &key)).await;
+    assert_eq!(err, ConnectError::TlsExpired);
+    assert!(err.to_string().contains("has expired"));
+}
+
+#[tokio::test]
+async fn a_certificate_from_the_future_is_named_not_yet_valid() {
+    let ca = test_ca("future");
+    let mut params = leaf_params();
+    params.not_before = date_time_ymd(2090, 1, 1);
+    params.not_after = date_time_ymd(2091, 1, 1);
+    let key = KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
+    let err = verdict(&ca, serve(&cert.pem(), &key)).await;
+    assert_eq!(err, ConnectError::TlsNotYetValid);
+}
+
+#[tokio::test]
+async fn a_self_signed_server_certificate_is_named_self_signed() {
+    let ca = test_ca("self-signed");
+    let key = KeyPair::generate().expect("key");
+    let cert = leaf_params().self_signed(&key).expect("self-sign");
+    let err = verdict(&ca, serve(&cert.pem(), &key)).await;
+    assert_eq!(err, ConnectError::TlsSelfSigned);
+}
+
+#[tokio::test]
+async fn the_same_certificates_pass_when_verification_is_off() {
+    // Verification off must accept the expired certificate: the handshake then completes
+    // and the failure is only that this listener does not speak AMQP.
+    let ca = test_ca("insecure");
+    let mut params = leaf_params();
+    params.not_after = date_time_ymd(2021, 1, 1);
+    params.not_before = date_time_ymd(2020, 1, 1);
+    let key = KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
+    let settings = ConnectionSettings {
+        host: "localhost".into(),
+        port: serve(&cert.pem(), &key),
+        tls: TlsMode::NoVerify,
+        ..ConnectionSettings::default()
+    };
+    let err = Session::start(settings).failure().await;
+    assert!(
+        matches!(err, ConnectError::HandshakeClosed { .. }),
+        "verification off must get past TLS to the AMQP handshake: {err:?}"
+    );
+}
