@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     path::{Path, PathBuf},
     process::Command,
     sync::atomic::{AtomicU32, Ordering},
@@ -170,6 +170,7 @@ pub struct Session {
     pub commands_tx: mpsc::Sender<AmqpCommand>,
     pub events_rx: mpsc::Receiver<SessionEvent>,
     pub settings: ConnectionSettings,
+    pending: VecDeque<AmqpEvent>,
     next_id: u64,
 }
 
@@ -181,30 +182,45 @@ impl Session {
             commands_tx,
             events_rx,
             settings,
+            pending: VecDeque::new(),
             next_id: 1,
         }
     }
 
-    /// Waits for the first event `pick` accepts, failing the test after `within`.
+    /// Waits for the first event `pick` accepts, failing the test after `within`. Events it
+    /// passes over are kept for later waits: a delivery may well overtake a publish confirm.
     pub async fn wait_for<T>(
         &mut self,
         within: Duration,
         mut pick: impl FnMut(&AmqpEvent) -> Option<T>,
     ) -> T {
+        if let Some(found) = self.take_pending(&mut pick) {
+            return found;
+        }
         let deadline = tokio::time::Instant::now() + within;
-        let mut seen = Vec::new();
         loop {
             match tokio::time::timeout_at(deadline, self.events_rx.recv()).await {
-                Ok(Some(event)) => {
-                    if let Some(found) = pick(&event.event) {
-                        return found;
-                    }
-                    seen.push(event.event);
-                }
-                Ok(None) => panic!("worker stopped; events seen: {seen:#?}"),
-                Err(_) => panic!("timed out after {within:?}; events seen: {seen:#?}"),
+                Ok(Some(event)) => match pick(&event.event) {
+                    Some(found) => return found,
+                    None => self.pending.push_back(event.event),
+                },
+                Ok(None) => panic!("worker stopped; events passed over: {:#?}", self.pending),
+                Err(_) => panic!(
+                    "timed out after {within:?}; events passed over: {:#?}",
+                    self.pending
+                ),
             }
         }
+    }
+
+    fn take_pending<T>(&mut self, pick: &mut impl FnMut(&AmqpEvent) -> Option<T>) -> Option<T> {
+        let (index, found) = self
+            .pending
+            .iter()
+            .enumerate()
+            .find_map(|(i, e)| pick(e).map(|f| (i, f)))?;
+        self.pending.remove(index);
+        Some(found)
     }
 
     /// The queue name once connected; panics with the error if the connect failed.
