@@ -164,11 +164,10 @@ fn sigterm_restores_the_terminal() {
         s.contains("amqp-tui · connect")
     });
     let pid = app.child.process_id().expect("a pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
+    let pid = libc::pid_t::try_from(pid).expect("a pid fits pid_t");
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0, "kill(SIGTERM) failed");
     let status = app.exit_status(Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
     app.assert_terminal_restored();
