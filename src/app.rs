@@ -2,7 +2,10 @@
 //! applies them; effects go to the session workers; the screen is redrawn at most once a
 //! frame while the broker is busy, and at once after a key.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use crossterm::event::{Event, EventStream};
 use futures_lite::StreamExt;
@@ -26,10 +29,15 @@ const FRAME: Duration = Duration::from_millis(33);
 const EVENT_CAPACITY: usize = 4096;
 /// Events applied per batch before drawing again, so keys are never starved by a flood.
 const EVENT_BATCH: usize = 1024;
+/// How long quitting waits for sessions to close their connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 
 pub struct App {
     model: Model,
     workers: HashMap<SessionId, mpsc::Sender<AmqpCommand>>,
+    /// Sessions told to disconnect that have not said `Stopped` yet: quitting waits for
+    /// them to close their connections politely, and for nothing else.
+    stopping: HashSet<SessionId>,
     events_tx: mpsc::Sender<SessionEvent>,
     events_rx: mpsc::Receiver<SessionEvent>,
 }
@@ -40,13 +48,10 @@ impl App {
         Self {
             model,
             workers: HashMap::new(),
+            stopping: HashSet::new(),
             events_tx,
             events_rx,
         }
-    }
-
-    pub fn model(&self) -> &Model {
-        &self.model
     }
 
     /// Applies an action and carries out what it asks for.
@@ -57,6 +62,7 @@ impl App {
         }) = &action
         {
             self.workers.remove(session);
+            self.stopping.remove(session);
         }
         for effect in update(&mut self.model, action) {
             self.run_effect(effect);
@@ -92,24 +98,10 @@ impl App {
                 if let Some(commands_tx) = self.workers.remove(&session) {
                     // A full queue or a finished worker: dropping the sender ends it either way.
                     let _ = commands_tx.try_send(AmqpCommand::Disconnect);
+                    self.stopping.insert(session);
                 }
             }
         }
-    }
-
-    /// Applies every broker event waiting, up to a batch; false when none came.
-    pub fn drain_broker_events(&mut self) -> bool {
-        let mut any = false;
-        for _ in 0..EVENT_BATCH {
-            match self.events_rx.try_recv() {
-                Ok(event) => {
-                    self.dispatch(Action::Broker(event));
-                    any = true;
-                }
-                Err(_) => break,
-            }
-        }
-        any
     }
 
     pub async fn run(mut self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
@@ -124,6 +116,7 @@ impl App {
         });
         terminal.draw(|f| ui::draw(f, &self.model))?;
         let mut dirty = false;
+        let mut batch = Vec::with_capacity(EVENT_BATCH);
 
         while !self.model.quit {
             tokio::select! {
@@ -136,9 +129,11 @@ impl App {
                         dirty = false;
                     }
                 }
-                Some(event) = self.events_rx.recv() => {
-                    self.dispatch(Action::Broker(event));
-                    self.drain_broker_events();
+                // We hold a sender, so this never reports a closed channel.
+                _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH) => {
+                    for event in batch.drain(..) {
+                        self.dispatch(Action::Broker(event));
+                    }
                     dirty = true;
                 }
                 _ = frame.tick() => {
@@ -157,13 +152,22 @@ impl App {
 
     /// Lets workers close their connections politely, without keeping the user waiting.
     async fn shutdown(&mut self) {
-        for (_, commands_tx) in self.workers.drain() {
+        for (session, commands_tx) in self.workers.drain() {
+            // Dropping the sender ends the worker even if this does not get through.
             let _ = commands_tx.try_send(AmqpCommand::Disconnect);
+            self.stopping.insert(session);
         }
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(1500);
-        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, self.events_rx.recv()).await {
-            if event.event == AmqpEvent::Stopped {
-                break;
+        let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
+        while !self.stopping.is_empty() {
+            match tokio::time::timeout_at(deadline, self.events_rx.recv()).await {
+                Ok(Some(SessionEvent {
+                    session,
+                    event: AmqpEvent::Stopped | AmqpEvent::Failed(_),
+                })) => {
+                    self.stopping.remove(&session);
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
             }
         }
     }

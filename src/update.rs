@@ -417,6 +417,7 @@ mod tests {
             routing_key: "test".into(),
             redelivered: false,
             content_type: None,
+            delivery_mode: None,
             body: b"late".to_vec(),
         };
         update(

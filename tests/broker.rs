@@ -384,3 +384,20 @@ async fn the_heartbeat_is_60_s_by_default_and_editable() {
         assert_eq!(negotiated, heartbeat.unwrap_or(60), "{row}");
     }
 }
+
+#[tokio::test]
+async fn published_messages_carry_text_plain_and_the_chosen_delivery_mode() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("mode"));
+    session.connected().await;
+    let routing = session.settings.routing.clone();
+    for (persistent, mode) in [(false, 1), (true, 2)] {
+        let outcome = session
+            .publish_with(&routing.exchange, &routing.binding_key, b"m", persistent)
+            .await;
+        assert_eq!(outcome, PublishOutcome::Routed);
+        let delivery = session.delivery().await;
+        assert_eq!(delivery.delivery_mode, Some(mode));
+        assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
+    }
+}

@@ -66,6 +66,7 @@ fn delivery(body: &[u8]) -> Delivery {
         routing_key: "test".into(),
         redelivered: false,
         content_type: Some("text/plain".into()),
+        delivery_mode: None,
         body: body.to_vec(),
     }
 }

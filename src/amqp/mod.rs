@@ -24,6 +24,8 @@ pub struct Delivery {
     pub routing_key: String,
     pub redelivered: bool,
     pub content_type: Option<String>,
+    /// 1 transient, 2 persistent, as the publisher set it.
+    pub delivery_mode: Option<u8>,
     pub body: Vec<u8>,
 }
 
@@ -73,7 +75,8 @@ pub enum AmqpEvent {
         routing_key: String,
         outcome: PublishOutcome,
     },
-    /// The connection dropped (or a reconnect attempt failed); the worker tries again.
+    /// The connection dropped (or a reconnect attempt failed); the worker tries again
+    /// after `retry_in`. `attempt` counts the failures since the last good connection.
     ConnectionLost {
         error: ConnectError,
         retry_in: Duration,

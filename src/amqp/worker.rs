@@ -59,10 +59,11 @@ async fn run(
     mut commands_rx: mpsc::Receiver<AmqpCommand>,
     events: Events,
 ) {
-    let mut attempt = 0u32;
+    // Failed attempts since the last good connection: drives the backoff.
+    let mut failures = 0u32;
     let mut connected_before = false;
     loop {
-        attempt += 1;
+        let attempt = failures + 1;
         if !events.send(AmqpEvent::Connecting { attempt }).await {
             return;
         }
@@ -86,17 +87,13 @@ async fn run(
                     return;
                 }
                 connected_before = true;
-                attempt = 0;
-                match live.serve(&mut commands_rx, &events).await {
-                    Ended::ByUser => {
-                        live.close().await;
-                        break;
-                    }
-                    Ended::Lost(error) => {
-                        // The consumer may be gone while the TCP connection lives on.
-                        live.close().await;
-                        error
-                    }
+                failures = 0;
+                let ended = live.serve(&mut commands_rx, &events).await;
+                // On a loss too: the consumer may be gone while the TCP connection lives on.
+                live.close().await;
+                match ended {
+                    Ended::ByUser => break,
+                    Ended::Lost(error) => error,
                 }
             }
             Some(Err(error)) if !connected_before => {
@@ -106,11 +103,12 @@ async fn run(
             }
             Some(Err(error)) => error,
         };
-        let retry_in = reconnect_delay(attempt.max(1));
+        failures += 1;
+        let retry_in = reconnect_delay(failures);
         let lost = AmqpEvent::ConnectionLost {
             error,
             retry_in,
-            attempt: attempt.max(1),
+            attempt: failures,
         };
         if !events.send(lost).await {
             return;
@@ -410,6 +408,7 @@ fn to_delivery(delivery: lapin::message::Delivery) -> Delivery {
             .content_type()
             .as_ref()
             .map(|c| c.to_string()),
+        delivery_mode: *delivery.properties.delivery_mode(),
         body: delivery.data,
     }
 }

@@ -143,6 +143,7 @@ mod tests {
             routing_key: "test".into(),
             redelivered: false,
             content_type: Some("text/plain".into()),
+            delivery_mode: None,
             body: body.as_bytes().to_vec(),
         }
     }

@@ -253,6 +253,16 @@ impl Session {
     }
 
     pub async fn publish(&mut self, exchange: &str, key: &str, body: &[u8]) -> PublishOutcome {
+        self.publish_with(exchange, key, body, false).await
+    }
+
+    pub async fn publish_with(
+        &mut self,
+        exchange: &str,
+        key: &str,
+        body: &[u8],
+        persistent: bool,
+    ) -> PublishOutcome {
         let id = self.next_id;
         self.next_id += 1;
         let request = PublishRequest {
@@ -260,7 +270,7 @@ impl Session {
             exchange: exchange.into(),
             routing_key: key.into(),
             body: body.to_vec(),
-            persistent: false,
+            persistent,
         };
         self.commands_tx
             .send(AmqpCommand::Publish(request))
