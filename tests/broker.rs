@@ -401,3 +401,64 @@ async fn published_messages_carry_text_plain_and_the_chosen_delivery_mode() {
         assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
     }
 }
+
+#[tokio::test]
+async fn an_exclusive_queue_held_by_another_connection_is_resource_locked() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("locked");
+    settings.routing.queue = format!("held-{}", settings.routing.exchange);
+    let mut holder = Session::start(settings.clone());
+    assert_eq!(holder.connected().await, settings.routing.queue);
+    let err = Session::start(settings.clone()).failure().await;
+    assert_eq!(
+        err,
+        ConnectError::QueueLocked {
+            queue: settings.routing.queue.clone()
+        }
+    );
+}
+
+#[tokio::test]
+async fn the_default_exchange_consumes_the_queue_directly() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("default-ex");
+    settings.routing.exchange = String::new();
+    let mut session = Session::start(settings);
+    let queue = session.connected().await;
+    assert!(
+        queue.starts_with("amq.gen-"),
+        "a server-named queue: {queue}"
+    );
+    // The default exchange routes by queue name.
+    assert_eq!(
+        session.publish("", &queue, b"direct to queue").await,
+        PublishOutcome::Routed
+    );
+    let delivery = session.delivery().await;
+    assert_eq!(
+        (delivery.exchange.as_str(), delivery.body.as_slice()),
+        ("", &b"direct to queue"[..])
+    );
+}
+
+#[tokio::test]
+async fn a_reserved_amq_exchange_is_tapped_without_redeclaring_it() {
+    let broker = Broker::shared();
+    let mut settings = broker.plain("amq-topic");
+    let prefix = settings.routing.binding_key.clone();
+    settings.routing.exchange = "amq.topic".into();
+    settings.routing.exchange_type = ExchangeType::Topic;
+    settings.routing.binding_key = format!("{prefix}.#");
+    let mut session = Session::start(settings);
+    session.connected().await;
+    let key = format!("{prefix}.orders.eu");
+    assert_eq!(
+        session.publish("amq.topic", &key, b"tapped").await,
+        PublishOutcome::Routed
+    );
+    let delivery = session.delivery().await;
+    assert_eq!(
+        (delivery.routing_key, delivery.body),
+        (key, b"tapped".to_vec())
+    );
+}

@@ -143,7 +143,11 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
         "{}",
         line_with(&screen, "evil")
     );
-    assert!(line_with(&screen, "Messages").contains("3 received · following"));
+    let title = line_with(&screen, "3 received");
+    assert!(
+        title.contains("testEx (direct) ─test→ amq.gen-test · 3 received · following"),
+        "{title}"
+    );
     for cell in buffer.content() {
         assert!(
             !cell.symbol().chars().any(amqp_tui::text::is_unsafe),
@@ -171,7 +175,7 @@ fn scrolling_back_says_so_and_end_follows_again() {
     model.focus = Focus::Messages;
     update(&mut model, Action::PageUp);
     let screen = lines(&render(&model));
-    assert!(line_with(&screen, "Messages").contains("scrolled back (End follows)"));
+    assert!(line_with(&screen, "received").contains("scrolled back (End follows)"));
     assert!(
         !screen.iter().any(|l| l.contains("message 99")),
         "the newest row is scrolled out of view"
@@ -179,7 +183,7 @@ fn scrolling_back_says_so_and_end_follows_again() {
     update(&mut model, Action::FollowTail);
     let screen = lines(&render(&model));
     assert!(line_with(&screen, "message 99").contains("message 99"));
-    assert!(line_with(&screen, "Messages").contains("following"));
+    assert!(line_with(&screen, "received").contains("following"));
 }
 
 #[test]

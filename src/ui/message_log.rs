@@ -8,11 +8,18 @@ use ratatui::{
 };
 
 use super::theme;
-use crate::model::{Focus, Model};
+use crate::{
+    model::{ConnState, Focus, Model},
+    text,
+};
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let log = &model.log;
-    let mut title = format!(" Messages · {} received", model.messages_received);
+    let mut title = format!(
+        " {} · {} received",
+        watching(model),
+        model.messages_received
+    );
     if log.dropped > 0 {
         title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
     }
@@ -57,4 +64,24 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         .block(block)
         .column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// What the pane shows: `testEx (direct) ─test→ amq.gen-…`, names made safe to draw.
+fn watching(model: &Model) -> String {
+    let queue = match &model.conn {
+        ConnState::Connected { queue, .. } => text::visible(queue),
+        _ => "…".into(),
+    };
+    match &model.session_settings {
+        Some(settings) if !settings.routing.exchange.is_empty() => {
+            let routing = &settings.routing;
+            format!(
+                "{} ({}) ─{}→ {queue}",
+                text::visible(&routing.exchange),
+                routing.exchange_type,
+                text::visible(&routing.binding_key)
+            )
+        }
+        _ => format!("queue {queue}"),
+    }
 }
