@@ -60,6 +60,11 @@ impl Cli {
         let mut tls = self.ca_cert.is_some() || self.insecure;
         if let Some(uri) = &self.uri {
             match apply_uri(&mut settings, uri) {
+                Ok(false) if tls => {
+                    problem = Some(
+                        "--ca-cert and --insecure are for TLS, but the URI is amqp:// (plain). Use an amqps:// URI, or switch TLS on below.".into(),
+                    );
+                }
                 Ok(is_tls) => tls = is_tls,
                 Err(reason) => {
                     problem = Some(format!(
@@ -224,6 +229,13 @@ mod tests {
         assert!(launch.problem.expect("a problem").contains("scheme 'http'"));
         let launch = parse(&["--uri", "amqp://host:99999"]);
         assert!(launch.problem.is_some());
+    }
+
+    #[test]
+    fn tls_flags_with_a_plain_uri_are_questioned_not_ignored() {
+        let launch = parse(&["--uri", "amqp://localhost", "--ca-cert", "ca.pem"]);
+        assert!(!launch.connect_now);
+        assert!(launch.problem.expect("a problem").contains("amqps://"));
     }
 
     #[test]

@@ -89,9 +89,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             input.handle_event(&Event::Key(key));
         }),
         Action::Paste(text) => edit(model, |input| {
-            // Fields are one line: a pasted newline must not become a stray Enter.
+            // Fields are one line: a pasted newline must not become a stray Enter, nor
+            // a bidi override reorder what the field shows.
             for c in text.chars() {
-                let c = if c.is_control() { ' ' } else { c };
+                let c = if crate::text::is_unsafe(c) { ' ' } else { c };
                 input.handle(InputRequest::InsertChar(c));
             }
         }),
@@ -141,8 +142,12 @@ fn connect(model: &mut Model) -> Vec<Effect> {
         Level::Info,
         format!("Connecting to {} …", settings.display_target()),
     );
-    model.compose = crate::model::Compose::for_routing(&settings.routing);
-    model.log.clear();
+    // What the user typed and the messages seen so far are kept; the compose box aims at
+    // the new routing only when the routing changed.
+    let previous = model.session_settings.as_ref().map(|s| &s.routing);
+    if previous != Some(&settings.routing) {
+        model.compose.aim_at(&settings.routing);
+    }
     model.session_settings = Some(settings.clone());
     effects.push(Effect::Connect {
         session: model.session,
@@ -490,6 +495,40 @@ mod tests {
         );
         assert_eq!(request.body, b"hi");
         assert!(request.persistent);
+    }
+
+    #[test]
+    fn reconnecting_from_the_form_keeps_the_body_and_the_messages() {
+        let mut model = connected();
+        model.compose.body = tui_input::Input::new("draft".into());
+        feed(
+            &mut model,
+            AmqpEvent::Delivery(Delivery {
+                received_at: chrono::Local::now(),
+                exchange: "testEx".into(),
+                routing_key: "test".into(),
+                redelivered: false,
+                content_type: None,
+                delivery_mode: None,
+                body: b"seen".to_vec(),
+            }),
+        );
+        update(&mut model, Action::LeaveSession);
+        model.form = crate::model::ConnectForm::from_settings(&ConnectionSettings {
+            routing: crate::amqp::Routing {
+                exchange: "other".into(),
+                ..Default::default()
+            },
+            ..ConnectionSettings::default()
+        });
+        update(&mut model, Action::Connect);
+        assert_eq!(model.compose.body.value(), "draft");
+        assert_eq!(
+            model.compose.exchange.value(),
+            "other",
+            "aimed at the new routing"
+        );
+        assert_eq!(model.log.len(), 1);
     }
 
     #[test]

@@ -26,6 +26,12 @@ impl Compose {
         }
     }
 
+    /// Publishes go where the session watches, unless the user changes them.
+    pub fn aim_at(&mut self, routing: &Routing) {
+        self.exchange = Input::new(routing.exchange.clone());
+        self.routing_key = Input::new(routing.binding_key.clone());
+    }
+
     pub fn delivery_mode_label(&self) -> &'static str {
         if self.persistent {
             "2 persistent"

@@ -104,6 +104,8 @@ pub struct ConnectForm {
     pub exchange_type: ExchangeType,
     /// Once the user types a port, toggling TLS stops changing it.
     pub port_edited: bool,
+    /// Not on the form (`--prefetch`), but carried through it.
+    pub prefetch: u16,
     pub error: Option<(Option<Field>, String)>,
 }
 
@@ -142,6 +144,7 @@ impl ConnectForm {
             verify: s.tls != TlsMode::NoVerify,
             exchange_type: s.routing.exchange_type,
             port_edited: s.port != default_port,
+            prefetch: s.prefetch,
             error: None,
         }
     }
@@ -254,13 +257,13 @@ impl ConnectForm {
             password: self.value(Field::Password).to_string(),
             tls,
             heartbeat_secs,
+            prefetch: self.prefetch,
             routing: Routing {
                 exchange: self.value(Field::Exchange).to_string(),
                 exchange_type: self.exchange_type,
                 queue: self.value(Field::Queue).to_string(),
                 binding_key: self.value(Field::RoutingKey).to_string(),
             },
-            ..ConnectionSettings::default()
         })
     }
 }
@@ -346,6 +349,32 @@ mod tests {
         let mut form = ConnectForm::default();
         set(&mut form, Field::RoutingKey, &"k".repeat(256));
         assert_eq!(form.validate().expect_err("long key").0, Field::RoutingKey);
+    }
+
+    #[test]
+    fn every_setting_survives_the_form() {
+        let settings = ConnectionSettings {
+            host: "::1".into(),
+            port: 15671,
+            vhost: "prod".into(),
+            user: "ops".into(),
+            password: "pw".into(),
+            tls: TlsMode::Verify {
+                ca_file: Some("/ca.pem".into()),
+            },
+            heartbeat_secs: 17,
+            prefetch: 50,
+            routing: Routing {
+                exchange: "logs".into(),
+                exchange_type: ExchangeType::Topic,
+                queue: "q1".into(),
+                binding_key: "a.#".into(),
+            },
+        };
+        assert_eq!(
+            ConnectForm::from_settings(&settings).validate(),
+            Ok(settings)
+        );
     }
 
     #[test]
