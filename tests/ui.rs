@@ -262,13 +262,15 @@ fn the_status_bar_states_the_security_of_each_kind_of_session() {
         .iter()
         .position(|l| l.contains("TLS, NOT VERIFIED"))
         .expect("the warning is shown");
-    let col = screen[row].chars().take_while(|_| true).collect::<Vec<_>>();
-    let start = col
+    // Cells hold one character each on this line, so a char index is a column.
+    let column = screen[row]
+        .chars()
+        .collect::<Vec<_>>()
         .windows(3)
-        .position(|w| w.iter().collect::<String>() == "NOT")
-        .expect("NOT");
+        .position(|w| w == ['N', 'O', 'T'])
+        .expect("NOT is on the line");
     let cell = &buffer[(
-        u16::try_from(start).expect("fits"),
+        u16::try_from(column).expect("fits"),
         u16::try_from(row).expect("fits"),
     )];
     assert_eq!(cell.bg, Color::Red, "NOT VERIFIED is drawn on red");
