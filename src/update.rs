@@ -379,6 +379,18 @@ mod tests {
         model
     }
 
+    fn delivery(body: &[u8]) -> Delivery {
+        Delivery {
+            received_at: chrono::Local::now(),
+            exchange: "testEx".into(),
+            routing_key: "test".into(),
+            redelivered: false,
+            content_type: None,
+            delivery_mode: None,
+            body: body.to_vec(),
+        }
+    }
+
     fn feed(model: &mut Model, event: AmqpEvent) {
         let session = model.session;
         update(model, Action::Broker(SessionEvent { session, event }));
@@ -416,15 +428,7 @@ mod tests {
         let effects = update(&mut model, Action::LeaveSession);
         assert_eq!(effects, [Effect::Disconnect { session: old }]);
         assert_eq!(model.screen, Screen::Form);
-        let late = Delivery {
-            received_at: chrono::Local::now(),
-            exchange: "testEx".into(),
-            routing_key: "test".into(),
-            redelivered: false,
-            content_type: None,
-            delivery_mode: None,
-            body: b"late".to_vec(),
-        };
+        let late = delivery(b"late");
         update(
             &mut model,
             Action::Broker(SessionEvent {
@@ -501,18 +505,7 @@ mod tests {
     fn reconnecting_from_the_form_keeps_the_body_and_the_messages() {
         let mut model = connected();
         model.compose.body = tui_input::Input::new("draft".into());
-        feed(
-            &mut model,
-            AmqpEvent::Delivery(Delivery {
-                received_at: chrono::Local::now(),
-                exchange: "testEx".into(),
-                routing_key: "test".into(),
-                redelivered: false,
-                content_type: None,
-                delivery_mode: None,
-                body: b"seen".to_vec(),
-            }),
-        );
+        feed(&mut model, AmqpEvent::Delivery(delivery(b"seen")));
         update(&mut model, Action::LeaveSession);
         model.form = crate::model::ConnectForm::from_settings(&ConnectionSettings {
             routing: crate::amqp::Routing {

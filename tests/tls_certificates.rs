@@ -65,15 +65,20 @@ fn leaf_params() -> CertificateParams {
     CertificateParams::new(vec!["localhost".to_string()]).expect("leaf params")
 }
 
+/// Serves a `localhost` certificate signed by `ca`, valid between the two dates.
+fn serve_signed(ca: &TestCa, from: (i32, u8, u8), until: (i32, u8, u8)) -> u16 {
+    let mut params = leaf_params();
+    params.not_before = date_time_ymd(from.0, from.1, from.2);
+    params.not_after = date_time_ymd(until.0, until.1, until.2);
+    let key = KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
+    serve(&cert.pem(), &key)
+}
+
 #[tokio::test]
 async fn an_expired_server_certificate_is_named_expired() {
     let ca = test_ca("expired");
-    let mut params = leaf_params();
-    params.not_before = date_time_ymd(2020, 1, 1);
-    params.not_after = date_time_ymd(2021, 1, 1);
-    let key = KeyPair::generate().expect("key");
-    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
-    let err = verdict(&ca, serve(&cert.pem(), &key)).await;
+    let err = verdict(&ca, serve_signed(&ca, (2020, 1, 1), (2021, 1, 1))).await;
     assert_eq!(err, ConnectError::TlsExpired);
     assert!(err.to_string().contains("has expired"));
 }
@@ -81,12 +86,7 @@ async fn an_expired_server_certificate_is_named_expired() {
 #[tokio::test]
 async fn a_certificate_from_the_future_is_named_not_yet_valid() {
     let ca = test_ca("future");
-    let mut params = leaf_params();
-    params.not_before = date_time_ymd(2090, 1, 1);
-    params.not_after = date_time_ymd(2091, 1, 1);
-    let key = KeyPair::generate().expect("key");
-    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
-    let err = verdict(&ca, serve(&cert.pem(), &key)).await;
+    let err = verdict(&ca, serve_signed(&ca, (2090, 1, 1), (2091, 1, 1))).await;
     assert_eq!(err, ConnectError::TlsNotYetValid);
 }
 
@@ -104,14 +104,9 @@ async fn the_same_certificates_pass_when_verification_is_off() {
     // Verification off must accept the expired certificate: the handshake then completes
     // and the failure is only that this listener does not speak AMQP.
     let ca = test_ca("insecure");
-    let mut params = leaf_params();
-    params.not_after = date_time_ymd(2021, 1, 1);
-    params.not_before = date_time_ymd(2020, 1, 1);
-    let key = KeyPair::generate().expect("key");
-    let cert = params.signed_by(&key, &ca.issuer).expect("sign");
     let settings = ConnectionSettings {
         host: "localhost".into(),
-        port: serve(&cert.pem(), &key),
+        port: serve_signed(&ca, (2020, 1, 1), (2021, 1, 1)),
         tls: TlsMode::NoVerify,
         ..ConnectionSettings::default()
     };

@@ -56,6 +56,24 @@ fn feed(model: &mut Model, event: AmqpEvent) {
     update(model, Action::Broker(SessionEvent { session, event }));
 }
 
+/// Connected, sized to the test terminal, with `n` deliveries "message 0".. in the pane.
+fn with_messages(n: usize) -> Model {
+    let mut model = connected(ConnectionSettings::default());
+    update(
+        &mut model,
+        Action::Resize {
+            page_rows: ui::message_rows(H),
+        },
+    );
+    for i in 0..n {
+        feed(
+            &mut model,
+            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
+        );
+    }
+    model
+}
+
 fn delivery(body: &[u8]) -> Delivery {
     Delivery {
         received_at: Local
@@ -159,19 +177,7 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
 
 #[test]
 fn scrolling_back_says_so_and_end_follows_again() {
-    let mut model = connected(ConnectionSettings::default());
-    update(
-        &mut model,
-        Action::Resize {
-            page_rows: ui::message_rows(H),
-        },
-    );
-    for i in 0..100 {
-        feed(
-            &mut model,
-            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
-        );
-    }
+    let mut model = with_messages(100);
     model.focus = Focus::Messages;
     update(&mut model, Action::PageUp);
     let screen = lines(&render(&model));
@@ -188,19 +194,7 @@ fn scrolling_back_says_so_and_end_follows_again() {
 
 #[test]
 fn paging_moves_by_exactly_the_rows_the_pane_shows() {
-    let mut model = connected(ConnectionSettings::default());
-    update(
-        &mut model,
-        Action::Resize {
-            page_rows: ui::message_rows(H),
-        },
-    );
-    for i in 0..100 {
-        feed(
-            &mut model,
-            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
-        );
-    }
+    let mut model = with_messages(100);
     let drawn = lines(&render(&model))
         .iter()
         .filter(|l| l.starts_with("│12:34"))

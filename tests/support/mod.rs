@@ -225,18 +225,19 @@ impl Session {
 
     /// The queue name once connected; panics with the error if the connect failed.
     pub async fn connected(&mut self) -> String {
-        self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { queue, .. } => Some(queue.clone()),
-            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
-            _ => None,
-        })
-        .await
+        self.connected_as().await.0
     }
 
     /// How the session is protected once connected; panics if the connect failed.
     pub async fn connected_security(&mut self) -> Security {
+        self.connected_as().await.1
+    }
+
+    async fn connected_as(&mut self) -> (String, Security) {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { security, .. } => Some(security.clone()),
+            AmqpEvent::Connected {
+                queue, security, ..
+            } => Some((queue.clone(), security.clone())),
             AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
             _ => None,
         })
