@@ -275,20 +275,12 @@ fn session_event(model: &mut Model, event: AmqpEvent) {
             security,
             reconnected,
         } => {
-            let routing = &settings.routing;
-            let watch = if routing.exchange.is_empty() {
-                format!("consuming queue '{queue}'")
-            } else {
-                format!(
-                    "queue '{queue}' bound to {} exchange '{}' with key '{}'",
-                    routing.exchange_type, routing.exchange, routing.binding_key
-                )
-            };
             let verb = if reconnected {
                 "Reconnected to"
             } else {
                 "Connected to"
             };
+            let watch = settings.routing.summary(&queue);
             model.notify(Level::Success, format!("{verb} {target}: {watch}."));
             model.conn = ConnState::Connected {
                 target,

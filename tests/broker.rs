@@ -319,11 +319,23 @@ async fn the_session_comes_back_by_itself_after_the_node_restarts() {
     session.connected().await;
 
     node.down();
-    session
-        .wait_for(WAIT, |e| {
-            matches!(e, AmqpEvent::ConnectionLost { .. }).then_some(())
+    let announced = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::ConnectionLost { attempt, .. } => Some(*attempt),
+            _ => None,
         })
         .await;
+    let tried = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::Connecting { attempt } => Some(*attempt),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        (announced, tried),
+        (1, 1),
+        "the retry announced as attempt 1 is attempt 1"
+    );
     node.up();
     let back_at = Instant::now();
     let reconnected = session
@@ -367,9 +379,14 @@ async fn the_heartbeat_is_60_s_by_default_and_editable() {
         session.connected().await;
         // The broker's view of the negotiated value, found by our connection's name.
         let listing = broker.ctl(&["list_connections", "timeout", "client_properties"]);
+        // The whole name: exchange names end in a counter, and "-1" is a prefix of "-12".
+        let name = format!(
+            "amqp-tui {}/{}",
+            settings.routing.exchange, settings.routing.binding_key
+        );
         let row = listing
             .lines()
-            .find(|l| l.contains(&settings.routing.exchange))
+            .find(|l| l.contains(&name))
             .unwrap_or_else(|| panic!("our connection is not listed:\n{listing}"));
         let negotiated: u16 = row
             .split('\t')

@@ -76,7 +76,7 @@ pub async fn open(settings: &ConnectionSettings) -> Result<Connection, ConnectEr
     }
 }
 
-pub fn connection_name(settings: &ConnectionSettings) -> String {
+fn connection_name(settings: &ConnectionSettings) -> String {
     let routing = &settings.routing;
     format!("amqp-tui {}/{}", routing.exchange, routing.binding_key)
 }

@@ -76,7 +76,7 @@ pub enum AmqpEvent {
         outcome: PublishOutcome,
     },
     /// The connection dropped (or a reconnect attempt failed); the worker tries again
-    /// after `retry_in`. `attempt` counts the failures since the last good connection.
+    /// after `retry_in`, and that try is reconnect `attempt` (1 after a drop).
     ConnectionLost {
         error: ConnectError,
         retry_in: Duration,

@@ -116,6 +116,21 @@ pub struct Routing {
     pub binding_key: String,
 }
 
+impl Routing {
+    /// `testEx (direct) ─test→ amq.gen-…`, or `queue q` on the default exchange. Raw names:
+    /// make it safe before drawing it.
+    pub fn summary(&self, queue: &str) -> String {
+        if self.exchange.is_empty() {
+            format!("queue {queue}")
+        } else {
+            format!(
+                "{} ({}) ─{}→ {queue}",
+                self.exchange, self.exchange_type, self.binding_key
+            )
+        }
+    }
+}
+
 impl Default for Routing {
     fn default() -> Self {
         Self {

@@ -63,7 +63,8 @@ async fn run(
     let mut failures = 0u32;
     let mut connected_before = false;
     loop {
-        let attempt = failures + 1;
+        // The first connection and the first retry after a drop are both attempt 1.
+        let attempt = failures.max(1);
         if !events.send(AmqpEvent::Connecting { attempt }).await {
             return;
         }

@@ -66,22 +66,15 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     frame.render_widget(table, area);
 }
 
-/// What the pane shows: `testEx (direct) ─test→ amq.gen-…`, names made safe to draw.
+/// What the pane shows, as the session's routing summary, made safe to draw.
 fn watching(model: &Model) -> String {
     let queue = match &model.conn {
-        ConnState::Connected { queue, .. } => text::visible(queue),
-        _ => "…".into(),
+        ConnState::Connected { queue, .. } => queue.as_str(),
+        _ => "…",
     };
-    match &model.session_settings {
-        Some(settings) if !settings.routing.exchange.is_empty() => {
-            let routing = &settings.routing;
-            format!(
-                "{} ({}) ─{}→ {queue}",
-                text::visible(&routing.exchange),
-                routing.exchange_type,
-                text::visible(&routing.binding_key)
-            )
-        }
-        _ => format!("queue {queue}"),
-    }
+    model
+        .session_settings
+        .as_ref()
+        .map(|settings| text::visible(&settings.routing.summary(queue)))
+        .unwrap_or_default()
 }
