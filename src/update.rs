@@ -274,6 +274,7 @@ fn session_event(model: &mut Model, event: AmqpEvent) {
             queue,
             security,
             reconnected,
+            ..
         } => {
             let verb = if reconnected {
                 "Reconnected to"
@@ -366,6 +367,7 @@ mod tests {
             queue: "q".into(),
             security: Security::Plain,
             reconnected: false,
+            details: Box::default(),
         };
         feed(&mut model, event);
         model
@@ -407,6 +409,7 @@ mod tests {
                 queue: "q".into(),
                 security: Security::Plain,
                 reconnected: false,
+                details: Box::default(),
             },
         );
         assert_eq!(model.screen, Screen::Session);

@@ -45,6 +45,7 @@ fn connected(settings: ConnectionSettings) -> Model {
         queue: "amq.gen-test".into(),
         security: settings.security(),
         reconnected: false,
+        details: Box::default(),
     };
     feed(&mut model, event);
     model

@@ -6,6 +6,7 @@ use std::time::Duration;
 use lapin::{AsyncTcpStream, Connection, ConnectionProperties, types::LongString, uri::AMQPScheme};
 
 use super::{
+    details::{ConnectionDetails, TlsDetails},
     error::{ConnectError, Context, Stage},
     settings::{ConnectionSettings, TlsMode},
     tls,
@@ -14,7 +15,9 @@ use super::{
 /// lapin ignores `connection_timeout` on the async path, so we bound the attempt ourselves.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub async fn open(settings: &ConnectionSettings) -> Result<Connection, ConnectError> {
+pub async fn open(
+    settings: &ConnectionSettings,
+) -> Result<(Connection, ConnectionDetails), ConnectError> {
     let ca = match &settings.tls {
         TlsMode::Verify {
             ca_file: Some(path),
@@ -64,7 +67,20 @@ pub async fn open(settings: &ConnectionSettings) -> Result<Connection, ConnectEr
     let attempt = Connection::connector(settings.amqp_uri(), runtime, connect, properties);
     let cx = Context::new(settings);
     match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
-        Ok(Ok(conn)) => Ok(conn),
+        Ok(Ok(conn)) => {
+            let details = ConnectionDetails {
+                heartbeat_secs: Some(conn.configuration().heartbeat()),
+                tls: (settings.tls != TlsMode::Off).then(|| TlsDetails {
+                    protocol: None,
+                    cipher: None,
+                    security: settings.security(),
+                    server_certificate: None,
+                    client_certificate: None,
+                }),
+                ..ConnectionDetails::default()
+            };
+            Ok((conn, details))
+        }
         Ok(Err(err)) => {
             let tls_cause = tls_failure.lock().ok().and_then(|mut slot| slot.take());
             Err(tls_cause.unwrap_or_else(|| ConnectError::from_lapin(&err, Stage::Connect, &cx)))

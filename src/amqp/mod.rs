@@ -2,6 +2,7 @@
 //! the worker task touches lapin.
 
 mod connect;
+pub mod details;
 pub mod error;
 pub mod settings;
 pub mod tls;
@@ -11,8 +12,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local};
 
+pub use details::{CertificateInfo, ConnectionDetails, TlsDetails};
 pub use error::ConnectError;
-pub use settings::{ConnectionSettings, ExchangeType, Routing, Security, TlsMode};
+pub use settings::{ClientCert, ConnectionSettings, ExchangeType, Routing, Security, TlsMode};
 
 /// Tells events of the current session from those of one the user already left.
 pub type SessionId = u64;
@@ -67,6 +69,8 @@ pub enum AmqpEvent {
         queue: String,
         security: Security,
         reconnected: bool,
+        /// Boxed: it is large and rare next to deliveries on the same channel.
+        details: Box<ConnectionDetails>,
     },
     Delivery(Delivery),
     Published {

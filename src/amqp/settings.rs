@@ -13,7 +13,8 @@ pub const DEFAULT_HEARTBEAT_SECS: u16 = 60;
 /// Deliveries the broker may push before we ack: bounds what a flood can queue in memory.
 pub const DEFAULT_PREFETCH: u16 = 256;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ExchangeType {
     #[default]
     Direct,
@@ -83,6 +84,13 @@ pub enum TlsMode {
     NoVerify,
 }
 
+/// A client certificate and its key (PEM files), for brokers that require mutual TLS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientCert {
+    pub cert_file: PathBuf,
+    pub key_file: PathBuf,
+}
+
 /// How the connection is protected, as the status bar must state it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Security {
@@ -150,6 +158,8 @@ pub struct ConnectionSettings {
     pub user: String,
     pub password: String,
     pub tls: TlsMode,
+    /// Presented during the TLS handshake; unused when `tls` is `Off`.
+    pub client_cert: Option<ClientCert>,
     pub heartbeat_secs: u16,
     pub prefetch: u16,
     pub routing: Routing,
@@ -165,6 +175,7 @@ impl fmt::Debug for ConnectionSettings {
             .field("user", &self.user)
             .field("password", &"<redacted>")
             .field("tls", &self.tls)
+            .field("client_cert", &self.client_cert)
             .field("heartbeat_secs", &self.heartbeat_secs)
             .field("prefetch", &self.prefetch)
             .field("routing", &self.routing)
@@ -181,6 +192,7 @@ impl Default for ConnectionSettings {
             user: "guest".into(),
             password: "guest".into(),
             tls: TlsMode::Off,
+            client_cert: None,
             heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
             prefetch: DEFAULT_PREFETCH,
             routing: Routing::default(),

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use super::{
     AmqpCommand, AmqpEvent, Delivery, PublishOutcome, PublishRequest, SessionEvent, SessionId,
     connect,
+    details::ConnectionDetails,
     error::{ConnectError, Context, Stage, describe},
     reconnect_delay,
     settings::ConnectionSettings,
@@ -82,6 +83,7 @@ async fn run(
                     queue: live.queue.clone(),
                     security: settings.security(),
                     reconnected: connected_before,
+                    details: Box::new(live.details.clone()),
                 };
                 if !events.send(connected).await {
                     live.close().await;
@@ -171,11 +173,12 @@ struct LiveSession {
     publish_channel: Option<Channel>,
     queue: String,
     settings: ConnectionSettings,
+    details: ConnectionDetails,
 }
 
 impl LiveSession {
     async fn open(settings: &ConnectionSettings) -> Result<Self, ConnectError> {
-        let connection = connect::open(settings).await?;
+        let (connection, details) = connect::open(settings).await?;
         let routing = &settings.routing;
         let cx = Context::new(settings);
         let fail =
@@ -250,6 +253,7 @@ impl LiveSession {
             publish_channel: None,
             queue: queue_name.to_string(),
             settings: settings.clone(),
+            details,
         })
     }
 

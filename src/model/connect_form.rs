@@ -256,6 +256,7 @@ impl ConnectForm {
             user: self.value(Field::User).to_string(),
             password: self.value(Field::Password).to_string(),
             tls,
+            client_cert: None,
             heartbeat_secs,
             prefetch: self.prefetch,
             routing: Routing {
@@ -362,6 +363,7 @@ mod tests {
             tls: TlsMode::Verify {
                 ca_file: Some("/ca.pem".into()),
             },
+            client_cert: None,
             heartbeat_secs: 17,
             prefetch: 50,
             routing: Routing {
