@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod keymap;
 pub mod model;
+pub mod profile;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -1,0 +1,161 @@
+//! `amqp-tui --list-profiles`: one aligned line per profile, safe to print to a terminal.
+
+use super::Profile;
+use crate::text::visible;
+
+/// One line per profile: name, URL (never the password), routing, TLS verification and
+/// where the password comes from. Every field is passed through [`visible`], since a
+/// hand-edited file may hold escape sequences. Empty when there are no profiles.
+pub fn list_text(profiles: &[Profile]) -> String {
+    let rows: Vec<[String; 5]> = profiles.iter().map(row).collect();
+    let mut widths = [0usize; 5];
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(widths) {
+            line.push_str(cell);
+            line.extend(std::iter::repeat_n(' ', width + 2 - cell.chars().count()));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn row(profile: &Profile) -> [String; 5] {
+    [
+        visible(&profile.name),
+        visible(&url(profile)),
+        visible(&routing(profile)),
+        visible(&security(profile)),
+        visible(&password_source(profile)),
+    ]
+}
+
+fn url(profile: &Profile) -> String {
+    let scheme = if profile.tls { "amqps" } else { "amqp" };
+    let host = if profile.host.contains(':') && !profile.host.starts_with('[') {
+        format!("[{}]", profile.host)
+    } else {
+        profile.host.clone()
+    };
+    let vhost = if profile.vhost == "/" {
+        "/".to_string()
+    } else {
+        format!("/{}", profile.vhost)
+    };
+    format!("{scheme}://{}@{host}:{}{vhost}", profile.user, profile.port)
+}
+
+fn routing(profile: &Profile) -> String {
+    let exchange = if profile.exchange.is_empty() {
+        "(default exchange)".to_string()
+    } else {
+        format!("{} ({})", profile.exchange, profile.exchange_type)
+    };
+    let mut text = format!("{exchange} key {}", profile.routing_key);
+    if !profile.queue.is_empty() {
+        text.push_str(&format!(" queue {}", profile.queue));
+    }
+    text
+}
+
+fn security(profile: &Profile) -> String {
+    let mut text = match (profile.tls, profile.verify, &profile.ca_file) {
+        (false, _, _) => "plain".to_string(),
+        (true, false, _) => "NOT VERIFIED".to_string(),
+        (true, true, Some(ca)) => format!("verify: {}", ca.display()),
+        (true, true, None) => "verify: system CAs".to_string(),
+    };
+    if let (true, Some(cert)) = (profile.tls, &profile.client_cert) {
+        text.push_str(&format!(", client cert {}", cert.display()));
+    }
+    text
+}
+
+fn password_source(profile: &Profile) -> String {
+    match (&profile.password_env, profile.remember_password) {
+        (Some(var), _) => format!("password from ${var}"),
+        (None, true) if profile.password.is_some() => "password saved".into(),
+        _ => "password asked".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::amqp::ExchangeType;
+
+    fn sample() -> Vec<Profile> {
+        vec![
+            Profile {
+                name: "local-plain".into(),
+                ..Profile::default()
+            },
+            Profile {
+                name: "local-tls-verified".into(),
+                port: 5671,
+                tls: true,
+                ca_file: Some(PathBuf::from("ca.pem")),
+                password: Some("s3cr3t-pw".into()),
+                remember_password: true,
+                ..Profile::default()
+            },
+            Profile {
+                name: "v6".into(),
+                host: "::1".into(),
+                vhost: "staging".into(),
+                tls: true,
+                verify: false,
+                exchange: "orders".into(),
+                exchange_type: ExchangeType::Topic,
+                routing_key: "order.#".into(),
+                queue: "audit".into(),
+                password_env: Some("AMQP_PASS".into()),
+                ..Profile::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn lines_are_aligned_and_describe_each_profile() {
+        let text = list_text(&sample());
+        let expected = "\
+local-plain         amqp://guest@localhost:5672/      testEx (direct) key test                plain           password asked
+local-tls-verified  amqps://guest@localhost:5671/     testEx (direct) key test                verify: ca.pem  password saved
+v6                  amqps://guest@[::1]:5672/staging  orders (topic) key order.# queue audit  NOT VERIFIED    password from $AMQP_PASS
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn the_list_never_shows_a_password() {
+        let text = list_text(&sample());
+        assert!(!text.contains("s3cr3t-pw"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_in_names_are_made_visible() {
+        let profiles = [Profile {
+            name: "evil\x1b[2J".into(),
+            host: "h\u{202e}x".into(),
+            ..Profile::default()
+        }];
+        let text = list_text(&profiles);
+        assert!(text.starts_with("evil\\e[2J  "), "{text}");
+        assert!(text.contains("h\\u{202e}x"), "{text}");
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn no_profiles_no_lines() {
+        assert_eq!(list_text(&[]), "");
+    }
+}

@@ -1,0 +1,195 @@
+//! Connection profiles: named sets of connection and routing settings kept in
+//! `profiles.toml` in the user's config directory.
+//!
+//! Pure parts (the [`Profile`] type, name rules, list edits, the text encoding) are
+//! separate from [`ProfileStore`], which does the file I/O, so `update` can edit a list
+//! without touching the disk and the app saves it afterwards.
+
+mod edit;
+mod error;
+mod file;
+mod list;
+mod store;
+
+use std::{ffi::OsString, fmt, path::PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::amqp::{
+    ExchangeType,
+    settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PORT, DEFAULT_PREFETCH},
+};
+
+pub use edit::{MAX_NAME_CHARS, delete, duplicate, rename, upsert, validate_name};
+pub use error::{CONFIG_DIR_ENV, ProfileError};
+pub use file::{FILE_NAME, FORMAT_VERSION};
+pub use list::list_text;
+pub use store::{Loaded, ProfileStore, SaveOutcome};
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+// `default`: a hand-written file may leave out anything but the name. `deny_unknown_fields`:
+// a typo like `prot = 5672` must be reported, not silently replaced by the default.
+#[serde(default, deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub vhost: String,
+    pub user: String,
+    /// Written only when `remember_password` is true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    pub remember_password: bool,
+    /// Name of an environment variable holding the password, read on connect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    pub tls: bool,
+    pub verify: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<PathBuf>,
+    pub heartbeat: u16,
+    pub prefetch: u16,
+    pub exchange: String,
+    pub exchange_type: ExchangeType,
+    pub queue: String,
+    pub routing_key: String,
+}
+
+impl Default for Profile {
+    // Mirrors `ConnectionSettings::default()`, except that no password is stored.
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            host: "localhost".into(),
+            port: DEFAULT_PORT,
+            vhost: "/".into(),
+            user: "guest".into(),
+            password: None,
+            remember_password: false,
+            password_env: None,
+            tls: false,
+            verify: true,
+            ca_file: None,
+            client_cert: None,
+            client_key: None,
+            heartbeat: DEFAULT_HEARTBEAT_SECS,
+            prefetch: DEFAULT_PREFETCH,
+            exchange: "testEx".into(),
+            exchange_type: ExchangeType::Direct,
+            queue: String::new(),
+            routing_key: "test".into(),
+        }
+    }
+}
+
+// Hand-written so a password can never reach a log or a panic message through `{:?}`.
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("vhost", &self.vhost)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("remember_password", &self.remember_password)
+            .field("password_env", &self.password_env)
+            .field("tls", &self.tls)
+            .field("verify", &self.verify)
+            .field("ca_file", &self.ca_file)
+            .field("client_cert", &self.client_cert)
+            .field("client_key", &self.client_key)
+            .field("heartbeat", &self.heartbeat)
+            .field("prefetch", &self.prefetch)
+            .field("exchange", &self.exchange)
+            .field("exchange_type", &self.exchange_type)
+            .field("queue", &self.queue)
+            .field("routing_key", &self.routing_key)
+            .finish()
+    }
+}
+
+/// Where `profiles.toml` lives: `$AMQP_TUI_CONFIG_DIR` when set and non-empty, otherwise
+/// the platform config directory (`~/.config/amqp-tui` on Linux).
+pub fn config_dir() -> Result<PathBuf, ProfileError> {
+    let platform_dir = directories::ProjectDirs::from("", "", "amqp-tui")
+        .map(|dirs| dirs.config_dir().to_path_buf());
+    config_dir_from(std::env::var_os(CONFIG_DIR_ENV), platform_dir)
+}
+
+// Separate from `config_dir` so tests need not set process-global environment variables
+// while other tests run in parallel.
+fn config_dir_from(
+    env_value: Option<OsString>,
+    platform_dir: Option<PathBuf>,
+) -> Result<PathBuf, ProfileError> {
+    match env_value {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => platform_dir.ok_or(ProfileError::NoConfigDir),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amqp::ConnectionSettings;
+
+    #[test]
+    fn defaults_match_the_connection_defaults() {
+        let profile = Profile::default();
+        let settings = ConnectionSettings::default();
+        assert_eq!(profile.host, settings.host);
+        assert_eq!(profile.port, settings.port);
+        assert_eq!(profile.vhost, settings.vhost);
+        assert_eq!(profile.user, settings.user);
+        assert_eq!(profile.heartbeat, settings.heartbeat_secs);
+        assert_eq!(profile.prefetch, settings.prefetch);
+        assert_eq!(profile.exchange, settings.routing.exchange);
+        assert_eq!(profile.exchange_type, settings.routing.exchange_type);
+        assert_eq!(profile.queue, settings.routing.queue);
+        assert_eq!(profile.routing_key, settings.routing.binding_key);
+        assert_eq!(profile.password, None);
+        assert!(!profile.tls && profile.verify && !profile.remember_password);
+    }
+
+    #[test]
+    fn debug_redacts_the_password() {
+        let profile = Profile {
+            password: Some("hunter2-secret".into()),
+            ..Profile::default()
+        };
+        let shown = format!("{profile:?}");
+        assert!(!shown.contains("hunter2-secret"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(format!("{:?}", Profile::default()).contains("password: None"));
+    }
+
+    #[test]
+    fn config_dir_prefers_the_environment_variable() {
+        let platform = Some(PathBuf::from("/home/u/.config/amqp-tui"));
+        assert_eq!(
+            config_dir_from(Some("/tmp/custom".into()), platform.clone()),
+            Ok(PathBuf::from("/tmp/custom"))
+        );
+        // Set but empty counts as unset, as shells make it easy to export an empty value.
+        assert_eq!(
+            config_dir_from(Some("".into()), platform.clone()),
+            Ok(PathBuf::from("/home/u/.config/amqp-tui"))
+        );
+        assert_eq!(
+            config_dir_from(None, platform),
+            Ok(PathBuf::from("/home/u/.config/amqp-tui"))
+        );
+    }
+
+    #[test]
+    fn no_config_dir_tells_the_user_what_to_set() {
+        let err = config_dir_from(None, None).expect_err("no HOME, no variable");
+        assert_eq!(err, ProfileError::NoConfigDir);
+        assert!(err.to_string().contains(CONFIG_DIR_ENV), "{err}");
+    }
+}

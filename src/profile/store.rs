@@ -1,0 +1,239 @@
+//! `profiles.toml` on disk: loading that never fails, and saving that is atomic, private
+//! (0600 in a 0700 directory) and never destroys a file it could not read.
+
+use std::{
+    fs::{self, File},
+    io::{self, Write},
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, SystemTime},
+};
+
+use super::{
+    FILE_NAME, Profile, ProfileError,
+    file::{decode_bytes, encode},
+};
+
+/// A temp file this old was left by a crash, not by a save in progress.
+const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// Makes temp names unique within the process; the pid makes them unique across processes.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Debug)]
+pub struct ProfileStore {
+    dir: PathBuf,
+    path: PathBuf,
+    /// The file on disk could not be read or parsed when loaded: it is moved aside before
+    /// the first save, so a typo never costs the user the profiles in it.
+    back_up_before_save: bool,
+    /// A backup made by a save that then failed, still to be reported.
+    unreported_backup: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct Loaded {
+    pub store: ProfileStore,
+    pub profiles: Vec<Profile>,
+    pub problem: Option<ProfileError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveOutcome {
+    pub path: PathBuf,
+    /// Where the unreadable file that was on disk was moved to, if there was one.
+    pub backed_up: Option<PathBuf>,
+}
+
+impl ProfileStore {
+    /// Never fails: a missing file means no profiles; an unreadable or unparsable file
+    /// gives `problem` and an empty list, and the store remembers not to overwrite it
+    /// blindly.
+    pub fn load(dir: &Path) -> Loaded {
+        let path = dir.join(FILE_NAME);
+        let result = match fs::read(&path) {
+            Ok(bytes) => decode_bytes(&path, &bytes),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(err) => Err(ProfileError::io(&path, "read", &err)),
+        };
+        let (profiles, problem) = match result {
+            Ok(profiles) => (profiles, None),
+            Err(problem) => (Vec::new(), Some(problem)),
+        };
+        let store = ProfileStore {
+            dir: dir.to_path_buf(),
+            path,
+            back_up_before_save: problem.is_some(),
+            unreported_backup: None,
+        };
+        Loaded {
+            store,
+            profiles,
+            problem,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the whole list atomically. If the file on disk failed to load, it is first
+    /// renamed aside to `profiles.toml.bad-YYYYMMDDTHHMMSS` and the outcome says where.
+    pub fn save(&mut self, profiles: &[Profile]) -> Result<SaveOutcome, ProfileError> {
+        let text = encode(profiles)?;
+        create_private_dir(&self.dir)?;
+        remove_stale_temps(&self.dir, STALE_TEMP_AGE);
+        // The temp is written before anything is moved, so a full disk or a permission
+        // problem leaves everything as it was.
+        let temp = write_temp(&self.dir, text.as_bytes())?;
+        if self.back_up_before_save {
+            let stamp = chrono::Local::now().format("%Y%m%dT%H%M%S").to_string();
+            match back_up(&self.path, &stamp) {
+                Ok(backup) => self.unreported_backup = backup,
+                Err(err) => {
+                    discard(&temp);
+                    return Err(err);
+                }
+            }
+            self.back_up_before_save = false;
+        }
+        commit(&temp, &self.path)?;
+        Ok(SaveOutcome {
+            path: self.path.clone(),
+            backed_up: self.unreported_backup.take(),
+        })
+    }
+}
+
+/// Writes `bytes` to a new private file next to the target and flushes it to disk. On
+/// failure the temp file is removed.
+fn write_temp(dir: &Path, bytes: &[u8]) -> Result<PathBuf, ProfileError> {
+    let target = dir.join(FILE_NAME);
+    let pid = std::process::id();
+    let (temp, mut file) = loop {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{FILE_NAME}.tmp-{pid}-{n}"));
+        match create_private_file(&temp) {
+            Ok(file) => break (temp, file),
+            // Left by a crashed process that had our pid: pick the next number.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(ProfileError::io(target, "write", &err)),
+        }
+    };
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| make_private(&file))
+        .and_then(|()| file.sync_all());
+    match written {
+        Ok(()) => Ok(temp),
+        Err(err) => {
+            drop(file);
+            discard(&temp);
+            Err(ProfileError::io(target, "write", &err))
+        }
+    }
+}
+
+/// Replaces `target` with `temp` in one step: readers see the old file or the new one,
+/// never a mix. On failure the temp file is removed and `target` is untouched.
+fn commit(temp: &Path, target: &Path) -> Result<(), ProfileError> {
+    if let Err(err) = fs::rename(temp, target) {
+        discard(temp);
+        return Err(ProfileError::io(target, "rename", &err));
+    }
+    if let Some(dir) = target.parent() {
+        // Makes the rename itself survive a power cut. Not an error when it fails: the new
+        // file is already in place, and reporting a failed save would be false.
+        let _ = sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Moves `path` to `path.bad-<stamp>` (or `-2`, `-3`… if taken). `None` when there is no
+/// file to move.
+fn back_up(path: &Path, stamp: &str) -> Result<Option<PathBuf>, ProfileError> {
+    if fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let base = format!("{}.bad-{stamp}", path.display());
+    let backup = (1..)
+        .map(|n| match n {
+            1 => PathBuf::from(&base),
+            n => PathBuf::from(format!("{base}-{n}")),
+        })
+        .find(|candidate| fs::symlink_metadata(candidate).is_err())
+        .unwrap_or_else(|| PathBuf::from(base));
+    fs::rename(path, &backup).map_err(|err| ProfileError::io(path, "rename", &err))?;
+    Ok(Some(backup))
+}
+
+/// Removes temp files left by crashed saves. Best effort: a leftover temp harms nothing,
+/// since `load` only ever reads `profiles.toml`.
+fn remove_stale_temps(dir: &Path, older_than: Duration) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{FILE_NAME}.tmp-");
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(&prefix) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() > older_than);
+        if stale {
+            discard(&entry.path());
+        }
+    }
+}
+
+fn discard(temp: &Path) {
+    // Best effort: the caller is already reporting the error that matters.
+    let _ = fs::remove_file(temp);
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), ProfileError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(|err| ProfileError::io(dir, "create directory", &err))
+}
+
+fn create_private_file(path: &Path) -> io::Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // Private from the first byte: the file may hold passwords.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Exactly 0600 whatever the umask.
+fn make_private(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+// Unix only: the tests check permission bits.
+#[cfg(all(test, unix))]
+#[path = "store_tests.rs"]
+mod tests;
