@@ -2,13 +2,48 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::amqp::SessionEvent;
+use crate::{
+    amqp::SessionEvent,
+    profile::{ProfileError, SaveOutcome},
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     Quit,
     ToggleHelp,
-    CloseHelp,
+    /// The connection details panel of the current tab.
+    ToggleDetails,
+    /// Esc (or any key, for help) on whatever is drawn over the tabs.
+    CloseOverlay,
+    /// A new tab, starting from a copy of the current form.
+    NewTab,
+    /// Closes the current tab and its session.
+    CloseTab,
+    NextTab,
+    PrevTab,
+    /// 0-based.
+    GoToTab(usize),
+    /// The profile list (F2).
+    OpenProfiles,
+    ProfileUp,
+    ProfileDown,
+    /// Enter on the list: into this tab's form (a new tab if this one is in a session).
+    LoadProfile,
+    /// A new tab from the selected profile, connecting at once.
+    OpenProfileInTab,
+    /// Save the current form as a profile (asks for the name).
+    SaveProfileAs,
+    RenameProfile,
+    DuplicateProfile,
+    /// Asks first.
+    DeleteProfile,
+    ImportUri,
+    /// Enter in a prompt.
+    SubmitPrompt,
+    /// `y` on a yes/no question.
+    Confirm,
+    /// The app wrote (or failed to write) the profiles file.
+    ProfilesSaved(Result<SaveOutcome, ProfileError>),
     FocusNext,
     FocusPrev,
     /// Enter on the form.

@@ -20,6 +20,7 @@ use crate::{
     amqp::{AmqpCommand, AmqpEvent, PublishOutcome, SessionEvent, SessionId, worker},
     keymap,
     model::Model,
+    profile::{ProfileError, ProfileStore},
     ui,
     update::{Effect, update},
 };
@@ -40,6 +41,8 @@ pub struct App {
     stopping: HashSet<SessionId>,
     events_tx: mpsc::Sender<SessionEvent>,
     events_rx: mpsc::Receiver<SessionEvent>,
+    /// Where profiles are written; `None` when no config directory could be found.
+    profiles: Option<ProfileStore>,
 }
 
 impl App {
@@ -51,7 +54,18 @@ impl App {
             stopping: HashSet::new(),
             events_tx,
             events_rx,
+            profiles: None,
         }
+    }
+
+    /// Saves go to `store` (a small file, written synchronously between frames).
+    pub fn with_profiles(mut self, store: ProfileStore) -> Self {
+        self.profiles = Some(store);
+        self
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 
     /// Applies an action and carries out what it asks for.
@@ -93,6 +107,13 @@ impl App {
                     };
                     self.dispatch(Action::Broker(SessionEvent { session, event }));
                 }
+            }
+            Effect::SaveProfiles(profiles) => {
+                let result = match &mut self.profiles {
+                    Some(store) => store.save(&profiles),
+                    None => Err(ProfileError::NoConfigDir),
+                };
+                self.dispatch(Action::ProfilesSaved(result));
             }
             Effect::Disconnect { session } => {
                 if let Some(commands_tx) = self.workers.remove(&session) {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::{
     action::Action,
-    model::{Focus, Model},
+    model::{Focus, Model, Overlay},
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,10 @@ pub enum Context {
     Messages,
     Compose,
     ComposeToggle,
+    Details,
+    Profiles,
+    Prompt,
+    Confirm,
 }
 
 impl Context {
@@ -27,16 +31,32 @@ impl Context {
             Self::Messages => "Message pane",
             Self::Compose => "Compose box",
             Self::ComposeToggle => "Delivery mode switch",
+            Self::Details => "Connection details",
+            Self::Profiles => "Profile list (F2)",
+            Self::Prompt => "Prompts",
+            Self::Confirm => "Yes / no questions",
         }
     }
 
-    pub const ALL: [Context; 6] = [
+    /// Overlays take every key but Ctrl-C: the `Anywhere` keys do not reach past them.
+    pub fn is_overlay(self) -> bool {
+        matches!(
+            self,
+            Self::Details | Self::Profiles | Self::Prompt | Self::Confirm
+        )
+    }
+
+    pub const ALL: [Context; 10] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
         Self::Messages,
         Self::Compose,
         Self::ComposeToggle,
+        Self::Details,
+        Self::Profiles,
+        Self::Prompt,
+        Self::Confirm,
     ];
 }
 
@@ -54,6 +74,7 @@ pub struct Binding {
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const ALT: KeyModifiers = KeyModifiers::ALT;
 
 macro_rules! bind {
     ($ctx:ident, $code:expr, $mods:expr, $keys:literal, $action:expr, $label:literal, $hint:literal) => {
@@ -78,10 +99,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Anywhere, F(1), NONE, "F1", Action::ToggleHelp, "help", false),
     bind!(Anywhere, Tab, NONE, "Tab", Action::FocusNext, "next field", false),
     bind!(Anywhere, BackTab, SHIFT, "Shift-Tab", Action::FocusPrev, "previous field", false),
+    bind!(Anywhere, F(2), NONE, "F2", Action::OpenProfiles, "profiles", true),
+    bind!(Anywhere, F(3), NONE, "F3", Action::ToggleDetails, "connection details", false),
+    bind!(Anywhere, Char('t'), CTRL, "Ctrl-T", Action::NewTab, "new tab (copy of this form)", false),
+    bind!(Anywhere, Char('x'), CTRL, "Ctrl-X", Action::CloseTab, "close this tab", false),
+    bind!(Anywhere, Right, CTRL, "Ctrl-Right", Action::NextTab, "next tab", false),
+    bind!(Anywhere, Left, CTRL, "Ctrl-Left", Action::PrevTab, "previous tab", false),
+    // Alt-2..9 are matched in `action_for`; one line documents them all.
+    bind!(Anywhere, Char('1'), ALT, "Alt-1..9", Action::GoToTab(0), "go to tab 1..9", false),
     bind!(Form, Enter, NONE, "Enter", Action::Connect, "connect", true),
     bind!(Form, Down, NONE, "Down", Action::FocusNext, "next field", false),
     bind!(Form, Up, NONE, "Up", Action::FocusPrev, "previous field", false),
     bind!(Form, Esc, NONE, "Esc", Action::CancelConnect, "cancel connecting", false),
+    bind!(Form, Char('s'), CTRL, "Ctrl-S", Action::SaveProfileAs, "save as profile", false),
     bind!(FormToggle, Enter, NONE, "Enter", Action::Connect, "connect", true),
     bind!(FormToggle, Char(' '), NONE, "Space", Action::ToggleField, "switch / next choice", true),
     bind!(FormToggle, Right, NONE, "Right", Action::NextChoice, "next choice", false),
@@ -91,6 +121,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(FormToggle, Char('?'), NONE, "?", Action::ToggleHelp, "help", true),
     bind!(FormToggle, Esc, NONE, "Esc", Action::CancelConnect, "cancel connecting", false),
     bind!(FormToggle, Char('q'), NONE, "q", Action::Quit, "quit", false),
+    bind!(FormToggle, Char('s'), CTRL, "Ctrl-S", Action::SaveProfileAs, "save as profile", false),
     bind!(Messages, Up, NONE, "Up", Action::ScrollUp, "scroll up", false),
     bind!(Messages, Down, NONE, "Down", Action::ScrollDown, "scroll down", false),
     bind!(Messages, Char('k'), NONE, "k", Action::ScrollUp, "scroll up", false),
@@ -100,6 +131,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Messages, Home, NONE, "Home", Action::ScrollOldest, "oldest", false),
     bind!(Messages, End, NONE, "End", Action::FollowTail, "follow newest", true),
     bind!(Messages, Char('c'), NONE, "c", Action::ClearMessages, "clear pane", false),
+    bind!(Messages, Char('i'), NONE, "i", Action::ToggleDetails, "connection details", true),
     bind!(Messages, Char('?'), NONE, "?", Action::ToggleHelp, "help", true),
     bind!(Messages, Esc, NONE, "Esc", Action::LeaveSession, "disconnect, back to form", true),
     bind!(Messages, Char('q'), NONE, "q", Action::LeaveSession, "disconnect, back to form", false),
@@ -110,9 +142,44 @@ pub static BINDINGS: &[Binding] = &[
     bind!(ComposeToggle, Char('?'), NONE, "?", Action::ToggleHelp, "help", false),
     bind!(ComposeToggle, Esc, NONE, "Esc", Action::FocusMessages, "leave the box", true),
     bind!(ComposeToggle, Char('q'), NONE, "q", Action::FocusMessages, "leave the box", false),
+    bind!(Details, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
+    bind!(Details, F(3), NONE, "F3", Action::CloseOverlay, "close", false),
+    bind!(Details, Char('q'), NONE, "q", Action::CloseOverlay, "close", false),
+    bind!(Details, Char('i'), NONE, "i", Action::CloseOverlay, "close", false),
+    bind!(Profiles, Enter, NONE, "Enter", Action::LoadProfile, "load into the form", true),
+    bind!(Profiles, Char('t'), NONE, "t", Action::OpenProfileInTab, "connect in a new tab", true),
+    bind!(Profiles, Char('s'), NONE, "s", Action::SaveProfileAs, "save the form as…", true),
+    bind!(Profiles, Char('r'), NONE, "r", Action::RenameProfile, "rename", true),
+    bind!(Profiles, Char('d'), NONE, "d", Action::DuplicateProfile, "duplicate", true),
+    bind!(Profiles, Delete, NONE, "Del", Action::DeleteProfile, "delete", false),
+    bind!(Profiles, Char('x'), NONE, "x", Action::DeleteProfile, "delete", true),
+    bind!(Profiles, Char('i'), NONE, "i", Action::ImportUri, "import a URI", true),
+    bind!(Profiles, Up, NONE, "Up", Action::ProfileUp, "previous", false),
+    bind!(Profiles, Down, NONE, "Down", Action::ProfileDown, "next", false),
+    bind!(Profiles, Char('k'), NONE, "k", Action::ProfileUp, "previous", false),
+    bind!(Profiles, Char('j'), NONE, "j", Action::ProfileDown, "next", false),
+    bind!(Profiles, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
+    bind!(Profiles, F(2), NONE, "F2", Action::CloseOverlay, "close", false),
+    bind!(Profiles, Char('q'), NONE, "q", Action::CloseOverlay, "close", false),
+    bind!(Prompt, Enter, NONE, "Enter", Action::SubmitPrompt, "ok", true),
+    bind!(Prompt, Esc, NONE, "Esc", Action::CloseOverlay, "cancel", true),
+    bind!(Confirm, Char('y'), NONE, "y", Action::Confirm, "yes", true),
+    bind!(Confirm, Char('n'), NONE, "n", Action::CloseOverlay, "no", true),
+    bind!(Confirm, Esc, NONE, "Esc", Action::CloseOverlay, "no", false),
 ];
 
-pub fn context_of(focus: Focus) -> Context {
+/// Where keys go: an overlay takes them before the focused pane does.
+pub fn context_of(model: &Model) -> Context {
+    match model.overlay {
+        Overlay::Details => Context::Details,
+        Overlay::Profiles => Context::Profiles,
+        Overlay::Prompt(_) => Context::Prompt,
+        Overlay::ConfirmDelete(_) => Context::Confirm,
+        Overlay::None | Overlay::Help => focus_context(model.tab().focus),
+    }
+}
+
+fn focus_context(focus: Focus) -> Context {
     match focus {
         Focus::Form(field) if field.is_text() => Context::Form,
         Focus::Form(_) => Context::FormToggle,
@@ -127,33 +194,49 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if model.show_help {
+    if matches!(model.overlay, Overlay::Help) {
         let quit = key.code == Char('c') && key.modifiers.contains(CTRL);
         return Some(if quit {
             Action::Quit
         } else {
-            Action::CloseHelp
+            Action::CloseOverlay
         });
     }
-    let context = context_of(model.focus);
+    let context = context_of(model);
+    if key.code == Char('c') && key.modifiers == CTRL {
+        return Some(Action::Quit);
+    }
+    if let (Char(digit @ '1'..='9'), ALT, false) = (key.code, key.modifiers, context.is_overlay()) {
+        return Some(Action::GoToTab(digit as usize - '1' as usize));
+    }
     let found = BINDINGS.iter().find(|b| {
-        (b.context == Context::Anywhere || b.context == context)
+        ((b.context == Context::Anywhere && !context.is_overlay()) || b.context == context)
             && b.code == key.code
             && key.modifiers == b.modifiers
     });
     match found {
         Some(binding) => Some(binding.action.clone()),
-        None if model.focus.is_text() => Some(Action::Edit(key)),
+        None if takes_text(model) => Some(Action::Edit(key)),
         None => None,
     }
 }
 
-/// The footer's hints for the focused pane.
-pub fn hints(focus: Focus) -> impl Iterator<Item = &'static Binding> {
-    let context = context_of(focus);
-    BINDINGS
-        .iter()
-        .filter(move |b| b.hint && (b.context == context || b.context == Context::Anywhere))
+/// Whether unbound keys are typed into a text field.
+fn takes_text(model: &Model) -> bool {
+    match model.overlay {
+        Overlay::None => model.tab().focus.is_text(),
+        Overlay::Prompt(_) => true,
+        Overlay::Help | Overlay::Details | Overlay::Profiles | Overlay::ConfirmDelete(_) => false,
+    }
+}
+
+/// The footer's hints for where the keys go now.
+pub fn hints(model: &Model) -> impl Iterator<Item = &'static Binding> {
+    let context = context_of(model);
+    BINDINGS.iter().filter(move |b| {
+        let anywhere = b.context == Context::Anywhere && !context.is_overlay();
+        b.hint && (b.context == context || anywhere)
+    })
 }
 
 #[cfg(test)]
@@ -167,15 +250,13 @@ mod tests {
 
     #[test]
     fn q_types_in_text_fields_but_leaves_the_message_pane() {
-        let mut model = Model {
-            focus: Focus::Form(Field::Host),
-            ..Model::default()
-        };
+        let mut model = Model::default();
+        model.tab_mut().focus = Focus::Form(Field::Host);
         assert!(matches!(
             action_for(&model, press(Char('q'), NONE)),
             Some(Action::Edit(_))
         ));
-        model.focus = Focus::Messages;
+        model.tab_mut().focus = Focus::Messages;
         assert_eq!(
             action_for(&model, press(Char('q'), NONE)),
             Some(Action::LeaveSession)
@@ -190,13 +271,13 @@ mod tests {
             Focus::Messages,
             Focus::ComposeBody,
         ] {
-            model.focus = focus;
+            model.tab_mut().focus = focus;
             assert_eq!(
                 action_for(&model, press(Char('c'), CTRL)),
                 Some(Action::Quit)
             );
         }
-        model.show_help = true;
+        model.overlay = Overlay::Help;
         assert_eq!(
             action_for(&model, press(Char('c'), CTRL)),
             Some(Action::Quit)
@@ -207,9 +288,10 @@ mod tests {
     fn no_key_is_bound_twice_in_one_context() {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                let overlap = a.context == b.context
-                    || a.context == Context::Anywhere
-                    || b.context == Context::Anywhere;
+                let reaches = |x: &Binding, y: &Binding| {
+                    x.context == Context::Anywhere && !y.context.is_overlay()
+                };
+                let overlap = a.context == b.context || reaches(a, b) || reaches(b, a);
                 assert!(
                     !(overlap && a.code == b.code && a.modifiers == b.modifiers),
                     "{} bound twice ({:?} / {:?})",

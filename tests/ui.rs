@@ -3,7 +3,7 @@
 use amqp_tui::{
     action::Action,
     amqp::{AmqpEvent, ConnectionSettings, Delivery, Security, SessionEvent, TlsMode},
-    model::{Field, Focus, Model, Screen},
+    model::{Field, Focus, Model, Overlay, Screen},
     ui,
     update::update,
 };
@@ -53,7 +53,7 @@ fn connected(settings: ConnectionSettings) -> Model {
 
 /// Applies a broker event of the model's current session.
 fn feed(model: &mut Model, event: AmqpEvent) {
-    let session = model.session;
+    let session = model.tab().session;
     update(model, Action::Broker(SessionEvent { session, event }));
 }
 
@@ -111,10 +111,8 @@ fn the_form_shows_the_guides_defaults_and_masks_the_password() {
 
 #[test]
 fn a_bad_port_is_marked_on_its_field_and_the_form_keeps_the_input() {
-    let mut model = Model {
-        focus: Focus::Form(Field::Port),
-        ..Model::default()
-    };
+    let mut model = Model::default();
+    model.tab_mut().focus = Focus::Form(Field::Port);
     for key in ['0'; 6] {
         update(
             &mut model,
@@ -133,7 +131,7 @@ fn a_bad_port_is_marked_on_its_field_and_the_form_keeps_the_input() {
         "the typed text is kept: {port}"
     );
     assert!(line_with(&screen, "not a number from 1 to 65535").contains("Port '5672000000'"));
-    assert_eq!(model.focus, Focus::Form(Field::Port));
+    assert_eq!(model.tab().focus, Focus::Form(Field::Port));
 }
 
 #[test]
@@ -176,7 +174,7 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
 #[test]
 fn scrolling_back_says_so_and_end_follows_again() {
     let mut model = with_messages(100);
-    model.focus = Focus::Messages;
+    model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::PageUp);
     let screen = lines(&render(&model));
     assert!(line_with(&screen, "received").contains("scrolled back (End follows)"));
@@ -202,7 +200,7 @@ fn paging_moves_by_exactly_the_rows_the_pane_shows() {
         ui::message_rows(H),
         "the pane draws as many rows as paging assumes"
     );
-    model.focus = Focus::Messages;
+    model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::PageUp);
     let screen = lines(&render(&model));
     let newest_shown = format!("message {} ", 99 - drawn);
@@ -284,7 +282,7 @@ fn reconnecting_is_shown_with_the_cause() {
     assert!(line_with(&screen, "RECONNECTING").contains("RECONNECTING in 5 s (attempt 3)"));
     assert!(line_with(&screen, "Connection lost").contains("Connection refused by localhost:5672"));
     assert_eq!(
-        model.screen,
+        model.tab().screen,
         Screen::Session,
         "the pane and its messages stay while reconnecting"
     );
@@ -292,10 +290,8 @@ fn reconnecting_is_shown_with_the_cause() {
 
 #[test]
 fn the_help_overlay_lists_the_keymap() {
-    let model = Model {
-        show_help: true,
-        ..Model::default()
-    };
+    let mut model = Model::default();
+    model.overlay = Overlay::Help;
     let screen = lines(&render(&model));
     for binding in amqp_tui::keymap::BINDINGS.iter().take(8) {
         assert!(

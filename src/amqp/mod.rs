@@ -6,6 +6,7 @@ pub mod details;
 pub mod error;
 pub mod settings;
 pub mod tls;
+pub mod uri;
 pub mod worker;
 
 use std::time::Duration;

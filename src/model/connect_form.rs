@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use crate::amqp::{
-    ConnectError, ConnectionSettings, ExchangeType, Routing, TlsMode,
+    ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, TlsMode,
     settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
 };
 
@@ -17,9 +17,13 @@ pub enum Field {
     Vhost,
     User,
     Password,
+    RememberPassword,
+    PasswordEnv,
     Tls,
     CaFile,
     Verify,
+    ClientCert,
+    ClientKey,
     Heartbeat,
     Exchange,
     ExchangeType,
@@ -36,15 +40,19 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 17] = [
         Self::Host,
         Self::Port,
         Self::Vhost,
         Self::User,
         Self::Password,
+        Self::RememberPassword,
+        Self::PasswordEnv,
         Self::Tls,
         Self::CaFile,
         Self::Verify,
+        Self::ClientCert,
+        Self::ClientKey,
         Self::Heartbeat,
         Self::Exchange,
         Self::ExchangeType,
@@ -59,9 +67,13 @@ impl Field {
             Self::Vhost => "Virtual host",
             Self::User => "User",
             Self::Password => "Password",
+            Self::RememberPassword => "Save password in profile",
+            Self::PasswordEnv => "Password from env var",
             Self::Tls => "TLS",
             Self::CaFile => "CA certificate",
             Self::Verify => "Verify server certificate",
+            Self::ClientCert => "Client certificate",
+            Self::ClientKey => "Client key",
             Self::Heartbeat => "Heartbeat (s)",
             Self::Exchange => "Exchange",
             Self::ExchangeType => "Exchange type",
@@ -73,7 +85,7 @@ impl Field {
     pub fn kind(self) -> FieldKind {
         match self {
             Self::Password => FieldKind::Secret,
-            Self::Tls | Self::Verify => FieldKind::Toggle,
+            Self::Tls | Self::Verify | Self::RememberPassword => FieldKind::Toggle,
             Self::ExchangeType => FieldKind::Choice,
             _ => FieldKind::Text,
         }
@@ -83,7 +95,7 @@ impl Field {
         matches!(self.kind(), FieldKind::Text | FieldKind::Secret)
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
     }
 
@@ -101,6 +113,8 @@ pub struct ConnectForm {
     inputs: [Input; Field::ALL.len()],
     pub tls: bool,
     pub verify: bool,
+    /// Whether saving this form as a profile writes the password to disk.
+    pub remember_password: bool,
     pub exchange_type: ExchangeType,
     /// Once the user types a port, toggling TLS stops changing it.
     pub port_edited: bool,
@@ -121,6 +135,13 @@ impl ConnectForm {
             TlsMode::Verify { ca_file: Some(p) } => p.display().to_string(),
             _ => String::new(),
         };
+        let (cert, key) = match &s.client_cert {
+            Some(c) => (
+                c.cert_file.display().to_string(),
+                c.key_file.display().to_string(),
+            ),
+            None => (String::new(), String::new()),
+        };
         let text = |f: Field| -> String {
             match f {
                 Field::Host => s.host.clone(),
@@ -129,11 +150,16 @@ impl ConnectForm {
                 Field::User => s.user.clone(),
                 Field::Password => s.password.clone(),
                 Field::CaFile => ca.clone(),
+                Field::ClientCert => cert.clone(),
+                Field::ClientKey => key.clone(),
                 Field::Heartbeat => s.heartbeat_secs.to_string(),
                 Field::Exchange => s.routing.exchange.clone(),
                 Field::Queue => s.routing.queue.clone(),
                 Field::RoutingKey => s.routing.binding_key.clone(),
-                Field::Tls | Field::Verify | Field::ExchangeType => String::new(),
+                Field::PasswordEnv => String::new(),
+                Field::Tls | Field::Verify | Field::RememberPassword | Field::ExchangeType => {
+                    String::new()
+                }
             }
         };
         let tls = s.tls != TlsMode::Off;
@@ -142,6 +168,7 @@ impl ConnectForm {
             inputs: Field::ALL.map(|f| Input::new(text(f))),
             tls,
             verify: s.tls != TlsMode::NoVerify,
+            remember_password: false,
             exchange_type: s.routing.exchange_type,
             port_edited: s.port != default_port,
             prefetch: s.prefetch,
@@ -181,8 +208,26 @@ impl ConnectForm {
         }
     }
 
-    /// The settings the form describes, or the first field that is wrong and why.
+    /// The settings the form describes, or the first field that is wrong and why. A
+    /// password named by "Password from env var" is read from our environment.
     pub fn validate(&self) -> Result<ConnectionSettings, (Field, String)> {
+        self.validate_with(|name| std::env::var(name).ok())
+    }
+
+    /// Whether connecting must first ask for the password: none typed, none to read.
+    pub fn needs_password(&self) -> bool {
+        self.value(Field::Password).is_empty() && self.value(Field::PasswordEnv).trim().is_empty()
+    }
+
+    pub fn set_password(&mut self, password: &str) {
+        self.inputs[Field::Password.index()] = Input::new(password.into());
+    }
+
+    /// [`Self::validate`] with the environment passed in, for tests.
+    pub fn validate_with(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ConnectionSettings, (Field, String)> {
         let host = self.value(Field::Host).trim();
         if host.is_empty() {
             return Err((
@@ -241,6 +286,8 @@ impl ConnectForm {
                 ));
             }
         }
+        let password = self.password(env)?;
+        let client_cert = self.client_cert()?;
         let ca_text = self.value(Field::CaFile).trim();
         let tls = match (self.tls, self.verify) {
             (false, _) => TlsMode::Off,
@@ -254,9 +301,9 @@ impl ConnectForm {
             port,
             vhost: vhost.to_string(),
             user: self.value(Field::User).to_string(),
-            password: self.value(Field::Password).to_string(),
+            password,
             tls,
-            client_cert: None,
+            client_cert,
             heartbeat_secs,
             prefetch: self.prefetch,
             routing: Routing {
@@ -266,6 +313,49 @@ impl ConnectForm {
                 binding_key: self.value(Field::RoutingKey).to_string(),
             },
         })
+    }
+}
+
+impl ConnectForm {
+    /// The typed password wins; else the variable named by "Password from env var".
+    fn password(&self, env: impl Fn(&str) -> Option<String>) -> Result<String, (Field, String)> {
+        let typed = self.value(Field::Password);
+        let var = self.value(Field::PasswordEnv).trim();
+        if !typed.is_empty() || var.is_empty() {
+            return Ok(typed.to_string());
+        }
+        env(var).ok_or_else(|| {
+            (
+                Field::PasswordEnv,
+                format!(
+                    "Password from env var: {var} is not set in amqp-tui's environment. Export it before starting amqp-tui, or type the password."
+                ),
+            )
+        })
+    }
+
+    fn client_cert(&self) -> Result<Option<ClientCert>, (Field, String)> {
+        let cert = self.value(Field::ClientCert).trim();
+        let key = self.value(Field::ClientKey).trim();
+        match (cert.is_empty(), key.is_empty()) {
+            (true, true) => Ok(None),
+            (false, true) => Err((
+                Field::ClientKey,
+                "Client key is empty: a client certificate needs its private key (a PEM file).".into(),
+            )),
+            (true, false) => Err((
+                Field::ClientCert,
+                "Client certificate is empty: type the PEM certificate that goes with the key.".into(),
+            )),
+            (false, false) if !self.tls => Err((
+                Field::ClientCert,
+                "Client certificate: TLS is off, and a client certificate is only sent over TLS. Switch TLS on or clear both client fields.".into(),
+            )),
+            (false, false) => Ok(Some(ClientCert {
+                cert_file: PathBuf::from(cert),
+                key_file: PathBuf::from(key),
+            })),
+        }
     }
 }
 

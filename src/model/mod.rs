@@ -3,8 +3,15 @@
 pub mod compose;
 pub mod connect_form;
 pub mod message_log;
+pub mod profiles;
+pub mod prompt;
+pub mod tab;
 
 use crate::amqp::{ConnectionSettings, Security, SessionId};
+
+pub use profiles::ProfileList;
+pub use prompt::{Prompt, PromptKind};
+pub use tab::Tab;
 
 pub use compose::Compose;
 pub use connect_form::{ConnectForm, Field};
@@ -83,51 +90,121 @@ pub struct Notice {
     pub text: String,
 }
 
+/// What is drawn over the tabs and takes the keys while it is open.
+#[derive(Clone, Debug, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Help,
+    /// The connection details panel of the current tab.
+    Details,
+    Profiles,
+    Prompt(Prompt),
+    /// Delete this profile? y / n.
+    ConfirmDelete(String),
+}
+
+/// At most this many tabs: Alt-1..9 reach them all.
+pub const MAX_TABS: usize = 9;
+
 #[derive(Clone, Debug)]
 pub struct Model {
-    pub screen: Screen,
-    pub focus: Focus,
-    pub form: ConnectForm,
-    pub log: MessageLog,
-    pub compose: Compose,
-    pub conn: ConnState,
-    /// The session whose events count; events of older sessions are ignored.
-    pub session: SessionId,
-    pub session_settings: Option<ConnectionSettings>,
-    pub notice: Option<Notice>,
-    pub show_help: bool,
+    tabs: Vec<Tab>,
+    active: usize,
+    /// Numbers the next tab, and through it the tab's session ids.
+    next_tab_number: u32,
+    pub overlay: Overlay,
+    pub profiles: ProfileList,
     pub quit: bool,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
-    pub messages_received: u64,
 }
 
 impl Model {
     pub fn new(settings: &ConnectionSettings) -> Self {
-        Self {
-            screen: Screen::Form,
-            focus: Focus::Form(Field::Host),
-            form: ConnectForm::from_settings(settings),
-            log: MessageLog::default(),
-            compose: Compose::for_routing(&settings.routing),
-            conn: ConnState::Idle,
-            session: 0,
-            session_settings: None,
-            notice: None,
-            show_help: false,
+        let mut model = Self {
+            tabs: Vec::new(),
+            active: 0,
+            next_tab_number: 1,
+            overlay: Overlay::None,
+            profiles: ProfileList::default(),
             quit: false,
             page_rows: 10,
-            messages_received: 0,
-        }
+        };
+        model.open_tab(ConnectForm::from_settings(settings));
+        model
     }
 
-    /// Notices quote broker replies and names from the network: they are made safe here,
-    /// once, so no view can forget to.
+    pub fn tab(&self) -> &Tab {
+        &self.tabs[self.active]
+    }
+
+    pub fn tab_mut(&mut self) -> &mut Tab {
+        &mut self.tabs[self.active]
+    }
+
+    pub fn tabs(&self) -> &[Tab] {
+        &self.tabs
+    }
+
+    pub fn tabs_mut(&mut self) -> impl Iterator<Item = &mut Tab> {
+        self.tabs.iter_mut()
+    }
+
+    pub fn active(&self) -> usize {
+        self.active
+    }
+
+    /// Opens a tab after the others and makes it current; `None` when all are taken.
+    pub fn open_tab(&mut self, form: ConnectForm) -> Option<&mut Tab> {
+        if self.tabs.len() >= MAX_TABS {
+            return None;
+        }
+        self.tabs.push(Tab::new(self.next_tab_number, form));
+        self.next_tab_number += 1;
+        self.active = self.tabs.len() - 1;
+        self.tabs.last_mut()
+    }
+
+    /// Removes the current tab, unless it is the last one; returns it to be wound down.
+    pub fn close_tab(&mut self) -> Option<Tab> {
+        if self.tabs.len() <= 1 {
+            return None;
+        }
+        let tab = self.tabs.remove(self.active);
+        self.active = self.active.min(self.tabs.len() - 1);
+        Some(tab)
+    }
+
+    /// Makes tab `index` (0-based) current if it exists.
+    pub fn select_tab(&mut self, index: usize) -> bool {
+        let exists = index < self.tabs.len();
+        if exists {
+            self.active = index;
+        }
+        exists
+    }
+
+    pub fn cycle_tab(&mut self, step: isize) {
+        let n = self.tabs.len() as isize;
+        self.active = (self.active as isize + step).rem_euclid(n) as usize;
+    }
+
+    /// Makes the tab numbered `number` current; returns it if it is still open.
+    pub fn focus_tab_number(&mut self, number: u32) -> Option<&mut Tab> {
+        let index = self.tabs.iter().position(|t| t.number == number)?;
+        self.active = index;
+        self.tabs.get_mut(index)
+    }
+
+    /// The tab a broker event belongs to, if the user has not left that session.
+    pub fn tab_of_session(&mut self, session: SessionId) -> Option<&mut Tab> {
+        self.tabs.iter_mut().find(|tab| tab.session == session)
+    }
+
+    /// Shows a notice in the current tab.
     pub fn notify(&mut self, level: Level, text: impl AsRef<str>) {
-        self.notice = Some(Notice {
-            level,
-            text: crate::text::visible(text.as_ref()),
-        });
+        self.tab_mut().notify(level, text);
     }
 }
 

@@ -9,14 +9,14 @@ use ratatui::{
 };
 
 use super::{input_view, place_cursor, theme};
-use crate::model::{Focus, Model};
+use crate::model::{Focus, Tab};
 
 pub const HEIGHT: u16 = 4;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
-    let compose = &model.compose;
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let compose = &tab.compose;
     let focused = matches!(
-        model.focus,
+        tab.focus,
         Focus::ComposeBody | Focus::ComposeExchange | Focus::ComposeKey | Focus::ComposeMode
     );
     let mut title = " Publish (text/plain, mandatory, confirmed) ".to_string();
@@ -49,17 +49,17 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         frame,
         ex,
         &compose.exchange,
-        model.focus == Focus::ComposeExchange,
+        tab.focus == Focus::ComposeExchange,
     );
     label(frame, key_label, " Key ");
     field(
         frame,
         key,
         &compose.routing_key,
-        model.focus == Focus::ComposeKey,
+        tab.focus == Focus::ComposeKey,
     );
     label(frame, mode_label, " Mode ");
-    let mode_style = if model.focus == Focus::ComposeMode {
+    let mode_style = if tab.focus == Focus::ComposeMode {
         theme::FOCUS
     } else {
         Style::new()
@@ -72,12 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let [prompt, text] =
         Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(body);
     label(frame, prompt, "Body › ");
-    field(
-        frame,
-        text,
-        &compose.body,
-        model.focus == Focus::ComposeBody,
-    );
+    field(frame, text, &compose.body, tab.focus == Focus::ComposeBody);
 }
 
 fn label(frame: &mut Frame, area: Rect, text: &'static str) {

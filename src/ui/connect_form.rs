@@ -9,45 +9,53 @@ use ratatui::{
 };
 
 use super::{input_view, place_cursor, theme};
-use crate::model::{Field, Focus, Model, connect_form::FieldKind};
+use crate::model::{Field, Focus, Tab, connect_form::FieldKind};
 
 const LABEL_WIDTH: u16 = 30;
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let title = match &tab.profile {
+        Some(profile) => format!(
+            " amqp-tui · connect · profile {} ",
+            crate::text::visible(profile)
+        ),
+        None => " amqp-tui · connect ".into(),
+    };
     let block = Block::bordered()
-        .title(Span::styled(" amqp-tui · connect ", theme::TITLE))
+        .title(Span::styled(title, theme::TITLE))
         .border_style(theme::BORDER_FOCUSED);
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
     let rows = Field::ALL.len() as u16;
-    let [fields, _, error] = Layout::vertical([
-        Constraint::Length(rows),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    for (i, field) in Field::ALL.into_iter().enumerate() {
+    let error_rows = if tab.form.error.is_some() { 2 } else { 0 };
+    let [fields, error] =
+        Layout::vertical([Constraint::Max(rows), Constraint::Min(error_rows)]).areas(inner);
+    // A short terminal scrolls the form so the focused field is always on screen.
+    let shown = usize::from(fields.height);
+    let focused = match tab.focus {
+        Focus::Form(field) => field.index(),
+        _ => 0,
+    };
+    let first = (focused + 1).saturating_sub(shown);
+    for (row_index, field) in Field::ALL.into_iter().skip(first).take(shown).enumerate() {
         let row = Rect {
-            y: fields.y + i as u16,
+            y: fields.y + row_index as u16,
             height: 1,
             ..fields
         };
-        if row.y >= fields.bottom() {
-            break;
-        }
-        draw_field(frame, row, model, field);
+        draw_field(frame, row, tab, field);
     }
-    if let Some((_, message)) = &model.form.error {
+    if let Some((_, message)) = &tab.form.error {
         let text =
             Paragraph::new(Line::styled(message.as_str(), theme::ERROR)).wrap(Wrap { trim: true });
         frame.render_widget(text, error);
     }
 }
 
-fn draw_field(frame: &mut Frame, row: Rect, model: &Model, field: Field) {
-    let form = &model.form;
-    let focused = model.focus == Focus::Form(field);
+fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
+    let form = &tab.form;
+    let focused = tab.focus == Focus::Form(field);
     let at_fault = matches!(form.error, Some((Some(f), _)) if f == field);
     let [label_area, value_area] =
         Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Min(1)]).areas(row);
@@ -73,16 +81,22 @@ fn draw_field(frame: &mut Frame, row: Rect, model: &Model, field: Field) {
             if focused {
                 place_cursor(frame, value_area, cursor);
             }
-            (shown, text_hint(model, field))
+            (shown, text_hint(tab, field))
         }
         FieldKind::Toggle => {
-            let on = if field == Field::Tls {
-                form.tls
-            } else {
-                form.verify
+            let on = match field {
+                Field::Tls => form.tls,
+                Field::RememberPassword => form.remember_password,
+                _ => form.verify,
             };
             let shown = if on { "[x] on" } else { "[ ] off" }.to_string();
             let hint = match (field, on) {
+                (Field::RememberPassword, true) => {
+                    Some(("  written to the profiles file (mode 0600)", theme::DIM))
+                }
+                (Field::RememberPassword, false) => {
+                    Some(("  asked on connect unless an env var is named", theme::DIM))
+                }
                 (Field::Verify, false) if form.tls => {
                     Some(("  any certificate is accepted: NOT VERIFIED", theme::ERROR))
                 }
@@ -100,8 +114,8 @@ fn draw_field(frame: &mut Frame, row: Rect, model: &Model, field: Field) {
     frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
 }
 
-fn text_hint(model: &Model, field: Field) -> Option<(&'static str, Style)> {
-    let form = &model.form;
+fn text_hint(tab: &Tab, field: Field) -> Option<(&'static str, Style)> {
+    let form = &tab.form;
     let empty = form.value(field).is_empty();
     match field {
         Field::Queue if empty => Some(("(server-named, exclusive, auto-delete)", theme::DIM)),
@@ -112,6 +126,16 @@ fn text_hint(model: &Model, field: Field) -> Option<(&'static str, Style)> {
         Field::CaFile if !form.tls => Some(("  (TLS is off)", theme::DIM)),
         Field::CaFile if !form.verify => Some(("  (ignored: verification is off)", theme::DIM)),
         Field::CaFile if empty => Some(("(system trust store)", theme::DIM)),
+        Field::ClientCert | Field::ClientKey if !form.tls && !empty => {
+            Some(("  (TLS is off)", theme::DIM))
+        }
+        Field::ClientCert if empty => {
+            Some(("(none: for brokers that require mutual TLS)", theme::DIM))
+        }
+        Field::PasswordEnv if empty => Some((
+            "(e.g. AMQP_PASSWORD; used when Password is empty)",
+            theme::DIM,
+        )),
         _ => None,
     }
 }

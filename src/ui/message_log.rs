@@ -9,17 +9,13 @@ use ratatui::{
 
 use super::theme;
 use crate::{
-    model::{ConnState, Focus, Model},
+    model::{ConnState, Focus, Tab},
     text,
 };
 
-pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
-    let log = &model.log;
-    let mut title = format!(
-        " {} · {} received",
-        watching(model),
-        model.messages_received
-    );
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let log = &tab.log;
+    let mut title = format!(" {} · {} received", watching(tab), tab.messages_received);
     if log.dropped > 0 {
         title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
     }
@@ -31,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     if !log.following() {
         title.push_str(&format!("· {}/{} ", log.position(), log.len()));
     }
-    let border = if model.focus == Focus::Messages {
+    let border = if tab.focus == Focus::Messages {
         theme::BORDER_FOCUSED
     } else {
         theme::BORDER
@@ -67,13 +63,12 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
 }
 
 /// What the pane shows, as the session's routing summary, made safe to draw.
-fn watching(model: &Model) -> String {
-    let queue = match &model.conn {
+fn watching(tab: &Tab) -> String {
+    let queue = match &tab.conn {
         ConnState::Connected { queue, .. } => queue.as_str(),
         _ => "…",
     };
-    model
-        .session_settings
+    tab.session_settings
         .as_ref()
         .map(|settings| text::visible(&settings.routing.summary(queue)))
         .unwrap_or_default()

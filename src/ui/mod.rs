@@ -2,9 +2,12 @@
 
 mod compose;
 mod connect_form;
+mod details;
 mod help;
 mod message_log;
+mod profiles;
 mod status_bar;
+mod tab_bar;
 pub mod theme;
 
 use ratatui::{
@@ -13,41 +16,58 @@ use ratatui::{
 };
 use tui_input::Input;
 
-use crate::model::{Model, Screen};
+use crate::model::{Model, Overlay, Screen};
 
 /// Broker refusals are long and worth reading whole.
 pub const NOTICE_ROWS: u16 = 2;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
-    let [main, status, notice, hints] = Layout::vertical([
+    let tab = model.tab();
+    let [tabs, main, status, notice, hints] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(NOTICE_ROWS),
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    match model.screen {
-        Screen::Form => connect_form::draw(frame, main, model),
+    tab_bar::draw(frame, tabs, model);
+    match tab.screen {
+        Screen::Form => connect_form::draw(frame, main, tab),
         Screen::Session => {
             let [messages, compose] =
                 Layout::vertical([Constraint::Min(3), Constraint::Length(compose::HEIGHT)])
                     .areas(main);
-            message_log::draw(frame, messages, model);
-            compose::draw(frame, compose, model);
+            message_log::draw(frame, messages, tab);
+            compose::draw(frame, compose, tab);
         }
     }
-    status_bar::draw_status(frame, status, model);
-    status_bar::draw_notice(frame, notice, model);
+    status_bar::draw_status(frame, status, tab);
+    status_bar::draw_notice(frame, notice, tab);
     status_bar::draw_hints(frame, hints, model);
-    if model.show_help {
-        help::draw(frame, frame.area());
+    match &model.overlay {
+        Overlay::None => {}
+        Overlay::Help => help::draw(frame, frame.area()),
+        Overlay::Details => details::draw(frame, main, tab),
+        Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
+        Overlay::Prompt(prompt) => {
+            // Names are typed with the list in view, so the user can see what exists.
+            if !matches!(prompt.kind, crate::model::PromptKind::Password { .. }) {
+                profiles::draw_list(frame, main, &model.profiles);
+            }
+            profiles::draw_prompt(frame, main, prompt);
+        }
+        Overlay::ConfirmDelete(name) => {
+            profiles::draw_list(frame, main, &model.profiles);
+            profiles::draw_confirm_delete(frame, main, name);
+        }
     }
 }
 
 /// Message rows the session screen shows in a terminal `rows` high: the terminal less the
-/// bottom lines, the compose box, and the pane's borders and header row.
+/// tab bar, the bottom lines, the compose box, and the pane's borders and header row.
 pub fn message_rows(rows: u16) -> usize {
-    let chrome = 1 + NOTICE_ROWS + 1 + compose::HEIGHT + 3;
+    let chrome = 1 + 1 + NOTICE_ROWS + 1 + compose::HEIGHT + 3;
     usize::from(rows.saturating_sub(chrome).max(1))
 }
 

@@ -11,11 +11,11 @@ use ratatui::{
 use super::theme;
 use crate::{
     keymap,
-    model::{ConnState, Model},
+    model::{ConnState, Model, Tab},
 };
 
-pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
-    let (badge, color, target) = match &model.conn {
+pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let (badge, color, target) = match &tab.conn {
         ConnState::Idle => (" DISCONNECTED ".to_string(), Color::DarkGray, String::new()),
         ConnState::Connecting {
             target, attempt, ..
@@ -44,7 +44,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
         Span::raw(" "),
     ];
     // Security first: it is what must never be cut off on a narrow terminal.
-    if let Some(security) = model.conn.security() {
+    if let Some(security) = tab.conn.security() {
         spans.push(Span::styled(
             format!(" {} ", crate::text::visible(&security.label())),
             theme::security(security),
@@ -54,7 +54,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
     if !target.is_empty() {
         spans.push(Span::raw(crate::text::visible(&target)));
     }
-    if let ConnState::Connected { queue, .. } = &model.conn {
+    if let ConnState::Connected { queue, .. } = &tab.conn {
         spans.push(Span::styled(
             format!("  queue {}", crate::text::visible(queue)),
             theme::DIM,
@@ -63,8 +63,8 @@ pub fn draw_status(frame: &mut Frame, area: Rect, model: &Model) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn draw_notice(frame: &mut Frame, area: Rect, model: &Model) {
-    if let Some(notice) = &model.notice {
+pub fn draw_notice(frame: &mut Frame, area: Rect, tab: &Tab) {
+    if let Some(notice) = &tab.notice {
         let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
     }
@@ -72,7 +72,7 @@ pub fn draw_notice(frame: &mut Frame, area: Rect, model: &Model) {
 
 pub fn draw_hints(frame: &mut Frame, area: Rect, model: &Model) {
     let mut spans = Vec::new();
-    for binding in keymap::hints(model.focus) {
+    for binding in keymap::hints(model) {
         spans.push(Span::styled(binding.keys, theme::KEY));
         spans.push(Span::styled(format!(" {}  ", binding.label), theme::DIM));
     }

@@ -1,0 +1,159 @@
+//! The saved profiles as the UI holds them, and the form ⇄ profile conversions. Reading
+//! and writing the file is `crate::profile`'s job, run by the app, never by `update`.
+
+use std::path::PathBuf;
+
+use tui_input::Input;
+
+use super::{ConnectForm, Field};
+use crate::profile::Profile;
+
+#[derive(Clone, Debug, Default)]
+pub struct ProfileList {
+    pub profiles: Vec<Profile>,
+    pub selected: usize,
+    /// Why the profiles file could not be used; shown at the top of the list.
+    pub problem: Option<String>,
+    /// Where the profiles live, for the list's title.
+    pub path: Option<PathBuf>,
+}
+
+impl ProfileList {
+    pub fn selected(&self) -> Option<&Profile> {
+        self.profiles.get(self.selected)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    pub fn select_by(&mut self, step: isize) {
+        let n = self.profiles.len() as isize;
+        if n > 0 {
+            self.selected = (self.selected as isize + step).clamp(0, n - 1) as usize;
+        }
+    }
+
+    pub fn select_name(&mut self, name: &str) {
+        if let Some(i) = self.profiles.iter().position(|p| p.name == name) {
+            self.selected = i;
+        }
+    }
+
+    /// Keeps the selection on a profile after one was removed.
+    pub fn clamp_selection(&mut self) {
+        self.selected = self.selected.min(self.profiles.len().saturating_sub(1));
+    }
+}
+
+impl ConnectForm {
+    pub fn from_profile(p: &Profile) -> Self {
+        let mut form = Self::default();
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        let texts = [
+            (Field::Host, Some(p.host.clone())),
+            (Field::Port, Some(p.port.to_string())),
+            (Field::Vhost, Some(p.vhost.clone())),
+            (Field::User, Some(p.user.clone())),
+            (Field::Password, p.password.clone()),
+            (Field::PasswordEnv, p.password_env.clone()),
+            (Field::CaFile, path(&p.ca_file)),
+            (Field::ClientCert, path(&p.client_cert)),
+            (Field::ClientKey, path(&p.client_key)),
+            (Field::Heartbeat, Some(p.heartbeat.to_string())),
+            (Field::Exchange, Some(p.exchange.clone())),
+            (Field::Queue, Some(p.queue.clone())),
+            (Field::RoutingKey, Some(p.routing_key.clone())),
+        ];
+        for (field, text) in texts {
+            *form.input_mut(field) = Input::new(text.unwrap_or_default());
+        }
+        form.tls = p.tls;
+        form.verify = p.verify;
+        form.remember_password = p.remember_password;
+        form.exchange_type = p.exchange_type;
+        form.prefetch = p.prefetch;
+        form.port_edited = true;
+        form
+    }
+
+    /// The form as a profile named `name`; the same rules as connecting, except that a
+    /// password variable need not be set yet. The password is kept only if the user
+    /// ticked "save password".
+    pub fn to_profile(&self, name: &str) -> Result<Profile, (Field, String)> {
+        let settings = self.validate_with(|_| Some(String::new()))?;
+        let text = |field: Field| self.value(field).trim().to_string();
+        let optional = |field: Field| Some(text(field)).filter(|t| !t.is_empty());
+        let password = self.value(Field::Password);
+        Ok(Profile {
+            name: name.to_string(),
+            host: settings.host,
+            port: settings.port,
+            vhost: settings.vhost,
+            user: settings.user,
+            password: (self.remember_password && !password.is_empty())
+                .then(|| password.to_string()),
+            remember_password: self.remember_password,
+            password_env: optional(Field::PasswordEnv),
+            tls: self.tls,
+            verify: self.verify,
+            ca_file: optional(Field::CaFile).map(PathBuf::from),
+            client_cert: optional(Field::ClientCert).map(PathBuf::from),
+            client_key: optional(Field::ClientKey).map(PathBuf::from),
+            heartbeat: settings.heartbeat_secs,
+            prefetch: settings.prefetch,
+            exchange: settings.routing.exchange,
+            exchange_type: settings.routing.exchange_type,
+            queue: settings.routing.queue,
+            routing_key: settings.routing.binding_key,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amqp::ExchangeType;
+
+    fn everything_set() -> Profile {
+        Profile {
+            name: "prod-eu".into(),
+            host: "rabbit.example".into(),
+            port: 15671,
+            vhost: "orders".into(),
+            user: "ops".into(),
+            password: Some("s3cret".into()),
+            remember_password: true,
+            password_env: Some("RABBIT_PW".into()),
+            tls: true,
+            verify: false,
+            ca_file: Some("/etc/ca.pem".into()),
+            client_cert: Some("/etc/client.pem".into()),
+            client_key: Some("/etc/client.key".into()),
+            heartbeat: 17,
+            prefetch: 33,
+            exchange: "logs".into(),
+            exchange_type: ExchangeType::Topic,
+            queue: "tap".into(),
+            routing_key: "eu.#".into(),
+        }
+    }
+
+    #[test]
+    fn every_profile_field_survives_the_form() {
+        let profile = everything_set();
+        let back = ConnectForm::from_profile(&profile)
+            .to_profile("prod-eu")
+            .expect("valid");
+        assert_eq!(back, profile);
+    }
+
+    #[test]
+    fn the_password_is_kept_only_when_the_user_asks() {
+        let mut form = ConnectForm::from_profile(&everything_set());
+        form.remember_password = false;
+        let profile = form.to_profile("p").expect("valid");
+        assert_eq!(profile.password, None);
+        assert!(!profile.remember_password);
+    }
+}

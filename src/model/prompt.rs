@@ -1,0 +1,76 @@
+//! A one-line question drawn over the tabs: a profile name, a URI to import, a password.
+
+use tui_input::Input;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The form of tab `tab` (its number) has no password and names no variable: ask,
+    /// then connect.
+    Password {
+        tab: u32,
+        profile: Option<String>,
+    },
+    /// Save the current tab's form as a profile with the typed name.
+    SaveAs,
+    Rename {
+        from: String,
+    },
+    Duplicate {
+        from: String,
+    },
+    /// An AMQP URI to load into the current tab's form.
+    ImportUri,
+}
+
+impl PromptKind {
+    pub fn title(&self) -> String {
+        match self {
+            Self::Password {
+                profile: Some(p), ..
+            } => {
+                format!("Password for profile {}", crate::text::visible(p))
+            }
+            Self::Password { .. } => "Password".into(),
+            Self::SaveAs => "Save the form as profile".into(),
+            Self::Rename { from } => format!("Rename profile {}", crate::text::visible(from)),
+            Self::Duplicate { from } => format!("Duplicate profile {}", crate::text::visible(from)),
+            Self::ImportUri => "Import an AMQP URI".into(),
+        }
+    }
+
+    pub fn help(&self) -> &'static str {
+        match self {
+            Self::Password { .. } => {
+                "Not saved unless the profile's \"Save password\" is ticked. Enter connects."
+            }
+            Self::SaveAs | Self::Rename { .. } | Self::Duplicate { .. } => {
+                "Up to 64 characters. Enter saves; an existing name is overwritten only by Save."
+            }
+            Self::ImportUri => {
+                "amqp[s]://user:password@host:port/vhost?heartbeat=N. Enter fills in the form."
+            }
+        }
+    }
+
+    pub fn is_secret(&self) -> bool {
+        matches!(self, Self::Password { .. })
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+    /// Why the last Enter was refused; the prompt stays open to fix it.
+    pub error: Option<String>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind, initial: &str) -> Self {
+        Self {
+            kind,
+            input: Input::new(initial.into()),
+            error: None,
+        }
+    }
+}

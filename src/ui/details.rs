@@ -1,0 +1,166 @@
+//! The connection details panel: who answered, and how the link is protected. The point
+//! of it is the difference between plain AMQP and TLS, verified or not.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Rect},
+    style::Style,
+    text::{Line, Span},
+    widgets::{Block, Clear, Paragraph, Wrap},
+};
+
+use super::theme;
+use crate::{
+    amqp::{CertificateInfo, Security, TlsDetails},
+    model::{ConnState, Tab},
+    text::visible,
+};
+
+const LABEL_WIDTH: usize = 18;
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).clamp(20, 110)),
+        Constraint::Length(area.height.saturating_sub(2).max(3)),
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(Span::styled(" Connection details ", theme::TITLE))
+        .title_bottom(Span::styled(" Esc closes ", theme::DIM))
+        .border_style(theme::BORDER_FOCUSED);
+    let paragraph = Paragraph::new(lines(tab))
+        .block(block)
+        .wrap(Wrap { trim: false });
+    frame.render_widget(paragraph, popup);
+}
+
+/// The panel's text; every value that came from the network or the user is made visible.
+pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let state = match &tab.conn {
+        ConnState::Connected { .. } => None,
+        ConnState::Idle if tab.details.is_some() => {
+            Some("Disconnected: these are the details of the last connection.")
+        }
+        ConnState::Idle => Some("Not connected: fill in the form and press Enter."),
+        ConnState::Connecting { .. } => Some("Connecting …"),
+        ConnState::Reconnecting { .. } => {
+            Some("Connection lost, reconnecting: these are the details of the last connection.")
+        }
+    };
+    if let Some(state) = state {
+        out.push(Line::styled(state, theme::HEADER));
+        out.push(Line::raw(""));
+    }
+    let (Some(settings), Some(details)) = (&tab.session_settings, &tab.details) else {
+        return out;
+    };
+    out.push(field("Target", settings.display_target()));
+    if let Some(addr) = &details.peer_addr {
+        out.push(field("Peer address", addr.clone()));
+    }
+    if let Some(server) = &details.server {
+        out.push(field("Broker", server.clone()));
+    }
+    if let Some(secs) = details.heartbeat_secs {
+        let text = if secs == 0 {
+            "off".to_string()
+        } else {
+            format!("{secs} s")
+        };
+        out.push(field("Heartbeat", text));
+    }
+    if let ConnState::Connected { queue, .. } = &tab.conn {
+        out.push(field("Watching", settings.routing.summary(queue)));
+    }
+    out.push(Line::raw(""));
+    match &details.tls {
+        None => plain_warning(&mut out),
+        Some(tls) => tls_lines(&mut out, tls),
+    }
+    out
+}
+
+fn plain_warning(out: &mut Vec<Line<'static>>) {
+    let warning = theme::security(&Security::Plain);
+    out.push(Line::styled("Plain AMQP: NOT ENCRYPTED", warning.bold()));
+    out.push(Line::styled(
+        "The user name, the password and every message body cross the network in clear text: \
+         anyone on the path can read or change them. Use TLS (AMQPS, port 5671) for anything \
+         beyond a loopback test.",
+        warning,
+    ));
+}
+
+fn tls_lines(out: &mut Vec<Line<'static>>, tls: &TlsDetails) {
+    out.push(Line::styled("TLS: encrypted", theme::HEADER));
+    out.push(field(
+        "Protocol",
+        tls.protocol
+            .clone()
+            .unwrap_or_else(|| "not reported by native-tls (TLS 1.2 or newer is required)".into()),
+    ));
+    out.push(field(
+        "Cipher",
+        tls.cipher
+            .clone()
+            .unwrap_or_else(|| "not reported by native-tls".into()),
+    ));
+    let verification = match &tls.security {
+        Security::TlsVerified { ca_file: Some(ca) } => {
+            format!("verified (chain and host name) against {}", ca.display())
+        }
+        Security::TlsVerified { ca_file: None } => {
+            "verified (chain and host name) against the system trust store".into()
+        }
+        Security::TlsNotVerified => {
+            "NOT VERIFIED: verification is off, any certificate was accepted".into()
+        }
+        Security::Plain => "none".into(),
+    };
+    out.push(styled_field(
+        "Server verified",
+        verification,
+        theme::security(&tls.security),
+    ));
+    out.push(field(
+        "Client certificate",
+        tls.client_certificate
+            .clone()
+            .unwrap_or_else(|| "none presented".into()),
+    ));
+    out.push(Line::raw(""));
+    match &tls.server_certificate {
+        Some(cert) => certificate_lines(out, cert),
+        None => out.push(Line::styled(
+            "The server's certificate was not captured.",
+            theme::DIM,
+        )),
+    }
+}
+
+fn certificate_lines(out: &mut Vec<Line<'static>>, cert: &CertificateInfo) {
+    out.push(Line::styled("Server certificate", theme::HEADER));
+    out.push(field("Subject", cert.subject.clone()));
+    out.push(field("Issuer", cert.issuer.clone()));
+    let sans = if cert.subject_alt_names.is_empty() {
+        "none".to_string()
+    } else {
+        cert.subject_alt_names.join(", ")
+    };
+    out.push(field("Alt. names", sans));
+    out.push(field("Valid from", cert.not_before.clone()));
+    out.push(field("Valid until", cert.not_after.clone()));
+    out.push(field("SHA-256", cert.sha256_fingerprint.clone()));
+}
+
+fn field(label: &str, value: String) -> Line<'static> {
+    styled_field(label, value, Style::new())
+}
+
+fn styled_field(label: &str, value: String, style: Style) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:>LABEL_WIDTH$}  "), theme::LABEL),
+        Span::styled(visible(&value), style),
+    ])
+}

@@ -1,0 +1,134 @@
+//! The profile list, and the small prompts drawn over it.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+    text::{Line, Span},
+    widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap},
+};
+
+use super::{input_view, place_cursor, theme};
+use crate::{
+    model::{ProfileList, Prompt},
+    profile::Profile,
+    text::visible,
+};
+
+pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).clamp(20, 100)),
+        Constraint::Length(area.height.saturating_sub(2).max(3)),
+    );
+    frame.render_widget(Clear, popup);
+    let title = match &list.path {
+        Some(path) => format!(" Profiles · {} ", visible(&path.display().to_string())),
+        None => " Profiles ".into(),
+    };
+    let block = Block::bordered()
+        .title(Span::styled(title, theme::TITLE))
+        .border_style(theme::BORDER_FOCUSED);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+
+    let problem_rows = if list.problem.is_some() { 3 } else { 0 };
+    let [problem, rows] =
+        Layout::vertical([Constraint::Length(problem_rows), Constraint::Min(1)]).areas(inner);
+    if let Some(text) = &list.problem {
+        let text =
+            Paragraph::new(Line::styled(visible(text), theme::ERROR)).wrap(Wrap { trim: true });
+        frame.render_widget(text, problem);
+    }
+    if list.profiles.is_empty() {
+        let hint = "No profiles yet. s saves the current form as one; i imports an AMQP URI.";
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme::DIM)).wrap(Wrap { trim: true }),
+            rows,
+        );
+        return;
+    }
+    let items: Vec<ListItem> = list.profiles.iter().map(item).collect();
+    let mut state = ListState::default().with_selected(Some(list.selected));
+    let widget = List::new(items)
+        .highlight_style(theme::FOCUS)
+        .highlight_symbol("> ");
+    frame.render_stateful_widget(widget, rows, &mut state);
+}
+
+/// One line: name, where it connects, how it is protected, what it watches.
+fn item(p: &Profile) -> ListItem<'static> {
+    let scheme = if p.tls { "amqps" } else { "amqp" };
+    let security = match (p.tls, p.verify) {
+        (false, _) => Span::styled("plain", theme::security(&crate::amqp::Security::Plain)),
+        (true, true) => Span::styled(
+            "TLS verified",
+            theme::security(&crate::amqp::Security::TlsVerified { ca_file: None }),
+        ),
+        (true, false) => Span::styled(
+            "TLS NOT VERIFIED",
+            theme::security(&crate::amqp::Security::TlsNotVerified),
+        ),
+    };
+    let password = if p.password.is_some() {
+        "password saved"
+    } else if p.password_env.is_some() {
+        "password from env"
+    } else {
+        "asks for password"
+    };
+    ListItem::new(Line::from(vec![
+        Span::styled(format!("{:<22} ", visible(&p.name)), theme::HEADER),
+        Span::raw(visible(&format!(
+            "{scheme}://{}@{}:{}  ",
+            p.user, p.host, p.port
+        ))),
+        security,
+        Span::styled(
+            visible(&format!(
+                "  {} ({}) key {}  · {password}",
+                p.exchange, p.exchange_type, p.routing_key
+            )),
+            theme::DIM,
+        ),
+    ]))
+}
+
+pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
+    let width = area.width.saturating_sub(4).clamp(20, 80);
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(7));
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", prompt.kind.title()),
+            theme::TITLE,
+        ))
+        .border_style(theme::BORDER_FOCUSED);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [input, _, message] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    let (shown, cursor) = input_view(&prompt.input, input.width, prompt.kind.is_secret());
+    frame.render_widget(Paragraph::new(Span::styled(shown, theme::FOCUS)), input);
+    place_cursor(frame, input, cursor);
+    let line = match &prompt.error {
+        Some(error) => Line::styled(error.clone(), theme::ERROR),
+        None => Line::styled(prompt.kind.help(), theme::DIM),
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), message);
+}
+
+pub fn draw_confirm_delete(frame: &mut Frame, area: Rect, name: &str) {
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).clamp(20, 60)),
+        Constraint::Length(3),
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(Span::styled(" Delete profile ", theme::TITLE))
+        .border_style(theme::BORDER_FOCUSED);
+    let text = format!("Delete profile {}? y deletes, n keeps it.", visible(name));
+    frame.render_widget(Paragraph::new(text).block(block), popup);
+}

@@ -1,0 +1,253 @@
+//! Profile actions: the list, the prompts that name a profile, and what a save reported.
+//! The file itself is written by the app when `update` asks with [`Effect::SaveProfiles`].
+
+use super::{Effect, connect};
+use crate::{
+    amqp::{ConnectionSettings, uri::apply_uri},
+    model::{ConnectForm, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen},
+    profile::{self, ProfileError, SaveOutcome},
+};
+
+pub fn open_list(model: &mut Model) {
+    if let Some(name) = model.tab().profile.clone() {
+        model.profiles.select_name(&name);
+    }
+    model.profiles.clamp_selection();
+    model.overlay = Overlay::Profiles;
+}
+
+/// Enter on the list: the profile goes into this tab's form, or into a new tab when this
+/// one is in a session (a live session is never dropped by loading a profile).
+pub fn load_selected(model: &mut Model) -> Vec<Effect> {
+    let Some(profile) = model.profiles.selected().cloned() else {
+        model.notify(
+            Level::Info,
+            "No profile selected: s saves the current form as one.",
+        );
+        return Vec::new();
+    };
+    model.overlay = Overlay::None;
+    let form = ConnectForm::from_profile(&profile);
+    if model.tab().screen == Screen::Session {
+        return open_in_new_tab(model, form, &profile.name, false);
+    }
+    let tab = model.tab_mut();
+    tab.form = form;
+    tab.profile = Some(profile.name.clone());
+    tab.focus = Focus::Form(Field::Host);
+    tab.notify(
+        Level::Info,
+        format!("Loaded profile {}: press Enter to connect.", profile.name),
+    );
+    Vec::new()
+}
+
+/// `t` on the list: a new tab from the profile, connecting at once.
+pub fn open_selected_in_tab(model: &mut Model) -> Vec<Effect> {
+    let Some(profile) = model.profiles.selected().cloned() else {
+        model.notify(Level::Info, "No profile selected.");
+        return Vec::new();
+    };
+    model.overlay = Overlay::None;
+    open_in_new_tab(
+        model,
+        ConnectForm::from_profile(&profile),
+        &profile.name,
+        true,
+    )
+}
+
+/// Opens `form` in a new tab named after `profile`; used by the list and by `--profile`.
+pub fn open_in_new_tab(
+    model: &mut Model,
+    form: ConnectForm,
+    profile: &str,
+    connect_now: bool,
+) -> Vec<Effect> {
+    let Some(tab) = model.open_tab(form) else {
+        model.notify(
+            Level::Warning,
+            "All 9 tabs are in use: close one with Ctrl-X, then open the profile again.",
+        );
+        return Vec::new();
+    };
+    tab.profile = Some(profile.to_string());
+    if connect_now {
+        return connect(model);
+    }
+    model.notify(
+        Level::Info,
+        format!("Opened profile {profile} in a new tab: press Enter to connect."),
+    );
+    Vec::new()
+}
+
+pub fn ask(model: &mut Model, kind: PromptKind) {
+    let initial = match &kind {
+        PromptKind::SaveAs => model.tab().profile.clone().unwrap_or_default(),
+        PromptKind::Rename { from } => from.clone(),
+        PromptKind::Duplicate { from } => format!("{from}-copy"),
+        PromptKind::Password { .. } | PromptKind::ImportUri => String::new(),
+    };
+    model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
+}
+
+/// Rename, duplicate or delete need a profile under the cursor.
+pub fn ask_about_selected(model: &mut Model, kind: impl FnOnce(String) -> Overlay) {
+    match model.profiles.selected() {
+        Some(profile) => model.overlay = kind(profile.name.clone()),
+        None => model.notify(Level::Info, "No profile selected."),
+    }
+}
+
+/// Enter in a prompt. A refused answer keeps the prompt open with the reason.
+pub fn submit(model: &mut Model) -> Vec<Effect> {
+    let Overlay::Prompt(prompt) = &model.overlay else {
+        return Vec::new();
+    };
+    let kind = prompt.kind.clone();
+    let answer = prompt.input.value().to_string();
+    let result = match kind {
+        PromptKind::Password { tab, .. } => {
+            model.overlay = Overlay::None;
+            let Some(tab) = model.focus_tab_number(tab) else {
+                return Vec::new();
+            };
+            tab.form.set_password(&answer);
+            return connect(model);
+        }
+        PromptKind::SaveAs => save_form_as(model, answer.trim()),
+        PromptKind::Rename { from } => edit_list(model, answer.trim(), |list, new| {
+            profile::rename(list, &from, new)
+        }),
+        PromptKind::Duplicate { from } => edit_list(model, answer.trim(), |list, new| {
+            profile::duplicate(list, &from, new)
+        }),
+        PromptKind::ImportUri => return import_uri(model, &answer),
+    };
+    match result {
+        Ok(effects) => effects,
+        Err(message) => {
+            if let Overlay::Prompt(prompt) = &mut model.overlay {
+                prompt.error = Some(crate::text::visible(&message));
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn save_form_as(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
+    profile::validate_name(name).map_err(|e| e.to_string())?;
+    let profile = model
+        .tab()
+        .form
+        .to_profile(name)
+        .map_err(|(field, message)| {
+            format!("{} — fix the form first ({}).", message, field.label())
+        })?;
+    profile::upsert(&mut model.profiles.profiles, profile).map_err(|e| e.to_string())?;
+    model.tab_mut().profile = Some(name.to_string());
+    finish_edit(model, name)
+}
+
+fn edit_list(
+    model: &mut Model,
+    name: &str,
+    edit: impl FnOnce(&mut Vec<crate::profile::Profile>, &str) -> Result<(), ProfileError>,
+) -> Result<Vec<Effect>, String> {
+    edit(&mut model.profiles.profiles, name).map_err(|e| e.to_string())?;
+    finish_edit(model, name)
+}
+
+fn finish_edit(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
+    model.profiles.select_name(name);
+    model.overlay = Overlay::Profiles;
+    Ok(vec![Effect::SaveProfiles(model.profiles.profiles.clone())])
+}
+
+/// `y` on "delete profile?".
+pub fn delete(model: &mut Model, name: &str) -> Vec<Effect> {
+    model.overlay = Overlay::Profiles;
+    match profile::delete(&mut model.profiles.profiles, name) {
+        Ok(_) => {
+            model.profiles.clamp_selection();
+            for tab in model.tabs_mut() {
+                if tab.profile.as_deref() == Some(name) {
+                    tab.profile = None;
+                }
+            }
+            vec![Effect::SaveProfiles(model.profiles.profiles.clone())]
+        }
+        Err(err) => {
+            model.notify(Level::Error, err.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// A pasted URI fills in the form (TLS options the URI cannot carry are kept), then the
+/// user is offered to save it under the host's name.
+fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
+    let form = &model.tab().form;
+    let mut settings = form
+        .validate_with(|_| Some(String::new()))
+        .unwrap_or_else(|_| ConnectionSettings::default());
+    let tls = match apply_uri(&mut settings, uri) {
+        Ok(tls) => tls,
+        Err(reason) => {
+            if let Overlay::Prompt(prompt) = &mut model.overlay {
+                prompt.error = Some(crate::text::visible(&format!(
+                    "That URI does not parse: {reason}."
+                )));
+            }
+            return Vec::new();
+        }
+    };
+    let (verify, ca) = (form.verify, form.value(Field::CaFile).to_string());
+    let mut imported = ConnectForm::from_settings(&settings);
+    imported.tls = tls;
+    imported.verify = verify;
+    *imported.input_mut(Field::CaFile) = tui_input::Input::new(ca);
+    imported.prefetch = form.prefetch;
+    let host = settings.host.clone();
+    let tab = model.tab_mut();
+    if tab.screen == Screen::Session {
+        // The session keeps running; the form is what the next connect uses.
+        tab.notify(
+            Level::Info,
+            "Imported into this tab's form; it applies on the next connect.",
+        );
+    }
+    tab.form = imported;
+    tab.profile = None;
+    tab.focus = Focus::Form(Field::Host);
+    let mut prompt = Prompt::new(PromptKind::SaveAs, &host);
+    prompt.error = None;
+    model.overlay = Overlay::Prompt(prompt);
+    model.notify(
+        Level::Info,
+        "URI imported into the form. Name it to save it as a profile, or Esc to just use it.",
+    );
+    Vec::new()
+}
+
+/// What the app reports after writing the profiles file.
+pub fn saved(model: &mut Model, result: Result<SaveOutcome, ProfileError>) {
+    match result {
+        Ok(outcome) => {
+            model.profiles.problem = None;
+            let mut text = format!("Profiles saved to {}.", outcome.path.display());
+            if let Some(backup) = outcome.backed_up {
+                text = format!(
+                    "The unreadable profiles file was kept as {}. {text}",
+                    backup.display()
+                );
+            }
+            model.notify(Level::Success, text);
+        }
+        Err(err) => model.notify(
+            Level::Error,
+            format!("The profiles were NOT saved: {err}. They are kept until you quit."),
+        ),
+    }
+}
