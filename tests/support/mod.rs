@@ -2,6 +2,8 @@
 //! tests that must restart one, and helpers to drive a session worker.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::{
     collections::{HashMap, VecDeque},
     path::{Path, PathBuf},
@@ -154,10 +156,14 @@ fn run_script(args: &[&str]) {
     );
 }
 
-pub fn unique_routing(tag: &str) -> Routing {
+/// A number no other call in this test process returns.
+pub fn unique_suffix() -> u32 {
     static N: AtomicU32 = AtomicU32::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    let id = format!("{tag}-{}-{n}", std::process::id());
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+pub fn unique_routing(tag: &str) -> Routing {
+    let id = format!("{tag}-{}-{}", std::process::id(), unique_suffix());
     Routing {
         exchange: format!("ex-{id}"),
         binding_key: format!("key-{id}"),

@@ -1,0 +1,127 @@
+//! The real binary in a pseudo-terminal: keys in, screen text out.
+
+use std::{
+    io::{Read, Write},
+    path::Path,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+pub const ROWS: u16 = 30;
+const COLS: u16 = 110;
+
+/// amqp-tui running in a pty, with what it drew parsed by a VT100 emulator.
+pub struct Launched {
+    pub child: Box<dyn Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Launched {
+    /// Starts amqp-tui with its own empty profiles directory.
+    pub fn start(args: &[&str]) -> Self {
+        let config = std::env::temp_dir().join(format!(
+            "amqp-tui-pty-{}-{}",
+            std::process::id(),
+            super::unique_suffix()
+        ));
+        Self::start_with_config(args, &config)
+    }
+
+    /// Starts amqp-tui reading its profiles from `config_dir`.
+    pub fn start_with_config(args: &[&str], config_dir: &Path) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_amqp-tui"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("AMQP_URL");
+        // Never the user's own profiles.
+        cmd.env("AMQP_TUI_CONFIG_DIR", config_dir);
+        let child = pty.slave.spawn_command(cmd).expect("spawn amqp-tui");
+        drop(pty.slave);
+
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let (screen, bytes) = (Arc::clone(&parser), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen.lock().expect("parser lock").process(&buf[..n]);
+                bytes.lock().expect("raw lock").extend_from_slice(&buf[..n]);
+            }
+        });
+        let keys = pty.master.take_writer().expect("pty writer");
+        Self {
+            child,
+            keys,
+            parser,
+            raw,
+            _master: pty.master,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().expect("parser lock").screen().contents()
+    }
+
+    pub fn wait_for(&self, what: &str, within: Duration, found: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let text = self.screen();
+            if found(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn press(&mut self, keys: &[u8]) {
+        self.keys.write_all(keys).expect("type");
+        self.keys.flush().expect("flush");
+    }
+
+    pub fn exit_status(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "amqp-tui did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Asserts the terminal was handed back: alternate screen left, paste mode off.
+    pub fn assert_terminal_restored(&self) {
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = self.raw.lock().expect("raw lock");
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+        assert!(
+            tail.contains("\x1b[?1049l"),
+            "the alternate screen was not left: {tail:?}"
+        );
+        assert!(
+            tail.contains("\x1b[?2004l"),
+            "bracketed paste was not turned off: {tail:?}"
+        );
+    }
+}
