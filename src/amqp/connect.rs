@@ -3,10 +3,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lapin::{AsyncTcpStream, Connection, ConnectionProperties, types::LongString, uri::AMQPScheme};
+use async_rs::TokioRuntime;
+use lapin::{
+    AsyncTcpStream, Connection, ConnectionProperties, types::LongString, uri::AMQPScheme,
+    uri::AMQPUri,
+};
 
 use super::{
-    details::{ConnectionDetails, TlsDetails},
+    client_cert,
+    details::{CertificateInfo, ConnectionDetails, TlsDetails},
     error::{ConnectError, Context, Stage},
     settings::{ConnectionSettings, TlsMode},
     tls,
@@ -15,15 +20,47 @@ use super::{
 /// lapin ignores `connection_timeout` on the async path, so we bound the attempt ourselves.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The stream lapin's default (tokio) runtime works with.
+type Stream = AsyncTcpStream<<TokioRuntime as async_rs::traits::Reactor>::TcpStream>;
+
+/// What the connect function learned about the link; lapin keeps the stream to itself.
+#[derive(Default)]
+struct Dialed {
+    peer_addr: Option<String>,
+    server_certificate: Option<CertificateInfo>,
+}
+
+/// Written by the connect function, read once the AMQP handshake is over. lapin calls the
+/// function again for every attempt, so each run overwrites what the previous one left.
+type Slot<T> = Arc<Mutex<Option<T>>>;
+
+fn put<T>(slot: &Slot<T>, value: T) {
+    // A poisoned slot only loses the details, never the connection.
+    if let Ok(mut slot) = slot.lock() {
+        *slot = Some(value);
+    }
+}
+
+fn take<T>(slot: &Slot<T>) -> Option<T> {
+    slot.lock().ok().and_then(|mut slot| slot.take())
+}
+
 pub async fn open(
     settings: &ConnectionSettings,
 ) -> Result<(Connection, ConnectionDetails), ConnectError> {
+    let tls_on = settings.tls != TlsMode::Off;
     let ca = match &settings.tls {
         TlsMode::Verify {
             ca_file: Some(path),
         } => Some(tls::load_ca(path)?),
         _ => None,
     };
+    let client = match &settings.client_cert {
+        Some(files) if tls_on => Some(client_cert::load(files)?),
+        _ => None,
+    };
+    let presented = client.is_some();
+    let client_subject = client.as_ref().map(|c| c.subject.clone());
     let trusted = match &settings.tls {
         TlsMode::Verify {
             ca_file: Some(path),
@@ -33,27 +70,57 @@ pub async fn open(
     let addr = settings.addr();
     // The connect function runs inside lapin; it leaves the precise TLS cause here because
     // lapin flattens it into an io::Error.
-    let tls_failure: Arc<Mutex<Option<ConnectError>>> = Arc::default();
+    let tls_failure: Slot<ConnectError> = Arc::default();
     let failure_slot = Arc::clone(&tls_failure);
+    let dialed: Slot<Dialed> = Arc::default();
+    let dialed_slot = Arc::clone(&dialed);
     let mode = settings.tls.clone();
     let addr_for_tls = addr.clone();
+    // For the second opinion on a failure; the connect function owns the originals.
+    let (probe_ca, probe_client) = (ca.clone(), client.clone());
 
-    let connect = async move |uri: lapin::uri::AMQPUri, runtime| {
+    let connect = async move |uri: AMQPUri, runtime: TokioRuntime| {
+        if let Ok(mut slot) = dialed_slot.lock() {
+            slot.take();
+        }
         let host = uri.authority.host.clone();
         let addrs =
             async_rs::Runtime::to_socket_addrs(&runtime, (host.clone(), uri.authority.port));
         let stream = AsyncTcpStream::connect(&runtime, addrs).await?;
+        let peer_addr = peer_addr(&stream);
         if uri.scheme != AMQPScheme::AMQPS {
+            put(
+                &dialed_slot,
+                Dialed {
+                    peer_addr,
+                    server_certificate: None,
+                },
+            );
             return Ok(stream);
         }
-        let builder = tls::connector_builder(&mode, ca.as_ref());
-        stream.into_native_tls(builder, &host).await.map_err(|err| {
-            let cause = tls::classify_handshake(&err.to_string(), &host, &addr_for_tls, &trusted);
-            if let Ok(mut slot) = failure_slot.lock() {
-                *slot = Some(cause);
-            }
-            lapin::Error::from(err)
-        })
+        let builder = tls::connector_builder(&mode, ca.as_ref(), client.as_ref());
+        let stream = stream
+            .into_native_tls(builder, &host)
+            .await
+            .map_err(|err| {
+                let cause = tls::classify_handshake(
+                    &err.to_string(),
+                    &host,
+                    &addr_for_tls,
+                    &trusted,
+                    presented,
+                );
+                put(&failure_slot, cause);
+                lapin::Error::from(err)
+            })?;
+        put(
+            &dialed_slot,
+            Dialed {
+                peer_addr,
+                server_certificate: server_certificate(&stream),
+            },
+        );
+        Ok(stream)
     };
 
     let properties = ConnectionProperties::default()
@@ -68,28 +135,114 @@ pub async fn open(
     let cx = Context::new(settings);
     match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
         Ok(Ok(conn)) => {
+            let dialed = take(&dialed).unwrap_or_default();
             let details = ConnectionDetails {
+                peer_addr: dialed.peer_addr,
+                // lapin 4.12 reads the broker's connection.start server properties (product,
+                // version) and drops them (channel.rs, on_connection_start_received), so
+                // there is nothing to show.
+                server: None,
                 heartbeat_secs: Some(conn.configuration().heartbeat()),
-                tls: (settings.tls != TlsMode::Off).then(|| TlsDetails {
+                tls: tls_on.then(|| TlsDetails {
                     protocol: None,
                     cipher: None,
                     security: settings.security(),
-                    server_certificate: None,
-                    client_certificate: None,
+                    server_certificate: dialed.server_certificate,
+                    client_certificate: client_subject,
                 }),
-                ..ConnectionDetails::default()
             };
             Ok((conn, details))
         }
         Ok(Err(err)) => {
-            let tls_cause = tls_failure.lock().ok().and_then(|mut slot| slot.take());
-            Err(tls_cause.unwrap_or_else(|| ConnectError::from_lapin(&err, Stage::Connect, &cx)))
+            if let Some(cause) = take(&tls_failure)
+                // With TLS 1.3 a refused client certificate only shows once lapin reads.
+                .or_else(|| tls::classify_alert(&lapin_error_chain(&err), presented))
+            {
+                return Err(cause);
+            }
+            let error = ConnectError::from_lapin(&err, Stage::Connect, &cx);
+            let handshake_done = take(&dialed).is_some();
+            if !(tls_on && handshake_done && matches!(error, ConnectError::HandshakeClosed { .. }))
+            {
+                return Err(error);
+            }
+            let probe = Probe {
+                mode: &settings.tls,
+                ca: probe_ca.as_ref(),
+                client: probe_client.as_ref(),
+            };
+            let verdict = tokio::time::timeout(
+                PROBE_TIMEOUT,
+                probe.client_cert_verdict(settings.amqp_uri()),
+            );
+            Err(verdict.await.ok().flatten().unwrap_or(error))
         }
         Err(_) => Err(ConnectError::Timeout {
             addr,
             secs: CONNECT_TIMEOUT.as_secs(),
         }),
     }
+}
+
+/// A TLS handshake without AMQP, to learn whether the broker refuses our client certificate.
+///
+/// With TLS 1.3 the server judges the client certificate after the client's side of the
+/// handshake is over. Its alert then races lapin's first write (the AMQP header), and the
+/// TCP reset that follows usually discards it: all we see is "connection reset". With
+/// TLS 1.2 the verdict is part of the handshake itself, so when a connection dies right
+/// after a successful handshake we ask again that way. It costs nothing when all is well.
+struct Probe<'a> {
+    mode: &'a TlsMode,
+    ca: Option<&'a tokio_native_tls::native_tls::Certificate>,
+    client: Option<&'a client_cert::ClientIdentity>,
+}
+
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Probe<'_> {
+    async fn client_cert_verdict(&self, uri: AMQPUri) -> Option<ConnectError> {
+        let runtime = lapin::runtime::default_runtime().ok()?;
+        let host = uri.authority.host.clone();
+        let addrs =
+            async_rs::Runtime::to_socket_addrs(&runtime, (host.clone(), uri.authority.port));
+        let stream: Stream = AsyncTcpStream::connect(&runtime, addrs).await.ok()?;
+        let mut builder = tls::connector_builder(self.mode, self.ca, self.client);
+        builder.max_protocol_version(Some(tokio_native_tls::native_tls::Protocol::Tlsv12));
+        // A broker that only speaks TLS 1.3 fails here for another reason: no verdict then.
+        let err = stream.into_native_tls(builder, &host).await.err()?;
+        tls::classify_alert(&err.to_string(), self.client.is_some())
+    }
+}
+
+fn peer_addr(stream: &Stream) -> Option<String> {
+    match stream {
+        AsyncTcpStream::Plain(tcp) => tcp.get_ref().peer_addr().ok().map(|a| a.to_string()),
+        _ => None,
+    }
+}
+
+/// Read whether or not the certificate was verified: with verification off the operator
+/// most needs to see what answered.
+fn server_certificate(stream: &Stream) -> Option<CertificateInfo> {
+    match stream {
+        AsyncTcpStream::NativeTls(tls) => {
+            let der = tls.peer_certificate().ok()??.to_der().ok()?;
+            CertificateInfo::from_der(&der)
+        }
+        _ => None,
+    }
+}
+
+/// The error and its sources in one line: the TLS alert is often a source, not the top.
+fn lapin_error_chain(err: &lapin::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn connection_name(settings: &ConnectionSettings) -> String {

@@ -8,6 +8,8 @@ pub struct ConnectionDetails {
     /// The address the TCP connection reached, e.g. `127.0.0.1:5671`.
     pub peer_addr: Option<String>,
     /// From the broker's `connection.start` server properties, e.g. `RabbitMQ 3.10.8`.
+    /// Always `None` with lapin 4.12: it reads those properties and drops them, with no
+    /// accessor on `Connection`.
     pub server: Option<String>,
     /// Negotiated heartbeat in seconds (0 = off).
     pub heartbeat_secs: Option<u16>,
@@ -17,9 +19,11 @@ pub struct ConnectionDetails {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TlsDetails {
-    /// Negotiated protocol version, when the TLS library exposes it.
+    /// Negotiated protocol version, when the TLS library exposes it. Always `None` with
+    /// native-tls 0.2: its `TlsStream` keeps the OpenSSL `SslStream` private and offers only
+    /// the peer certificate, ALPN and channel binding, not the version or cipher.
     pub protocol: Option<String>,
-    /// Negotiated cipher suite, when the TLS library exposes it.
+    /// Negotiated cipher suite, when the TLS library exposes it. `None` for the same reason.
     pub cipher: Option<String>,
     /// Whether and against what the server was verified.
     pub security: Security,

@@ -50,6 +50,40 @@ pub enum ConnectError {
     CaFileUnreadable { path: PathBuf, detail: String },
     #[error("CA certificate file '{}' is not a PEM certificate ({detail}). Point it at the CA's certificate (-----BEGIN CERTIFICATE-----), not a key.", path.display())]
     CaFileNotPem { path: PathBuf, detail: String },
+    #[error("Client certificate file '{}' does not exist. Fix the path, or leave it empty if the broker does not ask for one.", path.display())]
+    ClientCertMissing { path: PathBuf },
+    #[error("Client certificate file '{}' cannot be read: {detail}.", path.display())]
+    ClientCertUnreadable { path: PathBuf, detail: String },
+    #[error("Client certificate file '{}' is not a PEM certificate ({detail}). Point it at your certificate (-----BEGIN CERTIFICATE-----); the key goes in the key field.", path.display())]
+    ClientCertNotPem { path: PathBuf, detail: String },
+    #[error("The client certificate in '{}' cannot be used: {detail}.", path.display())]
+    ClientCertUnusable { path: PathBuf, detail: String },
+    #[error("Client key file '{}' does not exist. Fix the path.", path.display())]
+    ClientKeyMissing { path: PathBuf },
+    #[error("Client key file '{}' cannot be read: {detail}.", path.display())]
+    ClientKeyUnreadable { path: PathBuf, detail: String },
+    #[error("Client key file '{}' is not a PEM private key ({detail}).", path.display())]
+    ClientKeyNotPem { path: PathBuf, detail: String },
+    #[error(
+        "Client key file '{}' holds a {format} key; amqp-tui needs PKCS#8 (-----BEGIN PRIVATE KEY-----). Convert it with: openssl pkcs8 -topk8 -nocrypt -in {} -out {}",
+        path.display(), path.display(), pkcs8_name(path).display()
+    )]
+    ClientKeyNotPkcs8 { path: PathBuf, format: String },
+    #[error(
+        "Client key file '{}' is password-protected, which amqp-tui does not support. Write an unencrypted copy (keep it private) with: openssl pkcs8 -topk8 -nocrypt -in {} -out {}",
+        path.display(), path.display(), pkcs8_name(path).display()
+    )]
+    ClientKeyEncrypted { path: PathBuf },
+    #[error("Client key '{}' does not belong to the certificate in '{}'. Pick the key that was generated with that certificate.", key.display(), cert.display())]
+    ClientKeyMismatch { cert: PathBuf, key: PathBuf },
+    #[error(
+        "TLS: the broker refused our client certificate ({detail}). It must be issued by a CA the broker trusts, be valid now, and be meant for client authentication."
+    )]
+    TlsClientCertRejected { detail: String },
+    #[error(
+        "TLS: the broker requires a client certificate. Give a certificate and key issued by a CA the broker trusts."
+    )]
+    TlsClientCertRequired,
     #[error(
         "TLS: the server's certificate is not issued by {trusted} (unknown issuer). Use the CA that signed the broker's certificate, or turn verification off to connect without checking."
     )]
@@ -114,6 +148,12 @@ pub enum ConnectError {
     Io { detail: String },
     #[error("Connection closed: {detail}")]
     Closed { detail: String },
+}
+
+/// Where the converted key goes in the command we suggest: next to the original, so the
+/// user only has to change the key field's extension.
+fn pkcs8_name(path: &std::path::Path) -> PathBuf {
+    path.with_extension("pk8.pem")
 }
 
 /// What a classification needs to know about the attempt, to name names in the message.

@@ -1,6 +1,8 @@
 //! The broker boundary. The UI sends [`AmqpCommand`]s and receives [`SessionEvent`]s; only
 //! the worker task touches lapin.
 
+pub mod certificate;
+pub mod client_cert;
 mod connect;
 pub mod details;
 pub mod error;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tokio_native_tls::native_tls::{Certificate, Protocol, TlsConnector, TlsConnectorBuilder};
 
-use super::{error::ConnectError, settings::TlsMode};
+use super::{client_cert::ClientIdentity, error::ConnectError, settings::TlsMode};
 
 /// Reads and parses a CA file up front so a bad path fails with a message about the file,
 /// not about a handshake.
@@ -45,9 +45,16 @@ pub fn load_ca(path: &Path) -> Result<Certificate, ConnectError> {
 
 /// A fresh builder for each attempt: lapin calls the connect function again on every
 /// reconnect, and native-tls builders cannot be cloned.
-pub fn connector_builder(mode: &TlsMode, ca: Option<&Certificate>) -> TlsConnectorBuilder {
+pub fn connector_builder(
+    mode: &TlsMode,
+    ca: Option<&Certificate>,
+    client: Option<&ClientIdentity>,
+) -> TlsConnectorBuilder {
     let mut builder = TlsConnector::builder();
     builder.min_protocol_version(Some(Protocol::Tlsv12));
+    if let Some(client) = client {
+        builder.identity(client.identity.clone());
+    }
     match mode {
         TlsMode::Verify { ca_file: Some(_) } => {
             builder.disable_built_in_roots(true);
@@ -65,10 +72,19 @@ pub fn connector_builder(mode: &TlsMode, ca: Option<&Certificate>) -> TlsConnect
 }
 
 /// Turns OpenSSL's verify result (the text in parentheses of its error) into a cause the
-/// user can act on.
-pub fn classify_handshake(detail: &str, host: &str, addr: &str, trusted: &str) -> ConnectError {
+/// user can act on. `presented` says whether we sent a client certificate: the alerts a
+/// server sends about it only mean "your certificate" if there was one.
+pub fn classify_handshake(
+    detail: &str,
+    host: &str,
+    addr: &str,
+    trusted: &str,
+    presented: bool,
+) -> ConnectError {
     let lower = detail.to_ascii_lowercase();
-    if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
+    if let Some(cause) = classify_alert(detail, presented) {
+        cause
+    } else if lower.contains("hostname mismatch") || lower.contains("ip address mismatch") {
         ConnectError::TlsNameMismatch { host: host.into() }
     } else if lower.contains("certificate has expired") {
         ConnectError::TlsExpired
@@ -103,13 +119,58 @@ pub fn classify_handshake(detail: &str, host: &str, addr: &str, trusted: &str) -
     }
 }
 
+/// Alerts the broker sends when it will not accept our client certificate. With TLS 1.3
+/// the server judges it after our side of the handshake is done, so these arrive on
+/// lapin's first read, if a connection reset does not swallow them (see `connect::Probe`).
+/// "handshake failure" can also mean no common cipher; with a certificate presented the
+/// certificate is the likelier cause.
+const CLIENT_CERT_ALERTS: [&str; 6] = [
+    "alert unknown ca",
+    "alert bad certificate",
+    "alert certificate unknown",
+    "alert unsupported certificate",
+    "alert handshake failure",
+    "alert decrypt error",
+];
+
+/// The alerts about our client certificate: the broker wants one, or refused ours.
+pub fn classify_alert(detail: &str, presented: bool) -> Option<ConnectError> {
+    let lower = detail.to_ascii_lowercase();
+    if lower.contains("alert certificate required") {
+        return Some(if presented {
+            ConnectError::TlsClientCertRejected {
+                detail: alert_text(&lower),
+            }
+        } else {
+            ConnectError::TlsClientCertRequired
+        });
+    }
+    // Expired or revoked alerts are about our certificate too: the server's own is checked
+    // by us, and those failures say "certificate verify failed", not "alert".
+    let about_ours = CLIENT_CERT_ALERTS.iter().any(|a| lower.contains(a))
+        || lower.contains("alert certificate expired")
+        || lower.contains("alert certificate revoked");
+    (presented && about_ours).then(|| ConnectError::TlsClientCertRejected {
+        detail: alert_text(&lower),
+    })
+}
+
+/// `tlsv1 alert unknown ca` out of OpenSSL's long error string.
+fn alert_text(lower: &str) -> String {
+    lower
+        .split(':')
+        .find(|part| part.contains("alert "))
+        .map(|part| part.trim().to_string())
+        .unwrap_or_else(|| lower.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn openssl_verify_results_map_to_causes() {
-        let c = |d: &str| classify_handshake(d, "localhost", "localhost:5671", "ca.pem");
+        let c = |d: &str| classify_handshake(d, "localhost", "localhost:5671", "ca.pem", false);
         assert_eq!(
             c(
                 "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:1889: (unable to get local issuer certificate)"
@@ -137,6 +198,39 @@ mod tests {
             ConnectError::TlsNotTls {
                 addr: "localhost:5671".into()
             }
+        );
+    }
+
+    #[test]
+    fn alerts_about_our_certificate_name_the_client_certificate() {
+        let unknown_ca = "error:0A000418:SSL routines:ssl3_read_bytes:tlsv1 alert unknown ca:../ssl/record/rec_layer_s3.c:1605:SSL alert number 48";
+        assert_eq!(
+            classify_alert(unknown_ca, true),
+            Some(ConnectError::TlsClientCertRejected {
+                detail: "tlsv1 alert unknown ca".into()
+            })
+        );
+        assert_eq!(
+            classify_handshake(unknown_ca, "localhost", "localhost:5671", "ca.pem", true),
+            ConnectError::TlsClientCertRejected {
+                detail: "tlsv1 alert unknown ca".into()
+            }
+        );
+        // Without a certificate of ours, the alert cannot be about it.
+        assert_eq!(classify_alert(unknown_ca, false), None);
+        let required = "ssl3_read_bytes:tlsv13 alert certificate required:SSL alert number 116";
+        assert_eq!(
+            classify_alert(required, false),
+            Some(ConnectError::TlsClientCertRequired)
+        );
+        assert!(matches!(
+            classify_alert("sslv3 alert handshake failure", true),
+            Some(ConnectError::TlsClientCertRejected { .. })
+        ));
+        assert_eq!(
+            classify_alert("certificate verify failed: (certificate has expired)", true),
+            None,
+            "the server's expired certificate is not ours"
         );
     }
 

@@ -13,8 +13,8 @@ use std::{
 };
 
 use amqp_tui::amqp::{
-    AmqpCommand, AmqpEvent, ConnectionSettings, PublishOutcome, PublishRequest, Routing, Security,
-    SessionEvent, TlsMode, worker,
+    AmqpCommand, AmqpEvent, ClientCert, ConnectionDetails, ConnectionSettings, PublishOutcome,
+    PublishRequest, Routing, Security, SessionEvent, TlsMode, worker,
 };
 use tokio::sync::mpsc;
 
@@ -88,6 +88,14 @@ impl Broker {
             tls: mode,
             routing: unique_routing(tag),
             ..ConnectionSettings::default()
+        }
+    }
+
+    /// A client certificate from the env file, e.g. `client_cert("CLIENT_CERT", "CLIENT_KEY")`.
+    pub fn client_cert(&self, cert_var: &str, key_var: &str) -> ClientCert {
+        ClientCert {
+            cert_file: self.var(cert_var).into(),
+            key_file: self.var(key_var).into(),
         }
     }
 
@@ -250,6 +258,16 @@ impl Session {
         .await
     }
 
+    /// What the worker reported about the link once connected; panics if the connect failed.
+    pub async fn connected_details(&mut self) -> ConnectionDetails {
+        self.wait_for(WAIT, |e| match e {
+            AmqpEvent::Connected { details, .. } => Some(details.as_ref().clone()),
+            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
+            _ => None,
+        })
+        .await
+    }
+
     pub async fn failure(&mut self) -> amqp_tui::amqp::ConnectError {
         self.wait_for(WAIT, |e| match e {
             AmqpEvent::Failed(err) => Some(err.clone()),
@@ -299,6 +317,26 @@ impl Session {
         })
         .await
     }
+}
+
+/// `openssl ARGS...`'s standard output; the reference the tests compare our parsing with.
+pub fn openssl(args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A loopback port nothing listens on: a connect attempt there is refused at once.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    listener.local_addr().expect("addr").port()
 }
 
 /// Runs one of the guide's scripts (pika 1.x ports) in `tests/interop/`.
