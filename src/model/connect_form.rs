@@ -372,19 +372,18 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         | E::TlsSelfSigned => Field::CaFile,
         E::TlsExpired | E::TlsNotYetValid => Field::Verify,
         E::TlsNotTls { .. } | E::HandshakeClosed { .. } | E::TlsHandshake { .. } => Field::Tls,
-        // Interim, until the form has ClientCert/ClientKey fields (tls branch; see its report).
         E::ClientCertMissing { .. }
         | E::ClientCertUnreadable { .. }
         | E::ClientCertNotPem { .. }
         | E::ClientCertUnusable { .. }
-        | E::ClientKeyMissing { .. }
+        | E::TlsClientCertRejected { .. }
+        | E::TlsClientCertRequired => Field::ClientCert,
+        E::ClientKeyMissing { .. }
         | E::ClientKeyUnreadable { .. }
         | E::ClientKeyNotPem { .. }
         | E::ClientKeyNotPkcs8 { .. }
         | E::ClientKeyEncrypted { .. }
-        | E::ClientKeyMismatch { .. }
-        | E::TlsClientCertRejected { .. }
-        | E::TlsClientCertRequired => Field::Tls,
+        | E::ClientKeyMismatch { .. } => Field::ClientKey,
         E::AccessRefused { .. } => Field::Password,
         E::VhostNotAllowed { .. } => Field::Vhost,
         E::ExchangeMismatch { .. } => Field::ExchangeType,
