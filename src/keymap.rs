@@ -101,7 +101,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Anywhere, BackTab, SHIFT, "Shift-Tab", Action::FocusPrev, "previous field", false),
     bind!(Anywhere, F(2), NONE, "F2", Action::OpenProfiles, "profiles", true),
     bind!(Anywhere, F(3), NONE, "F3", Action::ToggleDetails, "connection details", false),
-    bind!(Anywhere, Char('t'), CTRL, "Ctrl-T", Action::NewTab, "new tab (copy of this form)", false),
+    bind!(Anywhere, Char('t'), CTRL, "Ctrl-T", Action::NewTab, "new tab, same form", false),
     bind!(Anywhere, Char('x'), CTRL, "Ctrl-X", Action::CloseTab, "close this tab", false),
     bind!(Anywhere, Right, CTRL, "Ctrl-Right", Action::NextTab, "next tab", false),
     bind!(Anywhere, Left, CTRL, "Ctrl-Left", Action::PrevTab, "previous tab", false),
@@ -133,8 +133,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Messages, Char('c'), NONE, "c", Action::ClearMessages, "clear pane", false),
     bind!(Messages, Char('i'), NONE, "i", Action::ToggleDetails, "connection details", true),
     bind!(Messages, Char('?'), NONE, "?", Action::ToggleHelp, "help", true),
-    bind!(Messages, Esc, NONE, "Esc", Action::LeaveSession, "disconnect, back to form", true),
-    bind!(Messages, Char('q'), NONE, "q", Action::LeaveSession, "disconnect, back to form", false),
+    bind!(Messages, Esc, NONE, "Esc", Action::LeaveSession, "disconnect, to form", true),
+    bind!(Messages, Char('q'), NONE, "q", Action::LeaveSession, "disconnect, to form", false),
     bind!(Compose, Enter, NONE, "Enter", Action::Publish, "publish", true),
     bind!(Compose, Esc, NONE, "Esc", Action::FocusMessages, "leave the box", true),
     bind!(ComposeToggle, Enter, NONE, "Enter", Action::Publish, "publish", true),
@@ -282,6 +282,115 @@ mod tests {
             action_for(&model, press(Char('c'), CTRL)),
             Some(Action::Quit)
         );
+    }
+
+    fn in_overlay(overlay: Overlay) -> Model {
+        let mut model = Model::default();
+        // Not a text field: whatever is typed below is the overlay's doing.
+        model.tab_mut().focus = Focus::Messages;
+        model.overlay = overlay;
+        model
+    }
+
+    fn prompt() -> Overlay {
+        Overlay::Prompt(crate::model::Prompt::new(
+            crate::model::PromptKind::SaveAs,
+            "",
+        ))
+    }
+
+    #[test]
+    fn alt_digits_go_to_tabs_but_not_from_an_overlay() {
+        let mut model = Model::default();
+        for focus in [
+            Focus::Form(Field::Host),
+            Focus::Messages,
+            Focus::ComposeBody,
+        ] {
+            model.tab_mut().focus = focus;
+            assert_eq!(
+                action_for(&model, press(Char('3'), ALT)),
+                Some(Action::GoToTab(2)),
+                "{focus:?}"
+            );
+        }
+        assert_eq!(
+            action_for(&model, press(Char('9'), ALT)),
+            Some(Action::GoToTab(8))
+        );
+        assert_eq!(
+            action_for(&in_overlay(Overlay::Profiles), press(Char('3'), ALT)),
+            None
+        );
+        let in_prompt = action_for(&in_overlay(prompt()), press(Char('3'), ALT));
+        assert!(
+            !matches!(in_prompt, Some(Action::GoToTab(_))),
+            "{in_prompt:?}"
+        );
+    }
+
+    #[test]
+    fn the_profile_list_takes_every_key_but_ctrl_c() {
+        let model = in_overlay(Overlay::Profiles);
+        for (code, modifiers) in [
+            (Tab, NONE),
+            (Char('t'), CTRL),
+            (Char('x'), CTRL),
+            (F(1), NONE),
+            (Right, CTRL),
+        ] {
+            assert_eq!(
+                action_for(&model, press(code, modifiers)),
+                None,
+                "{code:?} {modifiers:?}"
+            );
+        }
+        assert_eq!(
+            action_for(&model, press(Char('c'), CTRL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action_for(&model, press(Char('t'), NONE)),
+            Some(Action::OpenProfileInTab),
+            "its own keys still work"
+        );
+    }
+
+    #[test]
+    fn a_prompt_takes_typing_and_enter_submits_it() {
+        let model = in_overlay(prompt());
+        for c in ['a', 'q', 's', 't', 'x', 'y', ' ', '?'] {
+            let key = press(Char(c), NONE);
+            assert_eq!(action_for(&model, key), Some(Action::Edit(key)), "{c:?}");
+        }
+        let shifted = press(Char('A'), SHIFT);
+        assert_eq!(action_for(&model, shifted), Some(Action::Edit(shifted)));
+        assert_eq!(
+            action_for(&model, press(Enter, NONE)),
+            Some(Action::SubmitPrompt)
+        );
+        assert_eq!(
+            action_for(&model, press(Esc, NONE)),
+            Some(Action::CloseOverlay)
+        );
+        assert_eq!(
+            action_for(&model, press(Char('c'), CTRL)),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn overlays_show_only_their_own_hints() {
+        for overlay in [
+            Overlay::Profiles,
+            prompt(),
+            Overlay::ConfirmDelete("a".into()),
+        ] {
+            let model = in_overlay(overlay);
+            let context = context_of(&model);
+            assert!(hints(&model).all(|b| b.context == context), "{context:?}");
+            assert!(hints(&model).next().is_some(), "{context:?}");
+        }
     }
 
     #[test]

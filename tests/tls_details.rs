@@ -9,7 +9,7 @@ use amqp_tui::amqp::{
     CertificateInfo, ClientCert, ConnectError, ConnectionDetails, ConnectionSettings, Security,
     TlsMode,
 };
-use support::{Broker, Session, closed_port, openssl};
+use support::{Broker, Session, closed_port, openssl, subject_of};
 
 fn verified(broker: &Broker, tag: &str) -> ConnectionSettings {
     broker.tls(
@@ -28,15 +28,6 @@ fn server_certificate(details: &ConnectionDetails) -> CertificateInfo {
         .server_certificate
         .clone()
         .expect("the server certificate was captured")
-}
-
-/// `openssl x509 -subject -nameopt RFC2253` (`CN=a,O=b`) in our spelling (`CN=a, O=b`).
-fn subject_of(pem: &str) -> String {
-    let line = openssl(&[
-        "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", pem,
-    ]);
-    let rfc2253 = line.trim_start_matches("subject=");
-    rfc2253.split(',').collect::<Vec<_>>().join(", ")
 }
 
 fn sha256_fingerprint(pem: &str) -> String {

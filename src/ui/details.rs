@@ -19,16 +19,19 @@ use crate::{
 const LABEL_WIDTH: usize = 18;
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let lines = lines(tab);
+    // Long values wrap: leave a few rows for that.
+    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
     let popup = area.centered(
         Constraint::Length(area.width.saturating_sub(4).clamp(20, 110)),
-        Constraint::Length(area.height.saturating_sub(2).max(3)),
+        Constraint::Length(height.min(area.height)),
     );
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(" Connection details ", theme::TITLE))
         .title_bottom(Span::styled(" Esc closes ", theme::DIM))
         .border_style(theme::BORDER_FOCUSED);
-    let paragraph = Paragraph::new(lines(tab))
+    let paragraph = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false });
     frame.render_widget(paragraph, popup);

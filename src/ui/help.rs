@@ -1,8 +1,9 @@
-//! The key overlay, drawn from the keymap table itself.
+//! The key overlay, drawn from the keymap table itself. It flows into as many columns as
+//! the terminal needs, so no binding is ever cut off on a normal-sized screen.
 
 use ratatui::{
     Frame,
-    layout::{Constraint, Rect},
+    layout::{Constraint, Layout, Rect},
     text::{Line, Span},
     widgets::{Block, Clear, Paragraph},
 };
@@ -10,28 +11,77 @@ use ratatui::{
 use super::theme;
 use crate::keymap::{BINDINGS, Context};
 
+const COLUMN_WIDTH: u16 = 40;
+
 pub fn draw(frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
-    for context in Context::ALL {
-        lines.push(Line::styled(context.title(), theme::HEADER));
-        for binding in BINDINGS.iter().filter(|b| b.context == context) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<10}", binding.keys), theme::KEY),
-                Span::raw(binding.label),
-            ]));
-        }
-    }
-    lines.push(Line::styled("Any key closes this help.", theme::DIM));
-    let height = u16::try_from(lines.len() + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height);
-    let popup = area.centered(
-        Constraint::Length(48.min(area.width)),
-        Constraint::Length(height),
+    let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(section).collect();
+    let popup = area.inner(ratatui::layout::Margin::new(1, 0));
+    let rows = usize::from(popup.height.saturating_sub(2).max(1));
+    let columns = layout_columns(sections, rows);
+    // Narrower columns before lost ones: a label may be cut, a key never is.
+    let column_width =
+        COLUMN_WIDTH.min(popup.width.saturating_sub(2) / columns.len().max(1) as u16);
+    let width = (column_width * columns.len() as u16 + 2).min(popup.width);
+    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
+    let popup = popup.centered(
+        Constraint::Length(width),
+        Constraint::Length(height.min(popup.height)),
     );
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(" Keys ", theme::TITLE))
+        .title_bottom(Span::styled(" Any key closes this help ", theme::DIM))
         .border_style(theme::BORDER_FOCUSED);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let areas =
+        Layout::horizontal(vec![Constraint::Length(COLUMN_WIDTH); columns.len()]).split(inner);
+    for (lines, area) in columns.into_iter().zip(areas.iter()) {
+        frame.render_widget(Paragraph::new(lines), *area);
+    }
+}
+
+/// A context's keys, one line per action: `Up, k  scroll up`.
+fn section(context: Context) -> Vec<Line<'static>> {
+    let mut entries: Vec<(String, &'static str)> = Vec::new();
+    for binding in BINDINGS.iter().filter(|b| b.context == context) {
+        match entries
+            .iter_mut()
+            .find(|(_, label)| *label == binding.label)
+        {
+            Some((keys, _)) => {
+                keys.push_str(", ");
+                keys.push_str(binding.keys);
+            }
+            None => entries.push((binding.keys.to_string(), binding.label)),
+        }
+    }
+    let mut lines = vec![Line::styled(context.title(), theme::HEADER)];
+    lines.extend(entries.into_iter().map(|(keys, label)| {
+        Line::from(vec![
+            Span::styled(format!(" {keys:<11} "), theme::KEY),
+            Span::raw(label),
+        ])
+    }));
+    lines
+}
+
+/// Sections flow down and on into the next column, so nothing is left out; a column never
+/// starts with the blank line between two sections.
+fn layout_columns(sections: Vec<Vec<Line<'static>>>, rows: usize) -> Vec<Vec<Line<'static>>> {
+    let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
+    for (i, section) in sections.into_iter().enumerate() {
+        let gap = (i > 0).then(|| Line::raw(""));
+        for line in gap.into_iter().chain(section) {
+            let full = columns.last().is_some_and(|c| c.len() >= rows);
+            if full {
+                columns.push(Vec::new());
+            }
+            let column = columns.last_mut().expect("there is always a column");
+            if !(column.is_empty() && line.spans.is_empty()) {
+                column.push(line);
+            }
+        }
+    }
+    columns
 }

@@ -15,9 +15,11 @@ use crate::{
 };
 
 pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
+    let problem_rows: u16 = if list.problem.is_some() { 3 } else { 0 };
+    let rows = u16::try_from(list.profiles.len().max(2)).unwrap_or(u16::MAX);
     let popup = area.centered(
-        Constraint::Length(area.width.saturating_sub(4).clamp(20, 100)),
-        Constraint::Length(area.height.saturating_sub(2).max(3)),
+        Constraint::Length(area.width.saturating_sub(4).clamp(20, 120)),
+        Constraint::Length(rows.saturating_add(problem_rows + 2).min(area.height)),
     );
     frame.render_widget(Clear, popup);
     let title = match &list.path {
@@ -30,7 +32,6 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
 
-    let problem_rows = if list.problem.is_some() { 3 } else { 0 };
     let [problem, rows] =
         Layout::vertical([Constraint::Length(problem_rows), Constraint::Min(1)]).areas(inner);
     if let Some(text) = &list.problem {

@@ -117,9 +117,7 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
             return connect(model);
         }
         PromptKind::SaveAs => save_form_as(model, answer.trim()),
-        PromptKind::Rename { from } => edit_list(model, answer.trim(), |list, new| {
-            profile::rename(list, &from, new)
-        }),
+        PromptKind::Rename { from } => rename(model, &from, answer.trim()),
         PromptKind::Duplicate { from } => edit_list(model, answer.trim(), |list, new| {
             profile::duplicate(list, &from, new)
         }),
@@ -148,6 +146,17 @@ fn save_form_as(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
     profile::upsert(&mut model.profiles.profiles, profile).map_err(|e| e.to_string())?;
     model.tab_mut().profile = Some(name.to_string());
     finish_edit(model, name)
+}
+
+fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effect>, String> {
+    profile::rename(&mut model.profiles.profiles, from, to).map_err(|e| e.to_string())?;
+    // A tab keeps the name of its profile for its title and the next save.
+    for tab in model.tabs_mut() {
+        if tab.profile.as_deref() == Some(from) {
+            tab.profile = Some(to.to_string());
+        }
+    }
+    finish_edit(model, to)
 }
 
 fn edit_list(
@@ -203,31 +212,38 @@ fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let (verify, ca) = (form.verify, form.value(Field::CaFile).to_string());
     let mut imported = ConnectForm::from_settings(&settings);
     imported.tls = tls;
-    imported.verify = verify;
-    *imported.input_mut(Field::CaFile) = tui_input::Input::new(ca);
+    imported.verify = form.verify;
+    imported.remember_password = form.remember_password;
     imported.prefetch = form.prefetch;
+    // What a URI cannot carry stays as the form had it.
+    for field in [
+        Field::CaFile,
+        Field::ClientCert,
+        Field::ClientKey,
+        Field::PasswordEnv,
+    ] {
+        *imported.input_mut(field) = tui_input::Input::new(form.value(field).to_string());
+    }
     let host = settings.host.clone();
     let tab = model.tab_mut();
-    if tab.screen == Screen::Session {
-        // The session keeps running; the form is what the next connect uses.
-        tab.notify(
-            Level::Info,
-            "Imported into this tab's form; it applies on the next connect.",
-        );
-    }
     tab.form = imported;
     tab.profile = None;
-    tab.focus = Focus::Form(Field::Host);
-    let mut prompt = Prompt::new(PromptKind::SaveAs, &host);
-    prompt.error = None;
-    model.overlay = Overlay::Prompt(prompt);
-    model.notify(
+    // In a session the form is hidden: focusing a field there would send typing, and
+    // Enter, to a form the user cannot see. The session keeps running; the form is what
+    // the next connect uses.
+    let applies = if tab.screen == Screen::Session {
+        "URI imported into this tab's form; it applies on the next connect."
+    } else {
+        tab.focus = Focus::Form(Field::Host);
+        "URI imported into the form."
+    };
+    tab.notify(
         Level::Info,
-        "URI imported into the form. Name it to save it as a profile, or Esc to just use it.",
+        format!("{applies} Name it to save it as a profile, or Esc to just use it."),
     );
+    model.overlay = Overlay::Prompt(Prompt::new(PromptKind::SaveAs, &host));
     Vec::new()
 }
 

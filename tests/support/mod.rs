@@ -334,6 +334,15 @@ pub fn openssl(args: &[&str]) -> String {
 }
 
 /// A loopback port nothing listens on: a connect attempt there is refused at once.
+/// `openssl x509 -subject -nameopt RFC2253` (`CN=a,O=b`) in our spelling (`CN=a, O=b`).
+pub fn subject_of(pem: &str) -> String {
+    let line = openssl(&[
+        "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", pem,
+    ]);
+    let rfc2253 = line.trim_start_matches("subject=");
+    rfc2253.split(',').collect::<Vec<_>>().join(", ")
+}
+
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.local_addr().expect("addr").port()

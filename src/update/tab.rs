@@ -1,0 +1,255 @@
+//! Actions on one tab: focus, connecting and leaving, publishing, switches and typing.
+
+use crossterm::event::Event;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::{Effect, paste, target_label};
+use crate::{
+    action::Action,
+    amqp::ConnectionSettings,
+    model::{ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab},
+};
+
+/// The order Tab walks the session screen in.
+const SESSION_FOCUS: [Focus; 5] = [
+    Focus::Messages,
+    Focus::ComposeBody,
+    Focus::ComposeExchange,
+    Focus::ComposeKey,
+    Focus::ComposeMode,
+];
+
+/// Actions that concern only the current tab.
+pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec<Effect> {
+    match action {
+        Action::FocusNext => tab.focus = cycle_focus(tab, 1),
+        Action::FocusPrev => tab.focus = cycle_focus(tab, -1),
+        Action::CancelConnect => {
+            if matches!(tab.conn, ConnState::Connecting { .. }) {
+                let effects = disconnect(tab);
+                tab.notify(Level::Info, "Connection attempt cancelled.");
+                return effects;
+            }
+            tab.notify(Level::Info, "Press Ctrl-C to quit.");
+        }
+        Action::LeaveSession => {
+            let target = tab
+                .session_settings
+                .as_ref()
+                .map(ConnectionSettings::display_target);
+            let effects = disconnect(tab);
+            tab.screen = Screen::Form;
+            tab.focus = Focus::Form(Field::Host);
+            tab.notify(
+                Level::Info,
+                format!(
+                    "Disconnected from {}. Edit the form and press Enter to connect again.",
+                    target.unwrap_or_default()
+                ),
+            );
+            return effects;
+        }
+        Action::FocusMessages => tab.focus = Focus::Messages,
+        Action::Publish => return publish(tab),
+        Action::ToggleField | Action::NextChoice => toggle(tab, 1),
+        Action::PrevChoice => toggle(tab, -1),
+        Action::ScrollUp => tab.log.scroll_by(1, page_rows),
+        Action::ScrollDown => tab.log.scroll_by(-1, page_rows),
+        Action::PageUp => tab.log.scroll_by(page_rows as isize, page_rows),
+        Action::PageDown => tab.log.scroll_by(-(page_rows as isize), page_rows),
+        Action::ScrollOldest => tab.log.scroll_to_oldest(page_rows),
+        Action::FollowTail => tab.log.follow_tail(),
+        Action::ClearMessages => tab.log.clear(),
+        Action::Edit(key) => edit(tab, |input| {
+            input.handle_event(&Event::Key(key));
+        }),
+        Action::Paste(text) => edit(tab, |input| paste(input, &text)),
+        // Handled by `update` before it gets here.
+        Action::Quit
+        | Action::ToggleHelp
+        | Action::ToggleDetails
+        | Action::CloseOverlay
+        | Action::NewTab
+        | Action::CloseTab
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::GoToTab(_)
+        | Action::Resize { .. }
+        | Action::Broker(_)
+        | Action::Connect
+        | Action::OpenProfiles
+        | Action::ProfileUp
+        | Action::ProfileDown
+        | Action::LoadProfile
+        | Action::OpenProfileInTab
+        | Action::SaveProfileAs
+        | Action::RenameProfile
+        | Action::DuplicateProfile
+        | Action::DeleteProfile
+        | Action::ImportUri
+        | Action::SubmitPrompt
+        | Action::Confirm
+        | Action::ProfilesSaved(_) => {}
+    }
+    Vec::new()
+}
+
+fn cycle_focus(tab: &Tab, step: isize) -> Focus {
+    match (tab.screen, tab.focus) {
+        (Screen::Form, Focus::Form(field)) => {
+            Focus::Form(if step > 0 { field.next() } else { field.prev() })
+        }
+        (Screen::Form, _) => Focus::Form(Field::Host),
+        (Screen::Session, focus) => {
+            let i = SESSION_FOCUS.iter().position(|f| *f == focus).unwrap_or(0) as isize;
+            let n = SESSION_FOCUS.len() as isize;
+            SESSION_FOCUS[(i + step).rem_euclid(n) as usize]
+        }
+    }
+}
+
+/// Enter on the form: asks for the password first when there is none to use.
+pub(super) fn connect(model: &mut Model) -> Vec<Effect> {
+    let tab = model.tab();
+    if tab.form.needs_password() && !matches!(tab.conn, ConnState::Connecting { .. }) {
+        let kind = PromptKind::Password {
+            tab: tab.number,
+            profile: tab.profile.clone(),
+        };
+        if matches!(model.overlay, Overlay::Prompt(_)) {
+            // Another tab is already asking; this one waits for the user's Enter.
+            model.notify(
+                Level::Info,
+                "This tab needs a password: press Enter to type it.",
+            );
+            return Vec::new();
+        }
+        model.overlay = Overlay::Prompt(Prompt::new(kind, ""));
+        model.notify(
+            Level::Info,
+            "No password saved for this form: type it to connect.",
+        );
+        return Vec::new();
+    }
+    connect_tab(model.tab_mut())
+}
+
+fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
+    if matches!(tab.conn, ConnState::Connecting { .. }) {
+        tab.notify(Level::Info, "Already connecting. Esc cancels the attempt.");
+        return Vec::new();
+    }
+    let settings = match tab.form.validate() {
+        Ok(settings) => settings,
+        Err((field, message)) => {
+            tab.focus = Focus::Form(field);
+            tab.notify(Level::Error, message.clone());
+            tab.form.set_error(Some(field), &message);
+            return Vec::new();
+        }
+    };
+    let mut effects = disconnect(tab);
+    tab.session += 1;
+    tab.form.error = None;
+    tab.conn = ConnState::Connecting {
+        target: settings.display_target(),
+        security: settings.security(),
+        attempt: 1,
+    };
+    tab.notify(
+        Level::Info,
+        format!("Connecting to {} …", settings.display_target()),
+    );
+    // What the user typed and the messages seen so far are kept; the compose box aims at
+    // the new routing only when the routing changed.
+    let previous = tab.session_settings.as_ref().map(|s| &s.routing);
+    if previous != Some(&settings.routing) {
+        tab.compose.aim_at(&settings.routing);
+    }
+    tab.session_settings = Some(settings.clone());
+    effects.push(Effect::Connect {
+        session: tab.session,
+        settings,
+    });
+    effects
+}
+
+/// Ends the current session, if any; its late events will be ignored.
+pub(super) fn disconnect(tab: &mut Tab) -> Vec<Effect> {
+    if tab.conn == ConnState::Idle {
+        return Vec::new();
+    }
+    let session = tab.session;
+    tab.session += 1;
+    tab.conn = ConnState::Idle;
+    vec![Effect::Disconnect { session }]
+}
+
+fn publish(tab: &mut Tab) -> Vec<Effect> {
+    if !matches!(tab.conn, ConnState::Connected { .. }) {
+        tab.notify(
+            Level::Error,
+            "Not connected: the message was not sent. It stays in the compose box; press Enter again once connected.",
+        );
+        return Vec::new();
+    }
+    match tab.compose.request() {
+        Ok(request) => {
+            tab.notify(
+                Level::Info,
+                format!(
+                    "Publishing to {} …",
+                    target_label(&request.exchange, &request.routing_key)
+                ),
+            );
+            vec![Effect::Publish {
+                session: tab.session,
+                request,
+            }]
+        }
+        Err(message) => {
+            tab.notify(Level::Error, message);
+            Vec::new()
+        }
+    }
+}
+
+fn toggle(tab: &mut Tab, step: isize) {
+    match tab.focus {
+        Focus::Form(Field::Tls) => tab.form.toggle_tls(),
+        Focus::Form(Field::Verify) => {
+            tab.form.verify = !tab.form.verify;
+            if !tab.form.verify {
+                tab.notify(
+                    Level::Warning,
+                    "Verification off: any certificate the server presents will be accepted.",
+                );
+            }
+        }
+        Focus::Form(Field::RememberPassword) => {
+            tab.form.remember_password = !tab.form.remember_password;
+        }
+        Focus::Form(Field::ExchangeType) => {
+            let t = tab.form.exchange_type;
+            tab.form.exchange_type = if step > 0 { t.next() } else { t.prev() };
+        }
+        Focus::ComposeMode => tab.compose.persistent = !tab.compose.persistent,
+        _ => {}
+    }
+}
+
+fn edit(tab: &mut Tab, apply: impl FnOnce(&mut tui_input::Input)) {
+    let input = match tab.focus {
+        Focus::Form(field) if field.is_text() => {
+            if matches!(tab.form.error, Some((Some(f), _)) if f == field) {
+                tab.form.error = None;
+            }
+            tab.form.input_mut(field)
+        }
+        Focus::ComposeBody => &mut tab.compose.body,
+        Focus::ComposeExchange => &mut tab.compose.exchange,
+        Focus::ComposeKey => &mut tab.compose.routing_key,
+        _ => return,
+    };
+    apply(input);
+}

@@ -1,0 +1,217 @@
+//! `update` driven as the app drives it: actions in, model and effects out. The fixtures
+//! here are shared with `tab_tests` and `profiles_tests`.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Effect, update};
+use crate::{
+    action::Action,
+    amqp::{AmqpEvent, ConnectError, ConnectionSettings, Delivery, Security, SessionEvent},
+    model::{ConnState, Field, Focus, Level, Model, Overlay, Screen},
+};
+
+pub(super) fn connected() -> Model {
+    let mut model = Model::default();
+    connect_active(&mut model);
+    model
+}
+
+/// Connects the current tab and has the broker say yes.
+pub(super) fn connect_active(model: &mut Model) {
+    let effects = update(model, Action::Connect);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Connect { .. }]),
+        "{effects:?}"
+    );
+    feed(model, connected_event());
+}
+
+pub(super) fn connected_event() -> AmqpEvent {
+    AmqpEvent::Connected {
+        queue: "q".into(),
+        security: Security::Plain,
+        reconnected: false,
+        details: Box::default(),
+    }
+}
+
+pub(super) fn delivery(body: &[u8]) -> Delivery {
+    Delivery {
+        received_at: chrono::Local::now(),
+        exchange: "testEx".into(),
+        routing_key: "test".into(),
+        redelivered: false,
+        content_type: None,
+        delivery_mode: None,
+        body: body.to_vec(),
+    }
+}
+
+/// An event for the current tab's session.
+pub(super) fn feed(model: &mut Model, event: AmqpEvent) {
+    let session = model.tab().session;
+    update(model, Action::Broker(SessionEvent { session, event }));
+}
+
+/// Types `text` key by key, as the keymap sends it to a prompt or a field.
+pub(super) fn type_text(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        update(model, Action::Edit(key));
+    }
+}
+
+/// The text of the current tab's notice, or "" when there is none.
+pub(super) fn notice(model: &Model) -> (Option<Level>, String) {
+    match &model.tab().notice {
+        Some(n) => (Some(n.level), n.text.clone()),
+        None => (None, String::new()),
+    }
+}
+
+pub(super) fn prompt_error(model: &Model) -> Option<String> {
+    match &model.overlay {
+        Overlay::Prompt(prompt) => prompt.error.clone(),
+        other => panic!("expected a prompt, got {other:?}"),
+    }
+}
+
+#[test]
+fn connect_starts_a_session_and_connected_opens_the_pane() {
+    let mut model = Model::default();
+    let effects = update(&mut model, Action::Connect);
+    assert!(matches!(effects.as_slice(), [Effect::Connect { .. }]));
+    assert_eq!(
+        model.tab().screen,
+        Screen::Form,
+        "the form stays until the broker says yes"
+    );
+    feed(
+        &mut model,
+        AmqpEvent::Connected {
+            queue: "q".into(),
+            security: Security::Plain,
+            reconnected: false,
+            details: Box::default(),
+        },
+    );
+    assert_eq!(model.tab().screen, Screen::Session);
+    assert_eq!(model.tab().focus, Focus::ComposeBody);
+}
+
+#[test]
+fn events_of_a_session_the_user_left_are_ignored() {
+    let mut model = connected();
+    let old = model.tab().session;
+    let effects = update(&mut model, Action::LeaveSession);
+    assert_eq!(effects, [Effect::Disconnect { session: old }]);
+    assert_eq!(model.tab().screen, Screen::Form);
+    let late = delivery(b"late");
+    update(
+        &mut model,
+        Action::Broker(SessionEvent {
+            session: old,
+            event: AmqpEvent::Delivery(late),
+        }),
+    );
+    assert_eq!(model.tab().messages_received, 0);
+}
+
+#[test]
+fn a_failed_connect_returns_to_the_field_at_fault() {
+    let mut model = Model::default();
+    update(&mut model, Action::Connect);
+    feed(
+        &mut model,
+        AmqpEvent::Failed(ConnectError::AccessRefused {
+            user: "guest".into(),
+        }),
+    );
+    assert_eq!(model.tab().conn, ConnState::Idle);
+    assert_eq!(model.tab().focus, Focus::Form(Field::Password));
+    assert!(
+        matches!(&model.tab().form.error, Some((Some(Field::Password), m)) if m.contains("ACCESS_REFUSED"))
+    );
+    assert_eq!(
+        model.tab().form.value(Field::Password),
+        "guest",
+        "what the user typed is kept"
+    );
+}
+
+#[test]
+fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("keep me".into());
+    feed(
+        &mut model,
+        AmqpEvent::ConnectionLost {
+            error: ConnectError::HeartbeatMissed,
+            retry_in: Duration::from_secs(1),
+            attempt: 1,
+        },
+    );
+    let effects = update(&mut model, Action::Publish);
+    assert!(effects.is_empty());
+    assert_eq!(model.tab().compose.body.value(), "keep me");
+    assert!(
+        model
+            .tab()
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.level == Level::Error && n.text.contains("Not connected"))
+    );
+}
+
+#[test]
+fn a_publish_carries_the_compose_box() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("hi".into());
+    model.tab_mut().compose.persistent = true;
+    let effects = update(&mut model, Action::Publish);
+    let [Effect::Publish { request, .. }] = effects.as_slice() else {
+        panic!("expected one publish, got {effects:?}");
+    };
+    assert_eq!(
+        (request.exchange.as_str(), request.routing_key.as_str()),
+        ("testEx", "test")
+    );
+    assert_eq!(request.body, b"hi");
+    assert!(request.persistent);
+}
+
+#[test]
+fn reconnecting_from_the_form_keeps_the_body_and_the_messages() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("draft".into());
+    feed(&mut model, AmqpEvent::Delivery(delivery(b"seen")));
+    update(&mut model, Action::LeaveSession);
+    model.tab_mut().form = crate::model::ConnectForm::from_settings(&ConnectionSettings {
+        routing: crate::amqp::Routing {
+            exchange: "other".into(),
+            ..Default::default()
+        },
+        ..ConnectionSettings::default()
+    });
+    update(&mut model, Action::Connect);
+    assert_eq!(model.tab().compose.body.value(), "draft");
+    assert_eq!(
+        model.tab().compose.exchange.value(),
+        "other",
+        "aimed at the new routing"
+    );
+    assert_eq!(model.tab().log.len(), 1);
+}
+
+#[test]
+fn notices_quoting_the_network_are_made_safe() {
+    let mut model = connected();
+    feed(
+        &mut model,
+        AmqpEvent::Notice("blocked: \x1b[2Jlow memory".into()),
+    );
+    let text = &model.tab().notice.as_ref().expect("a notice").text;
+    assert!(!text.chars().any(crate::text::is_unsafe), "{text:?}");
+}
