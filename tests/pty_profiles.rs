@@ -135,3 +135,69 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
     assert!(app.exit_status(Duration::from_secs(10)).success());
     app.assert_terminal_restored();
 }
+
+#[test]
+fn a_corrupt_profiles_file_is_reported_kept_and_backed_up_on_the_next_save() {
+    let config = config_with(&[]);
+    let path = config.join("profiles.toml");
+    let corrupt = "version = 1\n\n[[profile]]\nname = \"prod\"\nport = \"not a number\"\n";
+    std::fs::write(&path, corrupt).expect("write a corrupt file");
+    let mut app = Launched::start_with_config(&[], &config);
+    let text = app.wait_for("the parse error", CONNECT, |s| s.contains("line 5"));
+    assert!(text.contains("Profiles are unavailable"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("still there"),
+        corrupt,
+        "loading never rewrites the file"
+    );
+
+    app.press(b"\x1bOQ"); // F2: the list, with the problem at its top
+    app.wait_for("the profile list", CONNECT, |s| s.contains("Profiles ·"));
+    app.press(b"s");
+    app.wait_for("the name prompt", CONNECT, |s| {
+        s.contains("Save the form as profile")
+    });
+    app.press(b"fresh\r");
+    let text = app.wait_for("the save notice", CONNECT, |s| s.contains("Profiles saved"));
+    assert!(text.contains("was kept as"), "the backup is named:\n{text}");
+
+    let backups: Vec<PathBuf> = std::fs::read_dir(&config)
+        .expect("config dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains("profiles.toml.bad-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(
+        std::fs::read_to_string(&backups[0]).expect("backup"),
+        corrupt
+    );
+    let saved = ProfileStore::load(&config);
+    assert!(saved.problem.is_none(), "{:?}", saved.problem);
+    assert_eq!(saved.profiles.len(), 1);
+    assert_eq!(saved.profiles[0].name, "fresh");
+    app.press(b"\x03");
+    assert!(app.exit_status(Duration::from_secs(10)).success());
+}
+
+#[test]
+fn list_profiles_prints_each_profile_but_never_a_password() {
+    let broker = Broker::shared();
+    let mut profile = tls_profile(&broker, "listed", "list");
+    profile.password = Some("hunter2-secret".into());
+    let config = config_with(&[profile]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amqp-tui"))
+        .arg("--list-profiles")
+        .env("AMQP_TUI_CONFIG_DIR", &config)
+        .output()
+        .expect("run amqp-tui --list-profiles");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("listed "), "{text}");
+    assert!(
+        text.contains(&format!("amqps://guest@localhost:{}/", broker.tls_port())),
+        "{text}"
+    );
+    let file = std::fs::read_to_string(config.join("profiles.toml")).expect("profiles file");
+    assert!(file.contains("hunter2-secret"), "remembered in the file");
+    assert!(!text.contains("hunter2"), "but never printed: {text}");
+}

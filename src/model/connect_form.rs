@@ -465,7 +465,10 @@ mod tests {
             tls: TlsMode::Verify {
                 ca_file: Some("/ca.pem".into()),
             },
-            client_cert: None,
+            client_cert: Some(ClientCert {
+                cert_file: "/client.pem".into(),
+                key_file: "/client.key".into(),
+            }),
             heartbeat_secs: 17,
             prefetch: 50,
             routing: Routing {
@@ -494,5 +497,24 @@ mod tests {
         );
         form.verify = false;
         assert_eq!(form.validate().expect("valid").tls, TlsMode::NoVerify);
+    }
+
+    #[test]
+    fn a_client_certificate_needs_its_key_and_tls() {
+        let mut form = ConnectForm::default();
+        set(&mut form, Field::ClientCert, "/c.pem");
+        assert_eq!(form.validate().expect_err("no key").0, Field::ClientKey);
+        set(&mut form, Field::ClientKey, "/c.key");
+        let (field, message) = form.validate().expect_err("TLS is off");
+        assert_eq!(field, Field::ClientCert);
+        assert!(message.contains("TLS is off"), "{message}");
+        form.toggle_tls();
+        assert_eq!(
+            form.validate().expect("valid").client_cert,
+            Some(ClientCert {
+                cert_file: "/c.pem".into(),
+                key_file: "/c.key".into()
+            })
+        );
     }
 }

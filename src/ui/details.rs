@@ -20,10 +20,9 @@ const LABEL_WIDTH: usize = 18;
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let lines = lines(tab);
-    // Long values wrap: leave a few rows for that.
-    let height = u16::try_from(lines.len() + 4).unwrap_or(u16::MAX);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = area.centered(
-        Constraint::Length(area.width.saturating_sub(4).clamp(20, 110)),
+        Constraint::Length(area.width.saturating_sub(2).clamp(20, 110)),
         Constraint::Length(height.min(area.height)),
     );
     frame.render_widget(Clear, popup);
@@ -97,18 +96,18 @@ fn plain_warning(out: &mut Vec<Line<'static>>) {
 
 fn tls_lines(out: &mut Vec<Line<'static>>, tls: &TlsDetails) {
     out.push(Line::styled("TLS: encrypted", theme::HEADER));
-    out.push(field(
-        "Protocol",
-        tls.protocol
-            .clone()
-            .unwrap_or_else(|| "not reported by native-tls (TLS 1.2 or newer is required)".into()),
-    ));
-    out.push(field(
-        "Cipher",
-        tls.cipher
-            .clone()
-            .unwrap_or_else(|| "not reported by native-tls".into()),
-    ));
+    // native-tls reports neither, so one line says so instead of two.
+    match (&tls.protocol, &tls.cipher) {
+        (None, None) => out.push(field(
+            "Protocol, cipher",
+            "not reported by native-tls (TLS 1.2 or newer is required)".into(),
+        )),
+        (protocol, cipher) => {
+            let unknown = || "not reported".to_string();
+            out.push(field("Protocol", protocol.clone().unwrap_or_else(unknown)));
+            out.push(field("Cipher", cipher.clone().unwrap_or_else(unknown)));
+        }
+    }
     let verification = match &tls.security {
         Security::TlsVerified { ca_file: Some(ca) } => {
             format!("verified (chain and host name) against {}", ca.display())
@@ -154,7 +153,9 @@ fn certificate_lines(out: &mut Vec<Line<'static>>, cert: &CertificateInfo) {
     out.push(field("Alt. names", sans));
     out.push(field("Valid from", cert.not_before.clone()));
     out.push(field("Valid until", cert.not_after.clone()));
-    out.push(field("SHA-256", cert.sha256_fingerprint.clone()));
+    // 95 characters: on a line of its own so it is never wrapped mid-pair.
+    out.push(field("SHA-256", String::new()));
+    out.push(Line::raw(visible(&cert.sha256_fingerprint)));
 }
 
 fn field(label: &str, value: String) -> Line<'static> {

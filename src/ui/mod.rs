@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.overlay {
         Overlay::None => {}
         Overlay::Help => help::draw(frame, frame.area()),
-        Overlay::Details => details::draw(frame, main, tab),
+        Overlay::Details => details::draw(frame, frame.area(), tab),
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
             // Names are typed with the list in view, so the user can see what exists.
