@@ -324,3 +324,42 @@ fn a_tiny_terminal_still_draws() {
         }
     }
 }
+
+#[test]
+fn the_profile_list_shows_each_profile_its_protection_and_a_file_problem() {
+    use amqp_tui::profile::Profile;
+    let mut model = Model::default();
+    model.profiles.profiles = vec![
+        Profile {
+            name: "local-plain".into(),
+            ..Profile::default()
+        },
+        Profile {
+            name: "prod-tls".into(),
+            host: "rabbit.example".into(),
+            port: 5671,
+            tls: true,
+            verify: false,
+            password: Some("hunter2".into()),
+            remember_password: true,
+            ..Profile::default()
+        },
+    ];
+    model.profiles.problem = Some("profiles.toml line 7, column 3: unknown field `prot`".into());
+    update(&mut model, Action::OpenProfiles);
+    update(&mut model, Action::ProfileDown);
+    let screen = lines(&render(&model));
+    assert!(line_with(&screen, "line 7, column 3").contains("unknown field"));
+    assert!(line_with(&screen, "local-plain").contains("amqp://guest@localhost:5672"));
+    let prod = line_with(&screen, "prod-tls");
+    assert!(
+        prod.contains("> prod-tls"),
+        "the selection is marked: {prod}"
+    );
+    assert!(prod.contains("TLS NOT VERIFIED"), "{prod}");
+    assert!(prod.contains("password saved"), "{prod}");
+    assert!(
+        !screen.iter().any(|l| l.contains("hunter2")),
+        "a saved password is never drawn"
+    );
+}

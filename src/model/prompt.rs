@@ -41,11 +41,15 @@ impl PromptKind {
     pub fn help(&self) -> &'static str {
         match self {
             Self::Password { .. } => {
-                "Not saved unless the profile's \"Save password\" is ticked. Enter connects."
+                "Enter connects. Written to disk only if \"Save password in profile\" is ticked and you save."
             }
-            Self::SaveAs | Self::Rename { .. } | Self::Duplicate { .. } => {
-                "Up to 64 characters. Enter saves; an existing name is overwritten only by Save."
+            Self::SaveAs => {
+                "Enter saves; a profile of the same name is replaced. Up to 64 characters."
             }
+            Self::Rename { .. } => {
+                "Enter renames; the name must not be taken. Up to 64 characters."
+            }
+            Self::Duplicate { .. } => "Enter saves the copy under this name. Up to 64 characters.",
             Self::ImportUri => {
                 "amqp[s]://user:password@host:port/vhost?heartbeat=N. Enter fills in the form."
             }

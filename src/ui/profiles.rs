@@ -74,18 +74,20 @@ fn item(p: &Profile) -> ListItem<'static> {
     } else if p.password_env.is_some() {
         "password from env"
     } else {
-        "asks for password"
+        "password asked"
     };
+    // Protection and password first: they are what differs between profiles of one broker.
     ListItem::new(Line::from(vec![
         Span::styled(format!("{:<22} ", visible(&p.name)), theme::HEADER),
+        security,
         Span::raw(visible(&format!(
-            "{scheme}://{}@{}:{}  ",
+            "  {scheme}://{}@{}:{}  ",
             p.user, p.host, p.port
         ))),
-        security,
+        Span::styled(password, theme::DIM),
         Span::styled(
             visible(&format!(
-                "  {} ({}) key {}  · {password}",
+                "  {} ({}) key {}",
                 p.exchange, p.exchange_type, p.routing_key
             )),
             theme::DIM,
@@ -95,7 +97,14 @@ fn item(p: &Profile) -> ListItem<'static> {
 
 pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
     let width = area.width.saturating_sub(4).clamp(20, 80);
-    let popup = area.centered(Constraint::Length(width), Constraint::Length(7));
+    // Near the top, so the profile list drawn under it stays readable.
+    let popup = area
+        .centered_horizontally(Constraint::Length(width))
+        .intersection(Rect {
+            y: area.y + 1,
+            height: 7,
+            ..area
+        });
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(
