@@ -6,6 +6,7 @@ pub mod client_cert;
 mod connect;
 pub mod details;
 pub mod error;
+pub mod message;
 pub mod settings;
 pub mod tls;
 pub mod uri;
@@ -17,7 +18,10 @@ use chrono::{DateTime, Local};
 
 pub use details::{CertificateInfo, ConnectionDetails, TlsDetails};
 pub use error::ConnectError;
-pub use settings::{ClientCert, ConnectionSettings, ExchangeType, Routing, Security, TlsMode};
+pub use message::{Properties, Table, Value};
+pub use settings::{
+    Binding, ClientCert, ConnectionSettings, ExchangeType, Routing, Security, TlsMode,
+};
 
 /// Tells events of the current session from those of one the user already left.
 pub type SessionId = u64;

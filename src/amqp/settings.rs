@@ -114,6 +114,23 @@ impl Security {
     }
 }
 
+/// One binding of the session's queue to its exchange: a routing key (direct, topic) and
+/// arguments (`x-match` and the header pairs on a headers exchange).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Binding {
+    pub key: String,
+    pub arguments: super::message::Table,
+}
+
+impl Binding {
+    pub fn key(key: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            arguments: Vec::new(),
+        }
+    }
+}
+
 /// The routing a session watches: declared on connect and on every reconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Routing {

@@ -1,0 +1,308 @@
+//! A message as plain data: every basic property and header value, exactly as it travelled,
+//! so it can be shown, edited, exported and replayed byte for byte.
+
+use lapin::{
+    BasicProperties,
+    types::{AMQPValue, ByteArray, DecimalValue, FieldArray, FieldTable, LongString, ShortString},
+};
+use serde::{Deserialize, Serialize};
+
+/// A header table in the broker's order (AMQP tables are keyed; lapin keeps them sorted).
+pub type Table = Vec<(String, Value)>;
+
+/// An AMQP field value. Floats are kept as their bits so that a replay is exact and the
+/// type stays `Eq`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Bool(bool),
+    I8(i8),
+    U8(u8),
+    I16(i16),
+    U16(u16),
+    I32(i32),
+    U32(u32),
+    I64(i64),
+    F32Bits(u32),
+    F64Bits(u64),
+    Decimal {
+        scale: u8,
+        value: u32,
+    },
+    /// Deprecated in AMQP 0-9-1 tables, but brokers and old clients still send it.
+    ShortString(String),
+    /// Bytes: RabbitMQ's "longstr" carries any binary, not only UTF-8.
+    LongString(Vec<u8>),
+    Array(Vec<Value>),
+    Timestamp(u64),
+    Table(Table),
+    ByteArray(Vec<u8>),
+    Void,
+}
+
+/// The basic properties a publisher can set (all but the deprecated cluster-id).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Table>,
+    /// 1 transient, 2 persistent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_mode: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// Per-message TTL in milliseconds, as a string (the protocol's choice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Seconds since the Unix epoch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<u64>,
+    /// The `type` property.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+impl Value {
+    pub fn from_amqp(value: &AMQPValue) -> Self {
+        match value {
+            AMQPValue::Boolean(b) => Self::Bool(*b),
+            AMQPValue::ShortShortInt(v) => Self::I8(*v),
+            AMQPValue::ShortShortUInt(v) => Self::U8(*v),
+            AMQPValue::ShortInt(v) => Self::I16(*v),
+            AMQPValue::ShortUInt(v) => Self::U16(*v),
+            AMQPValue::LongInt(v) => Self::I32(*v),
+            AMQPValue::LongUInt(v) => Self::U32(*v),
+            AMQPValue::LongLongInt(v) => Self::I64(*v),
+            AMQPValue::Float(v) => Self::F32Bits(v.to_bits()),
+            AMQPValue::Double(v) => Self::F64Bits(v.to_bits()),
+            AMQPValue::DecimalValue(d) => Self::Decimal {
+                scale: d.scale,
+                value: d.value,
+            },
+            AMQPValue::ShortString(s) => Self::ShortString(s.as_str().to_string()),
+            AMQPValue::LongString(s) => Self::LongString(s.as_bytes().to_vec()),
+            AMQPValue::FieldArray(a) => {
+                Self::Array(a.as_slice().iter().map(Self::from_amqp).collect())
+            }
+            AMQPValue::Timestamp(t) => Self::Timestamp(*t),
+            AMQPValue::FieldTable(t) => Self::Table(table_from_amqp(t)),
+            AMQPValue::ByteArray(b) => Self::ByteArray(b.as_slice().to_vec()),
+            AMQPValue::Void => Self::Void,
+        }
+    }
+
+    /// `None` when a short string or a table key is longer than AMQP's 255 bytes.
+    pub fn to_amqp(&self) -> Result<AMQPValue, String> {
+        Ok(match self {
+            Self::Bool(b) => AMQPValue::Boolean(*b),
+            Self::I8(v) => AMQPValue::ShortShortInt(*v),
+            Self::U8(v) => AMQPValue::ShortShortUInt(*v),
+            Self::I16(v) => AMQPValue::ShortInt(*v),
+            Self::U16(v) => AMQPValue::ShortUInt(*v),
+            Self::I32(v) => AMQPValue::LongInt(*v),
+            Self::U32(v) => AMQPValue::LongUInt(*v),
+            Self::I64(v) => AMQPValue::LongLongInt(*v),
+            Self::F32Bits(bits) => AMQPValue::Float(f32::from_bits(*bits)),
+            Self::F64Bits(bits) => AMQPValue::Double(f64::from_bits(*bits)),
+            Self::Decimal { scale, value } => AMQPValue::DecimalValue(DecimalValue {
+                scale: *scale,
+                value: *value,
+            }),
+            Self::ShortString(s) => AMQPValue::ShortString(short(s)?),
+            Self::LongString(bytes) => AMQPValue::LongString(LongString::from(bytes.clone())),
+            Self::Array(items) => AMQPValue::FieldArray(FieldArray::from(
+                items
+                    .iter()
+                    .map(Value::to_amqp)
+                    .collect::<Result<Vec<_>, _>>()?,
+            )),
+            Self::Timestamp(t) => AMQPValue::Timestamp(*t),
+            Self::Table(table) => AMQPValue::FieldTable(table_to_amqp(table)?),
+            Self::ByteArray(bytes) => AMQPValue::ByteArray(ByteArray::from(bytes.clone())),
+            Self::Void => AMQPValue::Void,
+        })
+    }
+}
+
+pub fn table_from_amqp(table: &FieldTable) -> Table {
+    table
+        .inner()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), Value::from_amqp(v)))
+        .collect()
+}
+
+pub fn table_to_amqp(table: &Table) -> Result<FieldTable, String> {
+    let mut out = FieldTable::default();
+    for (key, value) in table {
+        out.insert(short(key)?, value.to_amqp()?);
+    }
+    Ok(out)
+}
+
+fn short(s: &str) -> Result<ShortString, String> {
+    ShortString::try_new(s).map_err(|_| {
+        format!(
+            "'{}…' is {} bytes long: AMQP short strings are at most 255 bytes",
+            crate::text::visible(&s.chars().take(20).collect::<String>()),
+            s.len()
+        )
+    })
+}
+
+impl Properties {
+    pub fn from_amqp(p: &BasicProperties) -> Self {
+        let text = |s: &Option<ShortString>| s.as_ref().map(|s| s.as_str().to_string());
+        Self {
+            content_type: text(p.content_type()),
+            content_encoding: text(p.content_encoding()),
+            headers: p.headers().as_ref().map(table_from_amqp),
+            delivery_mode: *p.delivery_mode(),
+            priority: *p.priority(),
+            correlation_id: text(p.correlation_id()),
+            reply_to: text(p.reply_to()),
+            expiration: text(p.expiration()),
+            message_id: text(p.message_id()),
+            timestamp: *p.timestamp(),
+            kind: text(p.kind()),
+            user_id: text(p.user_id()),
+            app_id: text(p.app_id()),
+        }
+    }
+
+    /// Fails, naming the value, when a string is too long for the protocol.
+    pub fn to_amqp(&self) -> Result<BasicProperties, String> {
+        let mut p = BasicProperties::default();
+        if let Some(v) = &self.content_type {
+            p = p.with_content_type(short(v)?);
+        }
+        if let Some(v) = &self.content_encoding {
+            p = p.with_content_encoding(short(v)?);
+        }
+        if let Some(v) = &self.headers {
+            p = p.with_headers(table_to_amqp(v)?);
+        }
+        if let Some(v) = self.delivery_mode {
+            p = p.with_delivery_mode(v);
+        }
+        if let Some(v) = self.priority {
+            p = p.with_priority(v);
+        }
+        if let Some(v) = &self.correlation_id {
+            p = p.with_correlation_id(short(v)?);
+        }
+        if let Some(v) = &self.reply_to {
+            p = p.with_reply_to(short(v)?);
+        }
+        if let Some(v) = &self.expiration {
+            p = p.with_expiration(short(v)?);
+        }
+        if let Some(v) = &self.message_id {
+            p = p.with_message_id(short(v)?);
+        }
+        if let Some(v) = self.timestamp {
+            p = p.with_timestamp(v);
+        }
+        if let Some(v) = &self.kind {
+            p = p.with_type(short(v)?);
+        }
+        if let Some(v) = &self.user_id {
+            p = p.with_user_id(short(v)?);
+        }
+        if let Some(v) = &self.app_id {
+            p = p.with_app_id(short(v)?);
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_kind_of_value() -> Table {
+        vec![
+            ("b".into(), Value::Bool(true)),
+            ("i8".into(), Value::I8(-8)),
+            ("u8".into(), Value::U8(8)),
+            ("i16".into(), Value::I16(-16)),
+            ("u16".into(), Value::U16(16)),
+            ("i32".into(), Value::I32(-32)),
+            ("u32".into(), Value::U32(32)),
+            ("i64".into(), Value::I64(-64)),
+            ("f32".into(), Value::F32Bits(1.5f32.to_bits())),
+            ("f64".into(), Value::F64Bits(f64::NAN.to_bits())),
+            (
+                "dec".into(),
+                Value::Decimal {
+                    scale: 2,
+                    value: 1999,
+                },
+            ),
+            ("short".into(), Value::ShortString("s".into())),
+            ("long".into(), Value::LongString(vec![0xff, 0, b'a'])),
+            ("arr".into(), Value::Array(vec![Value::I32(1), Value::Void])),
+            ("ts".into(), Value::Timestamp(1_700_000_000)),
+            (
+                "nested".into(),
+                Value::Table(vec![("deep".into(), Value::Table(vec![]))]),
+            ),
+            ("bytes".into(), Value::ByteArray(vec![1, 2, 3])),
+            ("void".into(), Value::Void),
+        ]
+    }
+
+    #[test]
+    fn every_value_kind_survives_lapin_both_ways() {
+        let mut table = every_kind_of_value();
+        // lapin's tables are sorted by key; ours follows it on the way back.
+        table.sort_by(|a, b| a.0.cmp(&b.0));
+        let amqp = table_to_amqp(&table).expect("valid");
+        assert_eq!(table_from_amqp(&amqp), table);
+    }
+
+    #[test]
+    fn every_property_survives_lapin_both_ways() {
+        let props = Properties {
+            content_type: Some("application/json".into()),
+            content_encoding: Some("gzip".into()),
+            headers: Some(vec![("x".into(), Value::I32(1))]),
+            delivery_mode: Some(2),
+            priority: Some(7),
+            correlation_id: Some("c-1".into()),
+            reply_to: Some("amq.rabbitmq.reply-to".into()),
+            expiration: Some("60000".into()),
+            message_id: Some("m-1".into()),
+            timestamp: Some(1_700_000_000),
+            kind: Some("order.created".into()),
+            user_id: Some("guest".into()),
+            app_id: Some("amqp-tui".into()),
+        };
+        let back = Properties::from_amqp(&props.to_amqp().expect("valid"));
+        assert_eq!(back, props);
+    }
+
+    #[test]
+    fn an_overlong_short_string_is_an_error_not_a_panic() {
+        let props = Properties {
+            message_id: Some("x".repeat(256)),
+            ..Properties::default()
+        };
+        let err = props.to_amqp().expect_err("too long");
+        assert!(err.contains("256 bytes"), "{err}");
+    }
+}
