@@ -92,7 +92,7 @@ impl App {
             Effect::Publish { session, request } => {
                 let refused = match self.workers.get(&session) {
                     Some(commands_tx) => commands_tx
-                        .try_send(AmqpCommand::Publish(request.clone()))
+                        .try_send(AmqpCommand::Publish(Box::new(request.clone())))
                         .is_err(),
                     None => true,
                 };

@@ -111,7 +111,7 @@ impl Cli {
             routing.queue = q.clone();
         }
         if let Some(k) = &self.routing_key {
-            routing.binding_key = k.clone();
+            routing.bindings = vec![crate::amqp::Binding::key(k.clone())];
         }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,

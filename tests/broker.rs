@@ -9,7 +9,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use amqp_tui::amqp::{AmqpEvent, ConnectError, ExchangeType, PublishOutcome, Security, TlsMode};
+use amqp_tui::amqp::{
+    AmqpEvent, Binding, ConnectError, ExchangeType, PublishOutcome, Security, TlsMode,
+};
 use support::{Broker, PrivateNode, Session, WAIT, python};
 
 #[tokio::test]
@@ -26,7 +28,7 @@ async fn plain_session_receives_what_the_guides_producer_sends() {
             "--exchange",
             &routing.exchange,
             "--routing-key",
-            &routing.binding_key,
+            routing.key(),
         ])
         .args(["--body", "Hello World!"])
         .status()
@@ -36,8 +38,11 @@ async fn plain_session_receives_what_the_guides_producer_sends() {
     let delivery = session.delivery().await;
     assert_eq!(delivery.body, b"Hello World!");
     assert_eq!(delivery.exchange, routing.exchange);
-    assert_eq!(delivery.routing_key, routing.binding_key);
-    assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
+    assert_eq!(delivery.routing_key, routing.key());
+    assert_eq!(
+        delivery.properties.content_type.as_deref(),
+        Some("text/plain")
+    );
 }
 
 #[tokio::test]
@@ -74,7 +79,7 @@ async fn tls_verified_against_the_test_ca() {
             "--exchange",
             &routing.exchange,
             "--routing-key",
-            &routing.binding_key,
+            routing.key(),
         ])
         .args(["--body", "over TLS"])
         .status()
@@ -155,7 +160,7 @@ async fn the_apps_publish_reaches_the_guides_consumer() {
             "--exchange",
             &routing.exchange,
             "--routing-key",
-            &routing.binding_key,
+            routing.key(),
         ])
         .args([
             "--queue",
@@ -179,7 +184,7 @@ async fn the_apps_publish_reaches_the_guides_consumer() {
     let mut session = Session::start(settings);
     session.connected().await;
     let outcome = session
-        .publish(&routing.exchange, &routing.binding_key, b"from amqp-tui")
+        .publish(&routing.exchange, routing.key(), b"from amqp-tui")
         .await;
     assert_eq!(outcome, PublishOutcome::Routed);
 
@@ -220,7 +225,7 @@ async fn a_channel_error_reopens_the_channel_and_keeps_the_connection() {
     }
     let routing = session.settings.routing.clone();
     let outcome = session
-        .publish(&routing.exchange, &routing.binding_key, b"still here")
+        .publish(&routing.exchange, routing.key(), b"still here")
         .await;
     assert_eq!(outcome, PublishOutcome::Routed);
     assert_eq!(session.delivery().await.body, b"still here");
@@ -355,7 +360,7 @@ async fn the_session_comes_back_by_itself_after_the_node_restarts() {
     let routing = session.settings.routing.clone();
     assert_eq!(
         session
-            .publish(&routing.exchange, &routing.binding_key, b"again")
+            .publish(&routing.exchange, routing.key(), b"again")
             .await,
         PublishOutcome::Routed
     );
@@ -382,7 +387,8 @@ async fn the_heartbeat_is_60_s_by_default_and_editable() {
         // The whole name: exchange names end in a counter, and "-1" is a prefix of "-12".
         let name = format!(
             "amqp-tui {}/{}",
-            settings.routing.exchange, settings.routing.binding_key
+            settings.routing.exchange,
+            settings.routing.key()
         );
         let row = listing
             .lines()
@@ -405,12 +411,15 @@ async fn published_messages_carry_text_plain_and_the_chosen_delivery_mode() {
     let routing = session.settings.routing.clone();
     for (persistent, mode) in [(false, 1), (true, 2)] {
         let outcome = session
-            .publish_with(&routing.exchange, &routing.binding_key, b"m", persistent)
+            .publish_with(&routing.exchange, routing.key(), b"m", persistent)
             .await;
         assert_eq!(outcome, PublishOutcome::Routed);
         let delivery = session.delivery().await;
-        assert_eq!(delivery.delivery_mode, Some(mode));
-        assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(delivery.properties.delivery_mode, Some(mode));
+        assert_eq!(
+            delivery.properties.content_type.as_deref(),
+            Some("text/plain")
+        );
     }
 }
 
@@ -457,10 +466,10 @@ async fn the_default_exchange_consumes_the_queue_directly() {
 async fn a_reserved_amq_exchange_is_tapped_without_redeclaring_it() {
     let broker = Broker::shared();
     let mut settings = broker.plain("amq-topic");
-    let prefix = settings.routing.binding_key.clone();
+    let prefix = settings.routing.key().to_string();
     settings.routing.exchange = "amq.topic".into();
     settings.routing.exchange_type = ExchangeType::Topic;
-    settings.routing.binding_key = format!("{prefix}.#");
+    settings.routing.bindings = vec![Binding::key(format!("{prefix}.#"))];
     let mut session = Session::start(settings);
     session.connected().await;
     let key = format!("{prefix}.orders.eu");

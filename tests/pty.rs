@@ -22,7 +22,7 @@ fn connect_from_the_command_line_publish_by_typing_and_see_it_arrive() {
         "--exchange-type",
         "direct",
         "--routing-key",
-        &routing.binding_key,
+        routing.key(),
     ]);
 
     let text = app.wait_for("the session to connect", Duration::from_secs(20), |s| {

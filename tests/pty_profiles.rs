@@ -23,6 +23,7 @@ fn config_with(profiles: &[Profile]) -> PathBuf {
 
 fn tls_profile(broker: &Broker, name: &str, tag: &str) -> Profile {
     let routing = unique_routing(tag);
+    let routing_key = routing.key().to_string();
     Profile {
         name: name.into(),
         host: "localhost".into(),
@@ -33,7 +34,7 @@ fn tls_profile(broker: &Broker, name: &str, tag: &str) -> Profile {
         verify: true,
         ca_file: Some(broker.ca()),
         exchange: routing.exchange,
-        routing_key: routing.binding_key,
+        routing_key,
         ..Profile::default()
     }
 }

@@ -124,7 +124,8 @@ async fn the_broker_sees_the_client_certificate_we_present() {
     };
     let name = format!(
         "amqp-tui {}/{}",
-        settings.routing.exchange, settings.routing.binding_key
+        settings.routing.exchange,
+        settings.routing.key()
     );
     let mut session = Session::start(settings);
     let details = session.connected_details().await;

@@ -75,8 +75,8 @@ fn with_messages(n: usize) -> Model {
     model
 }
 
-fn delivery(body: &[u8]) -> Delivery {
-    Delivery {
+fn delivery(body: &[u8]) -> Box<Delivery> {
+    Box::new(Delivery {
         received_at: Local
             .with_ymd_and_hms(2026, 11, 24, 12, 34, 56)
             .single()
@@ -84,10 +84,11 @@ fn delivery(body: &[u8]) -> Delivery {
         exchange: "testEx".into(),
         routing_key: "test".into(),
         redelivered: false,
-        content_type: Some("text/plain".into()),
-        delivery_mode: None,
+        delivery_tag: 1,
+        consumer_tag: None,
+        properties: Default::default(),
         body: body.to_vec(),
-    }
+    })
 }
 
 #[test]
@@ -98,7 +99,7 @@ fn the_form_shows_the_guides_defaults_and_masks_the_password() {
     assert!(line_with(&screen, "Port").contains("5672"));
     assert!(line_with(&screen, "Virtual host").contains(" /"));
     assert!(line_with(&screen, "Exchange type").contains("< direct >"));
-    assert!(line_with(&screen, "Routing key").contains("test"));
+    assert!(line_with(&screen, "Binding key").contains("test"));
     assert!(line_with(&screen, "Exchange ").contains("testEx"));
     assert!(line_with(&screen, "Queue").contains("server-named"));
     let password = line_with(&screen, "Password");

@@ -247,5 +247,5 @@ fn lapin_error_chain(err: &lapin::Error) -> String {
 
 fn connection_name(settings: &ConnectionSettings) -> String {
     let routing = &settings.routing;
-    format!("amqp-tui {}/{}", routing.exchange, routing.binding_key)
+    format!("amqp-tui {}/{}", routing.exchange, routing.key())
 }

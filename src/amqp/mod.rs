@@ -20,7 +20,8 @@ pub use details::{CertificateInfo, ConnectionDetails, TlsDetails};
 pub use error::ConnectError;
 pub use message::{Properties, Table, Value};
 pub use settings::{
-    Binding, ClientCert, ConnectionSettings, ExchangeType, Routing, Security, TlsMode,
+    AckMode, Binding, ClientCert, ConnectionSettings, ExchangeType, Routing, Security, Source,
+    TlsMode,
 };
 
 /// Tells events of the current session from those of one the user already left.
@@ -32,9 +33,11 @@ pub struct Delivery {
     pub exchange: String,
     pub routing_key: String,
     pub redelivered: bool,
-    pub content_type: Option<String>,
-    /// 1 transient, 2 persistent, as the publisher set it.
-    pub delivery_mode: Option<u8>,
+    /// The channel's tag for it: what ack, reject and requeue name.
+    pub delivery_tag: u64,
+    /// `None` for a message fetched with basic.get (peek).
+    pub consumer_tag: Option<String>,
+    pub properties: Properties,
     pub body: Vec<u8>,
 }
 
@@ -44,7 +47,9 @@ pub struct PublishRequest {
     pub exchange: String,
     pub routing_key: String,
     pub body: Vec<u8>,
-    pub persistent: bool,
+    pub properties: Properties,
+    /// Publish this many copies (at least 1); one outcome reports them all.
+    pub copies: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +68,7 @@ pub enum PublishOutcome {
 
 #[derive(Debug)]
 pub enum AmqpCommand {
-    Publish(PublishRequest),
+    Publish(Box<PublishRequest>),
     Disconnect,
 }
 
@@ -79,7 +84,8 @@ pub enum AmqpEvent {
         /// Boxed: it is large and rare next to deliveries on the same channel.
         details: Box<ConnectionDetails>,
     },
-    Delivery(Delivery),
+    /// Boxed: the properties make it large, and the channel holds thousands.
+    Delivery(Box<Delivery>),
     Published {
         id: u64,
         exchange: String,

@@ -131,38 +131,122 @@ impl Binding {
     }
 }
 
+/// Where the session's messages come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// Declare the exchange (auto-delete) and a queue of our own (exclusive, auto-delete),
+    /// bound with the bindings: what the guide's consumer does.
+    #[default]
+    Declare,
+    /// An exchange that must already exist (checked passively, never created), tapped by a
+    /// server-named exclusive auto-delete queue: its own consumers lose nothing.
+    TapExchange,
+    /// A queue that must already exist (checked passively), consumed with `AckMode`.
+    Queue,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Self::Declare, Self::TapExchange, Self::Queue];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Declare => "declare exchange + own queue",
+            Self::TapExchange => "tap an existing exchange",
+            Self::Queue => "consume an existing queue",
+        }
+    }
+}
+
+/// How messages taken from an existing queue are settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AckMode {
+    /// The broker forgets each message as it sends it.
+    NoAck,
+    /// Each message waits, unacknowledged, for the user's ack, reject or requeue.
+    #[default]
+    Manual,
+    /// basic.get a batch and requeue it all: the queue is left as it was.
+    Peek,
+}
+
+impl AckMode {
+    pub const ALL: [AckMode; 3] = [Self::NoAck, Self::Manual, Self::Peek];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NoAck => "no-ack (the broker forgets each message)",
+            Self::Manual => "manual (ack / reject / requeue each message)",
+            Self::Peek => "peek (get and requeue: the queue stays as it was)",
+        }
+    }
+}
+
+/// Cycles through a `const ALL` list, for the form's choice fields.
+pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, step: isize) -> T {
+    let n = all.len() as isize;
+    let i = all.iter().position(|x| *x == current).unwrap_or(0) as isize;
+    all[(i + step).rem_euclid(n) as usize]
+}
+
 /// The routing a session watches: declared on connect and on every reconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Routing {
+    pub source: Source,
     pub exchange: String,
     pub exchange_type: ExchangeType,
-    /// Empty means a server-named queue.
+    /// Our own queue's name (empty: server-named), or the existing queue to consume.
     pub queue: String,
-    pub binding_key: String,
+    /// The queue's bindings to the exchange; more can be added and removed live.
+    pub bindings: Vec<Binding>,
+    /// For `Source::Queue` only: our own queues are acked as each message reaches the UI.
+    pub ack: AckMode,
 }
 
 impl Routing {
-    /// `testEx (direct) ─test→ amq.gen-…`, or `queue q` on the default exchange. Raw names:
-    /// make it safe before drawing it.
+    /// The first binding's key: what the compose box publishes with by default.
+    pub fn key(&self) -> &str {
+        self.bindings.first().map_or("", |b| b.key.as_str())
+    }
+
+    /// `testEx (direct) ─test→ amq.gen-…`, or `queue q` on the default exchange or for an
+    /// existing queue. Raw names: make it safe before drawing it.
     pub fn summary(&self, queue: &str) -> String {
-        if self.exchange.is_empty() {
-            format!("queue {queue}")
-        } else {
-            format!(
-                "{} ({}) ─{}→ {queue}",
-                self.exchange, self.exchange_type, self.binding_key
-            )
+        if self.exchange.is_empty() || self.source == Source::Queue {
+            return format!("queue {queue}");
         }
+        let keys: Vec<String> = self
+            .bindings
+            .iter()
+            .map(|b| match b.arguments.len() {
+                0 => b.key.clone(),
+                n => format!("{n} header arguments"),
+            })
+            .collect();
+        let tap = if self.source == Source::TapExchange {
+            "tap "
+        } else {
+            ""
+        };
+        format!(
+            "{tap}{} ({}) ─{}→ {queue}",
+            self.exchange,
+            self.exchange_type,
+            keys.join(" | ")
+        )
     }
 }
 
 impl Default for Routing {
     fn default() -> Self {
         Self {
+            source: Source::Declare,
             exchange: "testEx".into(),
             exchange_type: ExchangeType::Direct,
             queue: String::new(),
-            binding_key: "test".into(),
+            bindings: vec![Binding::key("test")],
+            ack: AckMode::default(),
         }
     }
 }

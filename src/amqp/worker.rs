@@ -4,7 +4,7 @@
 use chrono::Local;
 use futures_lite::StreamExt;
 use lapin::{
-    BasicProperties, Channel, Confirmation, Connection, Consumer, Event,
+    Channel, Confirmation, Connection, Consumer, Event,
     options::{
         BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions,
         ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
@@ -18,6 +18,7 @@ use super::{
     connect,
     details::ConnectionDetails,
     error::{ConnectError, Context, Stage, describe},
+    message::{Properties, table_to_amqp},
     reconnect_delay,
     settings::ConnectionSettings,
 };
@@ -185,7 +186,6 @@ impl LiveSession {
             |stage: Stage| move |err: lapin::Error| ConnectError::from_lapin(&err, stage, &cx);
         let exchange = short("Exchange", &routing.exchange)?;
         let queue = short("Queue", &routing.queue)?;
-        let key = short("Routing key", &routing.binding_key)?;
 
         let channel = connection
             .create_channel()
@@ -227,16 +227,25 @@ impl LiveSession {
             .map_err(fail(Stage::DeclareQueue))?;
         let queue_name = declared.name().clone();
         if !routing.exchange.is_empty() {
-            channel
-                .queue_bind(
-                    queue_name.clone(),
-                    exchange,
-                    key,
-                    QueueBindOptions::default(),
-                    FieldTable::default(),
-                )
-                .await
-                .map_err(fail(Stage::Bind))?;
+            for binding in &routing.bindings {
+                let key = short("Routing key", &binding.key)?;
+                let arguments = table_to_amqp(&binding.arguments).map_err(|reason| {
+                    ConnectError::InvalidName {
+                        field: "Routing key",
+                        reason,
+                    }
+                })?;
+                channel
+                    .queue_bind(
+                        queue_name.clone(),
+                        exchange.clone(),
+                        key,
+                        QueueBindOptions::default(),
+                        arguments,
+                    )
+                    .await
+                    .map_err(fail(Stage::Bind))?;
+            }
         }
         let consumer = channel
             .basic_consume(
@@ -267,12 +276,12 @@ impl LiveSession {
             tokio::select! {
                 command = commands_rx.recv() => match command {
                     None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
-                    Some(AmqpCommand::Publish(request)) => self.publish(request, events).await,
+                    Some(AmqpCommand::Publish(request)) => self.publish(*request, events).await,
                 },
                 next = self.consumer.next() => match next {
                     Some(Ok(delivery)) => {
                         let acker = delivery.acker.clone();
-                        if !events.send(AmqpEvent::Delivery(to_delivery(delivery))).await {
+                        if !events.send(AmqpEvent::Delivery(Box::new(to_delivery(delivery)))).await {
                             return Ended::ByUser;
                         }
                         // Acked only once handed over: the prefetch window then bounds what
@@ -349,9 +358,7 @@ impl LiveSession {
         let exchange = short("Exchange", &request.exchange).map_err(|e| e.to_string())?;
         let key = short("Routing key", &request.routing_key).map_err(|e| e.to_string())?;
         let channel = self.publish_channel(events).await?;
-        let properties = BasicProperties::default()
-            .with_content_type(ShortString::from("text/plain"))
-            .with_delivery_mode(if request.persistent { 2 } else { 1 });
+        let properties = request.properties.to_amqp()?;
         let options = BasicPublishOptions {
             mandatory: true,
             ..BasicPublishOptions::default()
@@ -408,12 +415,9 @@ fn to_delivery(delivery: lapin::message::Delivery) -> Delivery {
         exchange: delivery.exchange.to_string(),
         routing_key: delivery.routing_key.to_string(),
         redelivered: delivery.redelivered,
-        content_type: delivery
-            .properties
-            .content_type()
-            .as_ref()
-            .map(|c| c.to_string()),
-        delivery_mode: *delivery.properties.delivery_mode(),
+        delivery_tag: delivery.delivery_tag,
+        consumer_tag: Some("amqp-tui".into()),
+        properties: Properties::from_amqp(&delivery.properties),
         body: delivery.data,
     }
 }

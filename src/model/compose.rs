@@ -2,7 +2,7 @@
 
 use tui_input::Input;
 
-use crate::amqp::{PublishRequest, Routing};
+use crate::amqp::{Properties, PublishRequest, Routing};
 
 #[derive(Clone, Debug)]
 pub struct Compose {
@@ -19,7 +19,7 @@ impl Compose {
         Self {
             body: Input::default(),
             exchange: Input::new(routing.exchange.clone()),
-            routing_key: Input::new(routing.binding_key.clone()),
+            routing_key: Input::new(routing.key().to_string()),
             persistent: false,
             next_id: 1,
             in_flight: 0,
@@ -29,7 +29,7 @@ impl Compose {
     /// Publishes go where the session watches, unless the user changes them.
     pub fn aim_at(&mut self, routing: &Routing) {
         self.exchange = Input::new(routing.exchange.clone());
-        self.routing_key = Input::new(routing.binding_key.clone());
+        self.routing_key = Input::new(routing.key().to_string());
     }
 
     pub fn delivery_mode_label(&self) -> &'static str {
@@ -60,7 +60,12 @@ impl Compose {
             exchange: exchange.to_string(),
             routing_key: key.to_string(),
             body: self.body.value().as_bytes().to_vec(),
-            persistent: self.persistent,
+            properties: Properties {
+                content_type: Some("text/plain".into()),
+                delivery_mode: Some(if self.persistent { 2 } else { 1 }),
+                ..Properties::default()
+            },
+            copies: 1,
         })
     }
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use crate::amqp::{
-    ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, TlsMode,
+    AckMode, Binding, ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, Source,
+    TlsMode,
     settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
 };
 
@@ -25,9 +26,11 @@ pub enum Field {
     ClientCert,
     ClientKey,
     Heartbeat,
+    Source,
     Exchange,
     ExchangeType,
     Queue,
+    AckMode,
     RoutingKey,
 }
 
@@ -40,7 +43,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 17] = [
+    pub const ALL: [Field; 19] = [
         Self::Host,
         Self::Port,
         Self::Vhost,
@@ -54,9 +57,11 @@ impl Field {
         Self::ClientCert,
         Self::ClientKey,
         Self::Heartbeat,
+        Self::Source,
         Self::Exchange,
         Self::ExchangeType,
         Self::Queue,
+        Self::AckMode,
         Self::RoutingKey,
     ];
 
@@ -78,7 +83,9 @@ impl Field {
             Self::Exchange => "Exchange",
             Self::ExchangeType => "Exchange type",
             Self::Queue => "Queue",
-            Self::RoutingKey => "Routing key",
+            Self::Source => "Watch",
+            Self::AckMode => "Ack mode (existing queue)",
+            Self::RoutingKey => "Binding key",
         }
     }
 
@@ -86,7 +93,7 @@ impl Field {
         match self {
             Self::Password => FieldKind::Secret,
             Self::Tls | Self::Verify | Self::RememberPassword => FieldKind::Toggle,
-            Self::ExchangeType => FieldKind::Choice,
+            Self::ExchangeType | Self::Source | Self::AckMode => FieldKind::Choice,
             _ => FieldKind::Text,
         }
     }
@@ -116,6 +123,8 @@ pub struct ConnectForm {
     /// Whether saving this form as a profile writes the password to disk.
     pub remember_password: bool,
     pub exchange_type: ExchangeType,
+    pub source: Source,
+    pub ack: AckMode,
     /// Once the user types a port, toggling TLS stops changing it.
     pub port_edited: bool,
     /// Not on the form (`--prefetch`), but carried through it.
@@ -155,11 +164,14 @@ impl ConnectForm {
                 Field::Heartbeat => s.heartbeat_secs.to_string(),
                 Field::Exchange => s.routing.exchange.clone(),
                 Field::Queue => s.routing.queue.clone(),
-                Field::RoutingKey => s.routing.binding_key.clone(),
+                Field::RoutingKey => s.routing.key().to_string(),
                 Field::PasswordEnv => String::new(),
-                Field::Tls | Field::Verify | Field::RememberPassword | Field::ExchangeType => {
-                    String::new()
-                }
+                Field::Tls
+                | Field::Verify
+                | Field::RememberPassword
+                | Field::ExchangeType
+                | Field::Source
+                | Field::AckMode => String::new(),
             }
         };
         let tls = s.tls != TlsMode::Off;
@@ -170,6 +182,8 @@ impl ConnectForm {
             verify: s.tls != TlsMode::NoVerify,
             remember_password: false,
             exchange_type: s.routing.exchange_type,
+            source: s.routing.source,
+            ack: s.routing.ack,
             port_edited: s.port != default_port,
             prefetch: s.prefetch,
             error: None,
@@ -286,6 +300,22 @@ impl ConnectForm {
                 ));
             }
         }
+        match self.source {
+            Source::Queue if self.value(Field::Queue).is_empty() => {
+                return Err((
+                    Field::Queue,
+                    "Queue is empty: type the name of the existing queue to consume.".into(),
+                ));
+            }
+            Source::TapExchange if self.value(Field::Exchange).is_empty() => {
+                return Err((
+                    Field::Exchange,
+                    "Exchange is empty: type the name of the existing exchange to tap (the default exchange cannot be bound to)."
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
         let password = self.password(env)?;
         let client_cert = self.client_cert()?;
         let ca_text = self.value(Field::CaFile).trim();
@@ -307,10 +337,12 @@ impl ConnectForm {
             heartbeat_secs,
             prefetch: self.prefetch,
             routing: Routing {
+                source: self.source,
                 exchange: self.value(Field::Exchange).to_string(),
                 exchange_type: self.exchange_type,
                 queue: self.value(Field::Queue).to_string(),
-                binding_key: self.value(Field::RoutingKey).to_string(),
+                bindings: vec![Binding::key(self.value(Field::RoutingKey))],
+                ack: self.ack,
             },
         })
     }
@@ -419,7 +451,7 @@ mod tests {
         assert_eq!((s.user.as_str(), s.password.as_str()), ("guest", "guest"));
         assert_eq!(s.routing.exchange, "testEx");
         assert_eq!(s.routing.exchange_type, ExchangeType::Direct);
-        assert_eq!(s.routing.binding_key, "test");
+        assert_eq!(s.routing.key(), "test");
         assert_eq!(s.heartbeat_secs, 60);
         assert_eq!(s.tls, TlsMode::Off);
     }
@@ -472,10 +504,12 @@ mod tests {
             heartbeat_secs: 17,
             prefetch: 50,
             routing: Routing {
+                source: Source::TapExchange,
                 exchange: "logs".into(),
                 exchange_type: ExchangeType::Topic,
                 queue: "q1".into(),
-                binding_key: "a.#".into(),
+                bindings: vec![Binding::key("a.#")],
+                ack: AckMode::Peek,
             },
         };
         assert_eq!(

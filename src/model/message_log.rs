@@ -12,7 +12,7 @@ pub const DEFAULT_BYTE_BUDGET: usize = 32 * 1024 * 1024;
 /// A delivery with its display strings worked out once, on arrival, instead of every frame.
 #[derive(Clone, Debug)]
 pub struct LogEntry {
-    pub delivery: Delivery,
+    pub delivery: Box<Delivery>,
     pub time: String,
     pub exchange: String,
     pub routing_key: String,
@@ -21,7 +21,7 @@ pub struct LogEntry {
 }
 
 impl LogEntry {
-    pub fn new(delivery: Delivery) -> Self {
+    pub fn new(delivery: Box<Delivery>) -> Self {
         Self {
             time: delivery.received_at.format("%H:%M:%S%.3f").to_string(),
             exchange: if delivery.exchange.is_empty() {
@@ -79,7 +79,7 @@ impl MessageLog {
         self.offset == 0
     }
 
-    pub fn push(&mut self, delivery: Delivery) {
+    pub fn push(&mut self, delivery: Box<Delivery>) {
         let size = delivery.body.len();
         // The newest entry is always kept, even when it alone exceeds the budget.
         while !self.entries.is_empty()
@@ -136,16 +136,17 @@ mod tests {
     use super::*;
     use chrono::Local;
 
-    pub fn delivery(body: &str) -> Delivery {
-        Delivery {
+    pub fn delivery(body: &str) -> Box<Delivery> {
+        Box::new(Delivery {
             received_at: Local::now(),
             exchange: "testEx".into(),
             routing_key: "test".into(),
             redelivered: false,
-            content_type: Some("text/plain".into()),
-            delivery_mode: None,
+            delivery_tag: 1,
+            consumer_tag: None,
+            properties: Default::default(),
             body: body.as_bytes().to_vec(),
-        }
+        })
     }
 
     fn bodies<'a>(it: impl Iterator<Item = &'a LogEntry>) -> Vec<String> {

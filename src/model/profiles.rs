@@ -72,6 +72,8 @@ impl ConnectForm {
         form.verify = p.verify;
         form.remember_password = p.remember_password;
         form.exchange_type = p.exchange_type;
+        form.source = p.source;
+        form.ack = p.ack;
         form.prefetch = p.prefetch;
         form.port_edited = true;
         form
@@ -82,6 +84,7 @@ impl ConnectForm {
     /// ticked "save password".
     pub fn to_profile(&self, name: &str) -> Result<Profile, (Field, String)> {
         let settings = self.validate_with(|_| Some(String::new()))?;
+        let routing_key = settings.routing.key().to_string();
         let text = |field: Field| self.value(field).trim().to_string();
         let optional = |field: Field| Some(text(field)).filter(|t| !t.is_empty());
         let password = self.value(Field::Password);
@@ -105,7 +108,9 @@ impl ConnectForm {
             exchange: settings.routing.exchange,
             exchange_type: settings.routing.exchange_type,
             queue: settings.routing.queue,
-            routing_key: settings.routing.binding_key,
+            routing_key,
+            source: settings.routing.source,
+            ack: settings.routing.ack,
         })
     }
 }
@@ -136,6 +141,8 @@ mod tests {
             exchange_type: ExchangeType::Topic,
             queue: "tap".into(),
             routing_key: "eu.#".into(),
+            source: crate::amqp::Source::Queue,
+            ack: crate::amqp::AckMode::NoAck,
         }
     }
 

@@ -16,7 +16,7 @@ use std::{ffi::OsString, fmt, path::PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::amqp::{
-    ExchangeType,
+    AckMode, ExchangeType, Source,
     settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PORT, DEFAULT_PREFETCH},
 };
 
@@ -57,6 +57,8 @@ pub struct Profile {
     pub exchange_type: ExchangeType,
     pub queue: String,
     pub routing_key: String,
+    pub source: Source,
+    pub ack: AckMode,
 }
 
 impl Default for Profile {
@@ -82,6 +84,8 @@ impl Default for Profile {
             exchange_type: ExchangeType::Direct,
             queue: String::new(),
             routing_key: "test".into(),
+            source: Source::Declare,
+            ack: AckMode::Manual,
         }
     }
 }
@@ -109,6 +113,8 @@ impl fmt::Debug for Profile {
             .field("exchange_type", &self.exchange_type)
             .field("queue", &self.queue)
             .field("routing_key", &self.routing_key)
+            .field("source", &self.source)
+            .field("ack", &self.ack)
             .finish()
     }
 }
@@ -151,7 +157,7 @@ mod tests {
         assert_eq!(profile.exchange, settings.routing.exchange);
         assert_eq!(profile.exchange_type, settings.routing.exchange_type);
         assert_eq!(profile.queue, settings.routing.queue);
-        assert_eq!(profile.routing_key, settings.routing.binding_key);
+        assert_eq!(profile.routing_key, settings.routing.key());
         assert_eq!(profile.password, None);
         assert!(!profile.tls && profile.verify && !profile.remember_password);
     }

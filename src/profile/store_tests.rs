@@ -36,6 +36,8 @@ fn everything_set() -> Profile {
         exchange_type: ExchangeType::Headers,
         queue: "audit".into(),
         routing_key: "order.*".into(),
+        source: crate::amqp::Source::Queue,
+        ack: crate::amqp::AckMode::Peek,
     }
 }
 

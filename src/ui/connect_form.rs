@@ -9,7 +9,10 @@ use ratatui::{
 };
 
 use super::{input_view, place_cursor, theme};
-use crate::model::{Field, Focus, Tab, connect_form::FieldKind};
+use crate::{
+    amqp::Source,
+    model::{Field, Focus, Tab, connect_form::FieldKind},
+};
 
 const LABEL_WIDTH: u16 = 30;
 
@@ -105,7 +108,15 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
             };
             (shown, hint)
         }
-        FieldKind::Choice => (format!("< {} >", form.exchange_type), None),
+        FieldKind::Choice => match field {
+            Field::AckMode if form.source != Source::Queue => (
+                String::new(),
+                Some(("(only when consuming an existing queue)", theme::DIM)),
+            ),
+            Field::Source => (format!("< {} >", form.source.label()), None),
+            Field::AckMode => (format!("< {} >", form.ack.label()), None),
+            _ => (format!("< {} >", form.exchange_type), None),
+        },
     };
     let mut spans = vec![Span::styled(text, value_style)];
     if let Some((hint, style)) = hint {
@@ -118,6 +129,13 @@ fn text_hint(tab: &Tab, field: Field) -> Option<(&'static str, Style)> {
     let form = &tab.form;
     let empty = form.value(field).is_empty();
     match field {
+        Field::Queue if form.source == Source::Queue && empty => {
+            Some(("(required: the name of the existing queue)", theme::ERROR))
+        }
+        Field::Queue if form.source == Source::Queue => None,
+        Field::Exchange | Field::RoutingKey if form.source == Source::Queue => {
+            Some(("  (not used: the queue is consumed as it is)", theme::DIM))
+        }
         Field::Queue if empty => Some(("(server-named, exclusive, auto-delete)", theme::DIM)),
         Field::Exchange if empty => Some((
             "(the default exchange: consume the queue directly)",

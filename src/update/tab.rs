@@ -6,7 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::{Effect, paste, target_label};
 use crate::{
     action::Action,
-    amqp::ConnectionSettings,
+    amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
     model::{ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab},
 };
 
@@ -229,6 +229,10 @@ fn toggle(tab: &mut Tab, step: isize) {
         Focus::Form(Field::RememberPassword) => {
             tab.form.remember_password = !tab.form.remember_password;
         }
+        Focus::Form(Field::Source) => {
+            tab.form.source = cycle(&Source::ALL, tab.form.source, step);
+        }
+        Focus::Form(Field::AckMode) => tab.form.ack = cycle(&AckMode::ALL, tab.form.ack, step),
         Focus::Form(Field::ExchangeType) => {
             let t = tab.form.exchange_type;
             tab.form.exchange_type = if step > 0 { t.next() } else { t.prev() };

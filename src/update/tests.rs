@@ -37,16 +37,17 @@ pub(super) fn connected_event() -> AmqpEvent {
     }
 }
 
-pub(super) fn delivery(body: &[u8]) -> Delivery {
-    Delivery {
+pub(super) fn delivery(body: &[u8]) -> Box<Delivery> {
+    Box::new(Delivery {
         received_at: chrono::Local::now(),
         exchange: "testEx".into(),
         routing_key: "test".into(),
         redelivered: false,
-        content_type: None,
-        delivery_mode: None,
+        delivery_tag: 1,
+        consumer_tag: None,
+        properties: Default::default(),
         body: body.to_vec(),
-    }
+    })
 }
 
 /// An event for the current tab's session.
@@ -179,7 +180,7 @@ fn a_publish_carries_the_compose_box() {
         ("testEx", "test")
     );
     assert_eq!(request.body, b"hi");
-    assert!(request.persistent);
+    assert_eq!(request.properties.delivery_mode, Some(2));
 }
 
 #[test]

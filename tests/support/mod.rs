@@ -174,7 +174,7 @@ pub fn unique_routing(tag: &str) -> Routing {
     let id = format!("{tag}-{}-{}", std::process::id(), unique_suffix());
     Routing {
         exchange: format!("ex-{id}"),
-        binding_key: format!("key-{id}"),
+        bindings: vec![amqp_tui::amqp::Binding::key(format!("key-{id}"))],
         ..Routing::default()
     }
 }
@@ -295,10 +295,15 @@ impl Session {
             exchange: exchange.into(),
             routing_key: key.into(),
             body: body.to_vec(),
-            persistent,
+            properties: amqp_tui::amqp::Properties {
+                content_type: Some("text/plain".into()),
+                delivery_mode: Some(if persistent { 2 } else { 1 }),
+                ..Default::default()
+            },
+            copies: 1,
         };
         self.commands_tx
-            .send(AmqpCommand::Publish(request))
+            .send(AmqpCommand::Publish(Box::new(request)))
             .await
             .expect("worker is running");
         self.wait_for(WAIT, |e| match e {
@@ -312,7 +317,7 @@ impl Session {
 
     pub async fn delivery(&mut self) -> amqp_tui::amqp::Delivery {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Delivery(d) => Some(d.clone()),
+            AmqpEvent::Delivery(d) => Some(d.as_ref().clone()),
             _ => None,
         })
         .await
