@@ -58,6 +58,7 @@ pub enum Action {
     ToggleField,
     NextChoice,
     PrevChoice,
+    /// Up in the message pane: the cursor moves to the previous (older) message.
     ScrollUp,
     ScrollDown,
     PageUp,
@@ -65,6 +66,10 @@ pub enum Action {
     ScrollOldest,
     FollowTail,
     ClearMessages,
+    /// Pause / resume the live tail.
+    TogglePause,
+    /// The filter prompt (`/`).
+    OpenFilter,
     /// A key for the focused text field.
     Edit(KeyEvent),
     Paste(String),

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use super::filter::Filter;
 use crate::{amqp::Delivery, text};
 
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -40,13 +41,21 @@ impl LogEntry {
 #[derive(Clone, Debug)]
 pub struct MessageLog {
     entries: VecDeque<LogEntry>,
+    /// Sequence number of `entries[0]`; entry `i` has `first_seq + i`.
+    first_seq: u64,
     capacity: usize,
     byte_budget: usize,
     bytes: usize,
     /// Deliveries pushed out of the ring to keep memory bounded.
     pub dropped: u64,
-    /// Rows between the bottom of the view and the newest entry; 0 follows the tail.
+    /// Sequence numbers of the entries the filter lets through, oldest first.
+    shown: Option<(Filter, VecDeque<u64>)>,
+    /// Rows between the bottom of the view and the newest shown entry; 0 at the tail.
     offset: usize,
+    /// The live tail is paused: arrivals are kept but the view does not move.
+    paused: bool,
+    /// The entry the cursor is on, by sequence number.
+    selected: Option<u64>,
 }
 
 impl Default for MessageLog {
@@ -59,11 +68,15 @@ impl MessageLog {
     pub fn with_limits(capacity: usize, byte_budget: usize) -> Self {
         Self {
             entries: VecDeque::new(),
+            first_seq: 0,
             capacity: capacity.max(1),
             byte_budget,
             bytes: 0,
             dropped: 0,
+            shown: None,
             offset: 0,
+            paused: false,
+            selected: None,
         }
     }
 
@@ -75,8 +88,24 @@ impl MessageLog {
         self.entries.is_empty()
     }
 
+    /// Entries the filter lets through (all of them without a filter).
+    pub fn shown_len(&self) -> usize {
+        match &self.shown {
+            Some((_, seqs)) => seqs.len(),
+            None => self.entries.len(),
+        }
+    }
+
     pub fn following(&self) -> bool {
-        self.offset == 0
+        self.offset == 0 && !self.paused
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    pub fn filter(&self) -> Option<&Filter> {
+        self.shown.as_ref().map(|(filter, _)| filter)
     }
 
     pub fn push(&mut self, delivery: Box<Delivery>) {
@@ -85,49 +114,182 @@ impl MessageLog {
         while !self.entries.is_empty()
             && (self.entries.len() >= self.capacity || self.bytes + size > self.byte_budget)
         {
-            if let Some(old) = self.entries.pop_front() {
-                self.bytes -= old.delivery.body.len();
-                self.dropped += 1;
-            }
+            self.pop_oldest();
         }
         self.bytes += size;
+        let seq = self.first_seq + self.entries.len() as u64;
+        let passes = match &mut self.shown {
+            Some((filter, seqs)) => {
+                let passes = filter.matches(&delivery);
+                if passes {
+                    seqs.push_back(seq);
+                }
+                passes
+            }
+            None => true,
+        };
         self.entries.push_back(LogEntry::new(delivery));
         // Keep the rows the user is reading in place while new ones arrive below.
-        if self.offset > 0 {
-            self.offset = (self.offset + 1).min(self.entries.len().saturating_sub(1));
+        if passes && !self.following() {
+            self.offset = (self.offset + 1).min(self.shown_len().saturating_sub(1));
         }
     }
 
+    fn pop_oldest(&mut self) {
+        if let Some(old) = self.entries.pop_front() {
+            self.bytes -= old.delivery.body.len();
+            self.dropped += 1;
+            if let Some((_, seqs)) = &mut self.shown
+                && seqs.front() == Some(&self.first_seq)
+            {
+                seqs.pop_front();
+            }
+            if self.selected == Some(self.first_seq) {
+                self.selected = None;
+            }
+            self.first_seq += 1;
+        }
+        self.offset = self.offset.min(self.shown_len().saturating_sub(1));
+    }
+
     pub fn clear(&mut self) {
+        self.first_seq += self.entries.len() as u64;
         self.entries.clear();
+        if let Some((_, seqs)) = &mut self.shown {
+            seqs.clear();
+        }
         self.bytes = 0;
         self.offset = 0;
+        self.selected = None;
+    }
+
+    /// Sets or (with `None`) clears the filter, and goes back to the newest match.
+    pub fn set_filter(&mut self, filter: Option<Filter>) {
+        self.shown = filter.map(|filter| {
+            let seqs = self
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| filter.matches(&e.delivery))
+                .map(|(i, _)| self.first_seq + i as u64)
+                .collect();
+            (filter, seqs)
+        });
+        self.offset = 0;
+        if self
+            .selected
+            .is_some_and(|seq| self.shown_index(seq).is_none())
+        {
+            self.selected = None;
+        }
+    }
+
+    pub fn toggle_pause(&mut self) {
+        self.paused = !self.paused;
+        if !self.paused {
+            self.follow_tail();
+        }
     }
 
     /// Positive scrolls back in time.
     pub fn scroll_by(&mut self, rows: isize, page: usize) {
-        let max = self.entries.len().saturating_sub(page.max(1));
+        let max = self.shown_len().saturating_sub(page.max(1));
         self.offset = self.offset.saturating_add_signed(rows).min(max);
     }
 
     pub fn scroll_to_oldest(&mut self, page: usize) {
-        self.offset = self.entries.len().saturating_sub(page.max(1));
+        self.offset = self.shown_len().saturating_sub(page.max(1));
     }
 
+    /// Back to the newest message, live: ends a pause and drops the cursor.
     pub fn follow_tail(&mut self) {
         self.offset = 0;
+        self.paused = false;
+        self.selected = None;
     }
 
-    /// The entries that fit in `rows`, oldest first.
-    pub fn visible(&self, rows: usize) -> impl Iterator<Item = &LogEntry> {
-        let end = self.entries.len() - self.offset.min(self.entries.len());
+    /// Moves the cursor `step` shown entries (negative: older), starting from the newest
+    /// row in view, and scrolls so it stays in view. Moving the cursor holds the view.
+    pub fn select_by(&mut self, step: isize, page: usize) {
+        let n = self.shown_len();
+        if n == 0 {
+            return;
+        }
+        let bottom = n - 1 - self.offset.min(n - 1);
+        let current = self
+            .selected
+            .and_then(|seq| self.shown_index(seq))
+            .unwrap_or(bottom);
+        let next = current.saturating_add_signed(step).min(n - 1);
+        self.selected = self.shown_seq(next);
+        // In view: rows [bottom - page + 1, bottom]. A page step moves the view by a page
+        // too; a smaller one only when the cursor would leave it.
+        let page = page.max(1);
+        let mut bottom = if step.unsigned_abs() >= page {
+            bottom
+                .saturating_add_signed(step)
+                .clamp((page - 1).min(n - 1), n - 1)
+        } else {
+            bottom
+        };
+        if next > bottom {
+            bottom = next;
+        } else if next + page <= bottom {
+            bottom = next + page - 1;
+        }
+        self.offset = n - 1 - bottom;
+        self.paused = self.paused || self.offset == 0;
+    }
+
+    pub fn selected(&self) -> Option<&LogEntry> {
+        let seq = self.selected?;
+        let index = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
+        self.entries.get(index)
+    }
+
+    /// The entries that fit in `rows`, oldest first, each with whether it has the cursor.
+    pub fn visible(&self, rows: usize) -> impl Iterator<Item = (&LogEntry, bool)> {
+        let n = self.shown_len();
+        let end = n - self.offset.min(n);
         let start = end.saturating_sub(rows);
-        self.entries.range(start..end)
+        (start..end).filter_map(move |i| {
+            let seq = self.shown_seq(i)?;
+            let entry = self
+                .entries
+                .get(usize::try_from(seq - self.first_seq).ok()?)?;
+            Some((entry, self.selected == Some(seq)))
+        })
+    }
+
+    /// Every shown entry, oldest first: what "export the pane" writes.
+    pub fn shown_entries(&self) -> impl Iterator<Item = &LogEntry> {
+        (0..self.shown_len()).filter_map(|i| {
+            let seq = self.shown_seq(i)?;
+            self.entries
+                .get(usize::try_from(seq - self.first_seq).ok()?)
+        })
     }
 
     /// Index of the newest visible entry, counted from 1, for the pane title.
     pub fn position(&self) -> usize {
-        self.entries.len() - self.offset.min(self.entries.len())
+        self.shown_len() - self.offset.min(self.shown_len())
+    }
+
+    fn shown_seq(&self, index: usize) -> Option<u64> {
+        match &self.shown {
+            Some((_, seqs)) => seqs.get(index).copied(),
+            None => (index < self.entries.len()).then(|| self.first_seq + index as u64),
+        }
+    }
+
+    fn shown_index(&self, seq: u64) -> Option<usize> {
+        match &self.shown {
+            Some((_, seqs)) => seqs.binary_search(&seq).ok(),
+            None => {
+                let i = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
+                (i < self.entries.len()).then_some(i)
+            }
+        }
     }
 }
 
@@ -149,8 +311,8 @@ mod tests {
         })
     }
 
-    fn bodies<'a>(it: impl Iterator<Item = &'a LogEntry>) -> Vec<String> {
-        it.map(|e| e.preview.clone()).collect()
+    fn bodies<'a>(it: impl Iterator<Item = (&'a LogEntry, bool)>) -> Vec<String> {
+        it.map(|(e, _)| e.preview.clone()).collect()
     }
 
     #[test]
@@ -204,5 +366,81 @@ mod tests {
         );
         log.follow_tail();
         assert_eq!(bodies(log.visible(3)), ["8", "9", "10"]);
+    }
+
+    fn entry_body(entry: Option<&LogEntry>) -> Option<String> {
+        entry.map(|e| e.preview.clone())
+    }
+
+    #[test]
+    fn a_filter_shows_only_matches_and_keeps_counting_new_ones() {
+        let mut log = MessageLog::default();
+        for body in ["eu-1", "us-1", "eu-2"] {
+            log.push(delivery(body));
+        }
+        log.set_filter(Some(Filter::parse("eu").expect("valid")));
+        assert_eq!(bodies(log.visible(10)), ["eu-1", "eu-2"]);
+        log.push(delivery("us-2"));
+        log.push(delivery("eu-3"));
+        assert_eq!(log.shown_len(), 3);
+        assert_eq!(bodies(log.visible(2)), ["eu-2", "eu-3"]);
+        log.set_filter(None);
+        assert_eq!(log.shown_len(), 5);
+    }
+
+    #[test]
+    fn a_filtered_view_survives_the_ring_dropping_its_oldest() {
+        let mut log = MessageLog::with_limits(3, usize::MAX);
+        log.set_filter(Some(Filter::parse("keep").expect("valid")));
+        for body in ["keep-1", "other", "keep-2", "keep-3"] {
+            log.push(delivery(body));
+        }
+        assert_eq!(bodies(log.visible(10)), ["keep-2", "keep-3"]);
+    }
+
+    #[test]
+    fn the_cursor_moves_over_shown_entries_and_holds_the_view() {
+        let mut log = MessageLog::default();
+        for i in 0..10 {
+            log.push(delivery(&i.to_string()));
+        }
+        log.select_by(-1, 3);
+        assert_eq!(entry_body(log.selected()).as_deref(), Some("8"));
+        assert!(!log.following(), "moving the cursor stops the tail");
+        log.push(delivery("10"));
+        assert_eq!(bodies(log.visible(3)), ["7", "8", "9"], "the view holds");
+        log.select_by(-5, 3);
+        assert_eq!(entry_body(log.selected()).as_deref(), Some("3"));
+        assert_eq!(
+            bodies(log.visible(3)),
+            ["2", "3", "4"],
+            "a long step moves the view along"
+        );
+        let marked: Vec<bool> = log.visible(3).map(|(_, sel)| sel).collect();
+        assert_eq!(marked, [false, true, false]);
+        log.select_by(-3, 3);
+        assert_eq!(entry_body(log.selected()).as_deref(), Some("0"));
+        assert_eq!(
+            bodies(log.visible(3)),
+            ["0", "1", "2"],
+            "clamped at the oldest"
+        );
+        log.follow_tail();
+        assert!(log.selected().is_none());
+        assert_eq!(bodies(log.visible(3)), ["8", "9", "10"]);
+    }
+
+    #[test]
+    fn pause_holds_the_view_at_the_tail_until_resumed() {
+        let mut log = MessageLog::default();
+        for i in 0..3 {
+            log.push(delivery(&i.to_string()));
+        }
+        log.toggle_pause();
+        log.push(delivery("3"));
+        log.push(delivery("4"));
+        assert_eq!(bodies(log.visible(3)), ["0", "1", "2"]);
+        log.toggle_pause();
+        assert_eq!(bodies(log.visible(3)), ["2", "3", "4"]);
     }
 }

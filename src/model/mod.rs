@@ -2,6 +2,7 @@
 
 pub mod compose;
 pub mod connect_form;
+pub mod filter;
 pub mod message_log;
 pub mod profiles;
 pub mod prompt;

@@ -20,6 +20,8 @@ pub enum PromptKind {
     },
     /// An AMQP URI to load into the current tab's form.
     ImportUri,
+    /// The message pane's filter: a substring or a /regex/; empty clears it.
+    Filter,
 }
 
 impl PromptKind {
@@ -35,6 +37,7 @@ impl PromptKind {
             Self::Rename { from } => format!("Rename profile {}", crate::text::visible(from)),
             Self::Duplicate { from } => format!("Duplicate profile {}", crate::text::visible(from)),
             Self::ImportUri => "Import an AMQP URI".into(),
+            Self::Filter => "Filter the message pane".into(),
         }
     }
 
@@ -53,7 +56,18 @@ impl PromptKind {
             Self::ImportUri => {
                 "amqp[s]://user:password@host:port/vhost?heartbeat=N. Enter fills in the form."
             }
+            Self::Filter => {
+                "Text (any case) or /regex/, matched against routing key, exchange, headers and body. Empty clears."
+            }
         }
+    }
+
+    /// Drawn over the profile list, which then stays in view.
+    pub fn is_about_profiles(&self) -> bool {
+        matches!(
+            self,
+            Self::SaveAs | Self::Rename { .. } | Self::Duplicate { .. } | Self::ImportUri
+        )
     }
 
     pub fn is_secret(&self) -> bool {

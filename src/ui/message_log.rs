@@ -19,13 +19,20 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     if log.dropped > 0 {
         title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
     }
-    title.push_str(if log.following() {
-        " · following "
-    } else {
-        " · scrolled back (End follows) "
+    if let Some(filter) = log.filter() {
+        title.push_str(&format!(
+            " · filter {} ({} match)",
+            text::visible(&filter.text),
+            log.shown_len()
+        ));
+    }
+    title.push_str(match (log.following(), log.paused()) {
+        (true, _) => " · following ",
+        (false, true) => " · PAUSED (End resumes) ",
+        (false, false) => " · scrolled back (End follows) ",
     });
     if !log.following() {
-        title.push_str(&format!("· {}/{} ", log.position(), log.len()));
+        title.push_str(&format!("· {}/{} ", log.position(), log.shown_len()));
     }
     let border = if tab.focus == Focus::Messages {
         theme::BORDER_FOCUSED
@@ -37,14 +44,19 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         .border_style(border);
     // Header row takes one line of the inner area.
     let rows_fit = usize::from(block.inner(area).height.saturating_sub(1));
-    let rows = log.visible(rows_fit).map(|entry| {
-        Row::new([
+    let rows = log.visible(rows_fit).map(|(entry, selected)| {
+        let row = Row::new([
             entry.time.as_str(),
             entry.exchange.as_str(),
             entry.routing_key.as_str(),
             entry.size.as_str(),
             entry.preview.as_str(),
-        ])
+        ]);
+        if selected {
+            row.style(theme::FOCUS)
+        } else {
+            row
+        }
     });
     let widths = [
         Constraint::Length(12),

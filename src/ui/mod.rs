@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
             // Names are typed with the list in view, so the user can see what exists.
-            if !matches!(prompt.kind, crate::model::PromptKind::Password { .. }) {
+            if prompt.kind.is_about_profiles() {
                 profiles::draw_list(frame, main, &model.profiles);
             }
             profiles::draw_prompt(frame, main, prompt);

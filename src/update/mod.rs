@@ -59,6 +59,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::OpenProfileInTab => return profiles::open_selected_in_tab(model),
         Action::SaveProfileAs => profiles::ask(model, PromptKind::SaveAs),
         Action::ImportUri => profiles::ask(model, PromptKind::ImportUri),
+        Action::OpenFilter => profiles::ask(model, PromptKind::Filter),
         Action::RenameProfile => profiles::ask_about_selected(model, |from| {
             Overlay::Prompt(Prompt::new(
                 PromptKind::Rename { from: from.clone() },

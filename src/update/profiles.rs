@@ -87,6 +87,12 @@ pub fn ask(model: &mut Model, kind: PromptKind) {
         PromptKind::SaveAs => model.tab().profile.clone().unwrap_or_default(),
         PromptKind::Rename { from } => from.clone(),
         PromptKind::Duplicate { from } => format!("{from}-copy"),
+        PromptKind::Filter => model
+            .tab()
+            .log
+            .filter()
+            .map(|f| f.text.clone())
+            .unwrap_or_default(),
         PromptKind::Password { .. } | PromptKind::ImportUri => String::new(),
     };
     model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
@@ -122,6 +128,7 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
             profile::duplicate(list, &from, new)
         }),
         PromptKind::ImportUri => return import_uri(model, &answer),
+        PromptKind::Filter => apply_filter(model, &answer),
     };
     match result {
         Ok(effects) => effects,
@@ -245,6 +252,17 @@ fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
     );
     model.overlay = Overlay::Prompt(Prompt::new(PromptKind::SaveAs, &host));
     Vec::new()
+}
+
+/// Enter in the filter prompt: a bad regex keeps the prompt open with the reason.
+fn apply_filter(model: &mut Model, text: &str) -> Result<Vec<Effect>, String> {
+    let filter = match text {
+        "" => None,
+        text => Some(crate::model::filter::Filter::parse(text)?),
+    };
+    model.tab_mut().log.set_filter(filter);
+    model.overlay = Overlay::None;
+    Ok(Vec::new())
 }
 
 /// What the app reports after writing the profiles file.

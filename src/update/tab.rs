@@ -53,10 +53,19 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::Publish => return publish(tab),
         Action::ToggleField | Action::NextChoice => toggle(tab, 1),
         Action::PrevChoice => toggle(tab, -1),
-        Action::ScrollUp => tab.log.scroll_by(1, page_rows),
-        Action::ScrollDown => tab.log.scroll_by(-1, page_rows),
-        Action::PageUp => tab.log.scroll_by(page_rows as isize, page_rows),
-        Action::PageDown => tab.log.scroll_by(-(page_rows as isize), page_rows),
+        Action::ScrollUp => tab.log.select_by(-1, page_rows),
+        Action::ScrollDown => tab.log.select_by(1, page_rows),
+        Action::PageUp => tab.log.select_by(-(page_rows as isize), page_rows),
+        Action::PageDown => tab.log.select_by(page_rows as isize, page_rows),
+        Action::TogglePause => {
+            tab.log.toggle_pause();
+            let text = if tab.log.paused() {
+                "Paused: new messages are kept but the pane holds still. p or End resumes."
+            } else {
+                "Following the newest messages again."
+            };
+            tab.notify(Level::Info, text);
+        }
         Action::ScrollOldest => tab.log.scroll_to_oldest(page_rows),
         Action::FollowTail => tab.log.follow_tail(),
         Action::ClearMessages => tab.log.clear(),
@@ -87,6 +96,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::DuplicateProfile
         | Action::DeleteProfile
         | Action::ImportUri
+        | Action::OpenFilter
         | Action::SubmitPrompt
         | Action::Confirm
         | Action::ProfilesSaved(_) => {}

@@ -1,0 +1,172 @@
+//! The message pane's filter: a substring (any case) or a `/regex/`, matched against the
+//! routing key, the exchange, the headers and the body.
+
+use regex::Regex;
+
+use crate::amqp::{Delivery, Value};
+
+/// Bodies are searched up to here: a filter must not stall the UI on a 128 MiB body.
+pub const SEARCHED_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Filter {
+    /// As the user typed it, for the pane title.
+    pub text: String,
+    matcher: Matcher,
+}
+
+#[derive(Clone, Debug)]
+enum Matcher {
+    /// Lowercased.
+    Substring(String),
+    Regex(Regex),
+}
+
+impl Filter {
+    /// `/pattern/` is a regular expression; anything else a substring, any case.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let text = input.to_string();
+        let matcher = match input.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
+            Some(pattern) if !pattern.is_empty() => Matcher::Regex(
+                Regex::new(pattern).map_err(|e| format!("not a valid regular expression: {e}"))?,
+            ),
+            _ => Matcher::Substring(input.to_lowercase()),
+        };
+        Ok(Self { text, matcher })
+    }
+
+    pub fn matches(&self, delivery: &Delivery) -> bool {
+        let body_end = delivery.body.len().min(SEARCHED_BODY_BYTES);
+        let body = String::from_utf8_lossy(&delivery.body[..body_end]);
+        let mut fields = vec![
+            delivery.routing_key.as_str(),
+            delivery.exchange.as_str(),
+            body.as_ref(),
+        ];
+        let headers = delivery
+            .properties
+            .headers
+            .as_ref()
+            .map(|table| header_text(table))
+            .unwrap_or_default();
+        fields.push(&headers);
+        fields.iter().any(|field| match &self.matcher {
+            Matcher::Substring(needle) => field.to_lowercase().contains(needle),
+            Matcher::Regex(re) => re.is_match(field),
+        })
+    }
+}
+
+/// `name=value` pairs, nested tables flattened as `outer.inner=value`, so a filter can
+/// name a header and its value together.
+fn header_text(table: &[(String, Value)]) -> String {
+    let mut out = String::new();
+    flatten(&mut out, "", table, 0);
+    out
+}
+
+fn flatten(out: &mut String, prefix: &str, table: &[(String, Value)], depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    for (name, value) in table {
+        let name = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        match value {
+            Value::Table(inner) => flatten(out, &name, inner, depth + 1),
+            other => {
+                out.push_str(&name);
+                out.push('=');
+                out.push_str(&scalar(other));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::ShortString(s) => s.clone(),
+        Value::LongString(bytes) | Value::ByteArray(bytes) => {
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        Value::Bool(b) => b.to_string(),
+        Value::I8(v) => v.to_string(),
+        Value::U8(v) => v.to_string(),
+        Value::I16(v) => v.to_string(),
+        Value::U16(v) => v.to_string(),
+        Value::I32(v) => v.to_string(),
+        Value::U32(v) => v.to_string(),
+        Value::I64(v) => v.to_string(),
+        Value::F32Bits(bits) => f32::from_bits(*bits).to_string(),
+        Value::F64Bits(bits) => f64::from_bits(*bits).to_string(),
+        Value::Decimal { scale, value } => format!("{value}e-{scale}"),
+        Value::Timestamp(t) => t.to_string(),
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        Value::Table(_) | Value::Void => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(key: &str, body: &[u8], headers: Option<Vec<(String, Value)>>) -> Delivery {
+        Delivery {
+            received_at: chrono::Local::now(),
+            exchange: "orders".into(),
+            routing_key: key.into(),
+            redelivered: false,
+            delivery_tag: 1,
+            consumer_tag: None,
+            properties: crate::amqp::Properties {
+                headers,
+                ..Default::default()
+            },
+            body: body.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_substring_matches_key_body_or_headers_in_any_case() {
+        let filter = Filter::parse("EU").expect("valid");
+        assert!(filter.matches(&delivery("order.eu.new", b"", None)));
+        assert!(filter.matches(&delivery("k", b"shipped to eu-west", None)));
+        let headers = vec![(
+            "meta".to_string(),
+            Value::Table(vec![("region".into(), Value::LongString(b"eu".to_vec()))]),
+        )];
+        assert!(filter.matches(&delivery("k", b"", Some(headers))));
+        assert!(!filter.matches(&delivery("order.us", b"us", None)));
+    }
+
+    #[test]
+    fn a_nested_header_is_named_with_its_path() {
+        let headers = vec![(
+            "meta".to_string(),
+            Value::Table(vec![("region".into(), Value::I32(7))]),
+        )];
+        let filter = Filter::parse("/meta\\.region=7/").expect("valid");
+        assert!(filter.matches(&delivery("k", b"", Some(headers))));
+    }
+
+    #[test]
+    fn slashes_make_a_regex_and_a_bad_one_is_explained() {
+        let filter = Filter::parse("/^order\\.(eu|us)\\./").expect("valid");
+        assert!(filter.matches(&delivery("order.us.new", b"", None)));
+        assert!(!filter.matches(&delivery("x.order.us.new", b"", None)));
+        let err = Filter::parse("/(unclosed/").expect_err("invalid");
+        assert!(err.contains("regular expression"), "{err}");
+    }
+
+    #[test]
+    fn only_the_head_of_a_huge_body_is_searched() {
+        let mut body = vec![b'a'; SEARCHED_BODY_BYTES];
+        body.extend_from_slice(b"needle");
+        let filter = Filter::parse("needle").expect("valid");
+        assert!(!filter.matches(&delivery("k", &body, None)));
+    }
+}
