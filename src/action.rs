@@ -70,6 +70,12 @@ pub enum Action {
     TogglePause,
     /// The filter prompt (`/`).
     OpenFilter,
+    /// The compose box's properties and headers editor (F4).
+    OpenProperties,
+    PropertyNext,
+    PropertyPrev,
+    /// Publish the bytes of a file (asks for the path).
+    PublishFile,
     /// A key for the focused text field.
     Edit(KeyEvent),
     Paste(String),

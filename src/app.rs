@@ -17,7 +17,9 @@ use tokio::{
 
 use crate::{
     action::Action,
-    amqp::{AmqpCommand, AmqpEvent, PublishOutcome, SessionEvent, SessionId, worker},
+    amqp::{
+        AmqpCommand, AmqpEvent, PublishOutcome, PublishRequest, SessionEvent, SessionId, worker,
+    },
     keymap,
     model::Model,
     profile::{ProfileError, ProfileStore},
@@ -97,17 +99,21 @@ impl App {
                     None => true,
                 };
                 if refused {
-                    let event = AmqpEvent::Published {
-                        id: request.id,
-                        exchange: request.exchange,
-                        routing_key: request.routing_key,
-                        outcome: PublishOutcome::Failed {
-                            reason: "the session is busy or gone; the message was not sent".into(),
-                        },
-                    };
-                    self.dispatch(Action::Broker(SessionEvent { session, event }));
+                    let reason = "the session is busy or gone; the message was not sent".into();
+                    self.refuse_publish(session, request, reason);
                 }
             }
+            Effect::PublishFile {
+                session,
+                mut request,
+                path,
+            } => match read_body(&path) {
+                Ok(body) => {
+                    request.body = body;
+                    self.run_effect(Effect::Publish { session, request });
+                }
+                Err(reason) => self.refuse_publish(session, request, reason),
+            },
             Effect::SaveProfiles(profiles) => {
                 let result = match &mut self.profiles {
                     Some(store) => store.save(&profiles),
@@ -123,6 +129,17 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Reports a publish that never reached the worker, like any other outcome.
+    fn refuse_publish(&mut self, session: SessionId, request: PublishRequest, reason: String) {
+        let event = AmqpEvent::Published {
+            id: request.id,
+            exchange: request.exchange,
+            routing_key: request.routing_key,
+            outcome: PublishOutcome::Failed { reason },
+        };
+        self.dispatch(Action::Broker(SessionEvent { session, event }));
     }
 
     pub async fn run(mut self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
@@ -192,6 +209,24 @@ impl App {
             }
         }
     }
+}
+
+/// RabbitMQ refuses messages above its `max_message_size` (128 MiB by default); reading a
+/// bigger file would only fail later and cost the memory first.
+const MAX_FILE_BODY: u64 = 128 * 1024 * 1024;
+
+fn read_body(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let shown = crate::text::visible(&path.display().to_string());
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?
+        .len();
+    if size > MAX_FILE_BODY {
+        return Err(format!(
+            "{shown} is {} : more than the 128 MiB RabbitMQ accepts by default",
+            crate::text::human_size(usize::try_from(size).unwrap_or(usize::MAX))
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))
 }
 
 fn terminal_action(model: &Model, event: Event) -> Option<Action> {

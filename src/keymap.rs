@@ -20,6 +20,7 @@ pub enum Context {
     Profiles,
     Prompt,
     Confirm,
+    Properties,
 }
 
 impl Context {
@@ -35,6 +36,7 @@ impl Context {
             Self::Profiles => "Profile list (F2)",
             Self::Prompt => "Prompts",
             Self::Confirm => "Yes / no questions",
+            Self::Properties => "Properties editor (F4)",
         }
     }
 
@@ -42,11 +44,11 @@ impl Context {
     pub fn is_overlay(self) -> bool {
         matches!(
             self,
-            Self::Details | Self::Profiles | Self::Prompt | Self::Confirm
+            Self::Details | Self::Profiles | Self::Prompt | Self::Confirm | Self::Properties
         )
     }
 
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
@@ -57,6 +59,7 @@ impl Context {
         Self::Profiles,
         Self::Prompt,
         Self::Confirm,
+        Self::Properties,
     ];
 }
 
@@ -139,10 +142,13 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Messages, Char('q'), NONE, "q", Action::LeaveSession, "disconnect, to form", false),
     bind!(Compose, Enter, NONE, "Enter", Action::Publish, "publish", true),
     bind!(Compose, Esc, NONE, "Esc", Action::FocusMessages, "leave the box", true),
+    bind!(Compose, F(4), NONE, "F4", Action::OpenProperties, "properties, headers", true),
+    bind!(Compose, Char('o'), CTRL, "Ctrl-O", Action::PublishFile, "publish a file's bytes", false),
     bind!(ComposeToggle, Enter, NONE, "Enter", Action::Publish, "publish", true),
     bind!(ComposeToggle, Char(' '), NONE, "Space", Action::ToggleField, "transient / persistent", true),
     bind!(ComposeToggle, Char('?'), NONE, "?", Action::ToggleHelp, "help", false),
     bind!(ComposeToggle, Esc, NONE, "Esc", Action::FocusMessages, "leave the box", true),
+    bind!(ComposeToggle, F(4), NONE, "F4", Action::OpenProperties, "properties, headers", false),
     bind!(ComposeToggle, Char('q'), NONE, "q", Action::FocusMessages, "leave the box", false),
     bind!(Details, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
     bind!(Details, F(3), NONE, "F3", Action::CloseOverlay, "close", false),
@@ -168,6 +174,13 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Confirm, Char('y'), NONE, "y", Action::Confirm, "yes", true),
     bind!(Confirm, Char('n'), NONE, "n", Action::CloseOverlay, "no", true),
     bind!(Confirm, Esc, NONE, "Esc", Action::CloseOverlay, "no", false),
+    bind!(Properties, Down, NONE, "Down", Action::PropertyNext, "next property", false),
+    bind!(Properties, Up, NONE, "Up", Action::PropertyPrev, "previous property", false),
+    bind!(Properties, Tab, NONE, "Tab", Action::PropertyNext, "next property", false),
+    bind!(Properties, BackTab, SHIFT, "Shift-Tab", Action::PropertyPrev, "previous property", false),
+    bind!(Properties, Enter, NONE, "Enter", Action::CloseOverlay, "done", true),
+    bind!(Properties, Esc, NONE, "Esc", Action::CloseOverlay, "done", true),
+    bind!(Properties, F(4), NONE, "F4", Action::CloseOverlay, "done", false),
 ];
 
 /// Where keys go: an overlay takes them before the focused pane does.
@@ -177,6 +190,7 @@ pub fn context_of(model: &Model) -> Context {
         Overlay::Profiles => Context::Profiles,
         Overlay::Prompt(_) => Context::Prompt,
         Overlay::ConfirmDelete(_) => Context::Confirm,
+        Overlay::Properties => Context::Properties,
         Overlay::None | Overlay::Help => focus_context(model.tab().focus),
     }
 }
@@ -187,7 +201,9 @@ fn focus_context(focus: Focus) -> Context {
         Focus::Form(_) => Context::FormToggle,
         Focus::Messages => Context::Messages,
         Focus::ComposeMode => Context::ComposeToggle,
-        Focus::ComposeBody | Focus::ComposeExchange | Focus::ComposeKey => Context::Compose,
+        Focus::ComposeBody | Focus::ComposeExchange | Focus::ComposeKey | Focus::ComposeCopies => {
+            Context::Compose
+        }
     }
 }
 
@@ -227,7 +243,7 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
 fn takes_text(model: &Model) -> bool {
     match model.overlay {
         Overlay::None => model.tab().focus.is_text(),
-        Overlay::Prompt(_) => true,
+        Overlay::Prompt(_) | Overlay::Properties => true,
         Overlay::Help | Overlay::Details | Overlay::Profiles | Overlay::ConfirmDelete(_) => false,
     }
 }

@@ -1,17 +1,42 @@
-//! The compose box: body, target exchange and key, delivery mode.
+//! The compose box: body, target exchange and key, delivery mode, copies, and the
+//! properties and headers edited beside it.
 
 use tui_input::Input;
 
-use crate::amqp::{Properties, PublishRequest, Routing};
+use super::properties_form::{PropField, PropertiesForm};
+use crate::amqp::{PublishRequest, Routing};
+
+/// "Publish N copies" is bounded: a typo must not flood a production broker.
+pub const MAX_COPIES: u32 = 100_000;
 
 #[derive(Clone, Debug)]
 pub struct Compose {
     pub body: Input,
     pub exchange: Input,
     pub routing_key: Input,
+    pub copies: Input,
     pub persistent: bool,
+    pub props: PropertiesForm,
     next_id: u64,
     pub in_flight: usize,
+    /// Outcomes of this tab's publishes, for the box's title: every publish is accounted.
+    pub tally: Tally,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub acked: u64,
+    pub returned: u64,
+    pub nacked: u64,
+    pub failed: u64,
+}
+
+/// Why the compose box cannot publish, and where to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComposeError {
+    pub message: String,
+    /// Set when the problem is in the properties editor.
+    pub property: Option<PropField>,
 }
 
 impl Compose {
@@ -20,9 +45,12 @@ impl Compose {
             body: Input::default(),
             exchange: Input::new(routing.exchange.clone()),
             routing_key: Input::new(routing.key().to_string()),
+            copies: Input::new("1".into()),
             persistent: false,
+            props: PropertiesForm::default(),
             next_id: 1,
             in_flight: 0,
+            tally: Tally::default(),
         }
     }
 
@@ -41,17 +69,38 @@ impl Compose {
     }
 
     /// The body is kept after publishing, so sending the same message again is one key.
-    pub fn request(&mut self) -> Result<PublishRequest, String> {
+    pub fn request(&mut self) -> Result<PublishRequest, ComposeError> {
+        let plain = |message: String| ComposeError {
+            message,
+            property: None,
+        };
         let exchange = self.exchange.value();
         let key = self.routing_key.value();
         for (name, value) in [("Exchange", exchange), ("Routing key", key)] {
             if value.len() > 255 {
-                return Err(format!(
+                return Err(plain(format!(
                     "{name} is {} bytes long: AMQP allows at most 255.",
                     value.len()
-                ));
+                )));
             }
         }
+        let copies_text = self.copies.value().trim();
+        let copies = match copies_text.parse::<u32>() {
+            Ok(n) if (1..=MAX_COPIES).contains(&n) => n,
+            _ => {
+                return Err(plain(format!(
+                    "Copies '{copies_text}' is not a number from 1 to {MAX_COPIES}."
+                )));
+            }
+        };
+        let mode = if self.persistent { 2 } else { 1 };
+        let properties =
+            self.props
+                .to_properties(mode)
+                .map_err(|(field, message)| ComposeError {
+                    message: format!("Properties, {}: {message} (F4 edits them).", field.label()),
+                    property: Some(field),
+                })?;
         let id = self.next_id;
         self.next_id += 1;
         self.in_flight += 1;
@@ -60,12 +109,8 @@ impl Compose {
             exchange: exchange.to_string(),
             routing_key: key.to_string(),
             body: self.body.value().as_bytes().to_vec(),
-            properties: Properties {
-                content_type: Some("text/plain".into()),
-                delivery_mode: Some(if self.persistent { 2 } else { 1 }),
-                ..Properties::default()
-            },
-            copies: 1,
+            properties,
+            copies,
         })
     }
 }

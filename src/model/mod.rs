@@ -6,6 +6,7 @@ pub mod filter;
 pub mod message_log;
 pub mod profiles;
 pub mod prompt;
+pub mod properties_form;
 pub mod tab;
 
 use crate::amqp::{ConnectionSettings, Security, SessionId};
@@ -32,13 +33,16 @@ pub enum Focus {
     ComposeExchange,
     ComposeKey,
     ComposeMode,
+    ComposeCopies,
 }
 
 impl Focus {
     pub fn is_text(self) -> bool {
         match self {
             Self::Form(field) => field.is_text(),
-            Self::ComposeBody | Self::ComposeExchange | Self::ComposeKey => true,
+            Self::ComposeBody | Self::ComposeExchange | Self::ComposeKey | Self::ComposeCopies => {
+                true
+            }
             Self::Messages | Self::ComposeMode => false,
         }
     }
@@ -103,6 +107,8 @@ pub enum Overlay {
     Prompt(Prompt),
     /// Delete this profile? y / n.
     ConfirmDelete(String),
+    /// The compose box's properties and headers editor.
+    Properties,
 }
 
 /// At most this many tabs: Alt-1..9 reach them all.

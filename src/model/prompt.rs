@@ -22,6 +22,8 @@ pub enum PromptKind {
     ImportUri,
     /// The message pane's filter: a substring or a /regex/; empty clears it.
     Filter,
+    /// A file whose bytes the compose box publishes as the body.
+    PublishFile,
 }
 
 impl PromptKind {
@@ -38,6 +40,7 @@ impl PromptKind {
             Self::Duplicate { from } => format!("Duplicate profile {}", crate::text::visible(from)),
             Self::ImportUri => "Import an AMQP URI".into(),
             Self::Filter => "Filter the message pane".into(),
+            Self::PublishFile => "Publish a file as the body".into(),
         }
     }
 
@@ -55,6 +58,9 @@ impl PromptKind {
             Self::Duplicate { .. } => "Enter saves the copy under this name. Up to 64 characters.",
             Self::ImportUri => {
                 "amqp[s]://user:password@host:port/vhost?heartbeat=N. Enter fills in the form."
+            }
+            Self::PublishFile => {
+                "The file's bytes are sent as they are, with the compose box's exchange, key, properties and copies."
             }
             Self::Filter => {
                 "Text (any case) or /regex/, matched against routing key, exchange, headers and body. Empty clears."

@@ -6,6 +6,7 @@ mod details;
 mod help;
 mod message_log;
 mod profiles;
+mod properties;
 mod status_bar;
 mod tab_bar;
 pub mod theme;
@@ -57,6 +58,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             }
             profiles::draw_prompt(frame, main, prompt);
         }
+        Overlay::Properties => properties::draw(frame, frame.area(), tab),
         Overlay::ConfirmDelete(name) => {
             profiles::draw_list(frame, main, &model.profiles);
             profiles::draw_confirm_delete(frame, main, name);

@@ -41,6 +41,12 @@ pub enum Effect {
     },
     /// Write the whole list to the profiles file.
     SaveProfiles(Vec<Profile>),
+    /// Publish `request` with the bytes of the file at `path` as its body.
+    PublishFile {
+        session: SessionId,
+        request: PublishRequest,
+        path: std::path::PathBuf,
+    },
 }
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
@@ -60,6 +66,27 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::SaveProfileAs => profiles::ask(model, PromptKind::SaveAs),
         Action::ImportUri => profiles::ask(model, PromptKind::ImportUri),
         Action::OpenFilter => profiles::ask(model, PromptKind::Filter),
+        Action::PublishFile => profiles::ask(model, PromptKind::PublishFile),
+        Action::OpenProperties => model.overlay = Overlay::Properties,
+        Action::PropertyNext | Action::PropertyPrev => {
+            let step = if action == Action::PropertyNext {
+                1
+            } else {
+                -1
+            };
+            let props = &mut model.tab_mut().compose.props;
+            props.focus = props.focus.step(step);
+        }
+        Action::Edit(key) if matches!(model.overlay, Overlay::Properties) => {
+            let props = &mut model.tab_mut().compose.props;
+            props.error = None;
+            props.input_mut(props.focus).handle_event(&Event::Key(key));
+        }
+        Action::Paste(text) if matches!(model.overlay, Overlay::Properties) => {
+            let props = &mut model.tab_mut().compose.props;
+            props.error = None;
+            paste(props.input_mut(props.focus), &text);
+        }
         Action::RenameProfile => profiles::ask_about_selected(model, |from| {
             Overlay::Prompt(Prompt::new(
                 PromptKind::Rename { from: from.clone() },

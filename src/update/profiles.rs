@@ -93,7 +93,9 @@ pub fn ask(model: &mut Model, kind: PromptKind) {
             .filter()
             .map(|f| f.text.clone())
             .unwrap_or_default(),
-        PromptKind::Password { .. } | PromptKind::ImportUri => String::new(),
+        PromptKind::Password { .. } | PromptKind::ImportUri | PromptKind::PublishFile => {
+            String::new()
+        }
     };
     model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
 }
@@ -129,6 +131,7 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
         }),
         PromptKind::ImportUri => return import_uri(model, &answer),
         PromptKind::Filter => apply_filter(model, &answer),
+        PromptKind::PublishFile => super::tab::publish_file(model, answer.trim()),
     };
     match result {
         Ok(effects) => effects,

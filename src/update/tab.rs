@@ -11,12 +11,13 @@ use crate::{
 };
 
 /// The order Tab walks the session screen in.
-const SESSION_FOCUS: [Focus; 5] = [
+const SESSION_FOCUS: [Focus; 6] = [
     Focus::Messages,
     Focus::ComposeBody,
     Focus::ComposeExchange,
     Focus::ComposeKey,
     Focus::ComposeMode,
+    Focus::ComposeCopies,
 ];
 
 /// Actions that concern only the current tab.
@@ -97,6 +98,10 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::DeleteProfile
         | Action::ImportUri
         | Action::OpenFilter
+        | Action::OpenProperties
+        | Action::PropertyNext
+        | Action::PropertyPrev
+        | Action::PublishFile
         | Action::SubmitPrompt
         | Action::Confirm
         | Action::ProfilesSaved(_) => {}
@@ -205,10 +210,14 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
     }
     match tab.compose.request() {
         Ok(request) => {
+            let copies = match request.copies {
+                1 => String::new(),
+                n => format!("{n} copies "),
+            };
             tab.notify(
                 Level::Info,
                 format!(
-                    "Publishing to {} …",
+                    "Publishing {copies}to {} …",
                     target_label(&request.exchange, &request.routing_key)
                 ),
             );
@@ -217,11 +226,36 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
                 request,
             }]
         }
-        Err(message) => {
-            tab.notify(Level::Error, message);
+        Err(error) => {
+            if let Some(field) = error.property {
+                tab.compose.props.focus = field;
+                tab.compose.props.error = Some((field, error.message.clone()));
+            }
+            tab.notify(Level::Error, error.message);
             Vec::new()
         }
     }
+}
+
+/// Enter in the "publish a file" prompt: the compose box's request, with the file's bytes
+/// read by the app (update does no I/O).
+pub(super) fn publish_file(model: &mut Model, path: &str) -> Result<Vec<Effect>, String> {
+    if path.is_empty() {
+        return Err("Type the path of the file to publish.".into());
+    }
+    let tab = model.tab_mut();
+    if !matches!(tab.conn, ConnState::Connected { .. }) {
+        return Err("Not connected: connect first, then publish the file.".into());
+    }
+    let request = tab.compose.request().map_err(|e| e.message)?;
+    model.overlay = Overlay::None;
+    let tab = model.tab_mut();
+    tab.notify(Level::Info, format!("Publishing the bytes of {path} …"));
+    Ok(vec![Effect::PublishFile {
+        session: tab.session,
+        request,
+        path: path.into(),
+    }])
 }
 
 fn toggle(tab: &mut Tab, step: isize) {
@@ -263,6 +297,7 @@ fn edit(tab: &mut Tab, apply: impl FnOnce(&mut tui_input::Input)) {
         Focus::ComposeBody => &mut tab.compose.body,
         Focus::ComposeExchange => &mut tab.compose.exchange,
         Focus::ComposeKey => &mut tab.compose.routing_key,
+        Focus::ComposeCopies => &mut tab.compose.copies,
         _ => return,
     };
     apply(input);

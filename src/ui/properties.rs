@@ -1,0 +1,81 @@
+//! The compose box's properties and headers editor, drawn over the session.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+    text::{Line, Span},
+    widgets::{Block, Clear, Paragraph, Wrap},
+};
+
+use super::{input_view, place_cursor, theme};
+use crate::model::{Tab, properties_form::PropField};
+
+const LABEL_WIDTH: u16 = 22;
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
+    let props = &tab.compose.props;
+    let rows = PropField::ALL.len() as u16;
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).clamp(30, 100)),
+        Constraint::Length((rows + 6).min(area.height)),
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(
+                " Properties and headers · delivery mode {} is set in the box ",
+                tab.compose.delivery_mode_label()
+            ),
+            theme::TITLE,
+        ))
+        .title_bottom(Span::styled(
+            " Enter/Esc done · headers as JSON: {\"x-retry\": 3, \"meta\": {\"eu\": true}} ",
+            theme::DIM,
+        ))
+        .border_style(theme::BORDER_FOCUSED);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [fields, message] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(inner);
+    for (i, field) in PropField::ALL.into_iter().enumerate() {
+        let row = Rect {
+            y: fields.y + i as u16,
+            height: 1,
+            ..fields
+        };
+        if row.y >= fields.bottom() {
+            break;
+        }
+        let [label, value] =
+            Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Min(1)]).areas(row);
+        let at_fault = matches!(&props.error, Some((f, _)) if *f == field);
+        let label_style = if at_fault { theme::ERROR } else { theme::LABEL };
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!("{} ", field.label()), label_style))
+                .right_aligned(),
+            label,
+        );
+        let focused = props.focus == field;
+        let (shown, cursor) = input_view(props.input(field), value.width, false);
+        let style = if focused {
+            theme::FOCUS
+        } else {
+            ratatui::style::Style::new()
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!("{shown:<w$}", w = usize::from(value.width)),
+                style,
+            )),
+            value,
+        );
+        if focused {
+            place_cursor(frame, value, cursor);
+        }
+    }
+    if let Some((_, text)) = &props.error {
+        let text = Paragraph::new(Line::styled(crate::text::visible(text), theme::ERROR))
+            .wrap(Wrap { trim: true });
+        frame.render_widget(text, message);
+    }
+}
