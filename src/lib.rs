@@ -4,6 +4,7 @@ pub mod action;
 pub mod amqp;
 pub mod app;
 pub mod cli;
+pub mod inspect;
 pub mod keymap;
 pub mod model;
 pub mod profile;

@@ -1,0 +1,272 @@
+//! Messages to and from JSON Lines: one object per line, so a file can be grepped, cut
+//! with `head`, and replayed. Properties and headers keep their exact AMQP types, so a
+//! replay publishes the same bytes. Only message data is written: no connection details.
+//!
+//! ```text
+//! {"exchange":"orders","routing_key":"eu.created","redelivered":false,
+//!  "received_at":"2024-05-01T12:00:00+02:00","properties":{…},"body_utf8":"{\"id\":1}"}
+//! ```
+//! A body that is not UTF-8 is written as `body_base64` instead; a file has exactly one
+//! of the two on every line.
+
+use std::{
+    fs::{self, File},
+    io::{self, BufRead, BufReader, BufWriter, Write},
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+
+use crate::{amqp::message::Properties, text::visible};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportedMessage {
+    pub exchange: String,
+    pub routing_key: String,
+    pub redelivered: bool,
+    /// RFC 3339; checked on import.
+    pub received_at: Option<String>,
+    pub properties: Properties,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// `action` is "write", "read" or "rename". The reason is a string so that the error
+    /// can be cloned into the model and compared in tests.
+    #[error("could not {action} {}: {reason}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        reason: String,
+    },
+    /// A line that is not a message; `line` counts from 1.
+    #[error("{} line {line}: {reason}", path.display())]
+    Line {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+impl ExportError {
+    fn io(path: &Path, action: &'static str, err: &io::Error) -> Self {
+        Self::Io {
+            path: path.to_path_buf(),
+            action,
+            reason: err.to_string(),
+        }
+    }
+}
+
+/// The line as written. Borrowed, so exporting does not copy bodies.
+#[derive(Serialize)]
+struct WireOut<'a> {
+    exchange: &'a str,
+    routing_key: &'a str,
+    redelivered: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    received_at: Option<&'a str>,
+    properties: &'a Properties,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_utf8: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+}
+
+/// The line as read. Unknown fields are ignored, so files from a newer version load.
+#[derive(Deserialize)]
+struct WireIn {
+    exchange: String,
+    routing_key: String,
+    #[serde(default)]
+    redelivered: bool,
+    #[serde(default)]
+    received_at: Option<String>,
+    #[serde(default)]
+    properties: Properties,
+    body_utf8: Option<String>,
+    body_base64: Option<String>,
+}
+
+impl Serialize for ExportedMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let utf8 = std::str::from_utf8(&self.body).ok();
+        WireOut {
+            exchange: &self.exchange,
+            routing_key: &self.routing_key,
+            redelivered: self.redelivered,
+            received_at: self.received_at.as_deref(),
+            properties: &self.properties,
+            body_utf8: utf8,
+            body_base64: utf8.is_none().then(|| BASE64.encode(&self.body)),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExportedMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let wire = WireIn::deserialize(deserializer)?;
+        let body = match (wire.body_utf8, wire.body_base64) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(encoded)) => BASE64
+                .decode(encoded)
+                .map_err(|err| D::Error::custom(format!("body_base64: {err}")))?,
+            (Some(_), Some(_)) => {
+                return Err(D::Error::custom(
+                    "both body_utf8 and body_base64: a message has one body",
+                ));
+            }
+            (None, None) => return Err(D::Error::custom("missing body_utf8 or body_base64")),
+        };
+        if let Some(at) = &wire.received_at {
+            chrono::DateTime::parse_from_rfc3339(at).map_err(|err| {
+                D::Error::custom(format!(
+                    "received_at \"{at}\" is not an RFC 3339 time ({err})"
+                ))
+            })?;
+        }
+        Ok(Self {
+            exchange: wire.exchange,
+            routing_key: wire.routing_key,
+            redelivered: wire.redelivered,
+            received_at: wire.received_at,
+            properties: wire.properties,
+            body,
+        })
+    }
+}
+
+/// Writes one line per message and returns how many. Atomic: the messages go to a temp
+/// file next to `path`, which then replaces `path` in one rename, so a reader (or a
+/// crash) never sees half a file. The file is 0600: bodies may hold anything.
+pub fn write_jsonl<'a>(
+    path: impl AsRef<Path>,
+    messages: impl IntoIterator<Item = &'a ExportedMessage>,
+) -> Result<usize, ExportError> {
+    let path = path.as_ref();
+    let (temp, file) = create_temp(path)?;
+    let written = write_lines(file, messages);
+    let result = written
+        .map_err(|err| ExportError::io(path, "write", &err))
+        .and_then(|count| {
+            fs::rename(&temp, path)
+                .map(|()| count)
+                .map_err(|err| ExportError::io(path, "rename", &err))
+        });
+    match &result {
+        // Best effort: the error being returned is the one that matters.
+        Err(_) => drop(fs::remove_file(&temp)),
+        // Makes the rename itself survive a power cut. Not an error when it fails: the
+        // file is already in place, and reporting a failed export would be false.
+        #[cfg(unix)]
+        Ok(_) => drop(File::open(dir_of(path)).and_then(|dir| dir.sync_all())),
+        #[cfg(not(unix))]
+        Ok(_) => {}
+    }
+    result
+}
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+fn write_lines<'a>(
+    file: File,
+    messages: impl IntoIterator<Item = &'a ExportedMessage>,
+) -> io::Result<usize> {
+    let mut out = BufWriter::new(file);
+    let mut count = 0;
+    for message in messages {
+        // Compact output never contains a raw newline: one message, one line.
+        serde_json::to_writer(&mut out, message)?;
+        out.write_all(b"\n")?;
+        count += 1;
+    }
+    out.into_inner()
+        .map_err(|err| err.into_error())?
+        .sync_all()?;
+    Ok(count)
+}
+
+/// Numbers temp files within this process; the pid separates processes.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn create_temp(path: &Path) -> Result<(PathBuf, File), ExportError> {
+    let name = path.file_name().ok_or_else(|| ExportError::Io {
+        path: path.to_path_buf(),
+        action: "write",
+        reason: "not a file name".to_string(),
+    })?;
+    let dir = dir_of(path);
+    let pid = std::process::id();
+    loop {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{}.tmp-{pid}-{n}", name.to_string_lossy()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            // Left by a crashed process that had our pid: take the next number.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(ExportError::io(path, "write", &err)),
+        }
+    }
+}
+
+/// Every message in the file, or the first line that is not one. Blank lines are
+/// skipped, so a hand-edited file with a trailing empty line still loads.
+pub fn read_jsonl(path: impl AsRef<Path>) -> Result<Vec<ExportedMessage>, ExportError> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|err| ExportError::io(path, "read", &err))?;
+    let mut reader = BufReader::new(file);
+    let mut messages = Vec::new();
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|err| ExportError::io(path, "read", &err))?;
+        if read == 0 {
+            break;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let message = serde_json::from_slice(&line).map_err(|err| ExportError::Line {
+            path: path.to_path_buf(),
+            line: number,
+            reason: line_reason(&err),
+        })?;
+        messages.push(message);
+    }
+    Ok(messages)
+}
+
+/// serde_json's message without its "at line 1 column N" (every line is line 1 to it),
+/// with the column kept for syntax errors, where it points at the mistake. The message
+/// can quote the file (`unknown variant ...`), so it is made visible.
+fn line_reason(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    let message = visible(message);
+    match err.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            format!("{message} (column {})", err.column())
+        }
+        _ => message,
+    }
+}
+
+#[cfg(test)]
+#[path = "export_tests.rs"]
+mod tests;

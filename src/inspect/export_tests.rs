@@ -1,0 +1,224 @@
+use serde_json::json;
+
+use super::*;
+use crate::{
+    amqp::message::{Table, Value},
+    text::is_unsafe,
+};
+
+fn every_kind_of_value() -> Table {
+    vec![
+        ("b".into(), Value::Bool(true)),
+        ("i8".into(), Value::I8(-8)),
+        ("u8".into(), Value::U8(8)),
+        ("i16".into(), Value::I16(-16)),
+        ("u16".into(), Value::U16(16)),
+        ("i32".into(), Value::I32(-32)),
+        ("u32".into(), Value::U32(32)),
+        ("i64".into(), Value::I64(i64::MIN)),
+        ("f32".into(), Value::F32Bits(f32::NAN.to_bits() | 1)),
+        ("f64".into(), Value::F64Bits(u64::MAX)),
+        (
+            "dec".into(),
+            Value::Decimal {
+                scale: 2,
+                value: 1999,
+            },
+        ),
+        ("short".into(), Value::ShortString("s\u{202e}\n".into())),
+        ("long".into(), Value::LongString(vec![0xff, 0, b'a'])),
+        ("ts".into(), Value::Timestamp(u64::MAX)),
+        ("bytes".into(), Value::ByteArray(vec![1, 2, 3])),
+        ("void".into(), Value::Void),
+        (
+            "x-death".into(),
+            Value::Array(vec![
+                Value::Table(vec![
+                    ("count".into(), Value::I64(3)),
+                    ("nested".into(), Value::Table(vec![])),
+                ]),
+                Value::Array(vec![]),
+                Value::Void,
+            ]),
+        ),
+    ]
+}
+
+fn sample() -> Vec<ExportedMessage> {
+    let properties = Properties {
+        content_type: Some("application/json".into()),
+        content_encoding: Some("gzip".into()),
+        headers: Some(every_kind_of_value()),
+        delivery_mode: Some(2),
+        priority: Some(7),
+        correlation_id: Some("c-1".into()),
+        reply_to: Some("amq.rabbitmq.reply-to".into()),
+        expiration: Some("60000".into()),
+        message_id: Some("m-1".into()),
+        timestamp: Some(1_700_000_000),
+        kind: Some("order.created".into()),
+        user_id: Some("guest".into()),
+        app_id: Some("amqp-tui".into()),
+    };
+    let message = |body: &[u8]| ExportedMessage {
+        exchange: "orders".into(),
+        routing_key: "eu.created".into(),
+        redelivered: false,
+        received_at: Some("2024-05-01T12:00:00.123+02:00".into()),
+        properties: properties.clone(),
+        body: body.to_vec(),
+    };
+    let mut binary = message(&[0xff, 0x00, 0xfe]);
+    binary.redelivered = true;
+    binary.received_at = None;
+    let mut empty = message(b"");
+    empty.properties = Properties::default();
+    vec![
+        message("{\"id\": 1}\né\x1b[31m\\\u{2028}".as_bytes()),
+        binary,
+        empty,
+    ]
+}
+
+#[test]
+fn messages_survive_a_round_trip_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("messages.jsonl");
+    let messages = sample();
+    assert_eq!(write_jsonl(&path, &messages), Ok(3));
+    assert_eq!(read_jsonl(&path), Ok(messages));
+}
+
+#[test]
+fn every_line_is_one_json_object_with_exactly_one_body_field() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("messages.jsonl");
+    write_jsonl(&path, &sample()).expect("written");
+    let text = fs::read_to_string(&path).expect("read back");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line parses alone"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["body_utf8"], "{\"id\": 1}\né\x1b[31m\\\u{2028}");
+    assert_eq!(lines[1]["body_base64"], "/wD+");
+    assert_eq!(lines[2]["body_utf8"], "");
+    for (line, other) in lines
+        .iter()
+        .zip(["body_base64", "body_utf8", "body_base64"])
+    {
+        assert!(line.get(other).is_none(), "{line}");
+    }
+    assert_eq!(lines[1]["redelivered"], true);
+    assert!(lines[1].get("received_at").is_none());
+    assert_eq!(lines[2]["properties"], json!({}));
+    assert_eq!(
+        lines[0]["properties"]["headers"][0],
+        json!(["b", {"type": "bool", "value": true}])
+    );
+}
+
+#[test]
+fn a_bad_line_names_its_number() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("messages.jsonl");
+    let good = r#"{"exchange":"","routing_key":"q","body_utf8":"hi"}"#;
+    let missing = r#"{"routing_key":"q","body_utf8":"hi"}"#;
+    fs::write(&path, format!("{good}\n\n{missing}\n")).expect("written");
+    let err = read_jsonl(&path).expect_err("line 3 has no exchange");
+    assert_eq!(
+        err.to_string(),
+        format!("{} line 3: missing field `exchange`", path.display())
+    );
+    assert!(matches!(err, ExportError::Line { line: 3, .. }), "{err:?}");
+}
+
+#[test]
+fn malformed_lines_say_what_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("m.jsonl");
+    let start = r#"{"exchange":"","routing_key":"q""#;
+    let cases = [
+        (format!("{start},"), "EOF while parsing a value (column 33)"),
+        (format!("{start} x"), "expected `,` or `}` (column 34)"),
+        (format!("{start}}}"), "missing body_utf8 or body_base64"),
+        (
+            format!(r#"{start},"body_utf8":"","body_base64":""}}"#),
+            "both body_utf8 and body_base64: a message has one body",
+        ),
+        (
+            format!(r#"{start},"body_base64":"!!"}}"#),
+            "body_base64: Invalid symbol 33, offset 0.",
+        ),
+        (
+            format!(r#"{start},"body_utf8":"","received_at":"yesterday"}}"#),
+            "received_at \"yesterday\" is not an RFC 3339 time (premature end of input)",
+        ),
+        (
+            format!(
+                r#"{start},"body_utf8":"","properties":{{"headers":[["h",{{"type":"\u001b[31m"}}]]}}}}"#
+            ),
+            "unknown variant `\\e[31m`, expected one of",
+        ),
+    ];
+    for (line, expected) in cases {
+        fs::write(&path, &line).expect("written");
+        match read_jsonl(&path) {
+            Err(ExportError::Line {
+                line: 1, reason, ..
+            }) => {
+                assert!(reason.starts_with(expected), "{line}: {reason}");
+                assert!(!reason.chars().any(is_unsafe), "{reason}");
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn writing_replaces_the_file_atomically_and_privately() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("messages.jsonl");
+    write_jsonl(&path, &sample()).expect("first export");
+    let one = &sample()[1..2];
+    assert_eq!(write_jsonl(&path, one), Ok(1));
+    assert_eq!(read_jsonl(&path).expect("read"), one);
+    let names: Vec<_> = fs::read_dir(dir.path())
+        .expect("listed")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["messages.jsonl"], "no temp file is left behind");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn missing_files_and_directories_are_errors_not_panics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("absent").join("messages.jsonl");
+    let err = write_jsonl(&path, &sample()).expect_err("no such directory");
+    assert!(
+        matches!(
+            &err,
+            ExportError::Io {
+                action: "write",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("could not write "), "{err}");
+    let err = read_jsonl(&path).expect_err("no such file");
+    assert!(
+        matches!(err, ExportError::Io { action: "read", .. }),
+        "{err:?}"
+    );
+    assert!(matches!(
+        write_jsonl(dir.path().join(".."), &sample()),
+        Err(ExportError::Io { .. })
+    ));
+}
