@@ -7,6 +7,7 @@ pub mod cli;
 pub mod keymap;
 pub mod model;
 pub mod profile;
+pub mod routing;
 pub mod text;
 pub mod tui;
 pub mod ui;
