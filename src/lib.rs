@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod keymap;
 pub mod model;
 pub mod profile;
+pub mod routing;
 pub mod text;
 pub mod tui;
 pub mod ui;
