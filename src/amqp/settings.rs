@@ -219,10 +219,7 @@ impl Routing {
         let keys: Vec<String> = self
             .bindings
             .iter()
-            .map(|b| match b.arguments.len() {
-                0 => b.key.clone(),
-                n => format!("{n} header arguments"),
-            })
+            .map(|b| crate::routing::format_binding(self.exchange_type, b))
             .collect();
         let tap = if self.source == Source::TapExchange {
             "tap "

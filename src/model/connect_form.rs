@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use tui_input::Input;
 
 use crate::amqp::{
-    AckMode, Binding, ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, Source,
-    TlsMode,
+    AckMode, ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, Source, TlsMode,
     settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
 };
 
@@ -164,7 +163,12 @@ impl ConnectForm {
                 Field::Heartbeat => s.heartbeat_secs.to_string(),
                 Field::Exchange => s.routing.exchange.clone(),
                 Field::Queue => s.routing.queue.clone(),
-                Field::RoutingKey => s.routing.key().to_string(),
+                Field::RoutingKey => s
+                    .routing
+                    .bindings
+                    .first()
+                    .map(|b| crate::routing::format_binding(s.routing.exchange_type, b))
+                    .unwrap_or_default(),
                 Field::PasswordEnv => String::new(),
                 Field::Tls
                 | Field::Verify
@@ -316,6 +320,9 @@ impl ConnectForm {
             }
             _ => {}
         }
+        let binding =
+            crate::routing::parse_binding(self.exchange_type, self.value(Field::RoutingKey))
+                .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
         let password = self.password(env)?;
         let client_cert = self.client_cert()?;
         let ca_text = self.value(Field::CaFile).trim();
@@ -341,7 +348,7 @@ impl ConnectForm {
                 exchange: self.value(Field::Exchange).to_string(),
                 exchange_type: self.exchange_type,
                 queue: self.value(Field::Queue).to_string(),
-                bindings: vec![Binding::key(self.value(Field::RoutingKey))],
+                bindings: vec![binding],
                 ack: self.ack,
             },
         })
@@ -508,7 +515,7 @@ mod tests {
                 exchange: "logs".into(),
                 exchange_type: ExchangeType::Topic,
                 queue: "q1".into(),
-                bindings: vec![Binding::key("a.#")],
+                bindings: vec![crate::amqp::Binding::key("a.#")],
                 ack: AckMode::Peek,
             },
         };
