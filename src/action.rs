@@ -11,6 +11,8 @@ use crate::{
 pub enum Action {
     Quit,
     ToggleHelp,
+    /// Turns the help's pages; positive goes forward.
+    HelpPage(isize),
     /// The connection details panel of the current tab.
     ToggleDetails,
     /// Esc (or any key, for help) on whatever is drawn over the tabs.
@@ -70,6 +72,16 @@ pub enum Action {
     TogglePause,
     /// The filter prompt (`/`).
     OpenFilter,
+    /// The selected message in full (Enter in the pane).
+    OpenMessage,
+    /// The routing explainer (`x`).
+    OpenExplain,
+    /// Tab in the explainer: between the key and the headers.
+    SwitchExplainInput,
+    /// Text → JSON → hex in the message view.
+    CycleBodyView,
+    /// Scrolls the message view; positive goes down.
+    ScrollMessage(isize),
     /// The compose box's properties and headers editor (F4).
     OpenProperties,
     PropertyNext,

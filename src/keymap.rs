@@ -21,6 +21,8 @@ pub enum Context {
     Prompt,
     Confirm,
     Properties,
+    Message,
+    Explain,
 }
 
 impl Context {
@@ -37,6 +39,8 @@ impl Context {
             Self::Prompt => "Prompts",
             Self::Confirm => "Yes / no questions",
             Self::Properties => "Properties editor (F4)",
+            Self::Message => "Message view (Enter on a message)",
+            Self::Explain => "Routing explainer (x)",
         }
     }
 
@@ -44,11 +48,17 @@ impl Context {
     pub fn is_overlay(self) -> bool {
         matches!(
             self,
-            Self::Details | Self::Profiles | Self::Prompt | Self::Confirm | Self::Properties
+            Self::Details
+                | Self::Profiles
+                | Self::Prompt
+                | Self::Confirm
+                | Self::Properties
+                | Self::Message
+                | Self::Explain
         )
     }
 
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
@@ -60,6 +70,8 @@ impl Context {
         Self::Prompt,
         Self::Confirm,
         Self::Properties,
+        Self::Message,
+        Self::Explain,
     ];
 }
 
@@ -133,6 +145,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Messages, PageDown, NONE, "PgDn", Action::PageDown, "page down", false),
     bind!(Messages, Char('/'), NONE, "/", Action::OpenFilter, "filter", true),
     bind!(Messages, Char('p'), NONE, "p", Action::TogglePause, "pause / resume", true),
+    bind!(Messages, Enter, NONE, "Enter", Action::OpenMessage, "open message", true),
+    bind!(Messages, Char('x'), NONE, "x", Action::OpenExplain, "explain routing", true),
     bind!(Messages, Home, NONE, "Home", Action::ScrollOldest, "oldest", false),
     bind!(Messages, End, NONE, "End", Action::FollowTail, "follow newest", true),
     bind!(Messages, Char('c'), NONE, "c", Action::ClearMessages, "clear pane", false),
@@ -174,6 +188,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Confirm, Char('y'), NONE, "y", Action::Confirm, "yes", true),
     bind!(Confirm, Char('n'), NONE, "n", Action::CloseOverlay, "no", true),
     bind!(Confirm, Esc, NONE, "Esc", Action::CloseOverlay, "no", false),
+    bind!(Explain, Tab, NONE, "Tab", Action::SwitchExplainInput, "key / headers", true),
+    bind!(Explain, BackTab, SHIFT, "Shift-Tab", Action::SwitchExplainInput, "key / headers", false),
+    bind!(Explain, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
+    bind!(Explain, Enter, NONE, "Enter", Action::CloseOverlay, "close", false),
+    bind!(Message, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
+    bind!(Message, Char('q'), NONE, "q", Action::CloseOverlay, "close", false),
+    bind!(Message, Char('v'), NONE, "v", Action::CycleBodyView, "text / JSON / hex", true),
+    bind!(Message, Down, NONE, "Down", Action::ScrollMessage(1), "scroll down", false),
+    bind!(Message, Up, NONE, "Up", Action::ScrollMessage(-1), "scroll up", false),
+    bind!(Message, Char('j'), NONE, "j", Action::ScrollMessage(1), "scroll down", false),
+    bind!(Message, Char('k'), NONE, "k", Action::ScrollMessage(-1), "scroll up", false),
+    bind!(Message, PageDown, NONE, "PgDn", Action::ScrollMessage(20), "page down", false),
+    bind!(Message, PageUp, NONE, "PgUp", Action::ScrollMessage(-20), "page up", false),
     bind!(Properties, Down, NONE, "Down", Action::PropertyNext, "next property", false),
     bind!(Properties, Up, NONE, "Up", Action::PropertyPrev, "previous property", false),
     bind!(Properties, Tab, NONE, "Tab", Action::PropertyNext, "next property", false),
@@ -191,7 +218,9 @@ pub fn context_of(model: &Model) -> Context {
         Overlay::Prompt(_) => Context::Prompt,
         Overlay::ConfirmDelete(_) => Context::Confirm,
         Overlay::Properties => Context::Properties,
-        Overlay::None | Overlay::Help => focus_context(model.tab().focus),
+        Overlay::Message { .. } => Context::Message,
+        Overlay::Explain { .. } => Context::Explain,
+        Overlay::None | Overlay::Help { .. } => focus_context(model.tab().focus),
     }
 }
 
@@ -212,12 +241,13 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if matches!(model.overlay, Overlay::Help) {
+    if matches!(model.overlay, Overlay::Help { .. }) {
         let quit = key.code == Char('c') && key.modifiers.contains(CTRL);
-        return Some(if quit {
-            Action::Quit
-        } else {
-            Action::CloseOverlay
+        return Some(match key.code {
+            _ if quit => Action::Quit,
+            Right | PageDown => Action::HelpPage(1),
+            Left | PageUp => Action::HelpPage(-1),
+            _ => Action::CloseOverlay,
         });
     }
     let context = context_of(model);
@@ -243,8 +273,12 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
 fn takes_text(model: &Model) -> bool {
     match model.overlay {
         Overlay::None => model.tab().focus.is_text(),
-        Overlay::Prompt(_) | Overlay::Properties => true,
-        Overlay::Help | Overlay::Details | Overlay::Profiles | Overlay::ConfirmDelete(_) => false,
+        Overlay::Prompt(_) | Overlay::Properties | Overlay::Explain { .. } => true,
+        Overlay::Help { .. }
+        | Overlay::Details
+        | Overlay::Profiles
+        | Overlay::ConfirmDelete(_)
+        | Overlay::Message { .. } => false,
     }
 }
 
@@ -295,7 +329,7 @@ mod tests {
                 Some(Action::Quit)
             );
         }
-        model.overlay = Overlay::Help;
+        model.overlay = Overlay::Help { page: 0 };
         assert_eq!(
             action_for(&model, press(Char('c'), CTRL)),
             Some(Action::Quit)

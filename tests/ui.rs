@@ -292,8 +292,11 @@ fn reconnecting_is_shown_with_the_cause() {
 #[test]
 fn the_help_overlay_lists_the_keymap() {
     let mut model = Model::default();
-    model.overlay = Overlay::Help;
-    let screen = lines(&render(&model));
+    let mut screen = Vec::new();
+    for page in 0..4 {
+        model.overlay = Overlay::Help { page };
+        screen.extend(lines(&render(&model)));
+    }
     for binding in amqp_tui::keymap::BINDINGS {
         assert!(
             screen

@@ -100,7 +100,10 @@ pub struct Notice {
 pub enum Overlay {
     #[default]
     None,
-    Help,
+    /// The key list, on page `page` when it needs more than one.
+    Help {
+        page: usize,
+    },
     /// The connection details panel of the current tab.
     Details,
     Profiles,
@@ -109,6 +112,17 @@ pub enum Overlay {
     ConfirmDelete(String),
     /// The compose box's properties and headers editor.
     Properties,
+    /// The routing explainer: a key and headers to test against the session's bindings.
+    Explain {
+        key: tui_input::Input,
+        headers: tui_input::Input,
+        on_headers: bool,
+    },
+    /// The selected message in full, its body shown as `view`, scrolled by `scroll` lines.
+    Message {
+        view: crate::inspect::body::BodyView,
+        scroll: usize,
+    },
 }
 
 /// At most this many tabs: Alt-1..9 reach them all.

@@ -1,5 +1,5 @@
-//! The key overlay, drawn from the keymap table itself. It flows into as many columns as
-//! the terminal needs, so no binding is ever cut off on a normal-sized screen.
+//! The key overlay, drawn from the keymap table itself. It flows into columns, and into
+//! pages of columns when the terminal is too small for all of them: no binding is lost.
 
 use ratatui::{
     Frame,
@@ -11,32 +11,47 @@ use ratatui::{
 use super::theme;
 use crate::keymap::{BINDINGS, Context};
 
-const COLUMN_WIDTH: u16 = 40;
+const COLUMN_WIDTH: u16 = 38;
 
-pub fn draw(frame: &mut Frame, area: Rect) {
+/// Draws page `page` of the key columns: as many columns as fit side by side; Right and
+/// Left turn the pages when there are more than fit.
+pub fn draw(frame: &mut Frame, area: Rect, page: usize) {
     let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(section).collect();
     let popup = area.inner(ratatui::layout::Margin::new(1, 0));
     let rows = usize::from(popup.height.saturating_sub(2).max(1));
     let columns = layout_columns(sections, rows);
-    // Narrower columns before lost ones: a label may be cut, a key never is.
-    let column_width =
-        COLUMN_WIDTH.min(popup.width.saturating_sub(2) / columns.len().max(1) as u16);
-    let width = (column_width * columns.len() as u16 + 2).min(popup.width);
-    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
+    let per_page = usize::from((popup.width.saturating_sub(2) / COLUMN_WIDTH).max(1));
+    let pages = columns.len().div_ceil(per_page).max(1);
+    let page = page.min(pages - 1);
+    let shown: Vec<Vec<Line>> = columns
+        .into_iter()
+        .skip(page * per_page)
+        .take(per_page)
+        .collect();
+    let width = (COLUMN_WIDTH * shown.len() as u16 + 2).min(popup.width);
+    let height = shown.iter().map(Vec::len).max().unwrap_or(0) as u16 + 2;
     let popup = popup.centered(
         Constraint::Length(width),
         Constraint::Length(height.min(popup.height)),
     );
     frame.render_widget(Clear, popup);
+    let footer = if pages > 1 {
+        format!(
+            " page {}/{pages}: Right / Left turn the page, any other key closes ",
+            page + 1
+        )
+    } else {
+        " Any key closes this help ".into()
+    };
     let block = Block::bordered()
         .title(Span::styled(" Keys ", theme::TITLE))
-        .title_bottom(Span::styled(" Any key closes this help ", theme::DIM))
+        .title_bottom(Span::styled(footer, theme::DIM))
         .border_style(theme::BORDER_FOCUSED);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let areas =
-        Layout::horizontal(vec![Constraint::Length(COLUMN_WIDTH); columns.len()]).split(inner);
-    for (lines, area) in columns.into_iter().zip(areas.iter()) {
+        Layout::horizontal(vec![Constraint::Length(COLUMN_WIDTH); shown.len()]).split(inner);
+    for (lines, area) in shown.into_iter().zip(areas.iter()) {
         frame.render_widget(Paragraph::new(lines), *area);
     }
 }

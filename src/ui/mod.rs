@@ -3,7 +3,9 @@
 mod compose;
 mod connect_form;
 mod details;
+mod explain;
 mod help;
+mod message_detail;
 mod message_log;
 mod profiles;
 mod properties;
@@ -48,7 +50,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     status_bar::draw_hints(frame, hints, model);
     match &model.overlay {
         Overlay::None => {}
-        Overlay::Help => help::draw(frame, frame.area()),
+        Overlay::Help { page } => help::draw(frame, frame.area(), *page),
         Overlay::Details => details::draw(frame, frame.area(), tab),
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
@@ -59,6 +61,21 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             profiles::draw_prompt(frame, main, prompt);
         }
         Overlay::Properties => properties::draw(frame, frame.area(), tab),
+        Overlay::Explain {
+            key,
+            headers,
+            on_headers,
+        } => {
+            let inputs = explain::ExplainInputs {
+                key,
+                headers,
+                on_headers: *on_headers,
+            };
+            explain::draw(frame, frame.area(), tab, &inputs);
+        }
+        Overlay::Message { view, scroll } => {
+            message_detail::draw(frame, frame.area(), tab, *view, *scroll);
+        }
         Overlay::ConfirmDelete(name) => {
             profiles::draw_list(frame, main, &model.profiles);
             profiles::draw_confirm_delete(frame, main, name);

@@ -21,6 +21,7 @@ pub use profiles::open_in_new_tab;
 use crate::{
     action::Action,
     amqp::{ConnectionSettings, PublishRequest, SessionId},
+    inspect::body::BodyView,
     model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind},
     profile::Profile,
 };
@@ -55,7 +56,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             model.quit = true;
             return model.tabs_mut().flat_map(disconnect).collect();
         }
-        Action::ToggleHelp => model.overlay = toggled(&model.overlay, Overlay::Help),
+        Action::ToggleHelp => model.overlay = toggled(&model.overlay, Overlay::Help { page: 0 }),
+        Action::HelpPage(step) => {
+            if let Overlay::Help { page } = &mut model.overlay {
+                // The view clamps the last page: it knows how many fit.
+                *page = page.saturating_add_signed(step).min(16);
+            }
+        }
         Action::ToggleDetails => model.overlay = toggled(&model.overlay, Overlay::Details),
         Action::Connect => return connect(model),
         Action::OpenProfiles => profiles::open_list(model),
@@ -68,6 +75,38 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::OpenFilter => profiles::ask(model, PromptKind::Filter),
         Action::PublishFile => profiles::ask(model, PromptKind::PublishFile),
         Action::OpenProperties => model.overlay = Overlay::Properties,
+        Action::OpenMessage => open_message(model),
+        Action::OpenExplain => open_explain(model),
+        Action::SwitchExplainInput => {
+            if let Overlay::Explain { on_headers, .. } = &mut model.overlay {
+                *on_headers = !*on_headers;
+            }
+        }
+        Action::Edit(key) if matches!(model.overlay, Overlay::Explain { .. }) => {
+            if let Some(input) = explain_input(&mut model.overlay) {
+                input.handle_event(&Event::Key(key));
+            }
+        }
+        Action::Paste(text) if matches!(model.overlay, Overlay::Explain { .. }) => {
+            if let Some(input) = explain_input(&mut model.overlay) {
+                paste(input, &text);
+            }
+        }
+        Action::CycleBodyView => {
+            if let Overlay::Message { view, scroll } = &mut model.overlay {
+                *view = match view {
+                    BodyView::Text => BodyView::Json,
+                    BodyView::Json => BodyView::Hex,
+                    BodyView::Hex => BodyView::Text,
+                };
+                *scroll = 0;
+            }
+        }
+        Action::ScrollMessage(step) => {
+            if let Overlay::Message { scroll, .. } = &mut model.overlay {
+                *scroll = scroll.saturating_add_signed(step);
+            }
+        }
         Action::PropertyNext | Action::PropertyPrev => {
             let step = if action == Action::PropertyNext {
                 1
@@ -145,6 +184,56 @@ fn toggled(current: &Overlay, wanted: Overlay) -> Overlay {
         Overlay::None
     } else {
         wanted
+    }
+}
+
+/// Enter in the pane: the message under the cursor, or the newest in view, in full.
+fn open_message(model: &mut Model) {
+    let page = model.page_rows;
+    let log = &mut model.tab_mut().log;
+    if log.selected().is_none() {
+        log.select_by(0, page);
+    }
+    let Some(entry) = log.selected() else {
+        model.notify(Level::Info, "No message to open yet.");
+        return;
+    };
+    let d = &entry.delivery;
+    let view = crate::inspect::body::best_view(&d.body, d.properties.content_type.as_deref());
+    model.overlay = Overlay::Message { view, scroll: 0 };
+}
+
+/// Starts from the selected message's key and headers, else the compose box's key.
+fn open_explain(model: &mut Model) {
+    let tab = model.tab();
+    let (key, headers) = match tab.log.selected() {
+        Some(entry) => (
+            entry.delivery.routing_key.clone(),
+            entry
+                .delivery
+                .properties
+                .headers
+                .as_ref()
+                .map(|t| crate::model::properties_form::table_to_json(t).to_string())
+                .unwrap_or_default(),
+        ),
+        None => (tab.compose.routing_key.value().to_string(), String::new()),
+    };
+    model.overlay = Overlay::Explain {
+        key: tui_input::Input::new(key),
+        headers: tui_input::Input::new(headers),
+        on_headers: false,
+    };
+}
+
+fn explain_input(overlay: &mut Overlay) -> Option<&mut tui_input::Input> {
+    match overlay {
+        Overlay::Explain {
+            key,
+            headers,
+            on_headers,
+        } => Some(if *on_headers { headers } else { key }),
+        _ => None,
     }
 }
 

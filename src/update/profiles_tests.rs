@@ -353,7 +353,7 @@ fn a_failed_save_says_the_profiles_were_not_saved() {
 fn a_paste_under_an_overlay_does_not_reach_the_hidden_form() {
     for overlay in [
         Overlay::Profiles,
-        Overlay::Help,
+        Overlay::Help { page: 0 },
         Overlay::Details,
         Overlay::ConfirmDelete("a".into()),
     ] {

@@ -98,6 +98,12 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::DeleteProfile
         | Action::ImportUri
         | Action::OpenFilter
+        | Action::HelpPage(_)
+        | Action::OpenMessage
+        | Action::OpenExplain
+        | Action::SwitchExplainInput
+        | Action::CycleBodyView
+        | Action::ScrollMessage(_)
         | Action::OpenProperties
         | Action::PropertyNext
         | Action::PropertyPrev

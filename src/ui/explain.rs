@@ -1,0 +1,150 @@
+//! The routing explainer: for a key and headers the user types, which of the session's
+//! bindings match and why, worked out locally with RabbitMQ's rules before publishing.
+
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+    text::{Line, Span},
+    widgets::{Block, Clear, Paragraph, Wrap},
+};
+
+use super::{input_view, place_cursor, theme};
+use crate::{
+    amqp::Source,
+    model::{Tab, properties_form::table_from_json},
+    routing,
+    text::visible,
+};
+
+pub struct ExplainInputs<'a> {
+    pub key: &'a tui_input::Input,
+    pub headers: &'a tui_input::Input,
+    pub on_headers: bool,
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).clamp(30, 110)),
+        Constraint::Length(area.height.saturating_sub(2).clamp(8, 30)),
+    );
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered()
+        .title(Span::styled(" Explain routing ", theme::TITLE))
+        .title_bottom(Span::styled(
+            " Tab key / headers · Esc close · evaluated locally with RabbitMQ's rules ",
+            theme::DIM,
+        ))
+        .border_style(theme::BORDER_FOCUSED);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [key_row, headers_row, _, results] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    input_row(
+        frame,
+        key_row,
+        "Routing key",
+        inputs.key,
+        !inputs.on_headers,
+    );
+    input_row(
+        frame,
+        headers_row,
+        "Headers (JSON)",
+        inputs.headers,
+        inputs.on_headers,
+    );
+    let text = Paragraph::new(verdict_lines(tab, inputs)).wrap(Wrap { trim: false });
+    frame.render_widget(text, results);
+}
+
+fn input_row(frame: &mut Frame, area: Rect, label: &str, input: &tui_input::Input, focused: bool) {
+    let [label_area, value] =
+        Layout::horizontal([Constraint::Length(16), Constraint::Min(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!("{label} "), theme::LABEL)).right_aligned(),
+        label_area,
+    );
+    let (shown, cursor) = input_view(input, value.width, false);
+    let style = if focused {
+        theme::FOCUS
+    } else {
+        ratatui::style::Style::new()
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!("{shown:<w$}", w = usize::from(value.width)),
+            style,
+        )),
+        value,
+    );
+    if focused {
+        place_cursor(frame, value, cursor);
+    }
+}
+
+/// One line per binding: ✓ or ✗, the binding as RabbitMQ's syntax writes it, and why.
+pub fn verdict_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
+    let Some(settings) = &tab.session_settings else {
+        return vec![Line::styled(
+            "Connect first: the bindings are the session's.",
+            theme::DIM,
+        )];
+    };
+    let routing = &settings.routing;
+    if routing.source == Source::Queue {
+        return vec![Line::styled(
+            "This session consumes an existing queue: its bindings are the broker's, not known here.",
+            theme::DIM,
+        )];
+    }
+    let headers = match inputs.headers.value().trim() {
+        "" => Vec::new(),
+        text => match table_from_json(text) {
+            Ok(table) => table,
+            Err(err) => return vec![Line::styled(visible(&err), theme::ERROR)],
+        },
+    };
+    let verdicts = routing::explain_all(
+        routing.exchange_type,
+        &routing.bindings,
+        inputs.key.value(),
+        &headers,
+    );
+    let matched = verdicts.iter().filter(|(_, v)| v.matched).count();
+    let mut lines = vec![Line::styled(
+        format!(
+            "{} ({}): {matched} of {} bindings match{}",
+            visible(&routing.exchange),
+            routing.exchange_type,
+            verdicts.len(),
+            if matched == 0 {
+                " — published with mandatory, this message would come back as NO_ROUTE"
+            } else {
+                ""
+            }
+        ),
+        theme::HEADER,
+    )];
+    for (binding, verdict) in verdicts {
+        let (mark, style) = if verdict.matched {
+            ("✓ ", theme::level(crate::model::Level::Success))
+        } else {
+            ("✗ ", theme::ERROR)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(mark, style),
+            Span::styled(
+                visible(&routing::format_binding(routing.exchange_type, &binding)),
+                theme::KEY,
+            ),
+            Span::raw("  "),
+            Span::raw(verdict.reason),
+        ]));
+    }
+    lines
+}

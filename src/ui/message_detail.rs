@@ -1,0 +1,115 @@
+//! One message in full: delivery information, every property, the headers (nested tables
+//! and arrays with their AMQP types) and the body as text, JSON or hex.
+
+use ratatui::{
+    Frame,
+    layout::Rect,
+    style::Style,
+    text::{Line, Span},
+    widgets::{Block, Clear, Paragraph},
+};
+
+use super::theme;
+use crate::{
+    inspect::{
+        body::{self, BodyView},
+        headers,
+    },
+    model::{Tab, message_log::LogEntry},
+    text::{human_size, visible},
+};
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: usize) {
+    frame.render_widget(Clear, area);
+    let Some(entry) = tab.log.selected() else {
+        let block = Block::bordered().title(" Message ");
+        let text =
+            Paragraph::new("No message selected: Esc, then Up/Down to pick one.").block(block);
+        frame.render_widget(text, area);
+        return;
+    };
+    let view_name = match view {
+        BodyView::Text => "text",
+        BodyView::Json => "JSON",
+        BodyView::Hex => "hex",
+    };
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" Message · body as {view_name} (v switches) "),
+            theme::TITLE,
+        ))
+        .title_bottom(Span::styled(
+            " Up/Down PgUp/PgDn scroll · v view · R replay via compose · e export · Esc close ",
+            theme::DIM,
+        ))
+        .border_style(theme::BORDER_FOCUSED);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height);
+    let mut lines = head_lines(entry);
+    let body_lines = scroll
+        .saturating_add(height)
+        .saturating_sub(lines.len())
+        .max(1);
+    lines.extend(body::render(
+        &entry.delivery.body,
+        view,
+        inner.width,
+        body_lines,
+    ));
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// Everything above the body.
+pub fn head_lines(entry: &LogEntry) -> Vec<Line<'static>> {
+    let d = &entry.delivery;
+    let mut lines = vec![Line::styled("Delivery", theme::HEADER)];
+    let exchange = if d.exchange.is_empty() {
+        "(default exchange)".to_string()
+    } else {
+        visible(&d.exchange)
+    };
+    let consumer = d
+        .consumer_tag
+        .as_deref()
+        .map_or_else(|| "(basic.get: peeked)".to_string(), visible);
+    for (label, value) in [
+        (
+            "received",
+            d.received_at.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+        ),
+        ("exchange", exchange),
+        ("routing-key", visible(&d.routing_key)),
+        ("redelivered", d.redelivered.to_string()),
+        ("delivery-tag", d.delivery_tag.to_string()),
+        ("consumer-tag", consumer),
+        (
+            "body size",
+            format!("{} ({} bytes)", human_size(d.body.len()), d.body.len()),
+        ),
+    ] {
+        lines.push(pair(label, value));
+    }
+    lines.push(Line::styled("Properties", theme::HEADER));
+    let props = headers::property_lines(&d.properties);
+    if props.is_empty() {
+        lines.push(Line::styled("  (none set)", theme::DIM));
+    }
+    for (label, value) in props {
+        lines.push(pair(label, value));
+    }
+    if let Some(table) = &d.properties.headers {
+        lines.push(Line::styled("Headers", theme::HEADER));
+        lines.extend(headers::header_lines(table));
+    }
+    lines.push(Line::styled("Body", theme::HEADER));
+    lines
+}
+
+fn pair(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("  {label:<18}"), theme::LABEL),
+        Span::styled(value, Style::new()),
+    ])
+}
