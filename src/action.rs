@@ -74,6 +74,23 @@ pub enum Action {
     OpenFilter,
     /// The selected message in full (Enter in the pane).
     OpenMessage,
+    /// Export the selected message (`e`) or every shown one (`E`) to JSON Lines.
+    ExportSelected,
+    ExportShown,
+    /// Load an exported file into the pane (`L`).
+    LoadFile,
+    /// The selected message into the compose box, to send again (`R`).
+    Replay,
+    /// Every shown message again, to its original exchange and key (`Ctrl-R`).
+    ReplayShown,
+    /// The app wrote an export: how many messages, where; or why not.
+    Exported(Result<(usize, std::path::PathBuf), String>),
+    /// The app read a file for tab `tab`.
+    FileLoaded {
+        tab: u32,
+        path: std::path::PathBuf,
+        result: Result<Vec<crate::inspect::export::ExportedMessage>, String>,
+    },
     /// The routing explainer (`x`).
     OpenExplain,
     /// Tab in the explainer: between the key and the headers.

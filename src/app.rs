@@ -114,6 +114,16 @@ impl App {
                 }
                 Err(reason) => self.refuse_publish(session, request, reason),
             },
+            Effect::Export { path, messages } => {
+                let result = crate::inspect::export::write_jsonl(&path, &messages)
+                    .map(|count| (count, path))
+                    .map_err(|e| e.to_string());
+                self.dispatch(Action::Exported(result));
+            }
+            Effect::LoadFile { tab, path } => {
+                let result = crate::inspect::export::read_jsonl(&path).map_err(|e| e.to_string());
+                self.dispatch(Action::FileLoaded { tab, path, result });
+            }
             Effect::SaveProfiles(profiles) => {
                 let result = match &mut self.profiles {
                     Some(store) => store.save(&profiles),

@@ -19,7 +19,10 @@ use std::{
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
 
-use crate::{amqp::message::Properties, text::visible};
+use crate::{
+    amqp::{Delivery, message::Properties},
+    text::visible,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportedMessage {
@@ -30,6 +33,38 @@ pub struct ExportedMessage {
     pub received_at: Option<String>,
     pub properties: Properties,
     pub body: Vec<u8>,
+}
+
+impl ExportedMessage {
+    pub fn from_delivery(d: &Delivery) -> Self {
+        Self {
+            exchange: d.exchange.clone(),
+            routing_key: d.routing_key.clone(),
+            redelivered: d.redelivered,
+            received_at: Some(d.received_at.to_rfc3339()),
+            properties: d.properties.clone(),
+            body: d.body.clone(),
+        }
+    }
+
+    /// The message as a pane entry, marked as read from `file` rather than delivered.
+    pub fn to_delivery(&self, file: &str) -> Delivery {
+        let received_at = self
+            .received_at
+            .as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map_or_else(chrono::Local::now, |t| t.with_timezone(&chrono::Local));
+        Delivery {
+            received_at,
+            exchange: self.exchange.clone(),
+            routing_key: self.routing_key.clone(),
+            redelivered: self.redelivered,
+            delivery_tag: 0,
+            consumer_tag: Some(format!("file {file}")),
+            properties: self.properties.clone(),
+            body: self.body.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -15,6 +15,8 @@ pub struct Compose {
     pub exchange: Input,
     pub routing_key: Input,
     pub copies: Input,
+    /// A replayed message's exact bytes; typing in the body replaces them.
+    pub raw_body: Option<Vec<u8>>,
     pub persistent: bool,
     pub props: PropertiesForm,
     next_id: u64,
@@ -46,6 +48,7 @@ impl Compose {
             exchange: Input::new(routing.exchange.clone()),
             routing_key: Input::new(routing.key().to_string()),
             copies: Input::new("1".into()),
+            raw_body: None,
             persistent: false,
             props: PropertiesForm::default(),
             next_id: 1,
@@ -74,9 +77,9 @@ impl Compose {
             message,
             property: None,
         };
-        let exchange = self.exchange.value();
-        let key = self.routing_key.value();
-        for (name, value) in [("Exchange", exchange), ("Routing key", key)] {
+        let exchange = self.exchange.value().to_string();
+        let key = self.routing_key.value().to_string();
+        for (name, value) in [("Exchange", &exchange), ("Routing key", &key)] {
             if value.len() > 255 {
                 return Err(plain(format!(
                     "{name} is {} bytes long: AMQP allows at most 255.",
@@ -101,16 +104,47 @@ impl Compose {
                     message: format!("Properties, {}: {message} (F4 edits them).", field.label()),
                     property: Some(field),
                 })?;
-        let id = self.next_id;
-        self.next_id += 1;
-        self.in_flight += 1;
+        let id = self.take_id();
         Ok(PublishRequest {
             id,
-            exchange: exchange.to_string(),
-            routing_key: key.to_string(),
-            body: self.body.value().as_bytes().to_vec(),
+            exchange,
+            routing_key: key,
+            body: self
+                .raw_body
+                .clone()
+                .unwrap_or_else(|| self.body.value().as_bytes().to_vec()),
             properties,
             copies,
         })
+    }
+
+    /// Numbers a publish and counts it as awaiting its confirm.
+    pub fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.in_flight += 1;
+        id
+    }
+
+    /// Loads a message to send again: its target, properties and exact body, all editable.
+    pub fn load(&mut self, d: &crate::amqp::Delivery) {
+        self.exchange = Input::new(d.exchange.clone());
+        self.routing_key = Input::new(d.routing_key.clone());
+        self.props = PropertiesForm::from_properties(&d.properties);
+        self.persistent = d.properties.delivery_mode == Some(2);
+        self.copies = Input::new("1".into());
+        match std::str::from_utf8(&d.body) {
+            // One line of plain text is edited as text; anything else is kept as bytes.
+            Ok(text)
+                if !text.contains(['\n', '\r']) && !text.chars().any(crate::text::is_unsafe) =>
+            {
+                self.body = Input::new(text.into());
+                self.raw_body = None;
+            }
+            _ => {
+                self.body = Input::default();
+                self.raw_body = Some(d.body.clone());
+            }
+        }
     }
 }

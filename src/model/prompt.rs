@@ -24,6 +24,11 @@ pub enum PromptKind {
     Filter,
     /// A file whose bytes the compose box publishes as the body.
     PublishFile,
+    /// Where to write the selected message, or every shown one, as JSON Lines.
+    ExportSelected,
+    ExportShown,
+    /// A JSON Lines file to load into the pane.
+    LoadFile,
 }
 
 impl PromptKind {
@@ -41,6 +46,9 @@ impl PromptKind {
             Self::ImportUri => "Import an AMQP URI".into(),
             Self::Filter => "Filter the message pane".into(),
             Self::PublishFile => "Publish a file as the body".into(),
+            Self::ExportSelected => "Export the selected message".into(),
+            Self::ExportShown => "Export every message shown in the pane".into(),
+            Self::LoadFile => "Load exported messages into the pane".into(),
         }
     }
 
@@ -58,6 +66,12 @@ impl PromptKind {
             Self::Duplicate { .. } => "Enter saves the copy under this name. Up to 64 characters.",
             Self::ImportUri => {
                 "amqp[s]://user:password@host:port/vhost?heartbeat=N. Enter fills in the form."
+            }
+            Self::ExportSelected | Self::ExportShown => {
+                "JSON Lines: properties, headers and the body as UTF-8 or base64. An existing file is replaced."
+            }
+            Self::LoadFile => {
+                "A file written by Export (e / E). Its messages are shown, not published."
             }
             Self::PublishFile => {
                 "The file's bytes are sent as they are, with the compose box's exchange, key, properties and copies."

@@ -17,9 +17,23 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let compose = &tab.compose;
     let focused = matches!(
         tab.focus,
-        Focus::ComposeBody | Focus::ComposeExchange | Focus::ComposeKey | Focus::ComposeMode
+        Focus::ComposeBody
+            | Focus::ComposeExchange
+            | Focus::ComposeKey
+            | Focus::ComposeMode
+            | Focus::ComposeCopies
     );
-    let mut title = " Publish (text/plain, mandatory, confirmed) ".to_string();
+    let mut title = format!(
+        " Publish (mandatory, confirmed) · {} properties set (F4) ",
+        compose.props.set_count()
+    );
+    let t = compose.tally;
+    if t != Default::default() {
+        title.push_str(&format!(
+            "· {} acked, {} returned, {} nacked, {} failed ",
+            t.acked, t.returned, t.nacked, t.failed
+        ));
+    }
     if compose.in_flight > 0 {
         title.push_str(&format!("· {} awaiting confirm ", compose.in_flight));
     }
@@ -35,13 +49,24 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let [targets, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
 
-    let [ex_label, ex, key_label, key, mode_label, mode] = Layout::horizontal([
+    let [
+        ex_label,
+        ex,
+        key_label,
+        key,
+        mode_label,
+        mode,
+        copies_label,
+        copies,
+    ] = Layout::horizontal([
         Constraint::Length(10),
         Constraint::Fill(1),
         Constraint::Length(7),
         Constraint::Fill(1),
         Constraint::Length(8),
         Constraint::Length(14),
+        Constraint::Length(8),
+        Constraint::Length(7),
     ])
     .areas(targets);
     label(frame, ex_label, "Exchange ");
@@ -69,10 +94,30 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         mode,
     );
 
+    label(frame, copies_label, " Copies ");
+    field(
+        frame,
+        copies,
+        &compose.copies,
+        tab.focus == Focus::ComposeCopies,
+    );
+
     let [prompt, text] =
         Layout::horizontal([Constraint::Length(10), Constraint::Min(1)]).areas(body);
     label(frame, prompt, "Body › ");
-    field(frame, text, &compose.body, tab.focus == Focus::ComposeBody);
+    match &compose.raw_body {
+        Some(bytes) if compose.body.value().is_empty() => {
+            let note = format!(
+                "({} from the replayed message, sent exactly; typing replaces them)",
+                crate::text::human_size(bytes.len())
+            );
+            frame.render_widget(Paragraph::new(Span::styled(note, theme::DIM)), text);
+            if tab.focus == Focus::ComposeBody {
+                place_cursor(frame, text, 0);
+            }
+        }
+        _ => field(frame, text, &compose.body, tab.focus == Focus::ComposeBody),
+    }
 }
 
 fn label(frame: &mut Frame, area: Rect, text: &'static str) {

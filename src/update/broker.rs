@@ -68,6 +68,13 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
         } => {
             tab.compose.in_flight = tab.compose.in_flight.saturating_sub(1);
             let to = target_label(&exchange, &routing_key);
+            let tally = &mut tab.compose.tally;
+            match &outcome {
+                PublishOutcome::Routed => tally.acked += 1,
+                PublishOutcome::Unroutable { .. } => tally.returned += 1,
+                PublishOutcome::Nacked => tally.nacked += 1,
+                PublishOutcome::Failed { .. } => tally.failed += 1,
+            }
             match outcome {
                 PublishOutcome::Routed => {
                     tab.notify(Level::Success, format!("Published to {to}: confirmed by the broker."));

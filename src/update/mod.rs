@@ -7,6 +7,7 @@ use crossterm::event::Event;
 use tui_input::{InputRequest, backend::crossterm::EventHandler};
 
 mod broker;
+mod inspect;
 mod profiles;
 #[cfg(test)]
 mod profiles_tests;
@@ -42,6 +43,16 @@ pub enum Effect {
     },
     /// Write the whole list to the profiles file.
     SaveProfiles(Vec<Profile>),
+    /// Write `messages` to `path` as JSON Lines.
+    Export {
+        path: std::path::PathBuf,
+        messages: Vec<crate::inspect::export::ExportedMessage>,
+    },
+    /// Read a JSON Lines file for the tab numbered `tab`.
+    LoadFile {
+        tab: u32,
+        path: std::path::PathBuf,
+    },
     /// Publish `request` with the bytes of the file at `path` as its body.
     PublishFile {
         session: SessionId,
@@ -76,6 +87,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PublishFile => profiles::ask(model, PromptKind::PublishFile),
         Action::OpenProperties => model.overlay = Overlay::Properties,
         Action::OpenMessage => open_message(model),
+        Action::ExportSelected => inspect::ask_export(model, false),
+        Action::ExportShown => inspect::ask_export(model, true),
+        Action::LoadFile => profiles::ask(model, PromptKind::LoadFile),
+        Action::Replay => inspect::replay_into_compose(model),
+        Action::ReplayShown => return inspect::replay_shown(model),
+        Action::Exported(result) => inspect::exported(model, result),
+        Action::FileLoaded { tab, path, result } => inspect::loaded(model, tab, path, result),
         Action::OpenExplain => open_explain(model),
         Action::SwitchExplainInput => {
             if let Overlay::Explain { on_headers, .. } = &mut model.overlay {

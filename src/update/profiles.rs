@@ -93,9 +93,12 @@ pub fn ask(model: &mut Model, kind: PromptKind) {
             .filter()
             .map(|f| f.text.clone())
             .unwrap_or_default(),
-        PromptKind::Password { .. } | PromptKind::ImportUri | PromptKind::PublishFile => {
-            String::new()
-        }
+        PromptKind::Password { .. }
+        | PromptKind::ImportUri
+        | PromptKind::PublishFile
+        | PromptKind::ExportSelected
+        | PromptKind::ExportShown
+        | PromptKind::LoadFile => String::new(),
     };
     model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
 }
@@ -132,6 +135,9 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
         PromptKind::ImportUri => return import_uri(model, &answer),
         PromptKind::Filter => apply_filter(model, &answer),
         PromptKind::PublishFile => super::tab::publish_file(model, answer.trim()),
+        PromptKind::ExportSelected => super::inspect::export(model, answer.trim(), false),
+        PromptKind::ExportShown => super::inspect::export(model, answer.trim(), true),
+        PromptKind::LoadFile => super::inspect::load(model, answer.trim()),
     };
     match result {
         Ok(effects) => effects,

@@ -100,6 +100,13 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::OpenFilter
         | Action::HelpPage(_)
         | Action::OpenMessage
+        | Action::ExportSelected
+        | Action::ExportShown
+        | Action::LoadFile
+        | Action::Replay
+        | Action::ReplayShown
+        | Action::Exported(_)
+        | Action::FileLoaded { .. }
         | Action::OpenExplain
         | Action::SwitchExplainInput
         | Action::CycleBodyView
@@ -300,7 +307,10 @@ fn edit(tab: &mut Tab, apply: impl FnOnce(&mut tui_input::Input)) {
             }
             tab.form.input_mut(field)
         }
-        Focus::ComposeBody => &mut tab.compose.body,
+        Focus::ComposeBody => {
+            tab.compose.raw_body = None;
+            &mut tab.compose.body
+        }
         Focus::ComposeExchange => &mut tab.compose.exchange,
         Focus::ComposeKey => &mut tab.compose.routing_key,
         Focus::ComposeCopies => &mut tab.compose.copies,
