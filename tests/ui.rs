@@ -1,95 +1,16 @@
 //! Screens rendered into ratatui's TestBackend from model states reached through `update`.
 
+mod support;
+
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, Delivery, Security, SessionEvent, TlsMode},
+    amqp::{AmqpEvent, ConnectionSettings, Security, TlsMode},
     model::{Field, Focus, Model, Overlay, Screen},
     ui,
     update::update,
 };
-use chrono::{Local, TimeZone};
-use ratatui::{Terminal, backend::TestBackend, buffer::Buffer, style::Color};
-
-const W: u16 = 110;
-const H: u16 = 30;
-
-fn render(model: &Model) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
-    terminal.draw(|f| ui::draw(f, model)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn lines(buffer: &Buffer) -> Vec<String> {
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect()
-        })
-        .collect()
-}
-
-fn line_with<'a>(lines: &'a [String], needle: &str) -> &'a str {
-    lines
-        .iter()
-        .find(|l| l.contains(needle))
-        .unwrap_or_else(|| panic!("no line contains {needle:?}:\n{}", lines.join("\n")))
-}
-
-/// A model connected with `settings`, as the worker's events would leave it.
-fn connected(settings: ConnectionSettings) -> Model {
-    let mut model = Model::new(&settings);
-    let effects = update(&mut model, Action::Connect);
-    assert_eq!(effects.len(), 1, "Connect asks the app to start a session");
-    let event = AmqpEvent::Connected {
-        queue: "amq.gen-test".into(),
-        security: settings.security(),
-        reconnected: false,
-        details: Box::default(),
-    };
-    feed(&mut model, event);
-    model
-}
-
-/// Applies a broker event of the model's current session.
-fn feed(model: &mut Model, event: AmqpEvent) {
-    let session = model.tab().session;
-    update(model, Action::Broker(SessionEvent { session, event }));
-}
-
-/// Connected, sized to the test terminal, with `n` deliveries "message 0".. in the pane.
-fn with_messages(n: usize) -> Model {
-    let mut model = connected(ConnectionSettings::default());
-    update(
-        &mut model,
-        Action::Resize {
-            page_rows: ui::message_rows(H),
-        },
-    );
-    for i in 0..n {
-        feed(
-            &mut model,
-            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
-        );
-    }
-    model
-}
-
-fn delivery(body: &[u8]) -> Box<Delivery> {
-    Box::new(Delivery {
-        received_at: Local
-            .with_ymd_and_hms(2026, 11, 24, 12, 34, 56)
-            .single()
-            .expect("a valid time"),
-        exchange: "testEx".into(),
-        routing_key: "test".into(),
-        redelivered: false,
-        delivery_tag: 1,
-        consumer_tag: None,
-        properties: Default::default(),
-        body: body.to_vec(),
-    })
-}
+use ratatui::{Terminal, backend::TestBackend, style::Color};
+use support::screen::{H, connected, delivery, feed, line_with, lines, render, with_messages};
 
 #[test]
 fn the_form_shows_the_guides_defaults_and_masks_the_password() {

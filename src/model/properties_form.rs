@@ -69,6 +69,9 @@ pub struct PropertiesForm {
     inputs: [Input; PropField::ALL.len()],
     pub focus: PropField,
     pub error: Option<(PropField, String)>,
+    /// A replayed message's headers, exactly typed: JSON cannot say `long` from `signedint`,
+    /// so they are sent as they came until the user edits the headers field.
+    exact_headers: Option<Table>,
 }
 
 impl Default for PropertiesForm {
@@ -77,6 +80,7 @@ impl Default for PropertiesForm {
             inputs: PropField::ALL.map(|_| Input::default()),
             focus: PropField::ContentType,
             error: None,
+            exact_headers: None,
         };
         form.inputs[PropField::ContentType.index()] = Input::new("text/plain".into());
         form
@@ -109,6 +113,7 @@ impl PropertiesForm {
             inputs: values.map(Input::new),
             focus: PropField::ContentType,
             error: None,
+            exact_headers: p.headers.clone(),
         }
     }
 
@@ -120,7 +125,11 @@ impl PropertiesForm {
         &self.inputs[field.index()]
     }
 
+    /// For editing: changing the headers drops the exact copy a replay brought.
     pub fn input_mut(&mut self, field: PropField) -> &mut Input {
+        if field == PropField::Headers {
+            self.exact_headers = None;
+        }
         &mut self.inputs[field.index()]
     }
 
@@ -165,9 +174,10 @@ impl PropertiesForm {
                 ),
             ));
         }
-        let headers = match text(PropField::Headers) {
-            None => None,
-            Some(v) => Some(table_from_json(&v).map_err(|e| (PropField::Headers, e))?),
+        let headers = match (&self.exact_headers, text(PropField::Headers)) {
+            (Some(exact), _) => Some(exact.clone()),
+            (None, None) => None,
+            (None, Some(v)) => Some(table_from_json(&v).map_err(|e| (PropField::Headers, e))?),
         };
         Ok(Properties {
             content_type: text(PropField::ContentType),

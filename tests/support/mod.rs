@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod screen;
 
 use std::{
     collections::{HashMap, VecDeque},
