@@ -144,6 +144,7 @@ mod tests {
             redelivered: false,
             delivery_tag: 1,
             consumer_tag: None,
+            epoch: 1,
             properties: Default::default(),
             body: body.as_bytes().to_vec(),
         })

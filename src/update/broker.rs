@@ -72,9 +72,17 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 PublishOutcome::Routed => {
                     tab.notify(Level::Success, format!("Published to {to}: confirmed by the broker."));
                 }
-                PublishOutcome::Unroutable { reply } => tab.notify(
+                PublishOutcome::Unroutable { reply_code, reply_text, .. } => tab.notify(
                     Level::Warning,
-                    format!("Published to {to}, but no queue is bound for it: the broker returned it ({reply})."),
+                    format!("Published to {to}, but no queue is bound for it: the broker returned it ({reply_code} {reply_text})."),
+                ),
+                // Placeholder wording until the UI shows copies, settles and peeks itself.
+                PublishOutcome::Copies { routed, returned, nacked, failed, first_problem } => tab.notify(
+                    if routed > 0 && returned + nacked + failed == 0 { Level::Success } else { Level::Warning },
+                    format!(
+                        "Published copies to {to}: {routed} routed, {returned} returned, {nacked} nacked, {failed} failed{}",
+                        first_problem.map(|p| format!(" (first: {p})")).unwrap_or_default()
+                    ),
                 ),
                 PublishOutcome::Nacked => {
                     tab.notify(Level::Error, format!("The broker refused (nacked) the message to {to}."));
@@ -113,6 +121,20 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             }
             tab.notify(Level::Error, error.to_string());
             tab.form.set_error(field, &error.to_string());
+        }
+        AmqpEvent::BindingChanged {
+            result: Err(reason),
+            ..
+        }
+        | AmqpEvent::Settled {
+            result: Err(reason),
+            ..
+        }
+        | AmqpEvent::Peeked {
+            result: Err(reason),
+            ..
+        } => tab.notify(Level::Error, reason),
+        AmqpEvent::BindingChanged { .. } | AmqpEvent::Settled { .. } | AmqpEvent::Peeked { .. } => {
         }
         AmqpEvent::Notice(text) => tab.notify(Level::Info, text),
         AmqpEvent::Stopped => tab.conn = ConnState::Idle,

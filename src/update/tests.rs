@@ -45,6 +45,7 @@ pub(super) fn delivery(body: &[u8]) -> Box<Delivery> {
         redelivered: false,
         delivery_tag: 1,
         consumer_tag: None,
+        epoch: 1,
         properties: Default::default(),
         body: body.to_vec(),
     })
