@@ -91,6 +91,16 @@ pub enum Action {
         path: std::path::PathBuf,
         result: Result<Vec<crate::inspect::export::ExportedMessage>, String>,
     },
+    /// Ack (`a`), reject (`d`) or requeue (`u`) the selected message (manual acks).
+    Settle(crate::amqp::Settle),
+    /// basic.get a batch from the queue and requeue it all (`g`, peek mode).
+    Peek,
+    /// The session's bindings (`b`): add and remove them live.
+    OpenBindings,
+    AddBinding,
+    RemoveBinding,
+    BindingUp,
+    BindingDown,
     /// The routing explainer (`x`).
     OpenExplain,
     /// Tab in the explainer: between the key and the headers.

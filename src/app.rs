@@ -24,7 +24,7 @@ use crate::{
     model::Model,
     profile::{ProfileError, ProfileStore},
     ui,
-    update::{Effect, update},
+    update::{Effect, SessionCommand, update},
 };
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -114,6 +114,34 @@ impl App {
                 }
                 Err(reason) => self.refuse_publish(session, request, reason),
             },
+            Effect::Command { session, command } => {
+                let command = match command {
+                    SessionCommand::Bind(binding) => AmqpCommand::Bind(binding),
+                    SessionCommand::Unbind(binding) => AmqpCommand::Unbind(binding),
+                    SessionCommand::Settle {
+                        delivery_tag,
+                        epoch,
+                        settle,
+                    } => AmqpCommand::Settle {
+                        delivery_tag,
+                        epoch,
+                        settle,
+                    },
+                    SessionCommand::Peek { max } => AmqpCommand::Peek { max },
+                };
+                let sent = self
+                    .workers
+                    .get(&session)
+                    .is_some_and(|tx| tx.try_send(command).is_ok());
+                if !sent {
+                    self.dispatch(Action::Broker(SessionEvent {
+                        session,
+                        event: AmqpEvent::Notice(
+                            "The session is busy or gone: the command was not sent.".into(),
+                        ),
+                    }));
+                }
+            }
             Effect::Export { path, messages } => {
                 let result = crate::inspect::export::write_jsonl(&path, &messages)
                     .map(|count| (count, path))

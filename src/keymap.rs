@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::{
     action::Action,
+    amqp::Settle,
     model::{Focus, Model, Overlay},
 };
 
@@ -23,6 +24,7 @@ pub enum Context {
     Properties,
     Message,
     Explain,
+    Bindings,
 }
 
 impl Context {
@@ -41,6 +43,7 @@ impl Context {
             Self::Properties => "Properties editor (F4)",
             Self::Message => "Message view (Enter on a message)",
             Self::Explain => "Routing explainer (x)",
+            Self::Bindings => "Bindings (b)",
         }
     }
 
@@ -55,10 +58,11 @@ impl Context {
                 | Self::Properties
                 | Self::Message
                 | Self::Explain
+                | Self::Bindings
         )
     }
 
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
@@ -72,6 +76,7 @@ impl Context {
         Self::Properties,
         Self::Message,
         Self::Explain,
+        Self::Bindings,
     ];
 }
 
@@ -147,6 +152,11 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Messages, Char('p'), NONE, "p", Action::TogglePause, "pause / resume", true),
     bind!(Messages, Enter, NONE, "Enter", Action::OpenMessage, "open message", true),
     bind!(Messages, Char('x'), NONE, "x", Action::OpenExplain, "explain routing", true),
+    bind!(Messages, Char('b'), NONE, "b", Action::OpenBindings, "bindings", true),
+    bind!(Messages, Char('a'), NONE, "a", Action::Settle(Settle::Ack), "ack (manual)", false),
+    bind!(Messages, Char('d'), NONE, "d", Action::Settle(Settle::Reject), "reject: drop (manual)", false),
+    bind!(Messages, Char('u'), NONE, "u", Action::Settle(Settle::Requeue), "requeue (manual)", false),
+    bind!(Messages, Char('g'), NONE, "g", Action::Peek, "peek (peek mode)", false),
     bind!(Messages, Char('R'), SHIFT, "R", Action::Replay, "replay via compose", false),
     bind!(Messages, Char('r'), CTRL, "Ctrl-R", Action::ReplayShown, "replay all shown", false),
     bind!(Messages, Char('e'), NONE, "e", Action::ExportSelected, "export message", false),
@@ -202,6 +212,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Message, Char('v'), NONE, "v", Action::CycleBodyView, "text / JSON / hex", true),
     bind!(Message, Char('R'), SHIFT, "R", Action::Replay, "replay via compose", true),
     bind!(Message, Char('e'), NONE, "e", Action::ExportSelected, "export", true),
+    bind!(Message, Char('a'), NONE, "a", Action::Settle(Settle::Ack), "ack (manual)", false),
+    bind!(Message, Char('d'), NONE, "d", Action::Settle(Settle::Reject), "reject: drop (manual)", false),
+    bind!(Message, Char('u'), NONE, "u", Action::Settle(Settle::Requeue), "requeue (manual)", false),
+    bind!(Bindings, Char('a'), NONE, "a", Action::AddBinding, "add", true),
+    bind!(Bindings, Char('d'), NONE, "d", Action::RemoveBinding, "remove", true),
+    bind!(Bindings, Delete, NONE, "Del", Action::RemoveBinding, "remove", false),
+    bind!(Bindings, Up, NONE, "Up", Action::BindingUp, "previous", false),
+    bind!(Bindings, Down, NONE, "Down", Action::BindingDown, "next", false),
+    bind!(Bindings, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
     bind!(Message, Down, NONE, "Down", Action::ScrollMessage(1), "scroll down", false),
     bind!(Message, Up, NONE, "Up", Action::ScrollMessage(-1), "scroll up", false),
     bind!(Message, Char('j'), NONE, "j", Action::ScrollMessage(1), "scroll down", false),
@@ -227,6 +246,7 @@ pub fn context_of(model: &Model) -> Context {
         Overlay::Properties => Context::Properties,
         Overlay::Message { .. } => Context::Message,
         Overlay::Explain { .. } => Context::Explain,
+        Overlay::Bindings { .. } => Context::Bindings,
         Overlay::None | Overlay::Help { .. } => focus_context(model.tab().focus),
     }
 }
@@ -285,7 +305,8 @@ fn takes_text(model: &Model) -> bool {
         | Overlay::Details
         | Overlay::Profiles
         | Overlay::ConfirmDelete(_)
-        | Overlay::Message { .. } => false,
+        | Overlay::Message { .. }
+        | Overlay::Bindings { .. } => false,
     }
 }
 

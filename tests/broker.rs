@@ -206,7 +206,7 @@ async fn unroutable_publish_is_reported_as_returned() {
         .publish(&exchange, "no-such-binding", b"lost?")
         .await;
     assert!(
-        matches!(&outcome, PublishOutcome::Unroutable { reply } if reply.contains("NO_ROUTE")),
+        matches!(&outcome, PublishOutcome::Unroutable { reply_text, .. } if reply_text.contains("NO_ROUTE")),
         "{outcome:?}"
     );
 }

@@ -40,7 +40,7 @@ fn connect_from_the_command_line_publish_by_typing_and_see_it_arrive() {
             .any(|l| l.contains(&routing.exchange[..10]) && l.contains("hello from a pty"))
     });
     assert!(text.contains("1 received"), "{text}");
-    assert!(text.contains("confirmed by the broker"), "{text}");
+    assert!(text.contains("acked by the broker"), "{text}");
 
     app.press(b"\x03");
     let status = app.exit_status(Duration::from_secs(10));

@@ -97,7 +97,7 @@ fn the_explainer_shows_which_bindings_match_and_why() {
         routing: Routing {
             exchange: "orders".into(),
             exchange_type: ExchangeType::Topic,
-            bindings: vec![Binding::key("order.*.created"), Binding::key("order.us.#")],
+            bindings: vec![Binding::key("order.*.created")],
             ..Routing::default()
         },
         ..ConnectionSettings::default()
@@ -107,6 +107,15 @@ fn the_explainer_shows_which_bindings_match_and_why() {
         &mut model,
         Action::Resize {
             page_rows: ui::message_rows(H),
+        },
+    );
+    // The form holds the first binding; the second is added live, as the worker reports.
+    feed(
+        &mut model,
+        AmqpEvent::BindingChanged {
+            binding: Binding::key("order.us.#"),
+            added: true,
+            result: Ok(()),
         },
     );
     model.tab_mut().focus = Focus::Messages;

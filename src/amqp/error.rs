@@ -134,6 +134,10 @@ pub enum ConnectError {
     QueueLocked { queue: String },
     #[error("NOT_FOUND: exchange '{exchange}' does not exist ({detail}).")]
     ExchangeNotFound { exchange: String, detail: String },
+    #[error(
+        "NOT_FOUND: queue '{queue}' does not exist in this virtual host. Check its name, or choose to declare a queue of our own."
+    )]
+    QueueNotFound { queue: String },
     #[error("{field} is invalid: {reason}")]
     InvalidName { field: &'static str, reason: String },
     #[error("The broker answered {code} {text} while {doing}.")]
@@ -241,6 +245,12 @@ impl ConnectError {
                 exchange: cx.settings.routing.exchange.clone(),
                 detail: text,
             },
+            // Only a passive declare (an existing queue to consume) can miss it.
+            (AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND), Stage::DeclareQueue) => {
+                Self::QueueNotFound {
+                    queue: cx.queue.into(),
+                }
+            }
             _ => Self::Broker {
                 code,
                 text,

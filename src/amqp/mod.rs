@@ -37,6 +37,9 @@ pub struct Delivery {
     pub delivery_tag: u64,
     /// `None` for a message fetched with basic.get (peek).
     pub consumer_tag: Option<String>,
+    /// Which (re)connection delivered it: its tag means nothing on any other, so a
+    /// settle names both.
+    pub epoch: u64,
     pub properties: Properties,
     pub body: Vec<u8>,
 }
@@ -58,17 +61,57 @@ pub enum PublishOutcome {
     Routed,
     /// Confirmed, but no queue was bound for it: the broker returned it (mandatory).
     Unroutable {
-        reply: String,
+        /// 312 for NO_ROUTE.
+        reply_code: u16,
+        reply_text: String,
+        /// What the broker returned it for, as it says so.
+        exchange: String,
+        routing_key: String,
     },
     Nacked,
     Failed {
         reason: String,
     },
+    /// How `copies > 1` publishes of one request fared, reported once all are settled.
+    Copies {
+        routed: u32,
+        returned: u32,
+        nacked: u32,
+        /// Never sent, or lost with their channel.
+        failed: u32,
+        /// The first return, nack or failure, in words, for the status line.
+        first_problem: Option<String>,
+    },
+}
+
+/// What to do with a message consumed with manual acks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// basic.ack: the broker forgets it.
+    Ack,
+    /// basic.reject, requeue=false: dropped, or dead-lettered if the queue says so.
+    Reject,
+    /// basic.reject, requeue=true: back in the queue, redelivered=true next time.
+    Requeue,
 }
 
 #[derive(Debug)]
 pub enum AmqpCommand {
     Publish(Box<PublishRequest>),
+    /// Bind the session's own queue live (declare and tap sources only); a reconnect
+    /// declares the current set.
+    Bind(Binding),
+    Unbind(Binding),
+    /// Settle a message consumed with `AckMode::Manual`; `epoch` is the delivery's.
+    Settle {
+        delivery_tag: u64,
+        epoch: u64,
+        settle: Settle,
+    },
+    /// `AckMode::Peek`: basic.get up to `max` messages, show them, requeue them all.
+    Peek {
+        max: u32,
+    },
     Disconnect,
 }
 
@@ -91,6 +134,23 @@ pub enum AmqpEvent {
         exchange: String,
         routing_key: String,
         outcome: PublishOutcome,
+    },
+    BindingChanged {
+        binding: Binding,
+        /// Bind (true) or Unbind (false).
+        added: bool,
+        result: Result<(), String>,
+    },
+    Settled {
+        delivery_tag: u64,
+        epoch: u64,
+        settle: Settle,
+        result: Result<(), String>,
+    },
+    /// A peek is over: `count` deliveries came before this event and are back in the queue.
+    Peeked {
+        count: u32,
+        result: Result<(), String>,
     },
     /// The connection dropped (or a reconnect attempt failed); the worker tries again
     /// after `retry_in`, and that try is reconnect `attempt` (1 after a drop).

@@ -60,6 +60,8 @@ impl ExportedMessage {
             routing_key: self.routing_key.clone(),
             redelivered: self.redelivered,
             delivery_tag: 0,
+            // Never settled: epoch 0 is no connection's.
+            epoch: 0,
             consumer_tag: Some(format!("file {file}")),
             properties: self.properties.clone(),
             body: self.body.clone(),

@@ -427,7 +427,7 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         E::VhostNotAllowed { .. } => Field::Vhost,
         E::ExchangeMismatch { .. } => Field::ExchangeType,
         E::ExchangeNotFound { .. } => Field::Exchange,
-        E::QueueMismatch { .. } | E::QueueLocked { .. } => Field::Queue,
+        E::QueueMismatch { .. } | E::QueueLocked { .. } | E::QueueNotFound { .. } => Field::Queue,
         E::InvalidName { field, .. } => match *field {
             "Exchange" => Field::Exchange,
             "Queue" => Field::Queue,

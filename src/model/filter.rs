@@ -121,6 +121,7 @@ mod tests {
             routing_key: key.into(),
             redelivered: false,
             delivery_tag: 1,
+            epoch: 1,
             consumer_tag: None,
             properties: crate::amqp::Properties {
                 headers,

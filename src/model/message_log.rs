@@ -4,7 +4,10 @@
 use std::collections::VecDeque;
 
 use super::filter::Filter;
-use crate::{amqp::Delivery, text};
+use crate::{
+    amqp::{Delivery, Settle},
+    text,
+};
 
 pub const DEFAULT_CAPACITY: usize = 10_000;
 /// Bodies kept for the pane, in bytes: a few huge messages must not exhaust memory.
@@ -19,6 +22,8 @@ pub struct LogEntry {
     pub routing_key: String,
     pub size: String,
     pub preview: String,
+    /// How the user settled it (manual acks), once the broker confirmed.
+    pub settled: Option<Settle>,
 }
 
 impl LogEntry {
@@ -33,6 +38,7 @@ impl LogEntry {
             routing_key: text::visible(&delivery.routing_key),
             size: text::human_size(delivery.body.len()),
             preview: text::body_preview(&delivery.body),
+            settled: None,
             delivery,
         }
     }
@@ -150,6 +156,17 @@ impl MessageLog {
             self.first_seq += 1;
         }
         self.offset = self.offset.min(self.shown_len().saturating_sub(1));
+    }
+
+    /// Records a settle the broker carried out, on the entry it was for.
+    pub fn mark_settled(&mut self, delivery_tag: u64, epoch: u64, settle: Settle) {
+        if let Some(entry) = self.entries.iter_mut().rev().find(|e| {
+            e.delivery.delivery_tag == delivery_tag
+                && e.delivery.epoch == epoch
+                && e.delivery.consumer_tag.is_some()
+        }) {
+            entry.settled = Some(settle);
+        }
     }
 
     pub fn clear(&mut self) {
@@ -305,6 +322,7 @@ mod tests {
             routing_key: "test".into(),
             redelivered: false,
             delivery_tag: 1,
+            epoch: 1,
             consumer_tag: None,
             properties: Default::default(),
             body: body.as_bytes().to_vec(),

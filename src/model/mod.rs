@@ -112,6 +112,10 @@ pub enum Overlay {
     ConfirmDelete(String),
     /// The compose box's properties and headers editor.
     Properties,
+    /// The session's bindings, `selected` under the cursor.
+    Bindings {
+        selected: usize,
+    },
     /// The routing explainer: a key and headers to test against the session's bindings.
     Explain {
         key: tui_input::Input,

@@ -29,6 +29,8 @@ pub enum PromptKind {
     ExportShown,
     /// A JSON Lines file to load into the pane.
     LoadFile,
+    /// A binding to add to the session, in RabbitMQ's syntax for its exchange type.
+    AddBinding,
 }
 
 impl PromptKind {
@@ -49,6 +51,7 @@ impl PromptKind {
             Self::ExportSelected => "Export the selected message".into(),
             Self::ExportShown => "Export every message shown in the pane".into(),
             Self::LoadFile => "Load exported messages into the pane".into(),
+            Self::AddBinding => "Add a binding".into(),
         }
     }
 
@@ -69,6 +72,9 @@ impl PromptKind {
             }
             Self::ExportSelected | Self::ExportShown => {
                 "JSON Lines: properties, headers and the body as UTF-8 or base64. An existing file is replaced."
+            }
+            Self::AddBinding => {
+                "direct/topic: a key (topic: * one word, # any). headers: x-match=all|any, name=value, … fanout: empty."
             }
             Self::LoadFile => {
                 "A file written by Export (e / E). Its messages are shown, not published."

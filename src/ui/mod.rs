@@ -1,5 +1,6 @@
 //! Drawing. Every view takes `&Model` and a frame area; none of them changes anything.
 
+mod bindings;
 mod compose;
 mod connect_form;
 mod details;
@@ -61,6 +62,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             profiles::draw_prompt(frame, main, prompt);
         }
         Overlay::Properties => properties::draw(frame, frame.area(), tab),
+        Overlay::Bindings { selected } => bindings::draw(frame, frame.area(), tab, *selected),
         Overlay::Explain {
             key,
             headers,

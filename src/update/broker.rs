@@ -2,7 +2,7 @@
 
 use super::target_label;
 use crate::{
-    amqp::{AmqpEvent, PublishOutcome, SessionEvent},
+    amqp::{AmqpEvent, Binding, PublishOutcome, SessionEvent, Settle},
     model::{ConnState, Focus, Level, Model, Screen, Tab, connect_form::field_at_fault},
 };
 
@@ -65,32 +65,7 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             routing_key,
             outcome,
             ..
-        } => {
-            tab.compose.in_flight = tab.compose.in_flight.saturating_sub(1);
-            let to = target_label(&exchange, &routing_key);
-            let tally = &mut tab.compose.tally;
-            match &outcome {
-                PublishOutcome::Routed => tally.acked += 1,
-                PublishOutcome::Unroutable { .. } => tally.returned += 1,
-                PublishOutcome::Nacked => tally.nacked += 1,
-                PublishOutcome::Failed { .. } => tally.failed += 1,
-            }
-            match outcome {
-                PublishOutcome::Routed => {
-                    tab.notify(Level::Success, format!("Published to {to}: confirmed by the broker."));
-                }
-                PublishOutcome::Unroutable { reply } => tab.notify(
-                    Level::Warning,
-                    format!("Published to {to}, but no queue is bound for it: the broker returned it ({reply})."),
-                ),
-                PublishOutcome::Nacked => {
-                    tab.notify(Level::Error, format!("The broker refused (nacked) the message to {to}."));
-                }
-                PublishOutcome::Failed { reason } => {
-                    tab.notify(Level::Error, format!("Publish to {to} failed: {reason}"));
-                }
-            }
-        }
+        } => published(tab, &exchange, &routing_key, outcome),
         AmqpEvent::ConnectionLost {
             error,
             retry_in,
@@ -121,7 +96,143 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             tab.notify(Level::Error, error.to_string());
             tab.form.set_error(field, &error.to_string());
         }
+        AmqpEvent::BindingChanged {
+            binding,
+            added,
+            result,
+        } => binding_changed(tab, binding, added, result),
+        AmqpEvent::Settled {
+            delivery_tag,
+            epoch,
+            settle,
+            result,
+        } => match result {
+            Ok(()) => {
+                tab.log.mark_settled(delivery_tag, epoch, settle);
+                let done = match settle {
+                    Settle::Ack => "acknowledged: the broker has deleted it",
+                    Settle::Reject => "rejected: the broker dropped it (or dead-lettered it)",
+                    Settle::Requeue => "requeued: it is back in the queue, marked redelivered",
+                };
+                tab.notify(Level::Success, format!("Message {delivery_tag} {done}."));
+            }
+            Err(reason) => tab.notify(Level::Error, format!("Message {delivery_tag}: {reason}")),
+        },
+        AmqpEvent::Peeked { count, result } => match result {
+            Ok(()) => tab.notify(
+                Level::Success,
+                format!("Peeked {count} messages and requeued them all: the queue holds what it held, in the same order."),
+            ),
+            Err(reason) => tab.notify(Level::Error, format!("Peek: {reason}")),
+        },
         AmqpEvent::Notice(text) => tab.notify(Level::Info, text),
         AmqpEvent::Stopped => tab.conn = ConnState::Idle,
+    }
+}
+
+/// Every publish is accounted for in the compose box's tally, and named in the notice;
+/// a message no queue took is shown prominently, since finding those is the point.
+fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
+    tab.compose.in_flight = tab.compose.in_flight.saturating_sub(1);
+    let to = target_label(exchange, routing_key);
+    let tally = &mut tab.compose.tally;
+    match &outcome {
+        PublishOutcome::Routed => tally.acked += 1,
+        PublishOutcome::Unroutable { .. } => tally.returned += 1,
+        PublishOutcome::Nacked => tally.nacked += 1,
+        PublishOutcome::Failed { .. } => tally.failed += 1,
+        PublishOutcome::Copies {
+            routed,
+            returned,
+            nacked,
+            failed,
+            ..
+        } => {
+            tally.acked += u64::from(*routed);
+            tally.returned += u64::from(*returned);
+            tally.nacked += u64::from(*nacked);
+            tally.failed += u64::from(*failed);
+        }
+    }
+    let (level, text) = match outcome {
+        PublishOutcome::Routed => (
+            Level::Success,
+            format!("Published to {to}: acked by the broker."),
+        ),
+        PublishOutcome::Unroutable {
+            reply_code,
+            reply_text,
+            exchange,
+            routing_key,
+        } => (
+            Level::Error,
+            format!(
+                "unroutable: {reply_text}, exchange {}, key {} — no queue is bound for it; the broker returned it ({reply_code}). x explains the bindings.",
+                if exchange.is_empty() {
+                    "(default)"
+                } else {
+                    exchange.as_str()
+                },
+                routing_key
+            ),
+        ),
+        PublishOutcome::Nacked => (
+            Level::Error,
+            format!("The broker refused (nacked) the message to {to}."),
+        ),
+        PublishOutcome::Failed { reason } => {
+            (Level::Error, format!("Publish to {to} failed: {reason}"))
+        }
+        PublishOutcome::Copies {
+            routed,
+            returned,
+            nacked,
+            failed,
+            first_problem,
+        } => {
+            let total = routed + returned + nacked + failed;
+            let level = if returned + nacked + failed == 0 {
+                Level::Success
+            } else {
+                Level::Error
+            };
+            let first = first_problem
+                .map(|p| format!(" First problem: {p}"))
+                .unwrap_or_default();
+            (
+                level,
+                format!(
+                    "Published {total} copies to {to}: {routed} acked, {returned} returned (unroutable), {nacked} nacked, {failed} failed.{first}"
+                ),
+            )
+        }
+    };
+    tab.notify(level, text);
+}
+
+/// A binding added or removed live: the session's routing follows, so the explainer, the
+/// pane title and a saved profile see the bindings the broker has.
+fn binding_changed(tab: &mut Tab, binding: Binding, added: bool, result: Result<(), String>) {
+    let Some(settings) = tab.session_settings.as_mut() else {
+        return;
+    };
+    let routing = &mut settings.routing;
+    let shown = crate::routing::format_binding(routing.exchange_type, &binding);
+    match result {
+        Ok(()) => {
+            if added {
+                if !routing.bindings.contains(&binding) {
+                    routing.bindings.push(binding);
+                }
+            } else {
+                routing.bindings.retain(|b| *b != binding);
+            }
+            let verb = if added { "Bound" } else { "Unbound" };
+            tab.notify(Level::Success, format!("{verb} {shown}."));
+        }
+        Err(reason) => {
+            let verb = if added { "bind" } else { "unbind" };
+            tab.notify(Level::Error, format!("Could not {verb} {shown}: {reason}"));
+        }
     }
 }

@@ -11,6 +11,7 @@ mod inspect;
 mod profiles;
 #[cfg(test)]
 mod profiles_tests;
+mod queue;
 mod tab;
 #[cfg(test)]
 mod tab_tests;
@@ -21,12 +22,27 @@ pub use profiles::open_in_new_tab;
 
 use crate::{
     action::Action,
-    amqp::{ConnectionSettings, PublishRequest, SessionId},
+    amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
     model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind},
     profile::Profile,
 };
 use tab::{connect, disconnect};
+
+/// What `Effect::Command` carries; the app turns it into an `AmqpCommand`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionCommand {
+    Bind(Binding),
+    Unbind(Binding),
+    Settle {
+        delivery_tag: u64,
+        epoch: u64,
+        settle: Settle,
+    },
+    Peek {
+        max: u32,
+    },
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -43,6 +59,12 @@ pub enum Effect {
     },
     /// Write the whole list to the profiles file.
     SaveProfiles(Vec<Profile>),
+    /// A command for a session's worker that needs no bookkeeping in the app: bind,
+    /// unbind, settle, peek.
+    Command {
+        session: SessionId,
+        command: SessionCommand,
+    },
     /// Write `messages` to `path` as JSON Lines.
     Export {
         path: std::path::PathBuf,
@@ -91,6 +113,20 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ExportShown => inspect::ask_export(model, true),
         Action::LoadFile => profiles::ask(model, PromptKind::LoadFile),
         Action::Replay => inspect::replay_into_compose(model),
+        Action::Settle(settle) => return queue::settle(model, settle),
+        Action::Peek => return queue::peek(model),
+        Action::OpenBindings => queue::open_bindings(model),
+        Action::AddBinding => profiles::ask(model, PromptKind::AddBinding),
+        Action::RemoveBinding => return queue::remove_binding(model),
+        Action::BindingUp | Action::BindingDown => {
+            if let Overlay::Bindings { selected } = &mut model.overlay {
+                *selected = if action == Action::BindingUp {
+                    selected.saturating_sub(1)
+                } else {
+                    selected.saturating_add(1)
+                };
+            }
+        }
         Action::ReplayShown => return inspect::replay_shown(model),
         Action::Exported(result) => inspect::exported(model, result),
         Action::FileLoaded { tab, path, result } => inspect::loaded(model, tab, path, result),

@@ -98,7 +98,8 @@ pub fn ask(model: &mut Model, kind: PromptKind) {
         | PromptKind::PublishFile
         | PromptKind::ExportSelected
         | PromptKind::ExportShown
-        | PromptKind::LoadFile => String::new(),
+        | PromptKind::LoadFile
+        | PromptKind::AddBinding => String::new(),
     };
     model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
 }
@@ -138,6 +139,7 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
         PromptKind::ExportSelected => super::inspect::export(model, answer.trim(), false),
         PromptKind::ExportShown => super::inspect::export(model, answer.trim(), true),
         PromptKind::LoadFile => super::inspect::load(model, answer.trim()),
+        PromptKind::AddBinding => super::queue::add_binding(model, &answer),
     };
     match result {
         Ok(effects) => effects,

@@ -105,6 +105,13 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::LoadFile
         | Action::Replay
         | Action::ReplayShown
+        | Action::Settle(_)
+        | Action::Peek
+        | Action::OpenBindings
+        | Action::AddBinding
+        | Action::RemoveBinding
+        | Action::BindingUp
+        | Action::BindingDown
         | Action::Exported(_)
         | Action::FileLoaded { .. }
         | Action::OpenExplain

@@ -44,6 +44,7 @@ pub(super) fn delivery(body: &[u8]) -> Box<Delivery> {
         routing_key: "test".into(),
         redelivered: false,
         delivery_tag: 1,
+        epoch: 1,
         consumer_tag: None,
         properties: Default::default(),
         body: body.to_vec(),

@@ -86,6 +86,7 @@ pub fn delivery(body: &[u8]) -> Box<Delivery> {
         routing_key: "test".into(),
         redelivered: false,
         delivery_tag: 1,
+        epoch: 1,
         consumer_tag: None,
         properties: Default::default(),
         body: body.to_vec(),

@@ -1,0 +1,221 @@
+//! The session task: owns the connection and its channels, sets up what the session
+//! watches, consumes, settles, peeks, publishes, and reconnects by itself when the
+//! connection drops.
+//!
+//! `session` holds the live connection and its serve loop, `source` the three ways of
+//! getting messages (declare, tap, existing queue), `queue_ops` the commands on them
+//! (bindings, settle, peek), `publish` the publisher with its confirms.
+
+mod publish;
+mod queue_ops;
+mod session;
+mod source;
+
+use tokio::sync::mpsc;
+
+use super::{
+    AmqpCommand, AmqpEvent, PublishOutcome, PublishRequest, SessionEvent, SessionId,
+    error::ConnectError, reconnect_delay, settings::ConnectionSettings,
+};
+use session::LiveSession;
+
+/// Commands queue here while the worker is busy; a full queue makes the UI report it.
+const COMMAND_CAPACITY: usize = 256;
+
+/// Why a settle of an earlier connection's delivery is refused: its tag belonged to a
+/// channel that is gone, and the broker requeued every message left unsettled on it.
+pub const STALE_DELIVERY: &str =
+    "delivered before the connection dropped; the broker has requeued it";
+
+/// Starts a session task on the current tokio runtime. Dropping the returned sender, or
+/// sending [`AmqpCommand::Disconnect`], ends it.
+pub fn spawn(
+    session: SessionId,
+    settings: ConnectionSettings,
+    events_tx: mpsc::Sender<SessionEvent>,
+) -> mpsc::Sender<AmqpCommand> {
+    let (commands_tx, commands_rx) = mpsc::channel(COMMAND_CAPACITY);
+    let events = Events { session, events_tx };
+    tokio::spawn(run(settings, commands_rx, events));
+    commands_tx
+}
+
+#[derive(Clone)]
+struct Events {
+    session: SessionId,
+    events_tx: mpsc::Sender<SessionEvent>,
+}
+
+impl Events {
+    /// False once the UI is gone: the worker has nobody left to work for.
+    async fn send(&self, event: AmqpEvent) -> bool {
+        let event = SessionEvent {
+            session: self.session,
+            event,
+        };
+        self.events_tx.send(event).await.is_ok()
+    }
+}
+
+async fn run(
+    mut settings: ConnectionSettings,
+    mut commands_rx: mpsc::Receiver<AmqpCommand>,
+    events: Events,
+) {
+    // Failed attempts since the last good connection: drives the backoff.
+    let mut failures = 0u32;
+    let mut connected_before = false;
+    // Bumped for every consuming channel: delivery tags are only valid on their own.
+    let mut epoch = 0u64;
+    loop {
+        // The first connection and the first retry after a drop are both attempt 1.
+        let attempt = failures.max(1);
+        if !events.send(AmqpEvent::Connecting { attempt }).await {
+            return;
+        }
+        let opened = while_answering(
+            &mut commands_rx,
+            &events,
+            "not connected yet",
+            LiveSession::open(&settings, epoch + 1),
+        )
+        .await;
+        let error = match opened {
+            None => break,
+            Some(Ok(mut live)) => {
+                let connected = AmqpEvent::Connected {
+                    queue: live.queue().to_string(),
+                    security: settings.security(),
+                    reconnected: connected_before,
+                    details: Box::new(live.details.clone()),
+                };
+                if !events.send(connected).await {
+                    live.close().await;
+                    return;
+                }
+                connected_before = true;
+                failures = 0;
+                let ended = live.serve(&mut commands_rx, &events).await;
+                // Bindings added or removed live are declared again on the reconnect.
+                settings = live.settings.clone();
+                epoch = live.epoch;
+                // On a loss too: the consumer may be gone while the TCP connection lives on.
+                live.close().await;
+                match ended {
+                    Ended::ByUser => break,
+                    Ended::Lost(error) => error,
+                }
+            }
+            Some(Err(error)) if !connected_before => {
+                // A first attempt that fails goes straight back to the user.
+                events.send(AmqpEvent::Failed(error)).await;
+                return;
+            }
+            Some(Err(error)) => error,
+        };
+        failures += 1;
+        let retry_in = reconnect_delay(failures);
+        let lost = AmqpEvent::ConnectionLost {
+            error,
+            retry_in,
+            attempt: failures,
+        };
+        if !events.send(lost).await {
+            return;
+        }
+        let waited = while_answering(
+            &mut commands_rx,
+            &events,
+            "disconnected, reconnecting",
+            tokio::time::sleep(retry_in),
+        )
+        .await;
+        if waited.is_none() {
+            break;
+        }
+    }
+    events.send(AmqpEvent::Stopped).await;
+}
+
+/// Runs `work` while refusing every command with `why`; `None` when the user disconnected.
+async fn while_answering<T>(
+    commands_rx: &mut mpsc::Receiver<AmqpCommand>,
+    events: &Events,
+    why: &str,
+    work: impl Future<Output = T>,
+) -> Option<T> {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return Some(done),
+            command = commands_rx.recv() => match command {
+                None | Some(AmqpCommand::Disconnect) => return None,
+                Some(command) => {
+                    events.send(refusal(command, why)).await;
+                }
+            },
+        }
+    }
+}
+
+/// The answer to a command that cannot be carried out while there is no connection.
+fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
+    match command {
+        AmqpCommand::Publish(request) => {
+            let reason = format!("{why}; the message was not sent");
+            let outcome = if request.copies > 1 {
+                PublishOutcome::Copies {
+                    routed: 0,
+                    returned: 0,
+                    nacked: 0,
+                    failed: request.copies,
+                    first_problem: Some(reason),
+                }
+            } else {
+                PublishOutcome::Failed { reason }
+            };
+            published(&request, outcome)
+        }
+        AmqpCommand::Bind(binding) => AmqpEvent::BindingChanged {
+            binding,
+            added: true,
+            result: Err(format!("{why}; the binding was not added")),
+        },
+        AmqpCommand::Unbind(binding) => AmqpEvent::BindingChanged {
+            binding,
+            added: false,
+            result: Err(format!("{why}; the binding was not removed")),
+        },
+        AmqpCommand::Settle {
+            delivery_tag,
+            epoch,
+            settle,
+        } => AmqpEvent::Settled {
+            delivery_tag,
+            epoch,
+            settle,
+            // Any delivery shown was made on a connection that is gone by now.
+            result: Err(format!("{why}: {STALE_DELIVERY}")),
+        },
+        AmqpCommand::Peek { .. } => AmqpEvent::Peeked {
+            count: 0,
+            result: Err(format!("{why}; nothing was fetched")),
+        },
+        // while_answering ends on Disconnect before asking; nothing to refuse.
+        AmqpCommand::Disconnect => AmqpEvent::Notice(why.to_string()),
+    }
+}
+
+fn published(request: &PublishRequest, outcome: PublishOutcome) -> AmqpEvent {
+    AmqpEvent::Published {
+        id: request.id,
+        exchange: request.exchange.clone(),
+        routing_key: request.routing_key.clone(),
+        outcome,
+    }
+}
+
+enum Ended {
+    ByUser,
+    Lost(ConnectError),
+}

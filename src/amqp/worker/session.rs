@@ -1,0 +1,266 @@
+//! One live connection: its consuming channel, its publish channel, and the serve loop
+//! that selects over commands, deliveries and connection events.
+
+use std::collections::HashMap;
+
+use chrono::Local;
+use futures_lite::StreamExt;
+use lapin::{Acker, Channel, Connection, Event, options::BasicAckOptions, types::ShortString};
+use tokio::sync::mpsc;
+
+use super::{Ended, Events, source};
+use crate::amqp::{
+    AmqpCommand, AmqpEvent, Delivery, connect,
+    details::ConnectionDetails,
+    error::{ConnectError, Context, Stage},
+    message::Properties,
+    settings::{AckMode, ConnectionSettings, Source},
+};
+
+pub(super) struct LiveSession {
+    pub connection: Connection,
+    pub consuming: source::Consuming,
+    /// Opened on first publish and again after the broker closes it (e.g. NOT_FOUND).
+    pub publish_channel: Option<Channel>,
+    /// What the session watches; live binding changes land here, so a reconnect
+    /// declares the current set.
+    pub settings: ConnectionSettings,
+    pub details: ConnectionDetails,
+    /// Names the consuming channel the current delivery tags belong to.
+    pub epoch: u64,
+    /// Manual acks: the deliveries of this epoch still waiting for the user's decision.
+    /// The prefetch window bounds it.
+    pub unsettled: HashMap<u64, Acker>,
+}
+
+/// How a delivery is settled, by source and ack mode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Taking {
+    /// Our own queue: acked as soon as the UI has it.
+    AckOnHandover,
+    /// no-ack: the broker already forgot it.
+    Nothing,
+    /// Kept for the user's ack, reject or requeue.
+    UserSettles,
+}
+
+impl LiveSession {
+    pub async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
+        let (connection, details) = connect::open(settings).await?;
+        let consuming = match source::open(&connection, settings).await {
+            Ok(consuming) => consuming,
+            Err(error) => {
+                let bye = connection.close(200, ShortString::from("amqp-tui giving up"));
+                // A connection we cannot use: closing it is courtesy, not a requirement.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+                return Err(error);
+            }
+        };
+        Ok(Self {
+            connection,
+            consuming,
+            publish_channel: None,
+            settings: settings.clone(),
+            details,
+            epoch,
+            unsettled: HashMap::new(),
+        })
+    }
+
+    pub fn queue(&self) -> &str {
+        &self.consuming.queue
+    }
+
+    fn taking(&self) -> Taking {
+        match (self.settings.routing.source, self.settings.routing.ack) {
+            (Source::Queue, AckMode::NoAck) => Taking::Nothing,
+            (Source::Queue, _) => Taking::UserSettles,
+            _ => Taking::AckOnHandover,
+        }
+    }
+
+    pub async fn serve(
+        &mut self,
+        commands_rx: &mut mpsc::Receiver<AmqpCommand>,
+        events: &Events,
+    ) -> Ended {
+        let mut connection_events = self.connection.events_listener();
+        loop {
+            tokio::select! {
+                command = commands_rx.recv() => match command {
+                    None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
+                    Some(command) => {
+                        if let Err(ended) = self.command(command, events).await {
+                            return ended;
+                        }
+                    }
+                },
+                next = next_delivery(&mut self.consuming.consumer) => match next {
+                    Some(Ok(delivery)) => {
+                        if let Err(ended) = self.deliver(delivery, events).await {
+                            return ended;
+                        }
+                    }
+                    // The channel, or the whole connection, is gone.
+                    Some(Err(err)) => {
+                        if let Err(ended) = self.reopen_consuming(events, Some(&err)).await {
+                            return ended;
+                        }
+                    }
+                    None => {
+                        if let Err(ended) = self.reopen_consuming(events, None).await {
+                            return ended;
+                        }
+                    }
+                },
+                Some(event) = connection_events.next() => match event {
+                    Event::ConnectionBlocked(reason) => {
+                        events.send(AmqpEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
+                    }
+                    Event::ConnectionUnblocked => {
+                        events.send(AmqpEvent::Notice("The broker unblocked publishing.".into())).await;
+                    }
+                    // Channel errors arrive here too; only a dead connection ends the session.
+                    Event::Error(err) if !self.connection.status().connected() => {
+                        return Ended::Lost(self.lost(&err));
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+
+    async fn command(&mut self, command: AmqpCommand, events: &Events) -> Result<(), Ended> {
+        match command {
+            AmqpCommand::Publish(request) => self.publish(*request, events).await,
+            AmqpCommand::Bind(binding) => return self.change_binding(binding, true, events).await,
+            AmqpCommand::Unbind(binding) => {
+                return self.change_binding(binding, false, events).await;
+            }
+            AmqpCommand::Settle {
+                delivery_tag,
+                epoch,
+                settle,
+            } => {
+                let result = self.settle(delivery_tag, epoch, settle).await;
+                let settled = AmqpEvent::Settled {
+                    delivery_tag,
+                    epoch,
+                    settle,
+                    result,
+                };
+                if !events.send(settled).await {
+                    return Err(Ended::ByUser);
+                }
+            }
+            AmqpCommand::Peek { max } => return self.peek(max, events).await,
+            AmqpCommand::Disconnect => return Err(Ended::ByUser),
+        }
+        Ok(())
+    }
+
+    async fn deliver(
+        &mut self,
+        delivery: lapin::message::Delivery,
+        events: &Events,
+    ) -> Result<(), Ended> {
+        let acker = delivery.acker.clone();
+        let tag = delivery.delivery_tag;
+        let taking = self.taking();
+        if taking == Taking::UserSettles {
+            self.unsettled.insert(tag, acker.clone());
+        }
+        let event = to_delivery(delivery, self.epoch, Some(source::CONSUMER_TAG));
+        if !events.send(AmqpEvent::Delivery(Box::new(event))).await {
+            return Err(Ended::ByUser);
+        }
+        if taking == Taking::AckOnHandover {
+            // Acked only once handed over: the prefetch window then bounds what the broker
+            // can push ahead of the UI.
+            if let Err(err) = acker.ack(BasicAckOptions::default()).await {
+                return Err(Ended::Lost(self.lost(&err)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The consumer ended. A dead connection ends the session; a channel the broker
+    /// closed (a channel error, a cancelled consumer) is opened again on the same
+    /// connection, which starts a new epoch: the old delivery tags are void and the
+    /// broker requeued whatever was unsettled.
+    pub async fn reopen_consuming(
+        &mut self,
+        events: &Events,
+        cause: Option<&lapin::Error>,
+    ) -> Result<(), Ended> {
+        // What ended the consumer says more than a failed reopen on a dead connection.
+        let dead = |session: &Self, fallback: ConnectError| match cause {
+            Some(err) => session.lost(err),
+            None => fallback,
+        };
+        if !self.connection.status().connected() {
+            let closed = ConnectError::Closed {
+                detail: "the connection closed under the consumer".into(),
+            };
+            return Err(Ended::Lost(dead(self, closed)));
+        }
+        source::close_throwaway(&self.consuming.channel).await;
+        let consuming = match source::open(&self.connection, &self.settings).await {
+            Ok(consuming) => consuming,
+            Err(error) if self.connection.status().connected() => return Err(Ended::Lost(error)),
+            Err(error) => return Err(Ended::Lost(dead(self, error))),
+        };
+        self.consuming = consuming;
+        self.epoch += 1;
+        self.unsettled.clear();
+        let notice = "The broker closed the consuming channel; reopened it. Messages left unsettled on it were requeued by the broker.";
+        if !events.send(AmqpEvent::Notice(notice.into())).await {
+            return Err(Ended::ByUser);
+        }
+        Ok(())
+    }
+
+    pub fn lost(&self, err: &lapin::Error) -> ConnectError {
+        let cx = Context {
+            settings: &self.settings,
+            queue: &self.consuming.queue,
+        };
+        ConnectError::from_lapin(err, Stage::Consume, &cx)
+    }
+
+    pub async fn close(&self) {
+        let bye = self
+            .connection
+            .close(200, ShortString::from("amqp-tui closing"));
+        // A dead broker must not keep the user waiting.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+    }
+}
+
+/// The consumer's next delivery; never, while peeking (there is no consumer).
+async fn next_delivery(
+    consumer: &mut Option<lapin::Consumer>,
+) -> Option<lapin::Result<lapin::message::Delivery>> {
+    match consumer {
+        Some(consumer) => consumer.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+pub(super) fn to_delivery(
+    delivery: lapin::message::Delivery,
+    epoch: u64,
+    consumer_tag: Option<&str>,
+) -> Delivery {
+    Delivery {
+        received_at: Local::now(),
+        exchange: delivery.exchange.to_string(),
+        routing_key: delivery.routing_key.to_string(),
+        redelivered: delivery.redelivered,
+        delivery_tag: delivery.delivery_tag,
+        consumer_tag: consumer_tag.map(str::to_string),
+        epoch,
+        properties: Properties::from_amqp(&delivery.properties),
+        body: delivery.data,
+    }
+}

@@ -1,0 +1,153 @@
+//! What the user does with the broker's queue beyond watching: settle messages taken from
+//! an existing queue, peek at one, and add or remove the session's bindings live.
+
+use super::{Effect, SessionCommand};
+use crate::{
+    amqp::{AckMode, Settle, Source},
+    model::{ConnState, Level, Model, Overlay, Tab},
+    routing,
+};
+
+/// Messages a peek takes at most: enough to see what is queued, bounded so one key press
+/// never holds a busy queue's messages for long.
+pub const PEEK_MAX: u32 = 100;
+
+fn live_session(tab: &mut Tab) -> Option<crate::amqp::SessionId> {
+    if matches!(tab.conn, ConnState::Connected { .. }) {
+        Some(tab.session)
+    } else {
+        tab.notify(
+            Level::Error,
+            "Not connected: nothing was sent to the broker.",
+        );
+        None
+    }
+}
+
+fn ack_mode(tab: &Tab) -> Option<AckMode> {
+    let routing = &tab.session_settings.as_ref()?.routing;
+    (routing.source == Source::Queue).then_some(routing.ack)
+}
+
+/// `a`, `d`, `u` on a message: only for an existing queue consumed with manual acks.
+pub fn settle(model: &mut Model, settle: Settle) -> Vec<Effect> {
+    let tab = model.tab_mut();
+    if ack_mode(tab) != Some(AckMode::Manual) {
+        tab.notify(
+            Level::Info,
+            "Ack, reject and requeue are for an existing queue consumed with manual acks (Watch and Ack mode on the form). Our own queues are acked as messages arrive.",
+        );
+        return Vec::new();
+    }
+    let Some(entry) = tab.log.selected() else {
+        tab.notify(Level::Info, "No message is selected: Up/Down picks one.");
+        return Vec::new();
+    };
+    let (delivery_tag, epoch) = (entry.delivery.delivery_tag, entry.delivery.epoch);
+    if entry.delivery.consumer_tag.is_none() || delivery_tag == 0 {
+        tab.notify(
+            Level::Info,
+            "This message was peeked or loaded from a file: there is nothing to settle.",
+        );
+        return Vec::new();
+    }
+    if let Some(done) = entry.settled {
+        tab.notify(
+            Level::Info,
+            format!("This message was already settled ({done:?})."),
+        );
+        return Vec::new();
+    }
+    let Some(session) = live_session(tab) else {
+        return Vec::new();
+    };
+    vec![Effect::Command {
+        session,
+        command: SessionCommand::Settle {
+            delivery_tag,
+            epoch,
+            settle,
+        },
+    }]
+}
+
+/// `g`: peek at the queue (peek mode only).
+pub fn peek(model: &mut Model) -> Vec<Effect> {
+    let tab = model.tab_mut();
+    if ack_mode(tab) != Some(AckMode::Peek) {
+        tab.notify(
+            Level::Info,
+            "Peek is for an existing queue opened in peek mode (Watch and Ack mode on the form).",
+        );
+        return Vec::new();
+    }
+    let Some(session) = live_session(tab) else {
+        return Vec::new();
+    };
+    tab.notify(
+        Level::Info,
+        format!("Peeking at up to {PEEK_MAX} messages …"),
+    );
+    vec![Effect::Command {
+        session,
+        command: SessionCommand::Peek { max: PEEK_MAX },
+    }]
+}
+
+pub fn open_bindings(model: &mut Model) {
+    let tab = model.tab_mut();
+    match tab.session_settings.as_ref().map(|s| s.routing.source) {
+        None => tab.notify(
+            Level::Info,
+            "Connect first: the bindings are the session's.",
+        ),
+        Some(Source::Queue) => tab.notify(
+            Level::Info,
+            "This session consumes an existing queue: its bindings are the broker's to change.",
+        ),
+        Some(_) => model.overlay = Overlay::Bindings { selected: 0 },
+    }
+}
+
+/// Enter in the "add a binding" prompt.
+pub fn add_binding(model: &mut Model, text: &str) -> Result<Vec<Effect>, String> {
+    let tab = model.tab_mut();
+    let exchange_type = tab
+        .session_settings
+        .as_ref()
+        .map(|s| s.routing.exchange_type)
+        .ok_or("Connect first.")?;
+    let binding = routing::parse_binding(exchange_type, text)?;
+    let session = live_session(tab).ok_or("Not connected.")?;
+    let count = tab
+        .session_settings
+        .as_ref()
+        .map_or(0, |s| s.routing.bindings.len());
+    model.overlay = Overlay::Bindings { selected: count };
+    Ok(vec![Effect::Command {
+        session,
+        command: SessionCommand::Bind(binding),
+    }])
+}
+
+/// `d` in the bindings list: unbind the one under the cursor.
+pub fn remove_binding(model: &mut Model) -> Vec<Effect> {
+    let Overlay::Bindings { selected } = model.overlay else {
+        return Vec::new();
+    };
+    let tab = model.tab_mut();
+    let Some(binding) = tab.session_settings.as_ref().and_then(|s| {
+        let last = s.routing.bindings.len().checked_sub(1)?;
+        s.routing.bindings.get(selected.min(last)).cloned()
+    }) else {
+        tab.notify(Level::Info, "No binding selected: a adds one.");
+        return Vec::new();
+    };
+    let Some(session) = live_session(tab) else {
+        return Vec::new();
+    };
+    vec![Effect::Command {
+        session,
+        command: SessionCommand::Unbind(binding),
+    }]
+}
