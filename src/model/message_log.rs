@@ -233,11 +233,12 @@ impl MessageLog {
             return;
         }
         let bottom = n - 1 - self.offset.min(n - 1);
-        let current = self
-            .selected
-            .and_then(|seq| self.shown_index(seq))
-            .unwrap_or(bottom);
-        let next = current.saturating_add_signed(step).min(n - 1);
+        let next = match self.selected.and_then(|seq| self.shown_index(seq)) {
+            Some(current) => current.saturating_add_signed(step).min(n - 1),
+            // A first single step picks the newest row in view; a page moves from there.
+            None if step.unsigned_abs() <= 1 => bottom,
+            None => bottom.saturating_add_signed(step).min(n - 1),
+        };
         self.selected = self.shown_seq(next);
         // In view: rows [bottom - page + 1, bottom]. A page step moves the view by a page
         // too; a smaller one only when the cursor would leave it.
@@ -422,6 +423,12 @@ mod tests {
         for i in 0..10 {
             log.push(delivery(&i.to_string()));
         }
+        log.select_by(-1, 3);
+        assert_eq!(
+            entry_body(log.selected()).as_deref(),
+            Some("9"),
+            "first the newest"
+        );
         log.select_by(-1, 3);
         assert_eq!(entry_body(log.selected()).as_deref(), Some("8"));
         assert!(!log.following(), "moving the cursor stops the tail");

@@ -9,6 +9,7 @@ use ratatui::{
 
 use super::theme;
 use crate::{
+    amqp::Settle,
     model::{ConnState, Focus, Tab},
     text,
 };
@@ -45,12 +46,19 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     // Header row takes one line of the inner area.
     let rows_fit = usize::from(block.inner(area).height.saturating_sub(1));
     let rows = log.visible(rows_fit).map(|(entry, selected)| {
+        // Manual acks: what the user did to it, after the size.
+        let size = match entry.settled {
+            None => entry.size.clone(),
+            Some(Settle::Ack) => format!("{} ✓", entry.size),
+            Some(Settle::Reject) => format!("{} ✗", entry.size),
+            Some(Settle::Requeue) => format!("{} ↺", entry.size),
+        };
         let row = Row::new([
-            entry.time.as_str(),
-            entry.exchange.as_str(),
-            entry.routing_key.as_str(),
-            entry.size.as_str(),
-            entry.preview.as_str(),
+            entry.time.clone(),
+            entry.exchange.clone(),
+            entry.routing_key.clone(),
+            size,
+            entry.preview.clone(),
         ]);
         if selected {
             row.style(theme::FOCUS)
