@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::amqp::{
-    ConnectionSettings, ExchangeType, TlsMode, settings::DEFAULT_TLS_PORT, uri::apply_uri,
+    AckMode, ConnectionSettings, ExchangeType, Source, TlsMode, settings::DEFAULT_TLS_PORT,
+    uri::apply_uri,
 };
 
 #[derive(Debug, Parser)]
@@ -30,10 +31,19 @@ pub struct Cli {
     /// Exchange type: direct, topic, fanout or headers
     #[arg(long, value_name = "TYPE")]
     pub exchange_type: Option<ExchangeType>,
-    /// Queue to declare, exclusive and auto-delete (empty: server-named)
+    /// Queue to declare, exclusive and auto-delete (empty: server-named); with
+    /// `--watch queue`, the existing queue to consume
     #[arg(long)]
     pub queue: Option<String>,
-    /// Routing key to bind the queue with, and to publish with
+    /// What to watch: declare (exchange + own queue, the default), tap (an existing
+    /// exchange, never created) or queue (an existing queue)
+    #[arg(long, value_name = "SOURCE")]
+    pub watch: Option<Source>,
+    /// How an existing queue's messages are settled: no-ack, manual or peek
+    #[arg(long, value_name = "MODE")]
+    pub ack: Option<AckMode>,
+    /// Binding for the queue (headers exchange: "x-match=any, k=v"), and the key to
+    /// publish with
     #[arg(long, value_name = "KEY")]
     pub routing_key: Option<String>,
     /// Unacknowledged deliveries the broker may push ahead of the UI
@@ -46,7 +56,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["ca_cert", "insecure", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch"]
+        conflicts_with_all = ["ca_cert", "insecure", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack"]
     )]
     pub profile: Vec<String>,
     /// Print the saved profiles (never their passwords) and exit
@@ -110,8 +120,17 @@ impl Cli {
         if let Some(q) = &self.queue {
             routing.queue = q.clone();
         }
+        if let Some(source) = self.watch {
+            routing.source = source;
+        }
+        if let Some(ack) = self.ack {
+            routing.ack = ack;
+        }
         if let Some(k) = &self.routing_key {
-            routing.bindings = vec![crate::amqp::Binding::key(k.clone())];
+            match crate::routing::parse_binding(routing.exchange_type, k) {
+                Ok(binding) => routing.bindings = vec![binding],
+                Err(reason) => problem = Some(format!("--routing-key: {reason}")),
+            }
         }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
@@ -207,5 +226,36 @@ mod tests {
         assert!(!launch.connect_now);
         assert_eq!(launch.settings.routing.exchange, "logs");
         assert_eq!(launch.settings.port, 5672);
+    }
+
+    #[test]
+    fn watching_an_existing_queue_or_tapping_comes_from_the_command_line() {
+        let launch = parse(&["--watch", "queue", "--queue", "orders", "--ack", "peek"]);
+        let routing = &launch.settings.routing;
+        assert_eq!(
+            (routing.source, routing.ack),
+            (Source::Queue, AckMode::Peek)
+        );
+        assert_eq!(routing.queue, "orders");
+        let launch = parse(&[
+            "--watch",
+            "tap",
+            "--exchange",
+            "docs",
+            "--exchange-type",
+            "headers",
+            "--routing-key",
+            "x-match=any, format=pdf",
+        ]);
+        let routing = &launch.settings.routing;
+        assert_eq!(routing.source, Source::TapExchange);
+        assert_eq!(routing.bindings[0].arguments.len(), 2);
+        let bad = parse(&[
+            "--exchange-type",
+            "headers",
+            "--routing-key",
+            "x-match=some",
+        ]);
+        assert!(bad.problem.expect("a problem").contains("x-match"));
     }
 }

@@ -158,6 +158,20 @@ impl Source {
     }
 }
 
+impl std::str::FromStr for Source {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "declare" => Ok(Self::Declare),
+            "tap" => Ok(Self::TapExchange),
+            "queue" => Ok(Self::Queue),
+            other => Err(format!(
+                "unknown source '{other}': use declare (exchange + own queue), tap (an existing exchange) or queue (an existing queue)"
+            )),
+        }
+    }
+}
+
 /// How messages taken from an existing queue are settled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -179,6 +193,20 @@ impl AckMode {
             Self::NoAck => "no-ack (the broker forgets each message)",
             Self::Manual => "manual (ack / reject / requeue each message)",
             Self::Peek => "peek (get and requeue: the queue stays as it was)",
+        }
+    }
+}
+
+impl std::str::FromStr for AckMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "no-ack" => Ok(Self::NoAck),
+            "manual" => Ok(Self::Manual),
+            "peek" => Ok(Self::Peek),
+            other => Err(format!(
+                "unknown ack mode '{other}': use no-ack, manual or peek"
+            )),
         }
     }
 }
