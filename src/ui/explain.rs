@@ -23,9 +23,12 @@ pub struct ExplainInputs<'a> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
+    let verdicts = verdict_lines(tab, inputs);
+    // Two rows a verdict leaves room for a reason that wraps.
+    let rows = u16::try_from(verdicts.len() * 2 + 5).unwrap_or(u16::MAX);
     let popup = area.centered(
         Constraint::Length(area.width.saturating_sub(4).clamp(30, 110)),
-        Constraint::Length(area.height.saturating_sub(2).clamp(8, 30)),
+        Constraint::Length(rows.clamp(8, area.height.max(8))),
     );
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
@@ -58,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
         inputs.headers,
         inputs.on_headers,
     );
-    let text = Paragraph::new(verdict_lines(tab, inputs)).wrap(Wrap { trim: false });
+    let text = Paragraph::new(verdicts).wrap(Wrap { trim: false });
     frame.render_widget(text, results);
 }
 
