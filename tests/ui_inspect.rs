@@ -131,8 +131,8 @@ fn the_explainer_shows_which_bindings_match_and_why() {
         "{}",
         screen.join("\n")
     );
-    assert!(line_with(&screen, "order.*.created").contains('✓'));
-    assert!(line_with(&screen, "order.us.#").contains('✗'));
+    assert!(line_with(&screen, "✓ order.*.created").contains("\"*\" matched \"eu\""));
+    assert!(line_with(&screen, "✗ order.us.#").contains("topic pattern"));
 }
 
 #[test]
