@@ -8,8 +8,9 @@ use std::{
 };
 
 use crossterm::event::{Event, EventStream};
+use futures_lite::Stream;
 use futures_lite::StreamExt;
-use ratatui::DefaultTerminal;
+use ratatui::{DefaultTerminal, Terminal, backend::Backend};
 use tokio::{
     signal::unix::{SignalKind, signal},
     sync::mpsc,
@@ -29,11 +30,17 @@ use crate::{
 
 const FRAME: Duration = Duration::from_millis(33);
 /// Broker events in flight to the UI; a full channel slows the worker, not our memory.
-const EVENT_CAPACITY: usize = 4096;
+pub const EVENT_CAPACITY: usize = 4096;
 /// Events applied per batch before drawing again, so keys are never starved by a flood.
 const EVENT_BATCH: usize = 1024;
 /// How long quitting waits for sessions to close their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+
+/// What a run did, for benchmarks: redraws are coalesced to at most one a frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub draws: u64,
+}
 
 pub struct App {
     model: Model,
@@ -49,7 +56,13 @@ pub struct App {
 
 impl App {
     pub fn new(model: Model) -> Self {
-        let (events_tx, events_rx) = mpsc::channel(EVENT_CAPACITY);
+        Self::with_event_capacity(model, EVENT_CAPACITY)
+    }
+
+    /// `capacity` broker events may wait for the UI (`--channel-capacity`): a full channel
+    /// slows the workers, never grows memory.
+    pub fn with_event_capacity(model: Model, capacity: usize) -> Self {
+        let (events_tx, events_rx) = mpsc::channel(capacity.max(1));
         Self {
             model,
             workers: HashMap::new(),
@@ -180,8 +193,26 @@ impl App {
         self.dispatch(Action::Broker(SessionEvent { session, event }));
     }
 
-    pub async fn run(mut self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
-        let mut terminal_events = EventStream::new();
+    /// Runs in the user's terminal, with crossterm's keys.
+    pub async fn run(self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+        self.run_with(terminal, EventStream::new(), |_| false)
+            .await
+            .map(|_| ())
+    }
+
+    /// The loop, on any backend and any stream of terminal events; it also ends once
+    /// `until` holds (benchmarks drive it this way). SIGTERM and SIGHUP quit.
+    pub async fn run_with<B, S>(
+        mut self,
+        terminal: &mut Terminal<B>,
+        mut terminal_events: S,
+        until: impl Fn(&Model) -> bool,
+    ) -> anyhow::Result<RunStats>
+    where
+        B: Backend,
+        B::Error: Send + Sync + 'static,
+        S: Stream<Item = std::io::Result<Event>> + Unpin,
+    {
         let mut frame = tokio::time::interval(FRAME);
         frame.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut terminate = signal(SignalKind::terminate())?;
@@ -190,18 +221,24 @@ impl App {
         self.dispatch(Action::Resize {
             page_rows: ui::message_rows(size.height),
         });
-        terminal.draw(|f| ui::draw(f, &self.model))?;
+        let mut stats = RunStats::default();
+        let mut draw = |terminal: &mut Terminal<B>, model: &Model| -> anyhow::Result<()> {
+            terminal.draw(|f| ui::draw(f, model))?;
+            stats.draws += 1;
+            Ok(())
+        };
+        draw(terminal, &self.model)?;
         let mut dirty = false;
         let mut batch = Vec::with_capacity(EVENT_BATCH);
 
-        while !self.model.quit {
+        while !self.model.quit && !until(&self.model) {
             tokio::select! {
                 event = terminal_events.next() => {
                     let Some(event) = event else { break };
                     if let Some(action) = terminal_action(&self.model, event?) {
                         self.dispatch(action);
                         // Keys are drawn at once: the user is waiting for them.
-                        terminal.draw(|f| ui::draw(f, &self.model))?;
+                        draw(terminal, &self.model)?;
                         dirty = false;
                     }
                 }
@@ -214,7 +251,7 @@ impl App {
                 }
                 _ = frame.tick() => {
                     if dirty {
-                        terminal.draw(|f| ui::draw(f, &self.model))?;
+                        draw(terminal, &self.model)?;
                         dirty = false;
                     }
                 }
@@ -222,8 +259,11 @@ impl App {
                 _ = hangup.recv() => self.dispatch(Action::Quit),
             }
         }
+        if dirty {
+            draw(terminal, &self.model)?;
+        }
         self.shutdown().await;
-        Ok(())
+        Ok(stats)
     }
 
     /// Lets workers close their connections politely, without keeping the user waiting.

@@ -52,6 +52,15 @@ pub struct Cli {
     /// Fill in the form from the URI but wait for Enter
     #[arg(long)]
     pub no_connect: bool,
+    /// Messages each tab's pane keeps (the oldest are dropped from view, and counted)
+    #[arg(long, value_name = "N", default_value_t = crate::model::message_log::DEFAULT_CAPACITY)]
+    pub history: usize,
+    /// Body bytes each tab's pane keeps, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 32)]
+    pub history_mib: usize,
+    /// Broker events that may wait for the UI before the workers slow down
+    #[arg(long, value_name = "N", default_value_t = crate::app::EVENT_CAPACITY)]
+    pub channel_capacity: usize,
     /// Open a saved profile in a tab and connect; repeat to open several tabs
     #[arg(
         long,
@@ -73,6 +82,13 @@ pub struct Launch {
 }
 
 impl Cli {
+    pub fn history(&self) -> crate::model::History {
+        crate::model::History {
+            messages: self.history.max(1),
+            bytes: self.history_mib.saturating_mul(1024 * 1024),
+        }
+    }
+
     pub fn launch(&self) -> Launch {
         let mut settings = ConnectionSettings::default();
         let mut problem = None;

@@ -19,7 +19,7 @@ async fn main() -> ExitCode {
         return list_profiles(&loaded);
     }
     let launch = cli.launch();
-    let mut model = Model::new(&launch.settings);
+    let mut model = Model::with_history(&launch.settings, cli.history());
     let mut app_store = None;
     let mut connect_now = launch.connect_now;
     match loaded {
@@ -61,7 +61,7 @@ async fn main() -> ExitCode {
             "Fill in the form and press Enter to connect. F2 opens the profiles, F1 lists the keys.",
         ),
     }
-    let mut app = App::new(model);
+    let mut app = App::with_event_capacity(model, cli.channel_capacity);
     if let Some(store) = app_store {
         app = app.with_profiles(store);
     }

@@ -13,15 +13,11 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 /// Bodies kept for the pane, in bytes: a few huge messages must not exhaust memory.
 pub const DEFAULT_BYTE_BUDGET: usize = 32 * 1024 * 1024;
 
-/// A delivery with its display strings worked out once, on arrival, instead of every frame.
+/// A delivery as the pane keeps it. Its display strings are worked out only for the
+/// rows on screen: a flood fills the ring far faster than anyone can read it.
 #[derive(Clone, Debug)]
 pub struct LogEntry {
     pub delivery: Box<Delivery>,
-    pub time: String,
-    pub exchange: String,
-    pub routing_key: String,
-    pub size: String,
-    pub preview: String,
     /// How the user settled it (manual acks), once the broker confirmed.
     pub settled: Option<Settle>,
 }
@@ -29,17 +25,48 @@ pub struct LogEntry {
 impl LogEntry {
     pub fn new(delivery: Box<Delivery>) -> Self {
         Self {
-            time: delivery.received_at.format("%H:%M:%S%.3f").to_string(),
-            exchange: if delivery.exchange.is_empty() {
-                "(default)".into()
-            } else {
-                text::visible(&delivery.exchange)
-            },
-            routing_key: text::visible(&delivery.routing_key),
-            size: text::human_size(delivery.body.len()),
-            preview: text::body_preview(&delivery.body),
-            settled: None,
             delivery,
+            settled: None,
+        }
+    }
+
+    pub fn time(&self) -> String {
+        self.delivery.received_at.format("%H:%M:%S%.3f").to_string()
+    }
+
+    pub fn exchange(&self) -> String {
+        if self.delivery.exchange.is_empty() {
+            "(default)".into()
+        } else {
+            text::visible(&self.delivery.exchange)
+        }
+    }
+
+    pub fn routing_key(&self) -> String {
+        text::visible(&self.delivery.routing_key)
+    }
+
+    pub fn size(&self) -> String {
+        text::human_size(self.delivery.body.len())
+    }
+
+    pub fn preview(&self) -> String {
+        text::body_preview(&self.delivery.body)
+    }
+}
+
+/// How much of the past each tab's pane keeps: whichever bound is reached first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct History {
+    pub messages: usize,
+    pub bytes: usize,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self {
+            messages: DEFAULT_CAPACITY,
+            bytes: DEFAULT_BYTE_BUDGET,
         }
     }
 }

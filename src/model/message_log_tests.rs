@@ -16,7 +16,7 @@ pub fn delivery(body: &str) -> Box<Delivery> {
 }
 
 fn bodies<'a>(it: impl Iterator<Item = (&'a LogEntry, bool)>) -> Vec<String> {
-    it.map(|(e, _)| e.preview.clone()).collect()
+    it.map(|(e, _)| e.preview()).collect()
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn scrolling_back_stops_following_and_holds_the_view() {
 }
 
 fn entry_body(entry: Option<&LogEntry>) -> Option<String> {
-    entry.map(|e| e.preview.clone())
+    entry.map(|e| e.preview())
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub use tab::Tab;
 
 pub use compose::Compose;
 pub use connect_form::{ConnectForm, Field};
-pub use message_log::MessageLog;
+pub use message_log::{History, MessageLog};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -140,6 +140,8 @@ pub struct Model {
     next_tab_number: u32,
     pub overlay: Overlay,
     pub profiles: ProfileList,
+    /// What each new tab's pane keeps (`--history`, `--history-mib`).
+    pub history: History,
     pub quit: bool,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
@@ -153,10 +155,20 @@ impl Model {
             next_tab_number: 1,
             overlay: Overlay::None,
             profiles: ProfileList::default(),
+            history: History::default(),
             quit: false,
             page_rows: 10,
         };
         model.open_tab(ConnectForm::from_settings(settings));
+        model
+    }
+
+    /// A model whose tabs keep `history`; the first tab is made with it too.
+    pub fn with_history(settings: &ConnectionSettings, history: History) -> Self {
+        let mut model = Self::new(settings);
+        model.history = history;
+        let form = model.tabs[0].form.clone();
+        model.tabs[0] = Tab::new(model.tabs[0].number, form, history);
         model
     }
 
@@ -185,7 +197,8 @@ impl Model {
         if self.tabs.len() >= MAX_TABS {
             return None;
         }
-        self.tabs.push(Tab::new(self.next_tab_number, form));
+        self.tabs
+            .push(Tab::new(self.next_tab_number, form, self.history));
         self.next_tab_number += 1;
         self.active = self.tabs.len() - 1;
         self.tabs.last_mut()

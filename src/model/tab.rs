@@ -2,7 +2,10 @@
 
 use crate::amqp::{ConnectionDetails, ConnectionSettings, Routing, SessionId};
 
-use super::{Compose, ConnState, ConnectForm, Field, Focus, Level, MessageLog, Notice, Screen};
+use super::{
+    Compose, ConnState, ConnectForm, Field, Focus, Level, MessageLog, Notice, Screen,
+    message_log::History,
+};
 
 #[derive(Clone, Debug)]
 pub struct Tab {
@@ -27,7 +30,7 @@ pub struct Tab {
 }
 
 impl Tab {
-    pub fn new(number: u32, form: ConnectForm) -> Self {
+    pub fn new(number: u32, form: ConnectForm, history: History) -> Self {
         // Aimed properly when the tab first connects.
         let compose = Compose::for_routing(&Routing::default());
         Self {
@@ -35,7 +38,7 @@ impl Tab {
             screen: Screen::Form,
             focus: Focus::Form(Field::Host),
             form,
-            log: MessageLog::default(),
+            log: MessageLog::with_limits(history.messages, history.bytes),
             compose,
             conn: ConnState::Idle,
             session: SessionId::from(number) << 32,

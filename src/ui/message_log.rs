@@ -48,17 +48,17 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let rows = log.visible(rows_fit).map(|(entry, selected)| {
         // Manual acks: what the user did to it, after the size.
         let size = match entry.settled {
-            None => entry.size.clone(),
-            Some(Settle::Ack) => format!("{} ✓", entry.size),
-            Some(Settle::Reject) => format!("{} ✗", entry.size),
-            Some(Settle::Requeue) => format!("{} ↺", entry.size),
+            None => entry.size(),
+            Some(Settle::Ack) => format!("{} ✓", entry.size()),
+            Some(Settle::Reject) => format!("{} ✗", entry.size()),
+            Some(Settle::Requeue) => format!("{} ↺", entry.size()),
         };
         let row = Row::new([
-            entry.time.clone(),
-            entry.exchange.clone(),
-            entry.routing_key.clone(),
+            entry.time(),
+            entry.exchange(),
+            entry.routing_key(),
             size,
-            entry.preview.clone(),
+            entry.preview(),
         ]);
         if selected {
             row.style(theme::FOCUS)
