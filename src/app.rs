@@ -205,6 +205,23 @@ impl App {
     pub async fn run_with<B, S>(
         mut self,
         terminal: &mut Terminal<B>,
+        terminal_events: S,
+        until: impl Fn(&Model) -> bool,
+    ) -> anyhow::Result<RunStats>
+    where
+        B: Backend,
+        B::Error: Send + Sync + 'static,
+        S: Stream<Item = std::io::Result<Event>> + Unpin,
+    {
+        let stats = self.run_until(terminal, terminal_events, until).await;
+        self.shutdown().await;
+        stats
+    }
+
+    /// The loop without the shutdown: a harness can dispatch more actions and run on.
+    pub async fn run_until<B, S>(
+        &mut self,
+        terminal: &mut Terminal<B>,
         mut terminal_events: S,
         until: impl Fn(&Model) -> bool,
     ) -> anyhow::Result<RunStats>
@@ -262,12 +279,11 @@ impl App {
         if dirty {
             draw(terminal, &self.model)?;
         }
-        self.shutdown().await;
         Ok(stats)
     }
 
     /// Lets workers close their connections politely, without keeping the user waiting.
-    async fn shutdown(&mut self) {
+    pub async fn shutdown(&mut self) {
         for (session, commands_tx) in self.workers.drain() {
             // Dropping the sender ends the worker even if this does not get through.
             let _ = commands_tx.try_send(AmqpCommand::Disconnect);
