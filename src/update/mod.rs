@@ -11,6 +11,7 @@ mod inspect;
 mod profiles;
 #[cfg(test)]
 mod profiles_tests;
+mod prompt;
 mod queue;
 mod tab;
 #[cfg(test)]
@@ -103,20 +104,20 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ProfileDown => model.profiles.select_by(1),
         Action::LoadProfile => return profiles::load_selected(model),
         Action::OpenProfileInTab => return profiles::open_selected_in_tab(model),
-        Action::SaveProfileAs => profiles::ask(model, PromptKind::SaveAs),
-        Action::ImportUri => profiles::ask(model, PromptKind::ImportUri),
-        Action::OpenFilter => profiles::ask(model, PromptKind::Filter),
-        Action::PublishFile => profiles::ask(model, PromptKind::PublishFile),
+        Action::SaveProfileAs => prompt::ask(model, PromptKind::SaveAs),
+        Action::ImportUri => prompt::ask(model, PromptKind::ImportUri),
+        Action::OpenFilter => prompt::ask(model, PromptKind::Filter),
+        Action::PublishFile => prompt::ask(model, PromptKind::PublishFile),
         Action::OpenProperties => model.overlay = Overlay::Properties,
         Action::OpenMessage => open_message(model),
         Action::ExportSelected => inspect::ask_export(model, false),
         Action::ExportShown => inspect::ask_export(model, true),
-        Action::LoadFile => profiles::ask(model, PromptKind::LoadFile),
+        Action::LoadFile => prompt::ask(model, PromptKind::LoadFile),
         Action::Replay => inspect::replay_into_compose(model),
         Action::Settle(settle) => return queue::settle(model, settle),
         Action::Peek => return queue::peek(model),
         Action::OpenBindings => queue::open_bindings(model),
-        Action::AddBinding => profiles::ask(model, PromptKind::AddBinding),
+        Action::AddBinding => prompt::ask(model, PromptKind::AddBinding),
         Action::RemoveBinding => return queue::remove_binding(model),
         Action::BindingUp | Action::BindingDown => {
             if let Overlay::Bindings { selected } = &mut model.overlay {
@@ -191,7 +192,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             Overlay::Prompt(Prompt::new(PromptKind::Duplicate { from }, &copy))
         }),
         Action::DeleteProfile => profiles::ask_about_selected(model, Overlay::ConfirmDelete),
-        Action::SubmitPrompt => return profiles::submit(model),
+        Action::SubmitPrompt => return prompt::submit(model),
         Action::Confirm => {
             if let Overlay::ConfirmDelete(name) = std::mem::take(&mut model.overlay) {
                 return profiles::delete(model, &name);

@@ -1,4 +1,5 @@
-//! Profile actions: the list, the prompts that name a profile, and what a save reported.
+//! Profile actions: the list, loading and saving, renaming and deleting, importing a URI,
+//! and what a save reported.
 //! The file itself is written by the app when `update` asks with [`Effect::SaveProfiles`].
 
 use super::{Effect, connect};
@@ -82,28 +83,6 @@ pub fn open_in_new_tab(
     Vec::new()
 }
 
-pub fn ask(model: &mut Model, kind: PromptKind) {
-    let initial = match &kind {
-        PromptKind::SaveAs => model.tab().profile.clone().unwrap_or_default(),
-        PromptKind::Rename { from } => from.clone(),
-        PromptKind::Duplicate { from } => format!("{from}-copy"),
-        PromptKind::Filter => model
-            .tab()
-            .log
-            .filter()
-            .map(|f| f.text.clone())
-            .unwrap_or_default(),
-        PromptKind::Password { .. }
-        | PromptKind::ImportUri
-        | PromptKind::PublishFile
-        | PromptKind::ExportSelected
-        | PromptKind::ExportShown
-        | PromptKind::LoadFile
-        | PromptKind::AddBinding => String::new(),
-    };
-    model.overlay = Overlay::Prompt(Prompt::new(kind, &initial));
-}
-
 /// Rename, duplicate or delete need a profile under the cursor.
 pub fn ask_about_selected(model: &mut Model, kind: impl FnOnce(String) -> Overlay) {
     match model.profiles.selected() {
@@ -112,47 +91,7 @@ pub fn ask_about_selected(model: &mut Model, kind: impl FnOnce(String) -> Overla
     }
 }
 
-/// Enter in a prompt. A refused answer keeps the prompt open with the reason.
-pub fn submit(model: &mut Model) -> Vec<Effect> {
-    let Overlay::Prompt(prompt) = &model.overlay else {
-        return Vec::new();
-    };
-    let kind = prompt.kind.clone();
-    let answer = prompt.input.value().to_string();
-    let result = match kind {
-        PromptKind::Password { tab, .. } => {
-            model.overlay = Overlay::None;
-            let Some(tab) = model.focus_tab_number(tab) else {
-                return Vec::new();
-            };
-            tab.form.set_password(&answer);
-            return connect(model);
-        }
-        PromptKind::SaveAs => save_form_as(model, answer.trim()),
-        PromptKind::Rename { from } => rename(model, &from, answer.trim()),
-        PromptKind::Duplicate { from } => edit_list(model, answer.trim(), |list, new| {
-            profile::duplicate(list, &from, new)
-        }),
-        PromptKind::ImportUri => return import_uri(model, &answer),
-        PromptKind::Filter => apply_filter(model, &answer),
-        PromptKind::PublishFile => super::tab::publish_file(model, answer.trim()),
-        PromptKind::ExportSelected => super::inspect::export(model, answer.trim(), false),
-        PromptKind::ExportShown => super::inspect::export(model, answer.trim(), true),
-        PromptKind::LoadFile => super::inspect::load(model, answer.trim()),
-        PromptKind::AddBinding => super::queue::add_binding(model, &answer),
-    };
-    match result {
-        Ok(effects) => effects,
-        Err(message) => {
-            if let Overlay::Prompt(prompt) = &mut model.overlay {
-                prompt.error = Some(crate::text::visible(&message));
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn save_form_as(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
+pub(super) fn save_form_as(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
     profile::validate_name(name).map_err(|e| e.to_string())?;
     let profile = model
         .tab()
@@ -166,7 +105,7 @@ fn save_form_as(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
     finish_edit(model, name)
 }
 
-fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effect>, String> {
+pub(super) fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effect>, String> {
     profile::rename(&mut model.profiles.profiles, from, to).map_err(|e| e.to_string())?;
     // A tab keeps the name of its profile for its title and the next save.
     for tab in model.tabs_mut() {
@@ -177,7 +116,7 @@ fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effect>, String
     finish_edit(model, to)
 }
 
-fn edit_list(
+pub(super) fn edit_list(
     model: &mut Model,
     name: &str,
     edit: impl FnOnce(&mut Vec<crate::profile::Profile>, &str) -> Result<(), ProfileError>,
@@ -214,7 +153,7 @@ pub fn delete(model: &mut Model, name: &str) -> Vec<Effect> {
 
 /// A pasted URI fills in the form (TLS options the URI cannot carry are kept), then the
 /// user is offered to save it under the host's name.
-fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
+pub(super) fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
     let form = &model.tab().form;
     let mut settings = form
         .validate_with(|_| Some(String::new()))
@@ -263,17 +202,6 @@ fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
     );
     model.overlay = Overlay::Prompt(Prompt::new(PromptKind::SaveAs, &host));
     Vec::new()
-}
-
-/// Enter in the filter prompt: a bad regex keeps the prompt open with the reason.
-fn apply_filter(model: &mut Model, text: &str) -> Result<Vec<Effect>, String> {
-    let filter = match text {
-        "" => None,
-        text => Some(crate::model::filter::Filter::parse(text)?),
-    };
-    model.tab_mut().log.set_filter(filter);
-    model.overlay = Overlay::None;
-    Ok(Vec::new())
 }
 
 /// What the app reports after writing the profiles file.
