@@ -32,7 +32,7 @@ const FRAME: Duration = Duration::from_millis(33);
 /// Broker events in flight to the UI; a full channel slows the worker, not our memory.
 pub const EVENT_CAPACITY: usize = 4096;
 /// Events applied per batch before drawing again, so keys are never starved by a flood.
-const EVENT_BATCH: usize = 1024;
+pub const EVENT_BATCH: usize = 1024;
 /// How long quitting waits for sessions to close their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 

@@ -39,7 +39,8 @@ pub struct Cli {
     /// exchange, never created) or queue (an existing queue)
     #[arg(long, value_name = "SOURCE")]
     pub watch: Option<Source>,
-    /// How an existing queue's messages are settled: no-ack, manual or peek
+    /// How an existing queue's messages are settled: no-ack, auto (take: ack each as it
+    /// reaches the UI), manual or peek
     #[arg(long, value_name = "MODE")]
     pub ack: Option<AckMode>,
     /// Binding for the queue (headers exchange: "x-match=any, k=v"), and the key to

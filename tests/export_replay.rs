@@ -72,6 +72,7 @@ async fn publish(
         body: body.to_vec(),
         properties,
         copies: 1,
+        confirm: true,
     };
     session
         .commands_tx

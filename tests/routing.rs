@@ -50,6 +50,7 @@ pub fn request(exchange: &str, key: &str, body: &[u8]) -> PublishRequest {
         body: body.to_vec(),
         properties: Properties::default(),
         copies: 1,
+        confirm: true,
     }
 }
 

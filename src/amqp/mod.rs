@@ -53,6 +53,9 @@ pub struct PublishRequest {
     pub properties: Properties,
     /// Publish this many copies (at least 1); one outcome reports them all.
     pub copies: u32,
+    /// Wait for publisher confirms (the default). Off, the copies go out on a channel
+    /// without confirm mode: faster, but the outcome can only say they were sent.
+    pub confirm: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,9 +75,18 @@ pub enum PublishOutcome {
     Failed {
         reason: String,
     },
+    /// Published with `confirm: false`: written to the socket, not confirmed. The broker
+    /// did not return it before answering a later request on the same channel (it sends
+    /// a mandatory return before that answer), so a queue took it; but nothing says the
+    /// queue kept it. A return comes back as `Unroutable`, as with confirms.
+    Sent,
     /// How `copies > 1` publishes of one request fared, reported once all are settled.
+    /// With confirms `sent` is 0; without, `routed` and `nacked` are 0 and every copy is
+    /// `sent`, `returned` or `failed`.
     Copies {
         routed: u32,
+        /// Written without confirms and not returned: see [`PublishOutcome::Sent`].
+        sent: u32,
         returned: u32,
         nacked: u32,
         /// Never sent, or lost with their channel.

@@ -178,6 +178,9 @@ impl std::str::FromStr for Source {
 pub enum AckMode {
     /// The broker forgets each message as it sends it.
     NoAck,
+    /// Consumed with acks, each acked once the UI has it: drains the queue like no-ack,
+    /// but the prefetch window still bounds what the broker pushes ahead of the UI.
+    Auto,
     /// Each message waits, unacknowledged, for the user's ack, reject or requeue.
     #[default]
     Manual,
@@ -186,11 +189,12 @@ pub enum AckMode {
 }
 
 impl AckMode {
-    pub const ALL: [AckMode; 3] = [Self::NoAck, Self::Manual, Self::Peek];
+    pub const ALL: [AckMode; 4] = [Self::NoAck, Self::Auto, Self::Manual, Self::Peek];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::NoAck => "no-ack (the broker forgets each message)",
+            Self::Auto => "take: ack each as it reaches the UI (drains the queue)",
             Self::Manual => "manual (ack / reject / requeue each message)",
             Self::Peek => "peek (get and requeue: the queue stays as it was)",
         }
@@ -202,10 +206,11 @@ impl std::str::FromStr for AckMode {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "no-ack" => Ok(Self::NoAck),
+            "auto" => Ok(Self::Auto),
             "manual" => Ok(Self::Manual),
             "peek" => Ok(Self::Peek),
             other => Err(format!(
-                "unknown ack mode '{other}': use no-ack, manual or peek"
+                "unknown ack mode '{other}': use no-ack, auto, manual or peek"
             )),
         }
     }

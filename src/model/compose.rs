@@ -28,6 +28,8 @@ pub struct Compose {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     pub acked: u64,
+    /// Published without confirms: written and not returned, never acked.
+    pub sent: u64,
     pub returned: u64,
     pub nacked: u64,
     pub failed: u64,
@@ -115,6 +117,7 @@ impl Compose {
                 .unwrap_or_else(|| self.body.value().as_bytes().to_vec()),
             properties,
             copies,
+            confirm: true,
         })
     }
 

@@ -33,6 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             "· {} acked, {} returned, {} nacked, {} failed ",
             t.acked, t.returned, t.nacked, t.failed
         ));
+        // Only once something went out unconfirmed: most sessions never do.
+        if t.sent > 0 {
+            title.push_str(&format!("· {} sent unconfirmed ", t.sent));
+        }
     }
     if compose.in_flight > 0 {
         title.push_str(&format!("· {} awaiting confirm ", compose.in_flight));

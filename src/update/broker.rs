@@ -138,17 +138,20 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
     let tally = &mut tab.compose.tally;
     match &outcome {
         PublishOutcome::Routed => tally.acked += 1,
+        PublishOutcome::Sent => tally.sent += 1,
         PublishOutcome::Unroutable { .. } => tally.returned += 1,
         PublishOutcome::Nacked => tally.nacked += 1,
         PublishOutcome::Failed { .. } => tally.failed += 1,
         PublishOutcome::Copies {
             routed,
+            sent,
             returned,
             nacked,
             failed,
             ..
         } => {
             tally.acked += u64::from(*routed);
+            tally.sent += u64::from(*sent);
             tally.returned += u64::from(*returned);
             tally.nacked += u64::from(*nacked);
             tally.failed += u64::from(*failed);
@@ -176,6 +179,10 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
                 routing_key
             ),
         ),
+        PublishOutcome::Sent => (
+            Level::Success,
+            format!("Published to {to}: sent, not returned (no publisher confirm asked)."),
+        ),
         PublishOutcome::Nacked => (
             Level::Error,
             format!("The broker refused (nacked) the message to {to}."),
@@ -185,12 +192,13 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
         }
         PublishOutcome::Copies {
             routed,
+            sent,
             returned,
             nacked,
             failed,
             first_problem,
         } => {
-            let total = routed + returned + nacked + failed;
+            let total = routed + sent + returned + nacked + failed;
             let level = if returned + nacked + failed == 0 {
                 Level::Success
             } else {
@@ -201,9 +209,15 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
                 .unwrap_or_default();
             (
                 level,
-                format!(
-                    "Published {total} copies to {to}: {routed} acked, {returned} returned (unroutable), {nacked} nacked, {failed} failed.{first}"
-                ),
+                if sent > 0 {
+                    format!(
+                        "Published {total} copies to {to} without confirms: {sent} sent, {returned} returned (unroutable), {failed} failed.{first}"
+                    )
+                } else {
+                    format!(
+                        "Published {total} copies to {to}: {routed} acked, {returned} returned (unroutable), {nacked} nacked, {failed} failed.{first}"
+                    )
+                },
             )
         }
     };

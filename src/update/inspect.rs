@@ -154,6 +154,7 @@ pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
                 body: d.body,
                 properties: d.properties,
                 copies: 1,
+                confirm: true,
             },
         })
         .collect();

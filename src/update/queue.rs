@@ -35,7 +35,7 @@ pub fn settle(model: &mut Model, settle: Settle) -> Vec<Effect> {
     if ack_mode(tab) != Some(AckMode::Manual) {
         tab.notify(
             Level::Info,
-            "Ack, reject and requeue are for an existing queue consumed with manual acks (Watch and Ack mode on the form). Our own queues are acked as messages arrive.",
+            "Ack, reject and requeue are for an existing queue consumed with manual acks (Watch and Ack mode on the form). Our own queues, and take mode, ack messages as they arrive.",
         );
         return Vec::new();
     }

@@ -3,7 +3,11 @@
 use amqp_tui::amqp::{Properties, PublishOutcome, Value};
 
 use super::{publish, request, support};
-use support::{Broker, Session};
+use support::{
+    Broker, Session,
+    client::{Client, expect_counts},
+    unique_suffix,
+};
 
 #[tokio::test]
 async fn copies_are_counted_in_one_outcome_and_returns_name_exchange_and_key() {
@@ -19,6 +23,7 @@ async fn copies_are_counted_in_one_outcome_and_returns_name_exchange_and_key() {
         outcome,
         PublishOutcome::Copies {
             routed: 25,
+            sent: 0,
             returned: 0,
             nacked: 0,
             failed: 0,
@@ -34,6 +39,7 @@ async fn copies_are_counted_in_one_outcome_and_returns_name_exchange_and_key() {
     match publish(&mut session, req).await {
         PublishOutcome::Copies {
             routed: 0,
+            sent: 0,
             returned: 4,
             nacked: 0,
             failed: 0,
@@ -164,4 +170,47 @@ async fn headers_rabbitmq_cannot_read_are_refused_and_the_connection_lives() {
     .await;
     assert_eq!(outcome, PublishOutcome::Routed);
     assert_eq!(session.delivery().await.body, b"ok");
+}
+
+#[tokio::test]
+async fn copies_without_confirms_are_counted_as_sent_and_reach_the_queue() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("unconfirmed"));
+    session.connected().await;
+    let client = Client::connect(&broker).await;
+    let queue = format!("q-unconfirmed-{}", unique_suffix());
+    client.queue(&queue).await;
+
+    let mut req = request("", &queue, b"fast");
+    req.copies = 1000;
+    req.confirm = false;
+    assert_eq!(
+        publish(&mut session, req).await,
+        PublishOutcome::Copies {
+            routed: 0,
+            sent: 1000,
+            returned: 0,
+            nacked: 0,
+            failed: 0,
+            first_problem: None
+        }
+    );
+    expect_counts(&broker, &queue, (1000, 0)).await;
+
+    let mut one = request("", &queue, b"one");
+    one.confirm = false;
+    assert_eq!(publish(&mut session, one).await, PublishOutcome::Sent);
+    // Mandatory returns still come back without confirm mode.
+    let nowhere = format!("no-such-queue-{}", unique_suffix());
+    let mut lost = request("", &nowhere, b"lost");
+    lost.confirm = false;
+    match publish(&mut session, lost).await {
+        PublishOutcome::Unroutable {
+            reply_code: 312,
+            routing_key,
+            ..
+        } => assert_eq!(routing_key, nowhere),
+        other => panic!("expected a return, got {other:?}"),
+    }
+    expect_counts(&broker, &queue, (1001, 0)).await;
 }

@@ -221,3 +221,31 @@ async fn peek_shows_the_messages_and_leaves_the_queue_as_it_was() {
         .collect();
     assert_eq!(left, bodies, "the queue's order after two peeks");
 }
+
+#[tokio::test]
+async fn take_mode_acks_each_message_on_handover_and_drains_the_queue() {
+    let broker = Broker::shared();
+    let bodies: Vec<String> = (0..1000).map(|i| format!("m{i}")).collect();
+    let refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    let (mut settings, _client) = prefilled(&broker, "q-auto", AckMode::Auto, &refs).await;
+    // Acks go out in batches of 32; 1,000 is no multiple of that, so the last few are
+    // only acked because the worker flushes as soon as the queue runs dry.
+    settings.prefetch = 64;
+    let queue = settings.routing.queue.clone();
+    let mut session = Session::start(settings);
+    assert_eq!(session.connected().await, queue);
+    let mut last = None;
+    for body in &bodies {
+        let delivery = session.delivery().await;
+        assert_eq!(delivery.body, body.as_bytes());
+        last = Some(delivery);
+    }
+    // Checked while the session lives: closing would ack what is left anyway.
+    expect_counts(&broker, &queue, (0, 0)).await;
+    let last = last.expect("1,000 deliveries");
+    let refused = settle(&mut session, last.delivery_tag, last.epoch, Settle::Ack).await;
+    assert!(
+        refused.as_ref().is_err_and(|e| e.contains("take mode")),
+        "{refused:?}"
+    );
+}

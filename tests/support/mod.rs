@@ -303,6 +303,7 @@ impl Session {
                 ..Default::default()
             },
             copies: 1,
+            confirm: true,
         };
         self.commands_tx
             .send(AmqpCommand::Publish(Box::new(request)))

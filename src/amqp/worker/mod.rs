@@ -6,6 +6,8 @@
 //! getting messages (declare, tap, existing queue), `queue_ops` the commands on them
 //! (bindings, settle, peek), `publish` the publisher with its confirms.
 
+mod handover;
+mod outcome;
 mod publish;
 mod queue_ops;
 mod session;
@@ -54,6 +56,11 @@ impl Events {
             event,
         };
         self.events_tx.send(event).await.is_ok()
+    }
+
+    /// The next send would wait for the UI to catch up.
+    fn is_full(&self) -> bool {
+        self.events_tx.capacity() == 0
     }
 }
 
@@ -166,6 +173,7 @@ fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
             let outcome = if request.copies > 1 {
                 PublishOutcome::Copies {
                     routed: 0,
+                    sent: 0,
                     returned: 0,
                     nacked: 0,
                     failed: request.copies,

@@ -1,49 +1,85 @@
-//! Publishing on a confirm channel of its own (mandatory, so unroutable messages come
-//! back): one request may ask for many copies, reported as one outcome.
+//! Publishing on channels of its own, mandatory so unroutable messages come back: one
+//! with publisher confirms, one without for requests that do not want to wait for them.
+//! One request may ask for many copies, reported as one outcome.
 
+use futures_util::StreamExt;
 use lapin::{
-    BasicProperties, Channel, Confirmation, PublisherConfirm,
-    options::{BasicPublishOptions, ConfirmSelectOptions},
+    BasicProperties, Channel,
+    message::BasicReturnMessage,
+    options::{BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions},
     types::ShortString,
 };
 
-use super::{Events, published, session::LiveSession, source::short};
+use super::{
+    Events,
+    outcome::{settle_confirms, unconfirmed_outcome},
+    published,
+    session::LiveSession,
+    source::short,
+};
 use crate::amqp::{
-    AmqpEvent, PublishOutcome, PublishRequest,
+    AmqpEvent, PublishRequest,
     error::describe,
     message::{Table, Value},
 };
+
+/// Publishes written ahead of the one the loop waits for.
+const PUBLISH_WINDOW: usize = 64;
 
 impl LiveSession {
     pub(super) async fn publish(&mut self, request: PublishRequest, events: &Events) {
         let copies = request.copies.max(1);
         let mut confirms = Vec::with_capacity(copies.min(1024) as usize);
+        let mut written = 0u32;
+        let mut returned = Vec::new();
         let mut problem = None;
         match self.prepare(&request, events).await {
             Ok(ready) => {
-                // Pipelined: each call returns once its frames are written, and the
-                // confirms are awaited together below.
-                for _ in 0..copies {
-                    let sent = ready
-                        .channel
-                        .basic_publish(
-                            ready.exchange.clone(),
-                            ready.key.clone(),
-                            ready.options,
-                            &request.body,
-                            ready.properties.clone(),
-                        )
-                        .await;
+                // Pipelined: a window of publishes is in flight at once, each future
+                // resolving once its frames are written, so the loop does not wait for
+                // lapin's I/O thread between messages; `buffered` keeps them in order.
+                // The confirms are awaited together below.
+                let publishes = futures_util::stream::iter(0..copies).map(|_| {
+                    ready.channel.basic_publish(
+                        ready.exchange.clone(),
+                        ready.key.clone(),
+                        ready.options,
+                        &request.body,
+                        ready.properties.clone(),
+                    )
+                });
+                let mut publishes = publishes.buffered(PUBLISH_WINDOW);
+                while let Some(sent) = publishes.next().await {
                     match sent {
-                        Ok(confirm) => confirms.push(confirm),
+                        Ok(confirm) if request.confirm => confirms.push(confirm),
+                        // Not in confirm mode: it resolves at once, to NotRequested.
+                        Ok(_) => written += 1,
                         Err(err) => {
                             problem = Some(describe(&err));
                             break;
                         }
                     }
                 }
+                drop(publishes);
+                if !request.confirm && written > 0 {
+                    match returns_so_far(&ready.channel).await {
+                        Ok(messages) => returned = messages,
+                        Err(err) => {
+                            problem.get_or_insert(format!(
+                                "sent, but could not learn whether the broker returned any: {}",
+                                describe(&err)
+                            ));
+                        }
+                    }
+                }
             }
             Err(reason) => problem = Some(reason),
+        }
+        if !request.confirm {
+            let outcome = unconfirmed_outcome(copies, written, returned, problem);
+            // The UI may be gone by now: nobody is left to tell.
+            let _ = events.send(published(&request, outcome)).await;
+            return;
         }
         // Waiting for the confirms must not hold up consuming.
         let events = events.clone();
@@ -65,7 +101,7 @@ impl LiveSession {
             check_headers(headers, "")?;
         }
         let properties = request.properties.to_amqp()?;
-        let channel = self.publish_channel(events).await?;
+        let channel = self.publish_channel(request.confirm, events).await?;
         Ok(Ready {
             channel,
             exchange,
@@ -78,8 +114,13 @@ impl LiveSession {
         })
     }
 
-    async fn publish_channel(&mut self, events: &Events) -> Result<Channel, String> {
-        if let Some(channel) = &self.publish_channel {
+    async fn publish_channel(&mut self, confirm: bool, events: &Events) -> Result<Channel, String> {
+        let slot = if confirm {
+            &self.publish_channel
+        } else {
+            &self.unconfirmed_channel
+        };
+        if let Some(channel) = slot {
             if channel.status().connected() {
                 return Ok(channel.clone());
             }
@@ -94,13 +135,28 @@ impl LiveSession {
             .create_channel()
             .await
             .map_err(|err| format!("could not open a channel: {}", describe(&err)))?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await
-            .map_err(|err| format!("could not enable publisher confirms: {}", describe(&err)))?;
-        self.publish_channel = Some(channel.clone());
+        if confirm {
+            channel
+                .confirm_select(ConfirmSelectOptions::default())
+                .await
+                .map_err(|err| {
+                    format!("could not enable publisher confirms: {}", describe(&err))
+                })?;
+            self.publish_channel = Some(channel.clone());
+        } else {
+            self.unconfirmed_channel = Some(channel.clone());
+        }
         Ok(channel)
     }
+}
+
+/// The mandatory returns for everything published so far on a channel without confirm
+/// mode. RabbitMQ sends a return while it routes the publish, before it answers any later
+/// request on that channel; so once a basic.qos (harmless: nothing consumes there) is
+/// answered, every return is in. lapin keeps them until `wait_for_confirms` drains them.
+async fn returns_so_far(channel: &Channel) -> lapin::Result<Vec<BasicReturnMessage>> {
+    channel.basic_qos(0, BasicQosOptions::default()).await?;
+    channel.wait_for_confirms().await
 }
 
 struct Ready {
@@ -143,96 +199,6 @@ fn check_value(value: &Value, at: &str) -> Result<(), String> {
             .enumerate()
             .try_for_each(|(i, item)| check_value(item, &format!("{at}[{i}]"))),
         _ => Ok(()),
-    }
-}
-
-/// Awaits every confirm and sums them up: the old single outcomes for one copy.
-async fn settle_confirms(
-    copies: u32,
-    confirms: Vec<PublisherConfirm>,
-    problem: Option<String>,
-) -> PublishOutcome {
-    let sent = confirms.len() as u32;
-    let mut tally = Tally {
-        failed: copies - sent,
-        first_problem: problem,
-        ..Tally::default()
-    };
-    let mut single = None;
-    for confirm in confirms {
-        single = Some(tally.add(confirm.await));
-    }
-    if copies == 1 {
-        return match (single, tally.first_problem) {
-            (Some(outcome), _) => outcome,
-            (None, reason) => PublishOutcome::Failed {
-                reason: reason.unwrap_or_else(|| "the message was not sent".into()),
-            },
-        };
-    }
-    PublishOutcome::Copies {
-        routed: tally.routed,
-        returned: tally.returned,
-        nacked: tally.nacked,
-        failed: tally.failed,
-        first_problem: tally.first_problem,
-    }
-}
-
-#[derive(Default)]
-struct Tally {
-    routed: u32,
-    returned: u32,
-    nacked: u32,
-    failed: u32,
-    first_problem: Option<String>,
-}
-
-impl Tally {
-    /// Counts one confirm and returns it as a single publish's outcome.
-    fn add(&mut self, confirm: lapin::Result<Confirmation>) -> PublishOutcome {
-        let outcome = match confirm {
-            Ok(Confirmation::Ack(None) | Confirmation::NotRequested) => PublishOutcome::Routed,
-            Ok(Confirmation::Ack(Some(returned))) => PublishOutcome::Unroutable {
-                reply_code: returned.reply_code,
-                reply_text: returned.reply_text.to_string(),
-                exchange: returned.delivery.exchange.to_string(),
-                routing_key: returned.delivery.routing_key.to_string(),
-            },
-            Ok(Confirmation::Nack(_)) => PublishOutcome::Nacked,
-            Err(err) => PublishOutcome::Failed {
-                reason: format!("{}; the publish channel will be reopened", describe(&err)),
-            },
-        };
-        let problem = match &outcome {
-            PublishOutcome::Routed | PublishOutcome::Copies { .. } => {
-                self.routed += 1;
-                None
-            }
-            PublishOutcome::Unroutable {
-                reply_code,
-                reply_text,
-                exchange,
-                routing_key,
-            } => {
-                self.returned += 1;
-                Some(format!(
-                    "unroutable: {reply_text} ({reply_code}), exchange '{exchange}', key '{routing_key}'"
-                ))
-            }
-            PublishOutcome::Nacked => {
-                self.nacked += 1;
-                Some("the broker nacked it".to_string())
-            }
-            PublishOutcome::Failed { reason } => {
-                self.failed += 1;
-                Some(reason.clone())
-            }
-        };
-        if self.first_problem.is_none() {
-            self.first_problem = problem;
-        }
-        outcome
     }
 }
 

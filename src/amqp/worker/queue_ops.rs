@@ -82,6 +82,9 @@ impl LiveSession {
             (Source::Queue, AckMode::NoAck) => {
                 return Err("consumed with no-ack: the broker forgot it when it sent it".into());
             }
+            (Source::Queue, AckMode::Auto) => {
+                return Err("taken in take mode: it was acked as it reached the UI".into());
+            }
             (Source::Queue, AckMode::Peek) => {
                 return Err("a peeked message is back in the queue already".into());
             }

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use chrono::Local;
 use futures_lite::StreamExt;
-use lapin::{Acker, Channel, Connection, Event, options::BasicAckOptions, types::ShortString};
+use lapin::{Acker, Channel, Connection, Event, types::ShortString};
 use tokio::sync::mpsc;
 
-use super::{Ended, Events, source};
+use super::{Ended, Events, handover::PendingAcks, source};
 use crate::amqp::{
     AmqpCommand, AmqpEvent, Delivery, connect,
     details::ConnectionDetails,
@@ -22,6 +22,9 @@ pub(super) struct LiveSession {
     pub consuming: source::Consuming,
     /// Opened on first publish and again after the broker closes it (e.g. NOT_FOUND).
     pub publish_channel: Option<Channel>,
+    /// The same without confirm mode, for requests with `confirm: false`: a channel's
+    /// confirm mode cannot be turned off again.
+    pub unconfirmed_channel: Option<Channel>,
     /// What the session watches; live binding changes land here, so a reconnect
     /// declares the current set.
     pub settings: ConnectionSettings,
@@ -31,6 +34,8 @@ pub(super) struct LiveSession {
     /// Manual acks: the deliveries of this epoch still waiting for the user's decision.
     /// The prefetch window bounds it.
     pub unsettled: HashMap<u64, Acker>,
+    /// Taken on handover, waiting for the next batched ack.
+    handed_over: PendingAcks,
 }
 
 /// How a delivery is settled, by source and ack mode.
@@ -60,10 +65,12 @@ impl LiveSession {
             connection,
             consuming,
             publish_channel: None,
+            unconfirmed_channel: None,
             settings: settings.clone(),
             details,
             epoch,
             unsettled: HashMap::new(),
+            handed_over: PendingAcks::default(),
         })
     }
 
@@ -74,7 +81,8 @@ impl LiveSession {
     fn taking(&self) -> Taking {
         match (self.settings.routing.source, self.settings.routing.ack) {
             (Source::Queue, AckMode::NoAck) => Taking::Nothing,
-            (Source::Queue, _) => Taking::UserSettles,
+            (Source::Queue, AckMode::Auto) => Taking::AckOnHandover,
+            (Source::Queue, AckMode::Manual | AckMode::Peek) => Taking::UserSettles,
             _ => Taking::AckOnHandover,
         }
     }
@@ -86,7 +94,10 @@ impl LiveSession {
     ) -> Ended {
         let mut connection_events = self.connection.events_listener();
         loop {
+            // Biased: the last branch, which acks what the UI already has, must run
+            // only when nothing else is ready, so acks go out in batches.
             tokio::select! {
+                biased;
                 command = commands_rx.recv() => match command {
                     None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
                     Some(command) => {
@@ -94,6 +105,19 @@ impl LiveSession {
                             return ended;
                         }
                     }
+                },
+                Some(event) = connection_events.next() => match event {
+                    Event::ConnectionBlocked(reason) => {
+                        events.send(AmqpEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
+                    }
+                    Event::ConnectionUnblocked => {
+                        events.send(AmqpEvent::Notice("The broker unblocked publishing.".into())).await;
+                    }
+                    // Channel errors arrive here too; only a dead connection ends the session.
+                    Event::Error(err) if !self.connection.status().connected() => {
+                        return Ended::Lost(self.lost(&err));
+                    }
+                    _ => {}
                 },
                 next = next_delivery(&mut self.consuming.consumer) => match next {
                     Some(Ok(delivery)) => {
@@ -113,19 +137,11 @@ impl LiveSession {
                         }
                     }
                 },
-                Some(event) = connection_events.next() => match event {
-                    Event::ConnectionBlocked(reason) => {
-                        events.send(AmqpEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
+                () = std::future::ready(()), if !self.handed_over.is_empty() => {
+                    if let Err(ended) = self.flush_handed_over().await {
+                        return ended;
                     }
-                    Event::ConnectionUnblocked => {
-                        events.send(AmqpEvent::Notice("The broker unblocked publishing.".into())).await;
-                    }
-                    // Channel errors arrive here too; only a dead connection ends the session.
-                    Event::Error(err) if !self.connection.status().connected() => {
-                        return Ended::Lost(self.lost(&err));
-                    }
-                    _ => {}
-                },
+                }
             }
         }
     }
@@ -171,17 +187,29 @@ impl LiveSession {
             self.unsettled.insert(tag, acker.clone());
         }
         let event = to_delivery(delivery, self.epoch, Some(source::CONSUMER_TAG));
+        // Waiting on a slow UI must not hold acks for what it already has.
+        if events.is_full() {
+            self.flush_handed_over().await?;
+        }
         if !events.send(AmqpEvent::Delivery(Box::new(event))).await {
             return Err(Ended::ByUser);
         }
         if taking == Taking::AckOnHandover {
             // Acked only once handed over: the prefetch window then bounds what the broker
             // can push ahead of the UI.
-            if let Err(err) = acker.ack(BasicAckOptions::default()).await {
-                return Err(Ended::Lost(self.lost(&err)));
+            let batch = PendingAcks::batch(self.settings.prefetch);
+            if self.handed_over.record(acker, batch) {
+                self.flush_handed_over().await?;
             }
         }
         Ok(())
+    }
+
+    async fn flush_handed_over(&mut self) -> Result<(), Ended> {
+        match self.handed_over.flush().await {
+            Ok(()) => Ok(()),
+            Err(err) => Err(Ended::Lost(self.lost(&err))),
+        }
     }
 
     /// The consumer ended. A dead connection ends the session; a channel the broker
@@ -213,6 +241,7 @@ impl LiveSession {
         self.consuming = consuming;
         self.epoch += 1;
         self.unsettled.clear();
+        self.handed_over.clear();
         let notice = "The broker closed the consuming channel; reopened it. Messages left unsettled on it were requeued by the broker.";
         if !events.send(AmqpEvent::Notice(notice.into())).await {
             return Err(Ended::ByUser);
@@ -228,7 +257,13 @@ impl LiveSession {
         ConnectError::from_lapin(err, Stage::Consume, &cx)
     }
 
-    pub async fn close(&self) {
+    pub async fn close(&mut self) {
+        // What the UI has is taken: without this the broker would requeue it on close.
+        if self.connection.status().connected() {
+            let acked = self.handed_over.flush();
+            // Best effort, like the close itself.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), acked).await;
+        }
         let bye = self
             .connection
             .close(200, ShortString::from("amqp-tui closing"));

@@ -154,7 +154,7 @@ async fn existing_queue(
     checked.map_err(|err| fail(&err, Stage::DeclareQueue, settings))?;
     let consumer = match routing.ack {
         AckMode::NoAck => Some(consume(&channel, &queue, true, settings).await?),
-        AckMode::Manual => Some(consume(&channel, &queue, false, settings).await?),
+        AckMode::Auto | AckMode::Manual => Some(consume(&channel, &queue, false, settings).await?),
         AckMode::Peek => None,
     };
     Ok(Consuming {

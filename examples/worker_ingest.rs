@@ -1,0 +1,87 @@
+//! The app's side of the consumer bench: spawns the real session worker on an existing
+//! queue in take mode (`AckMode::Auto`) and counts the deliveries it hands over, draining
+//! the event channel in batches the way the app's loop does. Prints
+//! `msgs_per_sec=<f64> count=<M> secs=<f64>`, like `bare_consumer`; the clock starts
+//! before the connection opens on both sides.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use clap::Parser;
+use tokio::sync::mpsc;
+
+use amqp_tui::{
+    amqp::{AckMode, AmqpCommand, AmqpEvent, Routing, Source, worker},
+    app::{EVENT_BATCH, EVENT_CAPACITY},
+};
+
+#[derive(Parser)]
+struct Args {
+    /// amqp://user:pass@127.0.0.1:PORT/%2f (loopback only: this is a load tool)
+    #[arg(long)]
+    uri: String,
+    #[arg(long)]
+    queue: String,
+    #[arg(long, default_value_t = 256)]
+    prefetch: u16,
+    #[arg(long)]
+    count: u64,
+    /// Give up after this many seconds: a load loop must end even if the queue runs dry.
+    #[arg(long, default_value_t = 120)]
+    timeout_secs: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut settings = support::settings_for(&args.uri)?;
+    settings.prefetch = args.prefetch;
+    settings.routing = Routing {
+        source: Source::Queue,
+        exchange: String::new(),
+        queue: args.queue.clone(),
+        bindings: Vec::new(),
+        ack: AckMode::Auto,
+        ..Routing::default()
+    };
+    let started = Instant::now();
+    let (events_tx, mut events_rx) = mpsc::channel(EVENT_CAPACITY);
+    let commands_tx = worker::spawn(1, settings, events_tx);
+    let deadline = Duration::from_secs(args.timeout_secs);
+    let mut batch = Vec::with_capacity(EVENT_BATCH);
+    let mut count = 0u64;
+    while count < args.count {
+        let Some(left) = deadline.checked_sub(started.elapsed()) else {
+            bail!("timed out after {count} messages");
+        };
+        match tokio::time::timeout(left, events_rx.recv_many(&mut batch, EVENT_BATCH)).await {
+            Ok(0) => bail!("the worker stopped after {count} messages"),
+            Ok(_) => {}
+            Err(_) => bail!("timed out after {count} messages"),
+        }
+        for event in batch.drain(..) {
+            match event.event {
+                AmqpEvent::Delivery(_) => count += 1,
+                AmqpEvent::Failed(err) => bail!("could not connect: {err}"),
+                AmqpEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
+                _ => {}
+            }
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "msgs_per_sec={} count={count} secs={secs}",
+        count as f64 / secs
+    );
+    // The worker closes its connection on Disconnect; if it is gone already, so be it.
+    let _ = commands_tx.send(AmqpCommand::Disconnect).await;
+    while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events_rx.recv()).await
+    {
+        if event.event == AmqpEvent::Stopped {
+            break;
+        }
+    }
+    Ok(())
+}
