@@ -1,5 +1,5 @@
 //! The bench's "bare" consumer: plain lapin, no amqp-tui code. Consumes `--count`
-//! messages from `--queue` with manual acks, one `basic.ack` per message, and prints
+//! messages from `--queue` with manual acks and prints
 //! `msgs_per_sec=<f64> count=<M> secs=<f64>`. The clock starts before the connection
 //! opens, as in `worker_ingest`, so both sides pay for their setup.
 
@@ -26,6 +26,10 @@ struct Args {
     /// Stop after this many messages.
     #[arg(long)]
     count: u64,
+    /// Acknowledge every K deliveries at once (`multiple`), the way a tuned consumer
+    /// does; 0 means half the prefetch window, 1 one ack per message.
+    #[arg(long, default_value_t = 0)]
+    ack_every: u64,
     /// Give up after this many seconds: a load loop must end even if the queue runs dry.
     #[arg(long, default_value_t = 120)]
     timeout_secs: u64,
@@ -53,6 +57,10 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("basic.consume")?;
     let deadline = Duration::from_secs(args.timeout_secs);
+    let ack_every = match args.ack_every {
+        0 => u64::from(args.prefetch / 2).max(1),
+        k => k,
+    };
     let mut count = 0u64;
     while count < args.count {
         let Some(left) = deadline.checked_sub(started.elapsed()) else {
@@ -63,11 +71,13 @@ async fn main() -> anyhow::Result<()> {
             Ok(None) => bail!("the consumer ended after {count} messages"),
             Err(_) => bail!("timed out after {count} messages"),
         };
-        delivery
-            .ack(BasicAckOptions::default())
-            .await
-            .context("basic.ack")?;
         count += 1;
+        if count.is_multiple_of(ack_every) || count == args.count {
+            delivery
+                .ack(BasicAckOptions { multiple: true })
+                .await
+                .context("basic.ack")?;
+        }
     }
     let secs = started.elapsed().as_secs_f64();
     println!(

@@ -109,6 +109,8 @@ pub enum Action {
     CycleBodyView,
     /// Scrolls the message view; positive goes down.
     ScrollMessage(isize),
+    /// Publisher confirms on or off for the compose box (F5).
+    ToggleConfirms,
     /// The compose box's properties and headers editor (F4).
     OpenProperties,
     PropertyNext,

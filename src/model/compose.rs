@@ -18,6 +18,8 @@ pub struct Compose {
     /// A replayed message's exact bytes; typing in the body replaces them.
     pub raw_body: Option<Vec<u8>>,
     pub persistent: bool,
+    /// Publisher confirms (F5 turns them off, to measure or to flood faster).
+    pub confirm: bool,
     pub props: PropertiesForm,
     next_id: u64,
     pub in_flight: usize,
@@ -52,6 +54,7 @@ impl Compose {
             copies: Input::new("1".into()),
             raw_body: None,
             persistent: false,
+            confirm: true,
             props: PropertiesForm::default(),
             next_id: 1,
             in_flight: 0,
@@ -117,7 +120,7 @@ impl Compose {
                 .unwrap_or_else(|| self.body.value().as_bytes().to_vec()),
             properties,
             copies,
-            confirm: true,
+            confirm: self.confirm,
         })
     }
 

@@ -23,8 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             | Focus::ComposeMode
             | Focus::ComposeCopies
     );
+    let confirmed = if compose.confirm {
+        "confirmed"
+    } else {
+        "NOT confirmed (F5)"
+    };
     let mut title = format!(
-        " Publish (mandatory, confirmed) · {} properties set (F4) ",
+        " Publish (mandatory, {confirmed}) · {} properties set (F4) ",
         compose.props.set_count()
     );
     let t = compose.tally;

@@ -58,6 +58,15 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::ScrollDown => tab.log.select_by(1, page_rows),
         Action::PageUp => tab.log.select_by(-(page_rows as isize), page_rows),
         Action::PageDown => tab.log.select_by(page_rows as isize, page_rows),
+        Action::ToggleConfirms => {
+            tab.compose.confirm = !tab.compose.confirm;
+            let text = if tab.compose.confirm {
+                "Publisher confirms on: every publish is reported acked, nacked or returned."
+            } else {
+                "Publisher confirms OFF: publishes are only reported as sent (or returned)."
+            };
+            tab.notify(Level::Info, text);
+        }
         Action::TogglePause => {
             tab.log.toggle_pause();
             let text = if tab.log.paused() {
