@@ -63,6 +63,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let start = Instant::now();
     app.dispatch(Action::Publish);
+    if app.model().tab().compose.in_flight == 0 {
+        let notice = app.model().tab().notice.as_ref().map(|n| n.text.clone());
+        anyhow::bail!("the compose box refused: {}", notice.unwrap_or_default());
+    }
     let total = u64::from(args.count);
     app.run_until(&mut terminal, idle(), |m| {
         let t = m.tab().compose.tally;

@@ -295,7 +295,9 @@ impl MessageLog {
     /// The entries that fit in `rows`, oldest first, each with whether it has the cursor.
     pub fn visible(&self, rows: usize) -> impl Iterator<Item = (&LogEntry, bool)> {
         let n = self.shown_len();
-        let end = n - self.offset.min(n);
+        // A view held while the ring drops its oldest rows shows the oldest full page
+        // left, not a shrinking sliver of it.
+        let end = (n - self.offset.min(n)).max(rows.min(n));
         let start = end.saturating_sub(rows);
         (start..end).filter_map(move |i| {
             let seq = self.shown_seq(i)?;

@@ -153,3 +153,20 @@ fn pause_holds_the_view_at_the_tail_until_resumed() {
     log.toggle_pause();
     assert_eq!(bodies(log.visible(3)), ["2", "3", "4"]);
 }
+
+#[test]
+fn a_held_view_keeps_a_full_page_while_the_ring_drops_its_rows() {
+    let mut log = MessageLog::with_limits(5, usize::MAX);
+    for i in 0..5 {
+        log.push(delivery(&i.to_string()));
+    }
+    log.toggle_pause();
+    for i in 5..20 {
+        log.push(delivery(&i.to_string()));
+    }
+    assert_eq!(
+        bodies(log.visible(3)),
+        ["15", "16", "17"],
+        "the oldest page left"
+    );
+}

@@ -16,9 +16,15 @@ use crate::{
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let log = &tab.log;
+    // What the user acts on comes first: on a narrow terminal the end is cut off.
     let mut title = format!(" {} · {} received", watching(tab), tab.messages_received);
-    if log.dropped > 0 {
-        title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
+    title.push_str(match (log.following(), log.paused()) {
+        (true, _) => " · following",
+        (false, true) => " · PAUSED (End resumes)",
+        (false, false) => " · scrolled back (End follows)",
+    });
+    if !log.following() {
+        title.push_str(&format!(" · {}/{}", log.position(), log.shown_len()));
     }
     if let Some(filter) = log.filter() {
         title.push_str(&format!(
@@ -27,14 +33,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             log.shown_len()
         ));
     }
-    title.push_str(match (log.following(), log.paused()) {
-        (true, _) => " · following ",
-        (false, true) => " · PAUSED (End resumes) ",
-        (false, false) => " · scrolled back (End follows) ",
-    });
-    if !log.following() {
-        title.push_str(&format!("· {}/{} ", log.position(), log.shown_len()));
+    if log.dropped > 0 {
+        title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
     }
+    title.push(' ');
     let border = if tab.focus == Focus::Messages {
         theme::BORDER_FOCUSED
     } else {

@@ -1,0 +1,496 @@
+//! The measurements of `scripts/bench` that need the real binary in a pseudo-terminal:
+//! start-up, connect time, keypress latency under a flood, and peak memory. Each
+//! subcommand prints `key=value` lines on stdout; nothing here judges a timing.
+//!
+//!   cargo run --release --example bench_pty -- startup --bin target/release/amqp-tui --runs 5
+//!
+//! The screen is read the way `tests/support/pty.rs` reads it (examples cannot reach
+//! `tests/support`), but every wait wakes on the app's own output rather than a fixed
+//! poll, so a time is taken when the bytes that changed the screen were read.
+
+use std::{
+    io::{Read, Write},
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{Arc, Condvar, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 40;
+/// Wide enough for the whole pane title (names, counters, "oldest dropped", PAUSED):
+/// the keypress figure reads the pause state there.
+const COLS: u16 = 160;
+/// Generous for a broker on loopback; only a broken set-up takes this long.
+const CONNECT_WITHIN: Duration = Duration::from_secs(20);
+/// A keypress not drawn within this counts as this long (and as missed).
+const PRESS_WITHIN: Duration = Duration::from_secs(1);
+
+#[derive(Parser)]
+#[command(about = "PTY measurements of amqp-tui for scripts/bench")]
+struct Args {
+    #[command(subcommand)]
+    figure: Figure,
+}
+
+#[derive(Subcommand)]
+enum Figure {
+    /// Launch with --no-connect until the form is drawn
+    Startup {
+        #[arg(long)]
+        bin: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
+    /// Launch with a URI until " CONNECTED " is drawn, TLS and plain in turn
+    TlsConnect {
+        #[arg(long)]
+        bin: PathBuf,
+        #[arg(long)]
+        uri: String,
+        #[arg(long)]
+        ca_cert: PathBuf,
+        #[arg(long)]
+        plain_uri: String,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Time `p` (pause / resume) until the pane title changes, while a flood arrives
+    Responsiveness {
+        #[command(flatten)]
+        session: Session,
+        #[arg(long, default_value_t = 30)]
+        presses: usize,
+        /// Messages the publisher sends: bounds the flood
+        #[arg(long, default_value_t = 400_000)]
+        rate_count: u64,
+        #[arg(long, default_value_t = 64)]
+        size: usize,
+    },
+    /// Stream messages through the app and read its peak RSS (VmHWM)
+    Memory {
+        #[command(flatten)]
+        session: Session,
+        #[arg(long)]
+        count: u64,
+        #[arg(long)]
+        size: usize,
+        /// Passed on as --history-mib
+        #[arg(long)]
+        history_mib: Option<usize>,
+        /// Stop waiting for all messages after this long, and report what arrived
+        #[arg(long, default_value_t = 240)]
+        timeout_secs: u64,
+    },
+}
+
+/// The app connected to an exchange it declares, and the publisher that floods it.
+#[derive(clap::Args)]
+struct Session {
+    #[arg(long)]
+    bin: PathBuf,
+    #[arg(long)]
+    uri: String,
+    #[arg(long)]
+    exchange: String,
+    #[arg(long)]
+    key: String,
+    /// examples/bare_publisher built
+    #[arg(long)]
+    publisher: PathBuf,
+}
+
+fn main() -> Result<()> {
+    match Args::parse().figure {
+        Figure::Startup { bin, runs } => startup(&bin, runs),
+        Figure::TlsConnect {
+            bin,
+            uri,
+            ca_cert,
+            plain_uri,
+            runs,
+        } => tls_connect(&bin, &uri, &ca_cert, &plain_uri, runs),
+        Figure::Responsiveness {
+            session,
+            presses,
+            rate_count,
+            size,
+        } => responsiveness(&session, presses, rate_count, size),
+        Figure::Memory {
+            session,
+            count,
+            size,
+            history_mib,
+            timeout_secs,
+        } => memory(&session, count, size, history_mib, timeout_secs),
+    }
+}
+
+fn startup(bin: &Path, runs: usize) -> Result<()> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let mut app = App::start(bin, &["--no-connect"])?;
+        let drawn = app
+            .wait_until(Duration::from_secs(10), |s| {
+                s.contains("amqp-tui · connect")
+            })
+            .context("the connect form was not drawn within 10 s")?;
+        times.push(ms(drawn.saturating_duration_since(app.started)));
+        app.quit();
+    }
+    let times = sorted(times);
+    println!("median_ms={:.1}", percentile(&times, 50.0));
+    println!("p90_ms={:.1}", percentile(&times, 90.0));
+    println!("runs={}", times.len());
+    Ok(())
+}
+
+fn tls_connect(bin: &Path, uri: &str, ca: &Path, plain_uri: &str, runs: usize) -> Result<()> {
+    let ca = ca.to_str().context("the CA path is not UTF-8")?;
+    let (mut tls, mut plain) = (Vec::new(), Vec::new());
+    // Interleaved, so a broker warming up or a busy neighbour weighs on both alike.
+    for _ in 0..runs.max(1) {
+        tls.push(time_to_connected(bin, &["--uri", uri, "--ca-cert", ca])?);
+        plain.push(time_to_connected(bin, &["--uri", plain_uri])?);
+    }
+    let (tls, plain) = (sorted(tls), sorted(plain));
+    println!("tls_median_ms={:.1}", percentile(&tls, 50.0));
+    println!("tls_p90_ms={:.1}", percentile(&tls, 90.0));
+    println!("plain_median_ms={:.1}", percentile(&plain, 50.0));
+    println!("plain_p90_ms={:.1}", percentile(&plain, 90.0));
+    println!("runs={}", tls.len());
+    Ok(())
+}
+
+/// Launch to " CONNECTED " drawn: start-up plus connect, what a user waits for.
+fn time_to_connected(bin: &Path, args: &[&str]) -> Result<f64> {
+    let mut app = App::start(bin, args)?;
+    let connected = app
+        .wait_until(CONNECT_WITHIN, |s| s.contains(" CONNECTED "))
+        .with_context(|| format!("not connected within {CONNECT_WITHIN:?}:\n{}", app.screen()))?;
+    let took = ms(connected.saturating_duration_since(app.started));
+    app.quit();
+    Ok(took)
+}
+
+fn responsiveness(session: &Session, presses: usize, rate_count: u64, size: usize) -> Result<()> {
+    let mut app = session.connect(&[])?;
+    // Connecting focuses the compose box; Esc moves to the pane, where `p` pauses.
+    app.press(b"\x1b");
+    app.wait_until(Duration::from_secs(5), |s| s.contains("pause / resume"))
+        .context("Esc did not focus the message pane")?;
+    let publisher = session.publish(rate_count, size)?;
+    app.wait_until(CONNECT_WITHIN, |s| received(s).is_some_and(|n| n >= 1_000))
+        .with_context(|| format!("the flood did not arrive:\n{}", app.screen()))?;
+    let (start, first) = (Instant::now(), received(&app.screen()).unwrap_or(0));
+
+    let (mut times, mut missed) = (Vec::with_capacity(presses), 0usize);
+    for _ in 0..presses.max(1) {
+        let paused = app.screen().contains(" · PAUSED");
+        let sent = Instant::now();
+        app.press(b"p");
+        let changed = app.wait_until(PRESS_WITHIN, |s| {
+            s.contains(if paused {
+                " · following "
+            } else {
+                " · PAUSED"
+            })
+        });
+        match changed {
+            Some(at) => times.push(ms(at.saturating_duration_since(sent))),
+            None => {
+                if missed == 0 {
+                    // What the screen showed says why better than a count does.
+                    eprintln!(
+                        "bench_pty: a press was not drawn within 1 s:\n{}",
+                        app.screen()
+                    );
+                }
+                missed += 1;
+                times.push(ms(PRESS_WITHIN));
+            }
+        }
+        // A user does not type faster than this; it also lets a frame pass between presses.
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let last = received(&app.screen()).unwrap_or(first);
+    let flood = (last.saturating_sub(first)) as f64 / start.elapsed().as_secs_f64();
+    let times = sorted(times);
+    println!("median_ms={:.1}", percentile(&times, 50.0));
+    println!("p99_ms={:.1}", percentile(&times, 99.0));
+    println!("flood_msgs_per_sec={flood:.0}");
+    println!("presses={} missed={missed}", times.len());
+    // The publisher first: the app's exchange may go with it.
+    drop(publisher);
+    app.quit();
+    Ok(())
+}
+
+fn memory(
+    session: &Session,
+    count: u64,
+    size: usize,
+    history_mib: Option<usize>,
+    timeout_secs: u64,
+) -> Result<()> {
+    let mib = history_mib.map(|h| h.to_string());
+    let extra: Vec<&str> = match &mib {
+        Some(h) => vec!["--history-mib", h],
+        None => Vec::new(),
+    };
+    let mut app = session.connect(&extra)?;
+    let start = Instant::now();
+    let publisher = session.publish(count, size)?;
+    // Not all arriving is a result too (the pane says how many did), not an error.
+    let all = app
+        .wait_until(Duration::from_secs(timeout_secs), |s| {
+            received(s).is_some_and(|n| n >= count)
+        })
+        .is_some();
+    let secs = start.elapsed().as_secs_f64();
+    let arrived = received(&app.screen()).unwrap_or(0);
+    let pid = app.child.process_id().context("amqp-tui has no pid")?;
+    let peak = vm_hwm_kib(pid)?;
+    drop(publisher);
+    println!("peak_rss_mib={:.1}", peak as f64 / 1024.0);
+    println!("received={arrived}");
+    println!("complete={}", if all { "yes" } else { "no" });
+    println!("secs={secs:.1}");
+    app.quit();
+    Ok(())
+}
+
+impl Session {
+    fn connect(&self, extra: &[&str]) -> Result<App> {
+        let mut args = vec![
+            "--uri",
+            &self.uri,
+            "--exchange",
+            &self.exchange,
+            "--exchange-type",
+            "direct",
+            "--routing-key",
+            &self.key,
+        ];
+        args.extend_from_slice(extra);
+        let app = App::start(&self.bin, &args)?;
+        app.wait_until(CONNECT_WITHIN, |s| s.contains(" CONNECTED "))
+            .with_context(|| format!("amqp-tui did not connect:\n{}", app.screen()))?;
+        Ok(app)
+    }
+
+    /// The app has declared and bound its queue once connected, so nothing is lost.
+    fn publish(&self, count: u64, size: usize) -> Result<Publisher> {
+        let child = Command::new(&self.publisher)
+            .args(["--uri", &self.uri, "--exchange", &self.exchange])
+            .args(["--key", &self.key, "--count", &count.to_string()])
+            .args(["--size", &size.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", self.publisher.display()))?;
+        Ok(Publisher(child))
+    }
+}
+
+/// The background publisher: killed when dropped, so no path leaves it running.
+struct Publisher(std::process::Child);
+
+impl Drop for Publisher {
+    fn drop(&mut self) {
+        // It may have finished already; either way it is reaped below.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The `N` of the pane title's "N received".
+fn received(screen: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(" received"))?;
+    let before = &line[..line.find(" received")?];
+    before.rsplit(' ').next()?.parse().ok()
+}
+
+fn vm_hwm_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .with_context(|| format!("cannot read /proc/{pid}/status (Linux only)"))?;
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .context("no VmHWM in /proc/PID/status")?;
+    let kib = line.trim().trim_end_matches("kB").trim();
+    kib.parse().with_context(|| format!("VmHWM {kib:?}"))
+}
+
+/// What the reader thread shares: the parsed screen and when its last bytes were read.
+struct Screen {
+    parser: vt100::Parser,
+    read_at: Instant,
+    closed: bool,
+}
+
+struct Shared {
+    screen: Mutex<Screen>,
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Screen> {
+        self.screen
+            .lock()
+            .expect("the reader thread never panics holding the lock")
+    }
+}
+
+/// amqp-tui in a pty with its own empty config dir; quit (or killed) when dropped.
+struct App {
+    child: Box<dyn Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    shared: Arc<Shared>,
+    started: Instant,
+    _master: Box<dyn MasterPty + Send>,
+    _config: tempfile::TempDir,
+}
+
+impl App {
+    fn start(bin: &Path, args: &[&str]) -> Result<Self> {
+        let config = tempfile::Builder::new()
+            .prefix("amqp-tui-bench-")
+            .tempdir()
+            .context("a temporary config dir")?;
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .context("open a pty")?;
+        // A relative path would be looked up in PATH.
+        let bin = std::fs::canonicalize(bin)
+            .with_context(|| format!("no amqp-tui binary at {}", bin.display()))?;
+        let mut cmd = CommandBuilder::new(&bin);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("AMQP_URL");
+        // Never the user's own profiles.
+        cmd.env("AMQP_TUI_CONFIG_DIR", config.path());
+        let shared = Arc::new(Shared {
+            screen: Mutex::new(Screen {
+                parser: vt100::Parser::new(ROWS, COLS, 0),
+                read_at: Instant::now(),
+                closed: false,
+            }),
+            changed: Condvar::new(),
+        });
+        let mut reader = pty.master.try_clone_reader().context("pty reader")?;
+        let started = Instant::now();
+        let child = pty
+            .slave
+            .spawn_command(cmd)
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        drop(pty.slave);
+        let screen = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16384];
+            loop {
+                let n = reader.read(&mut buf).unwrap_or(0);
+                let read_at = Instant::now();
+                let mut s = screen.lock();
+                if n == 0 {
+                    s.closed = true;
+                    screen.changed.notify_all();
+                    break;
+                }
+                s.parser.process(&buf[..n]);
+                s.read_at = read_at;
+                drop(s);
+                screen.changed.notify_all();
+            }
+        });
+        let keys = pty.master.take_writer().context("pty writer")?;
+        Ok(Self {
+            child,
+            keys,
+            shared,
+            started,
+            _master: pty.master,
+            _config: config,
+        })
+    }
+
+    fn screen(&self) -> String {
+        self.shared.lock().parser.screen().contents()
+    }
+
+    /// When the bytes that made `found` true were read; None if that took too long or
+    /// the app closed its terminal. Checked each time the app writes, not on a timer.
+    fn wait_until(&self, within: Duration, found: impl Fn(&str) -> bool) -> Option<Instant> {
+        let deadline = Instant::now() + within;
+        let mut s = self.shared.lock();
+        loop {
+            if found(&s.parser.screen().contents()) {
+                return Some(s.read_at);
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            if s.closed || left.is_zero() {
+                return None;
+            }
+            s = self
+                .shared
+                .changed
+                .wait_timeout(s, left)
+                .expect("the reader thread never panics holding the lock")
+                .0;
+        }
+    }
+
+    fn press(&mut self, keys: &[u8]) {
+        // A write error means the app has gone; the wait that follows reports it.
+        let _ = self.keys.write_all(keys).and_then(|()| self.keys.flush());
+    }
+
+    /// Ctrl-C, as a user quits; killed if it has not exited within 3 s.
+    fn quit(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.press(b"\x03");
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            // Best effort: it is being abandoned either way.
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.quit();
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Nearest-rank percentile of sorted samples.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
