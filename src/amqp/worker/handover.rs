@@ -37,6 +37,10 @@ impl PendingAcks {
         self.count >= batch
     }
 
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
     pub fn is_empty(&self) -> bool {
         self.last.is_none()
     }

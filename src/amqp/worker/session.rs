@@ -17,6 +17,9 @@ use crate::amqp::{
     settings::{AckMode, ConnectionSettings, Source},
 };
 
+/// How long a few handed-over messages wait for more before they are acked.
+const IDLE_ACK_DELAY: std::time::Duration = std::time::Duration::from_millis(2);
+
 pub(super) struct LiveSession {
     pub connection: Connection,
     pub consuming: source::Consuming,
@@ -137,7 +140,14 @@ impl LiveSession {
                         }
                     }
                 },
-                () = std::future::ready(()), if !self.handed_over.is_empty() => {
+                // A quarter batch goes out when the consumer pauses; fewer wait a moment
+                // for company, so a flood is acked in batches and a trickle still at once.
+                () = std::future::ready(()), if self.handed_over.count() >= PendingAcks::batch(self.settings.prefetch) / 4 => {
+                    if let Err(ended) = self.flush_handed_over().await {
+                        return ended;
+                    }
+                }
+                () = tokio::time::sleep(IDLE_ACK_DELAY), if !self.handed_over.is_empty() => {
                     if let Err(ended) = self.flush_handed_over().await {
                         return ended;
                     }
