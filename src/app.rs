@@ -8,7 +8,8 @@ use std::{
 };
 
 use crossterm::event::{Event, EventStream};
-use futures_lite::{Stream, StreamExt};
+use futures_lite::Stream;
+use futures_lite::StreamExt;
 use ratatui::{DefaultTerminal, Terminal, backend::Backend};
 use tokio::{
     signal::unix::{SignalKind, signal},
@@ -32,8 +33,6 @@ const FRAME: Duration = Duration::from_millis(33);
 pub const EVENT_CAPACITY: usize = 4096;
 /// Events applied per batch before drawing again, so keys are never starved by a flood.
 pub const EVENT_BATCH: usize = 1024;
-/// A batch this big means a flood: from then on events are taken once a frame.
-const FLOOD_BATCH: usize = 64;
 /// How long quitting waits for sessions to close their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 
@@ -51,7 +50,6 @@ pub struct App {
     stopping: HashSet<SessionId>,
     events_tx: mpsc::Sender<SessionEvent>,
     events_rx: mpsc::Receiver<SessionEvent>,
-    events_capacity: usize,
     /// Where profiles are written; `None` when no config directory could be found.
     profiles: Option<ProfileStore>,
 }
@@ -64,15 +62,13 @@ impl App {
     /// `capacity` broker events may wait for the UI (`--channel-capacity`): a full channel
     /// slows the workers, never grows memory.
     pub fn with_event_capacity(model: Model, capacity: usize) -> Self {
-        let events_capacity = capacity.max(1);
-        let (events_tx, events_rx) = mpsc::channel(events_capacity);
+        let (events_tx, events_rx) = mpsc::channel(capacity.max(1));
         Self {
             model,
             workers: HashMap::new(),
             stopping: HashSet::new(),
             events_tx,
             events_rx,
-            events_capacity,
             profiles: None,
         }
     }
@@ -251,9 +247,6 @@ impl App {
         draw(terminal, &self.model)?;
         let mut dirty = false;
         let mut batch = Vec::with_capacity(EVENT_BATCH);
-        // Under a flood, broker events are taken once a frame instead of as they come:
-        // waking this thread for every few messages costs more than the messages do.
-        let mut flooding = false;
 
         while !self.model.quit && !until(&self.model) {
             tokio::select! {
@@ -267,25 +260,13 @@ impl App {
                     }
                 }
                 // We hold a sender, so this never reports a closed channel.
-                _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH), if !flooding => {
-                    flooding = batch.len() >= FLOOD_BATCH;
+                _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH) => {
                     for event in batch.drain(..) {
                         self.dispatch(Action::Broker(event));
                     }
                     dirty = true;
                 }
                 _ = frame.tick() => {
-                    if flooding {
-                        let mut taken = 0;
-                        // Bounded: a frame must never turn into an endless drain.
-                        while taken < self.events_capacity {
-                            let Ok(event) = self.events_rx.try_recv() else { break };
-                            taken += 1;
-                            self.dispatch(Action::Broker(event));
-                        }
-                        flooding = taken >= FLOOD_BATCH;
-                        dirty |= taken > 0;
-                    }
                     if dirty {
                         draw(terminal, &self.model)?;
                         dirty = false;
