@@ -8,7 +8,7 @@ use ratatui::{
     widgets::{Block, Paragraph},
 };
 
-use super::{input_view, place_cursor, theme};
+use super::{draw_input, place_cursor, theme};
 use crate::model::{Focus, Tab};
 
 pub const HEIGHT: u16 = 4;
@@ -137,11 +137,5 @@ fn label(frame: &mut Frame, area: Rect, text: &'static str) {
 }
 
 fn field(frame: &mut Frame, area: Rect, input: &tui_input::Input, focused: bool) {
-    let (shown, cursor) = input_view(input, area.width, false);
-    let style = if focused { theme::FOCUS } else { theme::DIM };
-    let padded = format!("{shown:<w$}", w = usize::from(area.width));
-    frame.render_widget(Paragraph::new(Span::styled(padded, style)), area);
-    if focused {
-        place_cursor(frame, area, cursor);
-    }
+    draw_input(frame, area, input, focused, theme::DIM);
 }

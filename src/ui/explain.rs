@@ -8,7 +8,7 @@ use ratatui::{
     widgets::{Block, Clear, Paragraph, Wrap},
 };
 
-use super::{input_view, place_cursor, theme};
+use super::{draw_labelled_input, theme};
 use crate::{
     amqp::Source,
     model::{Tab, properties_form::table_from_json},
@@ -66,28 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
 }
 
 fn input_row(frame: &mut Frame, area: Rect, label: &str, input: &tui_input::Input, focused: bool) {
-    let [label_area, value] =
-        Layout::horizontal([Constraint::Length(16), Constraint::Min(1)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(Line::styled(format!("{label} "), theme::LABEL)).right_aligned(),
-        label_area,
-    );
-    let (shown, cursor) = input_view(input, value.width, false);
-    let style = if focused {
-        theme::FOCUS
-    } else {
-        ratatui::style::Style::new()
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            format!("{shown:<w$}", w = usize::from(value.width)),
-            style,
-        )),
-        value,
-    );
-    if focused {
-        place_cursor(frame, value, cursor);
-    }
+    draw_labelled_input(frame, area, (label, 16, theme::LABEL), input, focused);
 }
 
 /// One line per binding: ✓ or ✗, the binding as RabbitMQ's syntax writes it, and why.

@@ -17,6 +17,9 @@ pub mod theme;
 use ratatui::{
     Frame,
     layout::{Constraint, Layout, Rect},
+    style::Style,
+    text::{Line, Span},
+    widgets::Paragraph,
 };
 use tui_input::Input;
 
@@ -104,6 +107,34 @@ fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
     let shown: String = text.chars().skip(scroll).take(width).collect();
     let cursor = input.visual_cursor().saturating_sub(scroll);
     (shown, u16::try_from(cursor).unwrap_or(u16::MAX))
+}
+
+/// A one-line text input filling `area`: highlighted and holding the cursor when focused.
+fn draw_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool, idle: Style) {
+    let (shown, cursor) = input_view(input, area.width, false);
+    let style = if focused { theme::FOCUS } else { idle };
+    let padded = format!("{shown:<w$}", w = usize::from(area.width));
+    frame.render_widget(Paragraph::new(Span::styled(padded, style)), area);
+    if focused {
+        place_cursor(frame, area, cursor);
+    }
+}
+
+/// `label` right-aligned in `label_width` columns, then the input.
+fn draw_labelled_input(
+    frame: &mut Frame,
+    row: Rect,
+    (label, label_width, label_style): (&str, u16, Style),
+    input: &Input,
+    focused: bool,
+) {
+    let [label_area, value] =
+        Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(row);
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!("{label} "), label_style)).right_aligned(),
+        label_area,
+    );
+    draw_input(frame, value, input, focused, Style::new());
 }
 
 /// Where a text field sits, for placing the terminal cursor in it.

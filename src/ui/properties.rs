@@ -7,7 +7,7 @@ use ratatui::{
     widgets::{Block, Clear, Paragraph, Wrap},
 };
 
-use super::{input_view, place_cursor, theme};
+use super::{draw_labelled_input, theme};
 use crate::model::{Tab, properties_form::PropField};
 
 const LABEL_WIDTH: u16 = 22;
@@ -46,32 +46,16 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         if row.y >= fields.bottom() {
             break;
         }
-        let [label, value] =
-            Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Min(1)]).areas(row);
         let at_fault = matches!(&props.error, Some((f, _)) if *f == field);
         let label_style = if at_fault { theme::ERROR } else { theme::LABEL };
-        frame.render_widget(
-            Paragraph::new(Line::styled(format!("{} ", field.label()), label_style))
-                .right_aligned(),
-            label,
-        );
         let focused = props.focus == field;
-        let (shown, cursor) = input_view(props.input(field), value.width, false);
-        let style = if focused {
-            theme::FOCUS
-        } else {
-            ratatui::style::Style::new()
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!("{shown:<w$}", w = usize::from(value.width)),
-                style,
-            )),
-            value,
+        draw_labelled_input(
+            frame,
+            row,
+            (field.label(), LABEL_WIDTH, label_style),
+            props.input(field),
+            focused,
         );
-        if focused {
-            place_cursor(frame, value, cursor);
-        }
     }
     if let Some((_, text)) = &props.error {
         let text = Paragraph::new(Line::styled(crate::text::visible(text), theme::ERROR))
