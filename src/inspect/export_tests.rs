@@ -6,49 +6,11 @@ use crate::{
     text::is_unsafe,
 };
 
-fn every_kind_of_value() -> Table {
-    vec![
-        ("b".into(), Value::Bool(true)),
-        ("i8".into(), Value::I8(-8)),
-        ("u8".into(), Value::U8(8)),
-        ("i16".into(), Value::I16(-16)),
-        ("u16".into(), Value::U16(16)),
-        ("i32".into(), Value::I32(-32)),
-        ("u32".into(), Value::U32(32)),
-        ("i64".into(), Value::I64(i64::MIN)),
-        ("f32".into(), Value::F32Bits(f32::NAN.to_bits() | 1)),
-        ("f64".into(), Value::F64Bits(u64::MAX)),
-        (
-            "dec".into(),
-            Value::Decimal {
-                scale: 2,
-                value: 1999,
-            },
-        ),
-        ("short".into(), Value::ShortString("s\u{202e}\n".into())),
-        ("long".into(), Value::LongString(vec![0xff, 0, b'a'])),
-        ("ts".into(), Value::Timestamp(u64::MAX)),
-        ("bytes".into(), Value::ByteArray(vec![1, 2, 3])),
-        ("void".into(), Value::Void),
-        (
-            "x-death".into(),
-            Value::Array(vec![
-                Value::Table(vec![
-                    ("count".into(), Value::I64(3)),
-                    ("nested".into(), Value::Table(vec![])),
-                ]),
-                Value::Array(vec![]),
-                Value::Void,
-            ]),
-        ),
-    ]
-}
-
 fn sample() -> Vec<ExportedMessage> {
     let properties = Properties {
         content_type: Some("application/json".into()),
         content_encoding: Some("gzip".into()),
-        headers: Some(every_kind_of_value()),
+        headers: Some(crate::amqp::message::every_value_kind()),
         delivery_mode: Some(2),
         priority: Some(7),
         correlation_id: Some("c-1".into()),
