@@ -1,10 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::{
-    amqp::message::{Table, Value},
-    text::is_unsafe,
-};
+use crate::text::is_unsafe;
 
 fn sample() -> Vec<ExportedMessage> {
     let properties = Properties {
