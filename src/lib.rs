@@ -7,6 +7,7 @@ pub mod cli;
 pub mod inspect;
 pub mod keymap;
 pub mod model;
+pub mod private_file;
 pub mod profile;
 pub mod routing;
 pub mod text;

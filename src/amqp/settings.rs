@@ -36,13 +36,11 @@ impl ExchangeType {
     }
 
     pub fn next(self) -> Self {
-        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+        cycle(&Self::ALL, self, 1)
     }
 
     pub fn prev(self) -> Self {
-        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
-        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+        cycle(&Self::ALL, self, -1)
     }
 
     pub fn kind(self) -> ExchangeKind {

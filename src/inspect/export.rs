@@ -10,11 +10,12 @@
 //! of the two on every line.
 
 use std::{
-    fs::{self, File},
+    fs::File,
     io::{self, BufRead, BufReader, BufWriter, Write},
     path::{Path, PathBuf},
-    sync::atomic::{AtomicU64, Ordering},
 };
+
+use crate::private_file;
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
@@ -185,33 +186,17 @@ pub fn write_jsonl<'a>(
     messages: impl IntoIterator<Item = &'a ExportedMessage>,
 ) -> Result<usize, ExportError> {
     let path = path.as_ref();
-    let (temp, file) = create_temp(path)?;
-    let written = write_lines(file, messages);
-    let result = written
-        .map_err(|err| ExportError::io(path, "write", &err))
-        .and_then(|count| {
-            fs::rename(&temp, path)
-                .map(|()| count)
-                .map_err(|err| ExportError::io(path, "rename", &err))
-        });
-    match &result {
-        // Best effort: the error being returned is the one that matters.
-        Err(_) => drop(fs::remove_file(&temp)),
-        // Makes the rename itself survive a power cut. Not an error when it fails: the
-        // file is already in place, and reporting a failed export would be false.
-        #[cfg(unix)]
-        Ok(_) => drop(File::open(dir_of(path)).and_then(|dir| dir.sync_all())),
-        #[cfg(not(unix))]
-        Ok(_) => {}
-    }
-    result
-}
-
-fn dir_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
+    let (temp, file) =
+        private_file::create_temp(path).map_err(|err| ExportError::io(path, "write", &err))?;
+    let count = match write_lines(file, messages) {
+        Ok(count) => count,
+        Err(err) => {
+            private_file::discard(&temp);
+            return Err(ExportError::io(path, "write", &err));
+        }
+    };
+    private_file::commit(&temp, path).map_err(|err| ExportError::io(path, "rename", &err))?;
+    Ok(count)
 }
 
 fn write_lines<'a>(
@@ -230,33 +215,6 @@ fn write_lines<'a>(
         .map_err(|err| err.into_error())?
         .sync_all()?;
     Ok(count)
-}
-
-/// Numbers temp files within this process; the pid separates processes.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-fn create_temp(path: &Path) -> Result<(PathBuf, File), ExportError> {
-    let name = path.file_name().ok_or_else(|| ExportError::Io {
-        path: path.to_path_buf(),
-        action: "write",
-        reason: "not a file name".to_string(),
-    })?;
-    let dir = dir_of(path);
-    let pid = std::process::id();
-    loop {
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{}.tmp-{pid}-{n}", name.to_string_lossy()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&temp) {
-            Ok(file) => return Ok((temp, file)),
-            // Left by a crashed process that had our pid: take the next number.
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(err) => return Err(ExportError::io(path, "write", &err)),
-        }
-    }
 }
 
 /// Every message in the file, or the first line that is not one. Blank lines are

@@ -2,6 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::text::is_unsafe;
+use std::fs;
 
 fn sample() -> Vec<ExportedMessage> {
     let properties = Properties {

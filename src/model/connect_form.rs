@@ -7,7 +7,7 @@ use tui_input::Input;
 
 use crate::amqp::{
     AckMode, ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, Source, TlsMode,
-    settings::{DEFAULT_PORT, DEFAULT_TLS_PORT},
+    settings::{DEFAULT_PORT, DEFAULT_TLS_PORT, cycle},
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -106,11 +106,11 @@ impl Field {
     }
 
     pub fn next(self) -> Self {
-        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+        cycle(&Self::ALL, self, 1)
     }
 
     pub fn prev(self) -> Self {
-        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+        cycle(&Self::ALL, self, -1)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The message pane's filter: a substring (any case) or a `/regex/`, matched against the
 //! routing key, the exchange, the headers and the body.
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 use crate::amqp::{Delivery, Value};
 
@@ -12,48 +12,38 @@ pub const SEARCHED_BODY_BYTES: usize = 64 * 1024;
 pub struct Filter {
     /// As the user typed it, for the pane title.
     pub text: String,
-    matcher: Matcher,
-}
-
-#[derive(Clone, Debug)]
-enum Matcher {
-    /// Lowercased.
-    Substring(String),
-    Regex(Regex),
+    /// A substring becomes a case-insensitive regex of its literal text: one matcher,
+    /// run on the bytes as they are, with no copy or lowercasing per message — a filter
+    /// is applied to every delivery of a flood.
+    matcher: Regex,
 }
 
 impl Filter {
     /// `/pattern/` is a regular expression; anything else a substring, any case.
     pub fn parse(input: &str) -> Result<Self, String> {
-        let text = input.to_string();
-        let matcher = match input.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
-            Some(pattern) if !pattern.is_empty() => Matcher::Regex(
-                Regex::new(pattern).map_err(|e| format!("not a valid regular expression: {e}"))?,
-            ),
-            _ => Matcher::Substring(input.to_lowercase()),
+        let pattern = match input.strip_prefix('/').and_then(|r| r.strip_suffix('/')) {
+            Some(pattern) if !pattern.is_empty() => pattern.to_string(),
+            _ => format!("(?i){}", regex::escape(input)),
         };
-        Ok(Self { text, matcher })
+        let matcher =
+            Regex::new(&pattern).map_err(|e| format!("not a valid regular expression: {e}"))?;
+        Ok(Self {
+            text: input.to_string(),
+            matcher,
+        })
     }
 
     pub fn matches(&self, delivery: &Delivery) -> bool {
         let body_end = delivery.body.len().min(SEARCHED_BODY_BYTES);
-        let body = String::from_utf8_lossy(&delivery.body[..body_end]);
-        let mut fields = vec![
-            delivery.routing_key.as_str(),
-            delivery.exchange.as_str(),
-            body.as_ref(),
-        ];
-        let headers = delivery
-            .properties
-            .headers
-            .as_ref()
-            .map(|table| header_text(table))
-            .unwrap_or_default();
-        fields.push(&headers);
-        fields.iter().any(|field| match &self.matcher {
-            Matcher::Substring(needle) => field.to_lowercase().contains(needle),
-            Matcher::Regex(re) => re.is_match(field),
-        })
+        let found = |bytes: &[u8]| self.matcher.is_match(bytes);
+        found(delivery.routing_key.as_bytes())
+            || found(delivery.exchange.as_bytes())
+            || found(&delivery.body[..body_end])
+            || delivery
+                .properties
+                .headers
+                .as_ref()
+                .is_some_and(|table| found(header_text(table).as_bytes()))
     }
 }
 

@@ -59,8 +59,7 @@ impl PropField {
     }
 
     pub fn step(self, step: isize) -> Self {
-        let n = Self::ALL.len() as isize;
-        Self::ALL[(self.index() as isize + step).rem_euclid(n) as usize]
+        crate::amqp::settings::cycle(&Self::ALL, self, step)
     }
 }
 

@@ -2,12 +2,13 @@
 //! (0600 in a 0700 directory) and never destroys a file it could not read.
 
 use std::{
-    fs::{self, File},
+    fs,
     io::{self, Write},
     path::{Path, PathBuf},
-    sync::atomic::{AtomicU64, Ordering},
     time::{Duration, SystemTime},
 };
+
+use crate::private_file;
 
 use super::{
     FILE_NAME, Profile, ProfileError,
@@ -16,9 +17,6 @@ use super::{
 
 /// A temp file this old was left by a crash, not by a save in progress.
 const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
-
-/// Makes temp names unique within the process; the pid makes them unique across processes.
-static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 #[derive(Debug)]
 pub struct ProfileStore {
@@ -91,7 +89,7 @@ impl ProfileStore {
             match back_up(&self.path, &stamp) {
                 Ok(backup) => self.unreported_backup = backup,
                 Err(err) => {
-                    discard(&temp);
+                    private_file::discard(&temp);
                     return Err(err);
                 }
             }
@@ -109,44 +107,20 @@ impl ProfileStore {
 /// failure the temp file is removed.
 fn write_temp(dir: &Path, bytes: &[u8]) -> Result<PathBuf, ProfileError> {
     let target = dir.join(FILE_NAME);
-    let pid = std::process::id();
-    let (temp, mut file) = loop {
-        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{FILE_NAME}.tmp-{pid}-{n}"));
-        match create_private_file(&temp) {
-            Ok(file) => break (temp, file),
-            // Left by a crashed process that had our pid: pick the next number.
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(err) => return Err(ProfileError::io(target, "write", &err)),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| make_private(&file))
-        .and_then(|()| file.sync_all());
-    match written {
-        Ok(()) => Ok(temp),
-        Err(err) => {
-            drop(file);
-            discard(&temp);
-            Err(ProfileError::io(target, "write", &err))
-        }
+    let (temp, mut file) = private_file::create_temp(&target)
+        .map_err(|err| ProfileError::io(&target, "write", &err))?;
+    if let Err(err) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        drop(file);
+        private_file::discard(&temp);
+        return Err(ProfileError::io(target, "write", &err));
     }
+    Ok(temp)
 }
 
-/// Replaces `target` with `temp` in one step: readers see the old file or the new one,
-/// never a mix. On failure the temp file is removed and `target` is untouched.
+/// Replaces `target` with `temp` in one step. On failure the temp file is removed and
+/// `target` is untouched.
 fn commit(temp: &Path, target: &Path) -> Result<(), ProfileError> {
-    if let Err(err) = fs::rename(temp, target) {
-        discard(temp);
-        return Err(ProfileError::io(target, "rename", &err));
-    }
-    if let Some(dir) = target.parent() {
-        // Makes the rename itself survive a power cut. Not an error when it fails: the new
-        // file is already in place, and reporting a failed save would be false.
-        let _ = sync_dir(dir);
-    }
-    Ok(())
+    private_file::commit(temp, target).map_err(|err| ProfileError::io(target, "rename", &err))
 }
 
 /// Moves `path` to `path.bad-<stamp>` (or `-2`, `-3`… if taken). `None` when there is no
@@ -173,7 +147,9 @@ fn remove_stale_temps(dir: &Path, older_than: Duration) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    let prefix = format!(".{FILE_NAME}.tmp-");
+    let Ok(prefix) = private_file::temp_prefix(&dir.join(FILE_NAME)) else {
+        return;
+    };
     let now = SystemTime::now();
     for entry in entries.flatten() {
         if !entry.file_name().to_string_lossy().starts_with(&prefix) {
@@ -184,14 +160,9 @@ fn remove_stale_temps(dir: &Path, older_than: Duration) {
             .and_then(|meta| meta.modified())
             .is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() > older_than);
         if stale {
-            discard(&entry.path());
+            private_file::discard(&entry.path());
         }
     }
-}
-
-fn discard(temp: &Path) {
-    // Best effort: the caller is already reporting the error that matters.
-    let _ = fs::remove_file(temp);
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), ProfileError> {
@@ -202,35 +173,6 @@ fn create_private_dir(dir: &Path) -> Result<(), ProfileError> {
     builder
         .create(dir)
         .map_err(|err| ProfileError::io(dir, "create directory", &err))
-}
-
-fn create_private_file(path: &Path) -> io::Result<File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    // Private from the first byte: the file may hold passwords.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
-}
-
-/// Exactly 0600 whatever the umask.
-fn make_private(file: &File) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    let _ = file;
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 // Unix only: the tests check permission bits.
