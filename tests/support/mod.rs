@@ -138,10 +138,28 @@ impl PrivateNode {
     pub fn down(&self) {
         run_script(&["stop", &self.dir.display().to_string()]);
     }
+
+    /// kill -9 of the Erlang VM: a crash, no goodbye to clients. `up` restarts it.
+    pub fn kill(&self) {
+        run_script(&["kill", &self.dir.display().to_string()]);
+    }
+
+    /// SIGSTOP: connections stay open but nothing answers, like a hung host.
+    pub fn pause(&self) {
+        run_script(&["pause", &self.dir.display().to_string()]);
+    }
+
+    pub fn resume(&self) {
+        run_script(&["resume", &self.dir.display().to_string()]);
+    }
 }
 
 impl Drop for PrivateNode {
     fn drop(&mut self) {
+        // A paused node would never answer the stop.
+        let _ = Command::new(script())
+            .args(["resume", &self.dir.display().to_string()])
+            .output();
         self.down();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
