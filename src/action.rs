@@ -83,6 +83,8 @@ pub enum Action {
     Replay,
     /// Every shown message again, to its original exchange and key (`Ctrl-R`).
     ReplayShown,
+    /// Publish again what the broker did not confirm (`Ctrl-R` in the compose box).
+    ResendUnsent,
     /// The app wrote an export: how many messages, where; or why not.
     Exported(Result<(usize, std::path::PathBuf), String>),
     /// The app read a file for tab `tab`.

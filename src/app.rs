@@ -13,7 +13,7 @@ use futures_lite::StreamExt;
 use ratatui::{DefaultTerminal, Terminal, backend::Backend};
 use tokio::{
     signal::unix::{SignalKind, signal},
-    sync::mpsc,
+    sync::mpsc::{self, error::TrySendError},
 };
 
 use crate::{
@@ -105,15 +105,19 @@ impl App {
                 self.workers.insert(session, commands_tx);
             }
             Effect::Publish { session, request } => {
+                let command = AmqpCommand::Publish(Box::new(request));
                 let refused = match self.workers.get(&session) {
-                    Some(commands_tx) => commands_tx
-                        .try_send(AmqpCommand::Publish(Box::new(request.clone())))
-                        .is_err(),
-                    None => true,
+                    Some(commands_tx) => match commands_tx.try_send(command) {
+                        Ok(()) => None,
+                        Err(TrySendError::Full(command) | TrySendError::Closed(command)) => {
+                            Some(command)
+                        }
+                    },
+                    None => Some(command),
                 };
-                if refused {
+                if let Some(AmqpCommand::Publish(request)) = refused {
                     let reason = "the session is busy or gone; the message was not sent".into();
-                    self.refuse_publish(session, request, reason);
+                    self.refuse_publish(session, *request, reason);
                 }
             }
             Effect::PublishFile {
@@ -182,13 +186,15 @@ impl App {
         }
     }
 
-    /// Reports a publish that never reached the worker, like any other outcome.
+    /// Reports a publish that never reached the worker, like any other outcome, and hands
+    /// it back for a resend.
     fn refuse_publish(&mut self, session: SessionId, request: PublishRequest, reason: String) {
         let event = AmqpEvent::Published {
             id: request.id,
-            exchange: request.exchange,
-            routing_key: request.routing_key,
-            outcome: PublishOutcome::Failed { reason },
+            exchange: request.exchange.clone(),
+            routing_key: request.routing_key.clone(),
+            outcome: PublishOutcome::not_sent(request.copies, reason),
+            unsent: Some(Box::new(request)),
         };
         self.dispatch(Action::Broker(SessionEvent { session, event }));
     }

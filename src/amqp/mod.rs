@@ -58,6 +58,44 @@ pub struct PublishRequest {
     pub confirm: bool,
 }
 
+impl PublishRequest {
+    /// The same message for `copies` copies, to send again what was not confirmed.
+    pub fn with_copies(&self, copies: u32) -> Self {
+        Self {
+            copies,
+            ..self.clone()
+        }
+    }
+}
+
+impl PublishOutcome {
+    /// None of `copies` went out, for `reason`.
+    pub fn not_sent(copies: u32, reason: String) -> Self {
+        if copies > 1 {
+            Self::Copies {
+                routed: 0,
+                sent: 0,
+                returned: 0,
+                nacked: 0,
+                failed: copies,
+                first_problem: Some(reason),
+            }
+        } else {
+            Self::Failed { reason }
+        }
+    }
+
+    /// How many copies the broker did not take: never sent, lost unconfirmed, or nacked.
+    /// Returned ones did reach the broker; sending them again would only bounce again.
+    pub fn unconfirmed(&self) -> u32 {
+        match self {
+            Self::Routed | Self::Sent | Self::Unroutable { .. } => 0,
+            Self::Nacked | Self::Failed { .. } => 1,
+            Self::Copies { nacked, failed, .. } => nacked + failed,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublishOutcome {
     /// The broker confirmed it and at least one queue took it.
@@ -146,6 +184,15 @@ pub enum AmqpEvent {
         exchange: String,
         routing_key: String,
         outcome: PublishOutcome,
+        /// The copies the broker did not confirm (never sent, lost with the connection,
+        /// nacked), handed back so the user can send them again.
+        unsent: Option<Box<PublishRequest>>,
+    },
+    /// No connection right now: the request waits in the worker's outbox and goes out,
+    /// in order, as soon as the connection is back. `waiting` counts the outbox.
+    PublishQueued {
+        id: u64,
+        waiting: usize,
     },
     BindingChanged {
         binding: Binding,

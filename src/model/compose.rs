@@ -1,9 +1,14 @@
 //! The compose box: body, target exchange and key, delivery mode, copies, and the
 //! properties and headers edited beside it.
 
+use std::collections::BTreeSet;
+
 use tui_input::Input;
 
-use super::properties_form::{PropField, PropertiesForm};
+use super::{
+    properties_form::{PropField, PropertiesForm},
+    unsent::Unsent,
+};
 use crate::amqp::{PublishRequest, Routing};
 
 /// "Publish N copies" is bounded: a typo must not flood a production broker.
@@ -25,6 +30,10 @@ pub struct Compose {
     pub in_flight: usize,
     /// Outcomes of this tab's publishes, for the box's title: every publish is accounted.
     pub tally: Tally,
+    /// Publishes waiting in the worker for the connection to come back, by id.
+    pub waiting: BTreeSet<u64>,
+    /// What the broker did not confirm, for Ctrl-R.
+    pub unsent: Unsent,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -59,6 +68,8 @@ impl Compose {
             next_id: 1,
             in_flight: 0,
             tally: Tally::default(),
+            waiting: BTreeSet::new(),
+            unsent: Unsent::default(),
         }
     }
 

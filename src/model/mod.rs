@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod prompt;
 pub mod properties_form;
 pub mod tab;
+pub mod unsent;
 
 use crate::amqp::{ConnectionSettings, Security, SessionId};
 

@@ -9,9 +9,47 @@ use ratatui::{
 };
 
 use super::{draw_input, place_cursor, theme};
-use crate::model::{Focus, Tab};
+use crate::model::{Compose, Focus, Tab};
 
 pub const HEIGHT: u16 = 4;
+
+/// What needs the user first, so a narrow terminal cuts the settings, not the news:
+/// messages waiting or unconfirmed, then the tally, then how publishes go out.
+fn title(compose: &Compose) -> String {
+    let mut parts = vec!["Publish".to_string()];
+    // Waiting ones are in flight too, but not yet on the wire: counted apart.
+    let waiting = compose.waiting.len();
+    if waiting > 0 {
+        parts.push(format!("{waiting} waiting for the connection"));
+    }
+    if !compose.unsent.is_empty() {
+        let copies = compose.unsent.copies();
+        parts.push(format!("{copies} unconfirmed, Ctrl-R resends"));
+    }
+    let awaiting = compose.in_flight.saturating_sub(waiting);
+    if awaiting > 0 {
+        parts.push(format!("{awaiting} awaiting confirm"));
+    }
+    let t = compose.tally;
+    if t != Default::default() {
+        parts.push(format!(
+            "{} acked, {} returned, {} nacked, {} failed",
+            t.acked, t.returned, t.nacked, t.failed
+        ));
+        // Only once something went out unconfirmed: most sessions never do.
+        if t.sent > 0 {
+            parts.push(format!("{} sent unconfirmed", t.sent));
+        }
+    }
+    let confirmed = if compose.confirm {
+        "confirmed"
+    } else {
+        "NOT confirmed (F5)"
+    };
+    parts.push(format!("mandatory, {confirmed}"));
+    parts.push(format!("{} properties set (F4)", compose.props.set_count()));
+    format!(" {} ", parts.join(" · "))
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let compose = &tab.compose;
@@ -23,31 +61,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             | Focus::ComposeMode
             | Focus::ComposeCopies
     );
-    let confirmed = if compose.confirm {
-        "confirmed"
-    } else {
-        "NOT confirmed (F5)"
-    };
-    let mut title = format!(
-        " Publish (mandatory, {confirmed}) · {} properties set (F4) ",
-        compose.props.set_count()
-    );
-    let t = compose.tally;
-    if t != Default::default() {
-        title.push_str(&format!(
-            "· {} acked, {} returned, {} nacked, {} failed ",
-            t.acked, t.returned, t.nacked, t.failed
-        ));
-        // Only once something went out unconfirmed: most sessions never do.
-        if t.sent > 0 {
-            title.push_str(&format!("· {} sent unconfirmed ", t.sent));
-        }
-    }
-    if compose.in_flight > 0 {
-        title.push_str(&format!("· {} awaiting confirm ", compose.in_flight));
-    }
     let block = Block::bordered()
-        .title(Span::styled(title, theme::TITLE))
+        .title(Span::styled(title(compose), theme::TITLE))
         .border_style(if focused {
             theme::BORDER_FOCUSED
         } else {

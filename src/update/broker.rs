@@ -61,11 +61,29 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
         }
         AmqpEvent::Delivery(_) => {}
         AmqpEvent::Published {
+            id,
             exchange,
             routing_key,
             outcome,
-            ..
-        } => published(tab, &exchange, &routing_key, outcome),
+            unsent,
+        } => {
+            tab.compose.waiting.remove(&id);
+            published(tab, &exchange, &routing_key, outcome);
+            if let Some(request) = unsent {
+                tab.compose.unsent.keep(*request);
+                // The failure itself is already in the notice; say how to recover.
+                if let Some(notice) = &mut tab.notice {
+                    notice.text.push_str(" Ctrl-R in the compose box sends it again.");
+                }
+            }
+        }
+        AmqpEvent::PublishQueued { id, waiting } => {
+            tab.compose.waiting.insert(id);
+            tab.notify(
+                Level::Warning,
+                format!("Not connected right now: the message waits and is published as soon as the connection is back ({waiting} waiting)."),
+            );
+        }
         AmqpEvent::ConnectionLost {
             error,
             retry_in,

@@ -52,6 +52,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         }
         Action::FocusMessages => tab.focus = Focus::Messages,
         Action::Publish => return publish(tab),
+        Action::ResendUnsent => return resend_unsent(tab),
         Action::ToggleField | Action::NextChoice => toggle(tab, 1),
         Action::PrevChoice => toggle(tab, -1),
         Action::ScrollUp => tab.log.select_by(-1, page_rows),
@@ -229,8 +230,10 @@ pub(super) fn disconnect(tab: &mut Tab) -> Vec<Effect> {
     vec![Effect::Disconnect { session }]
 }
 
+/// While the session reconnects, a publish waits in the worker for the connection; with
+/// no session at all there is nobody to hand it to.
 fn publish(tab: &mut Tab) -> Vec<Effect> {
-    if !matches!(tab.conn, ConnState::Connected { .. }) {
+    if matches!(tab.conn, ConnState::Idle) {
         tab.notify(
             Level::Error,
             "Not connected: the message was not sent. It stays in the compose box; press Enter again once connected.",
@@ -264,6 +267,39 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Ctrl-R: everything the broker did not confirm goes out again, under new ids.
+fn resend_unsent(tab: &mut Tab) -> Vec<Effect> {
+    if tab.compose.unsent.is_empty() {
+        tab.notify(
+            Level::Info,
+            "Nothing to resend: every publish of this tab was confirmed, returned, or still awaits its confirm.",
+        );
+        return Vec::new();
+    }
+    let copies = tab.compose.unsent.copies();
+    if matches!(tab.conn, ConnState::Idle) {
+        tab.notify(
+            Level::Error,
+            format!("Not connected: connect first. The {copies} unconfirmed messages are kept for Ctrl-R."),
+        );
+        return Vec::new();
+    }
+    tab.notify(
+        Level::Info,
+        format!("Resending the {copies} messages the broker did not confirm …"),
+    );
+    let session = tab.session;
+    tab.compose
+        .unsent
+        .take_all()
+        .into_iter()
+        .map(|mut request| {
+            request.id = tab.compose.take_id();
+            Effect::Publish { session, request }
+        })
+        .collect()
 }
 
 /// Enter in the "publish a file" prompt: the compose box's request, with the file's bytes

@@ -144,7 +144,7 @@ fn a_failed_connect_returns_to_the_field_at_fault() {
 }
 
 #[test]
-fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
+fn publishing_while_reconnecting_goes_to_the_worker_which_keeps_it_for_the_connection() {
     let mut model = connected();
     model.tab_mut().compose.body = tui_input::Input::new("keep me".into());
     feed(
@@ -156,6 +156,31 @@ fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
         },
     );
     let effects = update(&mut model, Action::Publish);
+    let [Effect::Publish { request, .. }] = effects.as_slice() else {
+        panic!("expected the publish handed to the worker, got {effects:?}");
+    };
+    assert_eq!(request.body, b"keep me");
+    assert_eq!(model.tab().compose.body.value(), "keep me");
+    feed(
+        &mut model,
+        AmqpEvent::PublishQueued {
+            id: request.id,
+            waiting: 1,
+        },
+    );
+    let tab = model.tab();
+    assert!(tab.compose.waiting.contains(&request.id));
+    let notice = tab.notice.as_ref().expect("a notice");
+    assert_eq!(notice.level, Level::Warning);
+    assert!(notice.text.contains("1 waiting"), "{}", notice.text);
+}
+
+#[test]
+fn with_no_session_a_publish_is_refused_and_the_text_kept() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("keep me".into());
+    feed(&mut model, AmqpEvent::Stopped);
+    let effects = update(&mut model, Action::Publish);
     assert!(effects.is_empty());
     assert_eq!(model.tab().compose.body.value(), "keep me");
     assert!(
@@ -165,6 +190,53 @@ fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
             .as_ref()
             .is_some_and(|n| n.level == Level::Error && n.text.contains("Not connected"))
     );
+}
+
+#[test]
+fn what_the_broker_did_not_confirm_is_kept_and_ctrl_r_sends_it_again_under_a_new_id() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("again".into());
+    let effects = update(&mut model, Action::Publish);
+    let [Effect::Publish { request, .. }] = effects.as_slice() else {
+        panic!("expected one publish, got {effects:?}");
+    };
+    let lost = request.with_copies(1);
+    feed(
+        &mut model,
+        AmqpEvent::Published {
+            id: request.id,
+            exchange: request.exchange.clone(),
+            routing_key: request.routing_key.clone(),
+            outcome: crate::amqp::PublishOutcome::Failed {
+                reason: "connection reset: it may or may not be in a queue".into(),
+            },
+            unsent: Some(Box::new(lost.clone())),
+        },
+    );
+    let tab = model.tab();
+    assert_eq!((tab.compose.tally.failed, tab.compose.in_flight), (1, 0));
+    assert_eq!(tab.compose.unsent.copies(), 1);
+    let notice = &tab.notice.as_ref().expect("a notice").text;
+    assert!(
+        notice.contains("may or may not") && notice.contains("Ctrl-R"),
+        "{notice}"
+    );
+    let effects = update(&mut model, Action::ResendUnsent);
+    let [Effect::Publish { request: again, .. }] = effects.as_slice() else {
+        panic!("expected the resend, got {effects:?}");
+    };
+    assert_ne!(
+        again.id, lost.id,
+        "a resend is a new publish with its own outcome"
+    );
+    assert_eq!(
+        (again.body.as_slice(), again.copies),
+        (b"again".as_slice(), 1)
+    );
+    assert!(model.tab().compose.unsent.is_empty());
+    assert_eq!(model.tab().compose.in_flight, 1);
+    let effects = update(&mut model, Action::ResendUnsent);
+    assert!(effects.is_empty(), "nothing left to resend");
 }
 
 #[test]

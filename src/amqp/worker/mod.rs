@@ -7,6 +7,7 @@
 //! (bindings, settle, peek), `publish` the publisher with its confirms.
 
 mod handover;
+mod outbox;
 mod outcome;
 mod publish;
 mod queue_ops;
@@ -19,6 +20,7 @@ use super::{
     AmqpCommand, AmqpEvent, PublishOutcome, PublishRequest, SessionEvent, SessionId,
     error::ConnectError, reconnect_delay, settings::ConnectionSettings,
 };
+use outbox::Outbox;
 use session::LiveSession;
 
 /// Commands queue here while the worker is busy; a full queue makes the UI report it.
@@ -74,7 +76,9 @@ async fn run(
     let mut connected_before = false;
     // Bumped for every consuming channel: delivery tags are only valid on their own.
     let mut epoch = 0u64;
-    loop {
+    // Publishes typed while there is no connection, sent once there is one.
+    let mut outbox = Outbox::default();
+    let why_unsent = loop {
         // The first connection and the first retry after a drop are both attempt 1.
         let attempt = failures.max(1);
         if !events.send(AmqpEvent::Connecting { attempt }).await {
@@ -83,12 +87,13 @@ async fn run(
         let opened = while_answering(
             &mut commands_rx,
             &events,
+            &mut outbox,
             "not connected yet",
             LiveSession::open(&settings, epoch + 1),
         )
         .await;
         let error = match opened {
-            None => break,
+            None => break "you disconnected before the connection came back".to_string(),
             Some(Ok(mut live)) => {
                 let connected = AmqpEvent::Connected {
                     queue: live.queue().to_string(),
@@ -102,20 +107,24 @@ async fn run(
                 }
                 connected_before = true;
                 failures = 0;
-                let ended = live.serve(&mut commands_rx, &events).await;
+                let ended = live.serve(&mut commands_rx, &events, &mut outbox).await;
                 // Bindings added or removed live are declared again on the reconnect.
                 settings = live.settings.clone();
                 epoch = live.epoch;
                 // On a loss too: the consumer may be gone while the TCP connection lives on.
                 live.close().await;
                 match ended {
-                    Ended::ByUser => break,
+                    Ended::ByUser => break "you disconnected before it was sent".to_string(),
                     Ended::Lost(error) => error,
                 }
             }
             Some(Err(error)) if !connected_before => {
                 // A first attempt that fails goes straight back to the user.
-                events.send(AmqpEvent::Failed(error)).await;
+                let why = format!("could not connect: {error}");
+                if !events.send(AmqpEvent::Failed(error)).await {
+                    return;
+                }
+                fail_waiting(&mut outbox, &events, &why).await;
                 return;
             }
             Some(Err(error)) => error,
@@ -133,21 +142,25 @@ async fn run(
         let waited = while_answering(
             &mut commands_rx,
             &events,
+            &mut outbox,
             "disconnected, reconnecting",
             tokio::time::sleep(retry_in),
         )
         .await;
         if waited.is_none() {
-            break;
+            break "you disconnected before the connection came back".to_string();
         }
-    }
+    };
+    fail_waiting(&mut outbox, &events, &why_unsent).await;
     events.send(AmqpEvent::Stopped).await;
 }
 
-/// Runs `work` while refusing every command with `why`; `None` when the user disconnected.
+/// Runs `work` while queueing publishes for the next connection and refusing every other
+/// command with `why`; `None` when the user disconnected.
 async fn while_answering<T>(
     commands_rx: &mut mpsc::Receiver<AmqpCommand>,
     events: &Events,
+    outbox: &mut Outbox,
     why: &str,
     work: impl Future<Output = T>,
 ) -> Option<T> {
@@ -157,6 +170,7 @@ async fn while_answering<T>(
             done = &mut work => return Some(done),
             command = commands_rx.recv() => match command {
                 None | Some(AmqpCommand::Disconnect) => return None,
+                Some(AmqpCommand::Publish(request)) => queue(outbox, *request, events).await,
                 Some(command) => {
                     events.send(refusal(command, why)).await;
                 }
@@ -165,24 +179,37 @@ async fn while_answering<T>(
     }
 }
 
+/// Keeps a publish for the next connection, and says so; a full outbox refuses it.
+async fn queue(outbox: &mut Outbox, request: PublishRequest, events: &Events) {
+    let id = request.id;
+    let event = match outbox.push(request) {
+        Ok(waiting) => AmqpEvent::PublishQueued { id, waiting },
+        Err((request, reason)) => not_sent(*request, reason),
+    };
+    events.send(event).await;
+}
+
+/// The worker is ending: whatever still waits for a connection is reported failed, and
+/// handed back so it can be sent again.
+async fn fail_waiting(outbox: &mut Outbox, events: &Events, why: &str) {
+    while let Some(request) = outbox.pop() {
+        let reason = format!("{why}; the message was not sent");
+        if !events.send(not_sent(request, reason)).await {
+            return;
+        }
+    }
+}
+
+/// A publish none of whose copies were sent.
+fn not_sent(request: PublishRequest, reason: String) -> AmqpEvent {
+    published(&request, PublishOutcome::not_sent(request.copies, reason))
+}
+
 /// The answer to a command that cannot be carried out while there is no connection.
 fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
     match command {
         AmqpCommand::Publish(request) => {
-            let reason = format!("{why}; the message was not sent");
-            let outcome = if request.copies > 1 {
-                PublishOutcome::Copies {
-                    routed: 0,
-                    sent: 0,
-                    returned: 0,
-                    nacked: 0,
-                    failed: request.copies,
-                    first_problem: Some(reason),
-                }
-            } else {
-                PublishOutcome::Failed { reason }
-            };
-            published(&request, outcome)
+            not_sent(*request, format!("{why}; the message was not sent"))
         }
         AmqpCommand::Bind(binding) => AmqpEvent::BindingChanged {
             binding,
@@ -215,11 +242,16 @@ fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
 }
 
 fn published(request: &PublishRequest, outcome: PublishOutcome) -> AmqpEvent {
+    let unsent = match outcome.unconfirmed() {
+        0 => None,
+        copies => Some(Box::new(request.with_copies(copies))),
+    };
     AmqpEvent::Published {
         id: request.id,
         exchange: request.exchange.clone(),
         routing_key: request.routing_key.clone(),
         outcome,
+        unsent,
     }
 }
 

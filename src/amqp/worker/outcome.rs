@@ -69,7 +69,10 @@ fn confirmed(confirm: lapin::Result<Confirmation>) -> PublishOutcome {
         Ok(Confirmation::Ack(Some(returned))) => unroutable(&returned),
         Ok(Confirmation::Nack(_)) => PublishOutcome::Nacked,
         Err(err) => PublishOutcome::Failed {
-            reason: format!("{}; the publish channel will be reopened", describe(&err)),
+            reason: format!(
+                "{}: the channel closed before the broker confirmed it, so it may or may not be in a queue",
+                describe(&err)
+            ),
         },
     }
 }

@@ -27,7 +27,16 @@ use crate::amqp::{
 const PUBLISH_WINDOW: usize = 64;
 
 impl LiveSession {
-    pub(super) async fn publish(&mut self, request: PublishRequest, events: &Events) {
+    /// Hands `request` back, untouched, when the connection is already gone: it then
+    /// waits for the next one instead of failing.
+    pub(super) async fn publish(
+        &mut self,
+        request: PublishRequest,
+        events: &Events,
+    ) -> Option<PublishRequest> {
+        if !self.connection.status().connected() {
+            return Some(request);
+        }
         let copies = request.copies.max(1);
         let mut confirms = Vec::with_capacity(copies.min(1024) as usize);
         let mut written = 0u32;
@@ -75,11 +84,14 @@ impl LiveSession {
             }
             Err(reason) => problem = Some(reason),
         }
+        if written == 0 && confirms.is_empty() && !self.connection.status().connected() {
+            return Some(request);
+        }
         if !request.confirm {
             let outcome = unconfirmed_outcome(copies, written, returned, problem);
             // The UI may be gone by now: nobody is left to tell.
             let _ = events.send(published(&request, outcome)).await;
-            return;
+            return None;
         }
         // Waiting for the confirms must not hold up consuming.
         let events = events.clone();
@@ -88,6 +100,7 @@ impl LiveSession {
             // The UI may be gone by now: nobody is left to tell.
             let _ = events.send(published(&request, outcome)).await;
         });
+        None
     }
 
     async fn prepare(

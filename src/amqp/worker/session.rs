@@ -8,7 +8,7 @@ use futures_lite::StreamExt;
 use lapin::{Acker, Channel, Connection, Event, types::ShortString};
 use tokio::sync::mpsc;
 
-use super::{Ended, Events, handover::PendingAcks, source};
+use super::{Ended, Events, handover::PendingAcks, outbox::Outbox, queue, source};
 use crate::amqp::{
     AmqpCommand, AmqpEvent, Delivery, connect,
     details::ConnectionDetails,
@@ -94,8 +94,12 @@ impl LiveSession {
         &mut self,
         commands_rx: &mut mpsc::Receiver<AmqpCommand>,
         events: &Events,
+        outbox: &mut Outbox,
     ) -> Ended {
         let mut connection_events = self.connection.events_listener();
+        if let Err(ended) = self.send_waiting(outbox, events).await {
+            return ended;
+        }
         loop {
             // Biased: the last branch, which acks what the UI already has, must run
             // only when nothing else is ready, so acks go out in batches.
@@ -104,7 +108,7 @@ impl LiveSession {
                 command = commands_rx.recv() => match command {
                     None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
                     Some(command) => {
-                        if let Err(ended) = self.command(command, events).await {
+                        if let Err(ended) = self.command(command, events, outbox).await {
                             return ended;
                         }
                     }
@@ -156,9 +160,40 @@ impl LiveSession {
         }
     }
 
-    async fn command(&mut self, command: AmqpCommand, events: &Events) -> Result<(), Ended> {
+    /// What was typed while disconnected goes out first, in the order it was typed.
+    async fn send_waiting(&mut self, outbox: &mut Outbox, events: &Events) -> Result<(), Ended> {
+        if outbox.is_empty() {
+            return Ok(());
+        }
+        let notice = format!(
+            "Publishing the {} messages that waited for the connection.",
+            outbox.len()
+        );
+        if !events.send(AmqpEvent::Notice(notice)).await {
+            return Err(Ended::ByUser);
+        }
+        while let Some(request) = outbox.pop() {
+            if let Some(request) = self.publish(request, events).await {
+                // Gone again already: they wait for the next connection.
+                outbox.unpop(request);
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    async fn command(
+        &mut self,
+        command: AmqpCommand,
+        events: &Events,
+        outbox: &mut Outbox,
+    ) -> Result<(), Ended> {
         match command {
-            AmqpCommand::Publish(request) => self.publish(*request, events).await,
+            AmqpCommand::Publish(request) => {
+                if let Some(request) = self.publish(*request, events).await {
+                    queue(outbox, request, events).await;
+                }
+            }
             AmqpCommand::Bind(binding) => return self.change_binding(binding, true, events).await,
             AmqpCommand::Unbind(binding) => {
                 return self.change_binding(binding, false, events).await;

@@ -1,0 +1,308 @@
+//! The broker crashes (kill -9 of its VM) while messages flow both ways, and comes back.
+//! Every publish must be accounted for: confirmed by the broker (before the crash or after
+//! the recovery) or reported failed with its reason and sent again; and the durable queue
+//! must hold every message the broker confirmed.
+
+mod support;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    time::{Duration, Instant},
+};
+
+use amqp_tui::amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest};
+use lapin::{options::QueueDeclareOptions, types::FieldTable};
+use support::{PrivateNode, Session, client::Client};
+
+/// Ledger messages, one every `EVERY`: they span the crash and the restart.
+const LEDGER: u64 = 300;
+const EVERY: Duration = Duration::from_millis(20);
+/// Ids from here on are the flow the session consumes, and resends.
+const FLOW_IDS: u64 = 1_000_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_itself() {
+    let (node, broker) = PrivateNode::start("crash");
+    let ledger = ledger_name();
+    let client = Client::connect(&broker).await;
+    client
+        .channel
+        .queue_declare(
+            ledger.as_str().into(),
+            QueueDeclareOptions {
+                durable: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .expect("durable ledger queue");
+    drop(client);
+
+    let mut session = Session::start(broker.plain("crash"));
+    session.connected().await;
+    let routing = session.settings.routing.clone();
+    let commands = session.commands_tx.clone();
+
+    // The publisher: a ledger message (persistent, to the durable queue) every EVERY, and
+    // every fifth tick one to the session's own exchange, which it consumes.
+    let (exchange, key) = (routing.exchange.clone(), routing.key().to_string());
+    let publisher = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        for i in 0..LEDGER {
+            tick.tick().await;
+            let body = format!("ledger {i}").into_bytes();
+            commands
+                .send(request(i, "", &ledger_name(), body, true))
+                .await
+                .expect("worker running");
+            if i % 5 == 0 {
+                let body = format!("flow {i}").into_bytes();
+                commands
+                    .send(request(FLOW_IDS + i, &exchange, &key, body, false))
+                    .await
+                    .expect("worker running");
+            }
+        }
+    });
+
+    // The crash, 1.5 s in, and the restart once the loss is seen.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let crashed_at = Instant::now();
+    let node = tokio::task::spawn_blocking(move || {
+        node.kill();
+        node
+    })
+    .await
+    .expect("kill");
+
+    let mut outcomes: BTreeMap<u64, PublishOutcome> = BTreeMap::new();
+    let mut unsent: Vec<PublishRequest> = Vec::new();
+    let mut queued = BTreeSet::new();
+    let (mut before, mut after) = (0u64, 0u64);
+    let mut lost_at = None;
+    let mut reconnected_at = None;
+    let mut restarted: Option<tokio::task::JoinHandle<(PrivateNode, Instant)>> = None;
+    let mut node = Some(node);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let expected = LEDGER + LEDGER.div_ceil(5);
+    while (outcomes.len() as u64) < expected || reconnected_at.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "{} of {expected} publishes accounted for after 120 s; lost at {lost_at:?}, reconnected at {reconnected_at:?}",
+            outcomes.len()
+        );
+        let Ok(Some(event)) =
+            tokio::time::timeout(Duration::from_millis(200), session.events_rx.recv()).await
+        else {
+            continue;
+        };
+        match event.event {
+            AmqpEvent::Published {
+                id,
+                outcome,
+                unsent: back,
+                ..
+            } => {
+                let first = outcomes.insert(id, outcome.clone());
+                assert!(first.is_none(), "publish {id} reported twice");
+                assert_eq!(
+                    back.as_ref().map(|r| r.copies),
+                    (outcome.unconfirmed() > 0).then_some(1),
+                    "publish {id}: {outcome:?} must come back for a resend exactly when it was not confirmed"
+                );
+                unsent.extend(back.map(|r| *r));
+            }
+            AmqpEvent::PublishQueued { id, .. } => {
+                queued.insert(id);
+            }
+            AmqpEvent::Delivery(_) if reconnected_at.is_some() => after += 1,
+            AmqpEvent::Delivery(_) => before += 1,
+            AmqpEvent::ConnectionLost { .. } if lost_at.is_none() => {
+                lost_at = Some(crashed_at.elapsed());
+                let node = node.take().expect("one crash");
+                restarted = Some(tokio::task::spawn_blocking(move || {
+                    // A moment of outage, so publishes pile up in the outbox.
+                    std::thread::sleep(Duration::from_secs(1));
+                    let _ = node.up();
+                    (node, Instant::now())
+                }));
+            }
+            AmqpEvent::Connected { reconnected, .. } => {
+                assert!(reconnected, "only the recovery connects again");
+                reconnected_at = Some(Instant::now());
+            }
+            AmqpEvent::Failed(err) => panic!("the session gave up: {err}"),
+            _ => {}
+        }
+    }
+    publisher.await.expect("publisher");
+    let (node, up_at) = restarted
+        .expect("the loss was seen")
+        .await
+        .expect("restart");
+    let recovery = reconnected_at.expect("reconnected").duration_since(up_at);
+    assert!(
+        recovery < Duration::from_secs(10),
+        "recovered {recovery:?} after the broker was back"
+    );
+    assert!(!queued.is_empty(), "the outage overlapped publishing");
+
+    // Every publish has one outcome: confirmed, or failed and handed back.
+    let mut failed = BTreeSet::new();
+    for (id, outcome) in &outcomes {
+        match outcome {
+            PublishOutcome::Routed => {}
+            PublishOutcome::Failed { reason } if !reason.is_empty() => {
+                failed.insert(*id);
+            }
+            other => panic!("publish {id}: unexpected {other:?}"),
+        }
+    }
+    assert_eq!(unsent.len(), failed.len());
+
+    // What failed is sent again, as the user would with Ctrl-R, and confirmed this time.
+    let resends = unsent.len();
+    for (n, mut request) in unsent.into_iter().enumerate() {
+        request.id = 2 * FLOW_IDS + n as u64;
+        session
+            .commands_tx
+            .send(AmqpCommand::Publish(Box::new(request)))
+            .await
+            .expect("worker running");
+    }
+    for n in 0..resends {
+        let id = 2 * FLOW_IDS + n as u64;
+        let outcome = session
+            .wait_for(Duration::from_secs(30), |e| match e {
+                AmqpEvent::Published {
+                    id: got, outcome, ..
+                } if *got == id => Some(outcome.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(outcome, PublishOutcome::Routed, "resend {n}");
+    }
+
+    // The durable queue holds every ledger message: each exactly once unless its first
+    // try failed unconfirmed (then the resend may have doubled it).
+    let client = Client::connect(&node.up()).await;
+    let bodies = client.drain(&ledger_name()).await;
+    let mut seen: BTreeMap<u64, u32> = BTreeMap::new();
+    for body in &bodies {
+        let text = String::from_utf8_lossy(body);
+        let i: u64 = text
+            .strip_prefix("ledger ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected body {text}"));
+        *seen.entry(i).or_default() += 1;
+    }
+    let missing: Vec<u64> = (0..LEDGER).filter(|i| !seen.contains_key(i)).collect();
+    assert!(missing.is_empty(), "lost ledger messages: {missing:?}");
+    let doubled: Vec<u64> = seen
+        .iter()
+        .filter(|(i, n)| **n > 1 && !failed.contains(i))
+        .map(|(i, _)| *i)
+        .collect();
+    assert!(
+        doubled.is_empty(),
+        "confirmed once, stored twice: {doubled:?}"
+    );
+    assert!(
+        before > 0 && after > 0,
+        "consumed {before} before the crash and {after} after the recovery"
+    );
+    let ledger_failed = failed.iter().filter(|id| **id < FLOW_IDS).count();
+    eprintln!(
+        "crash: loss seen {lost_at:?} after kill -9; recovered {recovery:?} after the node was back; \
+         {} publishes: {} queued while down, {} failed unconfirmed and resent ({ledger_failed} ledger); \
+         ledger holds {} messages for {LEDGER} ids; consumed {before} before, {after} after",
+        outcomes.len(),
+        queued.len(),
+        failed.len(),
+        bodies.len(),
+    );
+}
+
+fn ledger_name() -> String {
+    format!("ledger-{}", std::process::id())
+}
+
+fn request(id: u64, exchange: &str, key: &str, body: Vec<u8>, persistent: bool) -> AmqpCommand {
+    AmqpCommand::Publish(Box::new(PublishRequest {
+        id,
+        exchange: exchange.into(),
+        routing_key: key.into(),
+        body,
+        properties: Properties {
+            delivery_mode: Some(if persistent { 2 } else { 1 }),
+            ..Properties::default()
+        },
+        copies: 1,
+        confirm: true,
+    }))
+}
+
+/// The same crash as the user sees it: the outage on screen, a message typed during it
+/// waiting for the connection, the recovery, and that message published and received.
+#[test]
+fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
+    use support::pty::Launched;
+    let (node, broker) = PrivateNode::start("crash-pty");
+    let routing = support::unique_routing("crash-pty");
+    let uri = format!("amqp://guest@127.0.0.1:{}/%2f", broker.port());
+    let mut app = Launched::start(&[
+        "--uri",
+        &uri,
+        "--exchange",
+        &routing.exchange,
+        "--exchange-type",
+        "direct",
+        "--routing-key",
+        routing.key(),
+    ]);
+    app.wait_for("the password prompt", Duration::from_secs(20), |s| {
+        s.contains("Password")
+    });
+    app.press(b"guest\r");
+    app.wait_for("the session to connect", Duration::from_secs(20), |s| {
+        s.contains(" CONNECTED ")
+    });
+    app.press(b"before the crash\r");
+    app.wait_for("the first message", Duration::from_secs(10), |s| {
+        s.contains("1 received") && s.contains("1 acked")
+    });
+
+    node.kill();
+    let text = app.wait_for("the outage on screen", Duration::from_secs(10), |s| {
+        s.contains("Connection lost")
+    });
+    assert!(
+        text.contains("RECONNECTING") || text.contains("CONNECTING (attempt"),
+        "{text}"
+    );
+    app.press(b"\x15during the outage\r");
+    app.wait_for("the message waiting", Duration::from_secs(10), |s| {
+        s.contains("1 waiting for the connection")
+    });
+
+    node.up();
+    let back = Instant::now();
+    let text = app.wait_for("the recovery", Duration::from_secs(15), |s| {
+        s.contains(" CONNECTED ") && s.contains("2 received") && s.contains("2 acked")
+    });
+    let took = back.elapsed();
+    assert!(
+        took < Duration::from_secs(10),
+        "recovered {took:?} after the broker was back"
+    );
+    assert!(text.contains("during the outage"), "{text}");
+    assert!(!text.contains("waiting for the connection"), "{text}");
+    eprintln!(
+        "the app showed the message typed during the outage {took:?} after the node was back"
+    );
+
+    app.press(b"\x03");
+    assert!(app.exit_status(Duration::from_secs(10)).success());
+    app.assert_terminal_restored();
+}
