@@ -218,6 +218,17 @@ pub enum AmqpEvent {
         retry_in: Duration,
         attempt: u32,
     },
+    /// The consuming channel closed and could not be opened again (a channel error: the
+    /// exchange redeclared with another type, access refused, the queue gone). The
+    /// connection stays up and publishing works; watching is tried again after `retry_in`.
+    WatchLost {
+        error: ConnectError,
+        retry_in: Duration,
+    },
+    /// The consuming channel is open again, on `queue`, after the broker closed it.
+    WatchResumed {
+        queue: String,
+    },
     /// The first attempt failed: nothing to resume, the user has to change something.
     Failed(ConnectError),
     Notice(String),

@@ -27,6 +27,8 @@ pub struct Tab {
     pub profile: Option<String>,
     pub notice: Option<Notice>,
     pub messages_received: u64,
+    /// Connected, but the consuming channel is closed and waits to be reopened: why.
+    pub not_watching: Option<String>,
 }
 
 impl Tab {
@@ -47,6 +49,7 @@ impl Tab {
             profile: None,
             notice: None,
             messages_received: 0,
+            not_watching: None,
         }
     }
 

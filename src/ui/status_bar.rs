@@ -54,7 +54,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
     if !target.is_empty() {
         spans.push(Span::raw(crate::text::visible(&target)));
     }
-    if let ConnState::Connected { queue, .. } = &tab.conn {
+    if tab.not_watching.is_some() {
+        spans.push(Span::styled(
+            "  NOT WATCHING (channel closed by the broker; retrying)",
+            Style::new().fg(Color::Red).bold(),
+        ));
+    } else if let ConnState::Connected { queue, .. } = &tab.conn {
         spans.push(Span::styled(
             format!("  queue {}", crate::text::visible(queue)),
             theme::DIM,

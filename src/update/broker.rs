@@ -42,6 +42,7 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             details,
         } => {
             tab.details = Some(*details);
+            tab.not_watching = None;
             let verb = if reconnected {
                 "Reconnected to"
             } else {
@@ -143,6 +144,26 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             ),
             Err(reason) => tab.notify(Level::Error, format!("Peek: {reason}")),
         },
+        AmqpEvent::WatchLost { error, retry_in } => {
+            tab.notify(
+                Level::Error,
+                format!(
+                    "The broker closed the consuming channel and it cannot be reopened: {error} The connection stays up and publishing works; watching again in {} s.",
+                    retry_in.as_secs()
+                ),
+            );
+            tab.not_watching = Some(crate::text::visible(&error.to_string()));
+        }
+        AmqpEvent::WatchResumed { queue } => {
+            tab.notify(
+                Level::Warning,
+                "The broker closed the consuming channel; reopened it. Messages left unsettled on it were requeued by the broker.",
+            );
+            tab.not_watching = None;
+            if let ConnState::Connected { queue: watched, .. } = &mut tab.conn {
+                *watched = queue;
+            }
+        }
         AmqpEvent::Notice(text) => tab.notify(Level::Info, text),
         AmqpEvent::Stopped => tab.conn = ConnState::Idle,
     }

@@ -289,3 +289,40 @@ fn notices_quoting_the_network_are_made_safe() {
     let text = &model.tab().notice.as_ref().expect("a notice").text;
     assert!(!text.chars().any(crate::text::is_unsafe), "{text:?}");
 }
+
+#[test]
+fn a_closed_consuming_channel_is_shown_until_watching_resumes_on_a_new_queue() {
+    let mut model = connected();
+    feed(
+        &mut model,
+        AmqpEvent::WatchLost {
+            error: ConnectError::Closed {
+                detail: "PRECONDITION_FAILED - inequivalent arg 'type'".into(),
+            },
+            retry_in: Duration::from_secs(5),
+        },
+    );
+    let tab = model.tab();
+    assert!(tab.not_watching.is_some());
+    let notice = tab.notice.as_ref().expect("a notice");
+    assert_eq!(notice.level, Level::Error);
+    assert!(
+        notice.text.contains("PRECONDITION_FAILED") && notice.text.contains("connection stays up"),
+        "{}",
+        notice.text
+    );
+    assert!(matches!(tab.conn, ConnState::Connected { .. }));
+    feed(
+        &mut model,
+        AmqpEvent::WatchResumed {
+            queue: "amq.gen-new".into(),
+        },
+    );
+    let tab = model.tab();
+    assert!(tab.not_watching.is_none());
+    assert!(
+        matches!(&tab.conn, ConnState::Connected { queue, .. } if queue == "amq.gen-new"),
+        "{:?}",
+        tab.conn
+    );
+}

@@ -257,6 +257,17 @@ impl Session {
         Some(found)
     }
 
+    /// Takes every event `pick` accepts from those passed over so far and those already
+    /// sent: to check something did *not* happen up to now.
+    pub fn drain_pending(&mut self, mut pick: impl FnMut(&AmqpEvent) -> bool) -> Vec<AmqpEvent> {
+        while let Ok(event) = self.events_rx.try_recv() {
+            self.pending.push_back(event.event);
+        }
+        let (taken, kept) = self.pending.drain(..).partition(|e| pick(e));
+        self.pending = kept;
+        taken.into()
+    }
+
     /// The queue name once connected; panics with the error if the connect failed.
     pub async fn connected(&mut self) -> String {
         self.connected_as().await.0

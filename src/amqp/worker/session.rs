@@ -19,6 +19,8 @@ use crate::amqp::{
 
 /// How long a few handed-over messages wait for more before they are acked.
 const IDLE_ACK_DELAY: std::time::Duration = std::time::Duration::from_millis(2);
+/// Between tries to watch again after a channel error, like the reconnect loop.
+const REWATCH_DELAY: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub(super) struct LiveSession {
     pub connection: Connection,
@@ -39,6 +41,8 @@ pub(super) struct LiveSession {
     pub unsettled: HashMap<u64, Acker>,
     /// Taken on handover, waiting for the next batched ack.
     handed_over: PendingAcks,
+    /// Set when the consuming channel could not be reopened: when to try again.
+    rewatch_at: Option<tokio::time::Instant>,
 }
 
 /// How a delivery is settled, by source and ack mode.
@@ -74,6 +78,7 @@ impl LiveSession {
             epoch,
             unsettled: HashMap::new(),
             handed_over: PendingAcks::default(),
+            rewatch_at: None,
         })
     }
 
@@ -153,6 +158,12 @@ impl LiveSession {
                 }
                 () = tokio::time::sleep(IDLE_ACK_DELAY), if !self.handed_over.is_empty() => {
                     if let Err(ended) = self.flush_handed_over().await {
+                        return ended;
+                    }
+                }
+                () = sleep_until(self.rewatch_at) => {
+                    self.rewatch_at = None;
+                    if let Err(ended) = self.reopen_consuming(events, None).await {
                         return ended;
                     }
                 }
@@ -278,17 +289,30 @@ impl LiveSession {
             return Err(Ended::Lost(dead(self, closed)));
         }
         source::close_throwaway(&self.consuming.channel).await;
-        let consuming = match source::open(&self.connection, &self.settings).await {
-            Ok(consuming) => consuming,
-            Err(error) if self.connection.status().connected() => return Err(Ended::Lost(error)),
-            Err(error) => return Err(Ended::Lost(dead(self, error))),
-        };
-        self.consuming = consuming;
+        // Whatever happens next, the old channel's tags are void and its unsettled
+        // messages requeued by the broker.
         self.epoch += 1;
         self.unsettled.clear();
         self.handed_over.clear();
-        let notice = "The broker closed the consuming channel; reopened it. Messages left unsettled on it were requeued by the broker.";
-        if !events.send(AmqpEvent::Notice(notice.into())).await {
+        let event = match source::open(&self.connection, &self.settings).await {
+            Ok(consuming) => {
+                self.consuming = consuming;
+                AmqpEvent::WatchResumed {
+                    queue: self.consuming.queue.clone(),
+                }
+            }
+            // A channel error: the connection is fine, so it stays, and publishing with it.
+            Err(error) if self.connection.status().connected() => {
+                self.consuming.consumer = None;
+                self.rewatch_at = Some(tokio::time::Instant::now() + REWATCH_DELAY);
+                AmqpEvent::WatchLost {
+                    error,
+                    retry_in: REWATCH_DELAY,
+                }
+            }
+            Err(error) => return Err(Ended::Lost(dead(self, error))),
+        };
+        if !events.send(event).await {
             return Err(Ended::ByUser);
         }
         Ok(())
@@ -314,6 +338,14 @@ impl LiveSession {
             .close(200, ShortString::from("amqp-tui closing"));
         // A dead broker must not keep the user waiting.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+    }
+}
+
+/// Never, when nothing is scheduled.
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

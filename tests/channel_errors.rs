@@ -1,0 +1,171 @@
+//! Channel errors close a channel, not the connection: the session reopens what it needs,
+//! says what happened, and goes on publishing and consuming on the same connection.
+
+mod support;
+
+use std::time::Duration;
+
+use amqp_tui::amqp::{AmqpEvent, PublishOutcome};
+use lapin::{ExchangeKind, options::ExchangeDeleteOptions};
+use support::{Broker, Session, client::Client, unique_suffix};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// No loss and no second `Connected` among the events since the first one.
+async fn assert_connection_stayed_up(session: &mut Session) {
+    // Something certain to come, so everything before it has been seen.
+    let routing = session.settings.routing.clone();
+    let outcome = session
+        .publish(&routing.exchange, routing.key(), b"still here")
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"still here");
+    let dropped = session
+        .drain_pending(|e| {
+            matches!(
+                e,
+                AmqpEvent::ConnectionLost { .. } | AmqpEvent::Connected { .. }
+            )
+        })
+        .len();
+    assert_eq!(dropped, 0, "the connection must not have dropped");
+}
+
+#[tokio::test]
+async fn publishing_to_a_missing_exchange_fails_that_publish_and_nothing_else() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("missing-exchange"));
+    session.connected().await;
+    let missing = format!("no-such-exchange-{}", unique_suffix());
+    let outcome = session.publish(&missing, "k", b"lost?").await;
+    let PublishOutcome::Failed { reason } = outcome else {
+        panic!("expected a failure, got {outcome:?}");
+    };
+    assert!(
+        reason.contains("NOT_FOUND") && reason.contains(&missing),
+        "{reason}"
+    );
+    // Twice: the second publish goes out on a reopened channel.
+    let outcome = session.publish(&missing, "k", b"lost?").await;
+    assert!(
+        matches!(outcome, PublishOutcome::Failed { .. }),
+        "{outcome:?}"
+    );
+    assert_connection_stayed_up(&mut session).await;
+}
+
+#[tokio::test]
+async fn access_refused_by_the_vhosts_permissions_fails_that_publish_and_nothing_else() {
+    let broker = Broker::shared();
+    let user = format!("limited-{}-{}", std::process::id(), unique_suffix());
+    broker.ctl(&["add_user", &user, "limited-secret"]);
+    // May declare and read anything, but write only to its own queues and the default
+    // exchange: publishing to a named exchange is refused.
+    broker.ctl(&[
+        "set_permissions",
+        "-p",
+        "/",
+        &user,
+        ".*",
+        r"^amq\.gen-.*|^amq\.default$",
+        ".*",
+    ]);
+    let mut settings = broker.plain("refused");
+    settings.user = user.clone();
+    settings.password = "limited-secret".into();
+    let mut session = Session::start(settings);
+    let queue = session.connected().await;
+
+    let routing = session.settings.routing.clone();
+    let outcome = session
+        .publish(&routing.exchange, routing.key(), b"refused")
+        .await;
+    let PublishOutcome::Failed { reason } = outcome else {
+        panic!("expected a refusal, got {outcome:?}");
+    };
+    assert!(
+        reason.contains("ACCESS_REFUSED") && reason.contains(&routing.exchange),
+        "{reason}"
+    );
+    // The same connection still publishes where it may: the default exchange, by queue name.
+    let outcome = session.publish("", &queue, b"allowed").await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"allowed");
+    let dropped = session
+        .drain_pending(|e| matches!(e, AmqpEvent::ConnectionLost { .. }))
+        .len();
+    assert_eq!(dropped, 0, "the connection must not have dropped");
+    broker.ctl(&["delete_user", &user]);
+}
+
+/// Someone deletes the session's queue and recreates its exchange with another type. The
+/// consumer is cancelled; declaring the exchange again is refused (406, a channel error).
+/// The connection stays, publishing works, and watching resumes once the exchange is
+/// fixed.
+#[tokio::test]
+async fn an_exchange_redeclared_with_another_type_stops_watching_not_the_connection() {
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("redeclare"));
+    let queue = session.connected().await;
+    let routing = session.settings.routing.clone();
+    let client = Client::connect(&broker).await;
+    client
+        .channel
+        .exchange_delete(
+            routing.exchange.as_str().into(),
+            ExchangeDeleteOptions::default(),
+        )
+        .await
+        .expect("delete the exchange");
+    client
+        .exchange(&routing.exchange, ExchangeKind::Topic)
+        .await;
+    broker.ctl(&["delete_queue", &queue]);
+
+    let (error, retry_in) = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::WatchLost { error, retry_in } => Some((error.to_string(), *retry_in)),
+            AmqpEvent::ConnectionLost { error, .. } => {
+                panic!("the connection dropped: {error}")
+            }
+            _ => None,
+        })
+        .await;
+    assert!(
+        error.contains("PRECONDITION_FAILED") && error.contains("topic"),
+        "{error}"
+    );
+    assert_eq!(retry_in, Duration::from_secs(5));
+
+    // Publishing goes on meanwhile: the topic exchange has no queue bound, so it comes back.
+    let outcome = session
+        .publish(&routing.exchange, routing.key(), b"nobody")
+        .await;
+    assert!(
+        matches!(
+            outcome,
+            PublishOutcome::Unroutable {
+                reply_code: 312,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+
+    client
+        .channel
+        .exchange_delete(
+            routing.exchange.as_str().into(),
+            ExchangeDeleteOptions::default(),
+        )
+        .await
+        .expect("delete the topic exchange");
+    let watching = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::WatchResumed { queue } => Some(queue.clone()),
+            _ => None,
+        })
+        .await;
+    assert_ne!(watching, queue, "a new queue of our own");
+    assert_connection_stayed_up(&mut session).await;
+}
