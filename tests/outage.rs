@@ -297,6 +297,7 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
         "recovered {took:?} after the broker was back"
     );
     assert!(text.contains("during the outage"), "{text}");
+    assert!(text.contains("1 outage(s) recovered"), "{text}");
     assert!(!text.contains("waiting for the connection"), "{text}");
     eprintln!(
         "the app showed the message typed during the outage {took:?} after the node was back"

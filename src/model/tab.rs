@@ -29,6 +29,8 @@ pub struct Tab {
     pub messages_received: u64,
     /// Connected, but the consuming channel is closed and waits to be reopened: why.
     pub not_watching: Option<String>,
+    /// Connections this tab's sessions lost and then got back by themselves.
+    pub outages: u32,
 }
 
 impl Tab {
@@ -50,6 +52,7 @@ impl Tab {
             notice: None,
             messages_received: 0,
             not_watching: None,
+            outages: 0,
         }
     }
 

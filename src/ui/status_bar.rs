@@ -54,6 +54,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
     if !target.is_empty() {
         spans.push(Span::raw(crate::text::visible(&target)));
     }
+    if tab.outages > 0 {
+        spans.push(Span::styled(
+            format!("  {} outage(s) recovered", tab.outages),
+            theme::DIM,
+        ));
+    }
     if tab.not_watching.is_some() {
         spans.push(Span::styled(
             "  NOT WATCHING (channel closed by the broker; retrying)",

@@ -44,9 +44,11 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             tab.details = Some(*details);
             tab.not_watching = None;
             let verb = if reconnected {
-                "Reconnected to"
+                tab.outages += 1;
+                let n = tab.outages;
+                format!("Reconnected by itself (outage {n} of this tab) to")
             } else {
-                "Connected to"
+                "Connected to".to_string()
             };
             let watch = settings.routing.summary(&queue);
             tab.notify(Level::Success, format!("{verb} {target}: {watch}."));
