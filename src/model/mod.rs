@@ -241,6 +241,15 @@ impl Model {
         self.tabs.iter_mut().find(|tab| tab.session == session)
     }
 
+    /// The tab a session belonged to, even one the tab has since left (its number is in
+    /// the session id's high half).
+    pub fn tab_of_any_session(&mut self, session: SessionId) -> Option<&mut Tab> {
+        let number = session >> 32;
+        self.tabs
+            .iter_mut()
+            .find(|tab| u64::from(tab.number) == number)
+    }
+
     /// Shows a notice in the current tab.
     pub fn notify(&mut self, level: Level, text: impl AsRef<str>) {
         self.tab_mut().notify(level, text);

@@ -9,6 +9,13 @@ use crate::{
 pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent) {
     // None when the user left that session or closed its tab.
     let Some(tab) = model.tab_of_session(session) else {
+        // Except that a left session's publishes are still accounted for: messages that
+        // waited for a connection are reported failed, and kept for a resend.
+        if let (AmqpEvent::Published { .. }, Some(tab)) =
+            (&event, model.tab_of_any_session(session))
+        {
+            publish_reported(tab, event);
+        }
         return;
     };
     match event {
@@ -63,23 +70,7 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             }
         }
         AmqpEvent::Delivery(_) => {}
-        AmqpEvent::Published {
-            id,
-            exchange,
-            routing_key,
-            outcome,
-            unsent,
-        } => {
-            tab.compose.waiting.remove(&id);
-            published(tab, &exchange, &routing_key, outcome);
-            if let Some(request) = unsent {
-                tab.compose.unsent.keep(*request);
-                // The failure itself is already in the notice; say how to recover.
-                if let Some(notice) = &mut tab.notice {
-                    notice.text.push_str(" Ctrl-R in the compose box sends it again.");
-                }
-            }
-        }
+        published @ AmqpEvent::Published { .. } => publish_reported(tab, published),
         AmqpEvent::PublishQueued { id, waiting } => {
             tab.compose.waiting.insert(id);
             tab.notify(
@@ -168,6 +159,30 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
         }
         AmqpEvent::Notice(text) => tab.notify(Level::Info, text),
         AmqpEvent::Stopped => tab.conn = ConnState::Idle,
+    }
+}
+
+fn publish_reported(tab: &mut Tab, event: AmqpEvent) {
+    let AmqpEvent::Published {
+        id,
+        exchange,
+        routing_key,
+        outcome,
+        unsent,
+    } = event
+    else {
+        return;
+    };
+    tab.compose.waiting.remove(&id);
+    published(tab, &exchange, &routing_key, outcome);
+    if let Some(request) = unsent {
+        tab.compose.unsent.keep(*request);
+        // The failure itself is already in the notice; say how to recover.
+        if let Some(notice) = &mut tab.notice {
+            notice
+                .text
+                .push_str(" Ctrl-R in the compose box sends it again.");
+        }
     }
 }
 

@@ -326,3 +326,45 @@ fn a_closed_consuming_channel_is_shown_until_watching_resumes_on_a_new_queue() {
         tab.conn
     );
 }
+
+#[test]
+fn leaving_a_session_with_messages_waiting_still_accounts_for_them() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("waiting".into());
+    let left = model.tab().session;
+    let effects = update(&mut model, Action::Publish);
+    let [Effect::Publish { request, .. }] = effects.as_slice() else {
+        panic!("expected one publish, got {effects:?}");
+    };
+    let request = request.clone();
+    feed(
+        &mut model,
+        AmqpEvent::PublishQueued {
+            id: request.id,
+            waiting: 1,
+        },
+    );
+    let effects = update(&mut model, Action::LeaveSession);
+    assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
+    // The worker, ending, reports what still waited, under the session the tab has left.
+    let event = AmqpEvent::Published {
+        id: request.id,
+        exchange: request.exchange.clone(),
+        routing_key: request.routing_key.clone(),
+        outcome: crate::amqp::PublishOutcome::Failed {
+            reason: "you disconnected before the connection came back".into(),
+        },
+        unsent: Some(Box::new(request.clone())),
+    };
+    update(
+        &mut model,
+        Action::Broker(SessionEvent {
+            session: left,
+            event,
+        }),
+    );
+    let compose = &model.tab().compose;
+    assert_eq!(compose.tally.failed, 1);
+    assert!(compose.waiting.is_empty());
+    assert_eq!(compose.unsent.copies(), 1, "kept for Ctrl-R");
+}
