@@ -10,6 +10,8 @@ use crate::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     Quit,
+    /// Quit without asking: SIGTERM, SIGHUP.
+    QuitNow,
     ToggleHelp,
     /// Turns the help's pages; positive goes forward.
     HelpPage(isize),

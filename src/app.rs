@@ -278,8 +278,8 @@ impl App {
                         dirty = false;
                     }
                 }
-                _ = terminate.recv() => self.dispatch(Action::Quit),
-                _ = hangup.recv() => self.dispatch(Action::Quit),
+                _ = terminate.recv() => self.dispatch(Action::QuitNow),
+                _ = hangup.recv() => self.dispatch(Action::QuitNow),
             }
         }
         if dirty {

@@ -367,7 +367,7 @@ async fn a_cancelled_consumer_is_set_up_again_on_the_same_connection() {
     broker.ctl(&["delete_queue", &queue]);
     session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Notice(text) if text.contains("reopened") => Some(()),
+            AmqpEvent::WatchResumed { .. } => Some(()),
             AmqpEvent::ConnectionLost { error, .. } => panic!("connection dropped: {error}"),
             _ => None,
         })

@@ -144,6 +144,8 @@ pub struct Model {
     /// What each new tab's pane keeps (`--history`, `--history-mib`).
     pub history: History,
     pub quit: bool,
+    /// Ctrl-C was pressed once with messages not yet confirmed: the next one quits.
+    pub quit_armed: bool,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
 }
@@ -158,6 +160,7 @@ impl Model {
             profiles: ProfileList::default(),
             history: History::default(),
             quit: false,
+            quit_armed: false,
             page_rows: 10,
         };
         model.open_tab(ConnectForm::from_settings(settings));
@@ -179,6 +182,15 @@ impl Model {
 
     pub fn tab_mut(&mut self) -> &mut Tab {
         &mut self.tabs[self.active]
+    }
+
+    /// Publishes of every tab that quitting would lose: waiting for a connection,
+    /// awaiting their confirm, or kept unconfirmed for a resend.
+    pub fn unconfirmed_publishes(&self) -> u64 {
+        self.tabs
+            .iter()
+            .map(|tab| tab.compose.in_flight as u64 + tab.compose.unsent.copies())
+            .sum()
     }
 
     pub fn tabs(&self) -> &[Tab] {

@@ -86,6 +86,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::Paste(text) => edit(tab, |input| paste(input, &text)),
         // Handled by `update` before it gets here.
         Action::Quit
+        | Action::QuitNow
         | Action::ToggleHelp
         | Action::ToggleDetails
         | Action::CloseOverlay

@@ -368,3 +368,26 @@ fn leaving_a_session_with_messages_waiting_still_accounts_for_them() {
     assert!(compose.waiting.is_empty());
     assert_eq!(compose.unsent.copies(), 1, "kept for Ctrl-R");
 }
+
+#[test]
+fn quitting_with_unconfirmed_publishes_asks_once_but_a_signal_does_not_ask() {
+    let mut model = connected();
+    model.tab_mut().compose.body = tui_input::Input::new("in flight".into());
+    update(&mut model, Action::Publish);
+    assert!(update(&mut model, Action::Quit).is_empty());
+    assert!(!model.quit);
+    let notice = &model.tab().notice.as_ref().expect("a warning").text;
+    assert!(notice.contains("1 publishes are not confirmed"), "{notice}");
+    // Another key in between disarms it.
+    update(&mut model, Action::FocusMessages);
+    update(&mut model, Action::Quit);
+    assert!(!model.quit);
+    let effects = update(&mut model, Action::Quit);
+    assert!(model.quit);
+    assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
+
+    let mut model = connected();
+    update(&mut model, Action::Publish);
+    update(&mut model, Action::QuitNow);
+    assert!(model.quit, "SIGTERM and SIGHUP quit at once");
+}
