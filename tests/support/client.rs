@@ -150,9 +150,10 @@ pub fn queue_counts(broker: &Broker, queue: &str) -> (u64, u64) {
 }
 
 /// Waits until the queue's counts are `expected`: the broker updates them a moment after
-/// an ack or a requeue.
+/// an ack or a requeue, and each look is a rabbitmqctl run that a loaded machine slows
+/// down (seen past 20 s in a full parallel run), hence the longer wait.
 pub async fn expect_counts(broker: &Broker, queue: &str, expected: (u64, u64)) {
-    let deadline = tokio::time::Instant::now() + WAIT;
+    let deadline = tokio::time::Instant::now() + 3 * WAIT;
     loop {
         let counts = queue_counts(broker, queue);
         if counts == expected {
