@@ -52,6 +52,9 @@ pub fn is_unsafe(c: char) -> bool {
 /// A one-line preview of a body: UTF-8 as escaped text, anything else as hex. Only the
 /// head is examined, so the cost does not grow with the body.
 pub fn body_preview(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "(empty body)".into();
+    }
     let head = &body[..body.len().min(PREVIEW_CHARS * 4)];
     let text = match std::str::from_utf8(head) {
         Ok(text) => Some(text),
