@@ -42,16 +42,25 @@ pub fn is_unsafe(c: char) -> bool {
             '\u{200b}'..='\u{200f}'   // zero-width chars, LRM, RLM
             | '\u{2028}' | '\u{2029}' // line and paragraph separators
             | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
+            | '\u{2060}'..='\u{206f}' // word joiner, invisible operators, bidi isolates,
+                                      // deprecated format controls
+            | '\u{00ad}'              // soft hyphen: invisible unless a line breaks there
             | '\u{061c}'              // Arabic letter mark
+            | '\u{180e}'              // Mongolian vowel separator
             | '\u{feff}'              // zero-width no-break space
             | '\u{fff9}'..='\u{fffb}' // interlinear annotation
+            | '\u{1bca0}'..='\u{1bca3}' // shorthand format controls
+            | '\u{1d173}'..='\u{1d17a}' // musical format controls
+            | '\u{e0000}'..='\u{e007f}' // tags: invisible ASCII look-alikes
         )
 }
 
 /// A one-line preview of a body: UTF-8 as escaped text, anything else as hex. Only the
 /// head is examined, so the cost does not grow with the body.
 pub fn body_preview(body: &[u8]) -> String {
+    if body.is_empty() {
+        return "(empty body)".into();
+    }
     let head = &body[..body.len().min(PREVIEW_CHARS * 4)];
     let text = match std::str::from_utf8(head) {
         Ok(text) => Some(text),
@@ -113,6 +122,15 @@ mod tests {
             "red\\e[31m bell\\u{7} nl\\n cr\\r csi\\u{9b}2J rlo\\u{202e}txt"
         );
         assert!(!shown.chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn invisible_format_characters_are_made_visible() {
+        let hostile = "soft\u{ad}hyphen \u{206a}iss tag\u{e0041} mvs\u{180e}";
+        assert_eq!(
+            visible(hostile),
+            "soft\\u{ad}hyphen \\u{206a}iss tag\\u{e0041} mvs\\u{180e}"
+        );
     }
 
     #[test]

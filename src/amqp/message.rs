@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 /// A header table in the broker's order (AMQP tables are keyed; lapin keeps them sorted).
 pub type Table = Vec<(String, Value)>;
 
+/// Tables and arrays nested deeper than this arrive as [`Value::Void`]. Cloning, comparing,
+/// exporting and dropping a `Value` all recurse, so a peer could otherwise pick the depth
+/// that overflows our stack (a frame of 128 KiB holds ~18,000 levels). Real headers nest
+/// a few levels (`x-death` is three); the message view shows 32. At 40, every table an
+/// export writes can be loaded back: each level costs three of serde_json's 128.
+pub const MAX_NESTING: usize = 40;
+
 /// An AMQP field value. Floats are kept as their bits so that a replay is exact and the
 /// type stays `Eq`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +85,15 @@ pub struct Properties {
 
 impl Value {
     pub fn from_amqp(value: &AMQPValue) -> Self {
+        Self::from_amqp_at(value, 0)
+    }
+
+    /// `depth` counts the tables and arrays around `value`.
+    fn from_amqp_at(value: &AMQPValue, depth: usize) -> Self {
         match value {
+            AMQPValue::FieldArray(_) | AMQPValue::FieldTable(_) if depth >= MAX_NESTING => {
+                Self::Void
+            }
             AMQPValue::Boolean(b) => Self::Bool(*b),
             AMQPValue::ShortShortInt(v) => Self::I8(*v),
             AMQPValue::ShortShortUInt(v) => Self::U8(*v),
@@ -95,11 +110,14 @@ impl Value {
             },
             AMQPValue::ShortString(s) => Self::ShortString(s.as_str().to_string()),
             AMQPValue::LongString(s) => Self::LongString(s.as_bytes().to_vec()),
-            AMQPValue::FieldArray(a) => {
-                Self::Array(a.as_slice().iter().map(Self::from_amqp).collect())
-            }
+            AMQPValue::FieldArray(a) => Self::Array(
+                a.as_slice()
+                    .iter()
+                    .map(|v| Self::from_amqp_at(v, depth + 1))
+                    .collect(),
+            ),
             AMQPValue::Timestamp(t) => Self::Timestamp(*t),
-            AMQPValue::FieldTable(t) => Self::Table(table_from_amqp(t)),
+            AMQPValue::FieldTable(t) => Self::Table(table_at(t, depth + 1)),
             AMQPValue::ByteArray(b) => Self::ByteArray(b.as_slice().to_vec()),
             AMQPValue::Void => Self::Void,
         }
@@ -138,11 +156,16 @@ impl Value {
     }
 }
 
+/// The headers of a delivery; nesting past [`MAX_NESTING`] is cut (see there).
 pub fn table_from_amqp(table: &FieldTable) -> Table {
+    table_at(table, 0)
+}
+
+fn table_at(table: &FieldTable, depth: usize) -> Table {
     table
         .inner()
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), Value::from_amqp(v)))
+        .map(|(k, v)| (k.as_str().to_string(), Value::from_amqp_at(v, depth)))
         .collect()
 }
 
@@ -304,6 +327,33 @@ mod tests {
         };
         let back = Properties::from_amqp(&props.to_amqp().expect("valid"));
         assert_eq!(back, props);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_arrives_as_void() {
+        let mut value = AMQPValue::Boolean(true);
+        for level in 0..MAX_NESTING + 5 {
+            value = if level % 2 == 0 {
+                AMQPValue::FieldArray(FieldArray::from(vec![value]))
+            } else {
+                let mut table = FieldTable::default();
+                table.insert("t".into(), value);
+                AMQPValue::FieldTable(table)
+            };
+        }
+        let mut headers = FieldTable::default();
+        headers.insert("deep".into(), value);
+        let mut levels = 0;
+        let mut at = &table_from_amqp(&headers)[0].1;
+        loop {
+            at = match at {
+                Value::Array(items) => &items[0],
+                Value::Table(table) => &table[0].1,
+                other => break assert_eq!(other, &Value::Void),
+            };
+            levels += 1;
+        }
+        assert_eq!(levels, MAX_NESTING);
     }
 
     #[test]

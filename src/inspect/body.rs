@@ -54,12 +54,7 @@ fn says_json(content_type: &str) -> bool {
 /// Only the head is examined, as in `text::body_preview`: a big body is judged by how it
 /// starts.
 fn looks_like_text(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(SNIFF_BYTES)];
-    match std::str::from_utf8(head) {
-        Ok(_) => true,
-        // A character cut in two by the end of the head is not a reason to show hex.
-        Err(err) => err.error_len().is_none() && head.len() < body.len(),
-    }
+    is_utf8(&body[..body.len().min(SNIFF_BYTES)], body.len())
 }
 
 /// At most `max_lines` rows of at most `width` columns (the caller draws them without
@@ -79,7 +74,7 @@ pub fn render(body: &[u8], view: BodyView, width: u16, max_lines: usize) -> Vec<
                 rows.finish(body.len() - shown)
             }
             Err(why) => {
-                let mut lines = vec![Line::styled(format!("not JSON: {}", visible(&why)), NOTE)];
+                let mut lines = vec![Line::styled(visible(&why), NOTE)];
                 lines.extend(text(body, width, max_lines.saturating_sub(1)));
                 lines
             }
@@ -88,12 +83,31 @@ pub fn render(body: &[u8], view: BodyView, width: u16, max_lines: usize) -> Vec<
 }
 
 /// UTF-8 split on `\n`; invalid bytes as `\xNN`, everything unsafe through `visible`.
+/// A first line says so when the part on screen is not UTF-8: `\xff` alone could be text.
 fn text(body: &[u8], width: u16, max_lines: usize) -> Vec<Line<'static>> {
     // Rows fill up before the end of this head, so a character cut by it is never shown.
     let head = &body[..body.len().min(super::rows::input_budget(width, max_lines))];
+    let mut lines = Vec::new();
+    let mut max_lines = max_lines;
+    if max_lines > 1 && !is_utf8(head, body.len()) {
+        lines.push(Line::styled(NOT_UTF8, NOTE));
+        max_lines -= 1;
+    }
     let mut rows = Rows::new(width, max_lines);
     let shown = push_text(head, &mut rows);
-    rows.finish(body.len() - shown)
+    lines.extend(rows.finish(body.len() - shown));
+    lines
+}
+
+const NOT_UTF8: &str = "not valid UTF-8: invalid bytes are shown as \\xNN (v switches to hex)";
+
+/// Whether `head`, the start of a body `total` bytes long, is UTF-8 as far as it goes.
+fn is_utf8(head: &[u8], total: usize) -> bool {
+    match std::str::from_utf8(head) {
+        Ok(_) => true,
+        // A character cut in two by the end of the head is not a reason to say otherwise.
+        Err(err) => err.error_len().is_none() && head.len() < total,
+    }
 }
 
 /// Returns how many bytes of `head` made it into `rows`.

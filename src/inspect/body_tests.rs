@@ -41,7 +41,12 @@ fn text_splits_lines_and_shows_escapes_and_invalid_bytes() {
     let lines = render(body, BodyView::Text, 80, 10);
     assert_eq!(
         texts(&lines),
-        ["héllo\\e[31m", "rlo\\u{202e}x\\\\", "\\xff\\xfeend\\r"]
+        [
+            "not valid UTF-8: invalid bytes are shown as \\xNN (v switches to hex)",
+            "héllo\\e[31m",
+            "rlo\\u{202e}x\\\\",
+            "\\xff\\xfeend\\r"
+        ]
     );
     assert_eq!(fg_of(&lines, "\\e"), Some(Color::Red), "escapes stand out");
     assert_eq!(
@@ -163,7 +168,9 @@ fn deep_nesting_hits_the_recursion_limit_not_the_stack() {
         let start = Instant::now();
         let lines = texts(&render(body.as_bytes(), BodyView::Json, 80, 20));
         assert!(
-            lines[0].starts_with("not JSON: recursion limit exceeded at line 1 column 128"),
+            lines[0].starts_with(
+                "JSON nested too deep to format (over 128 levels at line 1, column 128)"
+            ),
             "{}",
             lines[0]
         );

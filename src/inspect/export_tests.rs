@@ -182,3 +182,18 @@ fn missing_files_and_directories_are_errors_not_panics() {
         Err(ExportError::Io { .. })
     ));
 }
+
+#[test]
+fn headers_as_deep_as_a_delivery_keeps_them_load_back() {
+    use crate::amqp::Value;
+    let mut value = Value::Bool(true);
+    for _ in 0..crate::amqp::message::MAX_NESTING {
+        value = Value::Table(vec![("k".into(), value)]);
+    }
+    let mut message = sample().remove(2);
+    message.properties.headers = Some(vec![("deep".into(), value)]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("deep.jsonl");
+    assert_eq!(write_jsonl(&path, [&message]), Ok(1));
+    assert_eq!(read_jsonl(&path), Ok(vec![message]));
+}

@@ -83,47 +83,79 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// One line per entry, nested tables and arrays indented under their parent:
-/// `x-death: array[1]`, `  [0] table`, `    count: long 1`.
+/// `x-death: array[1]`, `  [0] table`, `    count: long 1`. At most [`MAX_LINES`] of
+/// them, then one saying how many more there are.
 pub fn header_lines(table: &Table) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    push_table(&mut out, table, 0);
+    let mut lines = HeaderLines::default();
+    lines.table(table, 0);
+    let mut out = lines.out;
+    if lines.unshown > 0 {
+        out.push(Line::styled(
+            format!("… {} more header lines", lines.unshown),
+            theme::DIM,
+        ));
+    }
     out
 }
 
-fn push_table(out: &mut Vec<Line<'static>>, table: &Table, depth: usize) {
-    for (key, value) in table {
-        push_entry(out, format!("{}: ", visible(key)), value, depth);
-    }
+/// Header lines drawn in the message view. A frame of 128 KiB holds ~130,000 values, and
+/// the view is rebuilt on every scroll.
+pub const MAX_LINES: usize = 1_000;
+
+#[derive(Default)]
+struct HeaderLines {
+    out: Vec<Line<'static>>,
+    /// Lines past `MAX_LINES`, counted but not built.
+    unshown: usize,
 }
 
-fn push_entry(out: &mut Vec<Line<'static>>, name: String, value: &Value, depth: usize) {
-    let indent = "  ".repeat(depth);
-    let (kind, shown) = describe(value);
-    let mut spans = vec![
-        Span::styled(format!("{indent}{name}"), theme::LABEL),
-        Span::styled(kind, theme::DIM),
-    ];
-    if !shown.is_empty() {
-        spans.push(Span::raw(format!(" {shown}")));
-    }
-    out.push(Line::from(spans));
-    let has_children = match value {
-        Value::Table(table) => !table.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        _ => false,
-    };
-    if has_children && depth + 1 >= MAX_DEPTH {
-        out.push(Line::styled(format!("{indent}  …"), theme::DIM));
-        return;
-    }
-    match value {
-        Value::Table(table) => push_table(out, table, depth + 1),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                push_entry(out, format!("[{i}] "), item, depth + 1);
-            }
+impl HeaderLines {
+    fn add(&mut self, line: impl FnOnce() -> Line<'static>) {
+        if self.out.len() < MAX_LINES {
+            self.out.push(line());
+        } else {
+            self.unshown += 1;
         }
-        _ => {}
+    }
+
+    fn table(&mut self, table: &Table, depth: usize) {
+        for (key, value) in table {
+            self.entry(&|| format!("{}: ", visible(key)), value, depth);
+        }
+    }
+
+    /// `name` is only called for lines that are drawn.
+    fn entry(&mut self, name: &dyn Fn() -> String, value: &Value, depth: usize) {
+        let indent = || "  ".repeat(depth);
+        self.add(|| {
+            let (kind, shown) = describe(value);
+            let mut spans = vec![
+                Span::styled(format!("{}{}", indent(), name()), theme::LABEL),
+                Span::styled(kind, theme::DIM),
+            ];
+            if !shown.is_empty() {
+                spans.push(Span::raw(format!(" {shown}")));
+            }
+            Line::from(spans)
+        });
+        let has_children = match value {
+            Value::Table(table) => !table.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            _ => false,
+        };
+        if has_children && depth + 1 >= MAX_DEPTH {
+            self.add(|| Line::styled(format!("{}  …", indent()), theme::DIM));
+            return;
+        }
+        match value {
+            Value::Table(table) => self.table(table, depth + 1),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.entry(&|| format!("[{i}] "), item, depth + 1);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

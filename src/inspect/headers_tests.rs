@@ -167,3 +167,19 @@ fn nesting_is_cut_at_max_depth() {
     assert_eq!(lines[MAX_DEPTH].trim(), "…");
     assert_eq!(lines[MAX_DEPTH - 1], format!("{}t: table", "  ".repeat(31)));
 }
+
+#[test]
+fn wide_headers_are_cut_at_max_lines_and_say_how_many_more() {
+    let table = vec![
+        (
+            "wide".into(),
+            Value::Table((0..1500).map(|i| (format!("h{i}"), Value::Void)).collect()),
+        ),
+        ("long".into(), Value::Array(vec![Value::Void; 2000])),
+    ];
+    let lines = texts(&header_lines(&table));
+    assert_eq!(lines.len(), MAX_LINES + 1);
+    assert_eq!(lines[MAX_LINES - 1], format!("  h{}: void", MAX_LINES - 2));
+    // 1 + 1500 + 1 + 2000 lines in all.
+    assert_eq!(lines[MAX_LINES], "… 2502 more header lines");
+}

@@ -24,17 +24,28 @@ const ESCAPE: Style = Style::new().fg(Color::Red);
 /// still fills a screen; past it, only as much as the screen could show.
 pub(super) const MIN_CHECK_BYTES: usize = 1 << 20;
 
-/// The longest prefix of `body` worth formatting (at most `budget` bytes), or serde_json's
-/// reason why it is not JSON. A prefix that is fine but for ending early counts as JSON:
-/// the rest is never shown, so it need not be read.
+/// The longest prefix of `body` worth formatting (at most `budget` bytes), or a line for
+/// the user saying why it is not shown as JSON. A prefix that is fine but for ending early
+/// counts as JSON: the rest is never shown, so it need not be read.
 pub(super) fn check(body: &[u8], budget: usize) -> Result<&[u8], String> {
     let head = &body[..body.len().min(budget)];
     match serde_json::from_slice::<Checked>(head) {
         Ok(Checked) => Ok(head),
         Err(err) if err.is_eof() && head.len() < body.len() => Ok(head),
-        Err(err) => Err(err.to_string()),
+        // Deep nesting may well be valid JSON: "not JSON" would be wrong.
+        Err(err) if err.to_string().starts_with(RECURSION_LIMIT) => Err(format!(
+            "JSON nested too deep to format (over {MAX_DEPTH} levels at line {}, column {}): \
+             shown as text",
+            err.line(),
+            err.column()
+        )),
+        Err(err) => Err(format!("not JSON: {err}")),
     }
 }
+
+/// How serde_json words its depth error, and the depth it allows.
+const RECURSION_LIMIT: &str = "recursion limit exceeded";
+const MAX_DEPTH: usize = 128;
 
 /// Deserializing this reads every value through `deserialize_any`, which is where
 /// serde_json enforces its recursion limit (128). `IgnoredAny` would not do: serde_json

@@ -47,9 +47,12 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: us
     frame.render_widget(block, area);
     let height = usize::from(inner.height);
     let mut lines = head_lines(entry);
+    // One row less than the screen leaves the last one to the line saying how much of the
+    // body is left out; otherwise it would always be just below the screen.
     let body_lines = scroll
         .saturating_add(height)
         .saturating_sub(lines.len())
+        .saturating_sub(1)
         .max(1);
     lines.extend(body::render(
         &entry.delivery.body,
