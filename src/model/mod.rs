@@ -145,6 +145,9 @@ pub struct Model {
     pub quit: bool,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
+    /// A warning about the whole run that must outlast the notices (a password given on
+    /// the command line): the tab bar keeps it in view.
+    pub warning: Option<String>,
 }
 
 impl Model {
@@ -158,6 +161,7 @@ impl Model {
             history: History::default(),
             quit: false,
             page_rows: 10,
+            warning: None,
         };
         model.open_tab(ConnectForm::from_settings(settings));
         model
