@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod inspect;
 pub mod keymap;
+pub mod logging;
 pub mod model;
 pub mod private_file;
 pub mod profile;

@@ -3,7 +3,8 @@ use std::process::ExitCode;
 use amqp_tui::{
     action::Action,
     app::App,
-    cli::Cli,
+    cli::{Cli, password},
+    logging,
     model::{ConnectForm, Level, Model},
     profile::{self, ProfileStore},
     tui,
@@ -11,9 +12,37 @@ use amqp_tui::{
 };
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// A plain `fn main`: hiding a password from `ps` may exec and edits the environment, which
+/// must happen while the process has one thread, before the runtime starts its workers.
+fn main() -> ExitCode {
+    let origin = password::hide_from_ps();
+    let mut cli = Cli::parse();
+    origin.restore(&mut cli.uri);
+    let logging = logging::init(cli.log_file.as_deref(), &cli.log_level);
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        log_level = %cli.log_level,
+        "amqp-tui starting"
+    );
+    if let password::Origin::StillOnCommandLine(why) = &origin {
+        tracing::warn!("the --uri password is still on the command line: {why}");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("amqp-tui: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(run(cli, &origin, logging));
+    tracing::info!("amqp-tui exiting");
+    code
+}
+
+async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> ExitCode {
     let loaded = profile::config_dir().map(|dir| ProfileStore::load(&dir));
     if cli.list_profiles {
         return list_profiles(&loaded);
@@ -50,6 +79,13 @@ async fn main() -> ExitCode {
     if !cli.profile.is_empty() {
         connect_now = !cli.no_connect;
     }
+    if let Some(uri) = &cli.uri {
+        tracing::info!(
+            uri = %amqp_tui::amqp::uri::redacted(uri),
+            connect_now,
+            "launched with a URI"
+        );
+    }
     match (&launch.problem, &model.profiles.problem) {
         (Some(problem), _) => model.notify(Level::Error, problem),
         (None, Some(problem)) => model.notify(
@@ -61,6 +97,17 @@ async fn main() -> ExitCode {
             "Fill in the form and press Enter to connect. F2 opens the profiles, F1 lists the keys.",
         ),
     }
+    for problem in &logging.problems {
+        model.notify(Level::Error, problem);
+    }
+    // Last, so it is the notice in view; the tab bar keeps a short form once it is replaced.
+    if let Some(warning) = origin.warning() {
+        model.notify(Level::Error, warning);
+        model.warning =
+            Some("--uri password was visible in ps and shell history: use AMQP_URL".into());
+    }
+    #[cfg(debug_assertions)]
+    let debug_panic = debug_panic_message(&launch.settings, &model);
     let mut app = App::with_event_capacity(model, cli.channel_capacity);
     if let Some(store) = app_store {
         app = app.with_profiles(store);
@@ -82,6 +129,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    #[cfg(debug_assertions)]
+    if let Some(message) = debug_panic {
+        panic!("{message}");
+    }
     let result = app.run(&mut terminal).await;
     tui::restore();
     match result {
@@ -91,6 +142,21 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Debug builds only: with `AMQP_TUI_DEBUG_PANIC` set, panic once the terminal is in raw
+/// mode, with the state a real panic message would most likely carry, so a test can check
+/// that the terminal is restored and that the message holds no password.
+#[cfg(debug_assertions)]
+fn debug_panic_message(
+    settings: &amqp_tui::amqp::ConnectionSettings,
+    model: &Model,
+) -> Option<String> {
+    std::env::var_os("AMQP_TUI_DEBUG_PANIC")?;
+    Some(format!(
+        "AMQP_TUI_DEBUG_PANIC is set: panicking on purpose with {settings:?} and {:?}",
+        model.tab().form
+    ))
 }
 
 fn list_profiles(loaded: &Result<profile::Loaded, profile::ProfileError>) -> ExitCode {

@@ -49,16 +49,26 @@ fn serve(cert_pem: &str, key: &KeyPair) -> u16 {
     port
 }
 
+/// A password that must not appear in any message.
+const PASSWORD: &str = "Pw-never-in-a-message";
+
 async fn verdict(ca: &TestCa, port: u16) -> ConnectError {
+    verdict_with(ca.pem_file.clone(), port).await
+}
+
+async fn verdict_with(ca_file: PathBuf, port: u16) -> ConnectError {
     let settings = ConnectionSettings {
         host: "localhost".into(),
         port,
+        password: PASSWORD.into(),
         tls: TlsMode::Verify {
-            ca_file: Some(ca.pem_file.clone()),
+            ca_file: Some(ca_file),
         },
         ..ConnectionSettings::default()
     };
-    Session::start(settings).failure().await
+    let err = Session::start(settings).failure().await;
+    assert!(!format!("{err} {err:?}").contains(PASSWORD), "{err}");
+    err
 }
 
 fn leaf_params() -> CertificateParams {
@@ -97,6 +107,85 @@ async fn a_self_signed_server_certificate_is_named_self_signed() {
     let cert = leaf_params().self_signed(&key).expect("self-sign");
     let err = verdict(&ca, serve(&cert.pem(), &key)).await;
     assert_eq!(err, ConnectError::TlsSelfSigned);
+    assert!(
+        err.to_string()
+            .contains("certificate is self-signed and not trusted"),
+        "{err}"
+    );
+}
+
+/// A file in the temp directory with `contents`, removed on drop.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, contents: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!("amqp-tui-{}-{name}", std::process::id()));
+        std::fs::write(&path, contents).expect("write temp file");
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+// The CA file tests point at a closed port: getting the file's error rather than
+// `Refused` proves the file is checked before any connection.
+
+#[tokio::test]
+async fn a_ca_file_that_is_a_private_key_says_so() {
+    let broker = support::Broker::shared();
+    let key = std::fs::read(broker.var("SERVER_KEY")).expect("read the server key");
+    let file = TempFile::new("key-as-ca.pem", &key);
+    let err = verdict_with(file.0.clone(), support::closed_port()).await;
+    assert_eq!(
+        err,
+        ConnectError::CaFileNotPem {
+            path: file.0.clone(),
+            detail: "it holds a private key".into()
+        }
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("it holds a private key") && message.contains("not a key"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_ca_file_of_garbage_says_it_holds_no_certificate() {
+    let file = TempFile::new("garbage-ca.pem", b"\x00\xffnot a certificate\n");
+    let err = verdict_with(file.0.clone(), support::closed_port()).await;
+    assert_eq!(
+        err,
+        ConnectError::CaFileNotPem {
+            path: file.0.clone(),
+            detail: "no -----BEGIN CERTIFICATE----- block".into()
+        }
+    );
+    assert!(
+        err.to_string().contains("is not a PEM certificate"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_ca_file_with_a_broken_certificate_block_is_not_pem() {
+    let file = TempFile::new(
+        "broken-ca.pem",
+        b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+    );
+    let err = verdict_with(file.0.clone(), support::closed_port()).await;
+    assert!(
+        matches!(&err, ConnectError::CaFileNotPem { path, .. } if *path == file.0),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains(&file.0.display().to_string()),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -115,4 +204,37 @@ async fn the_same_certificates_pass_when_verification_is_off() {
         matches!(err, ConnectError::HandshakeClosed { .. }),
         "verification off must get past TLS to the AMQP handshake: {err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_server_that_only_speaks_tls_1_1_is_refused_as_too_old() {
+    let server = support::old_tls::OldTlsServer::start();
+    assert_eq!(server.protocol_with_an_old_client(), "TLSv1.1");
+    // Verification off, so nothing but the protocol version can stand in the way.
+    for tls in [
+        TlsMode::NoVerify,
+        TlsMode::Verify {
+            ca_file: Some(support::Broker::shared().ca()),
+        },
+    ] {
+        let settings = ConnectionSettings {
+            host: "localhost".into(),
+            port: server.port,
+            tls,
+            ..ConnectionSettings::default()
+        };
+        let err = Session::start(settings).failure().await;
+        assert_eq!(
+            err,
+            ConnectError::TlsTooOld {
+                addr: format!("localhost:{}", server.port)
+            }
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("only speaks an old TLS version")
+                && message.contains("requires TLS 1.2 or newer"),
+            "{message}"
+        );
+    }
 }

@@ -45,7 +45,25 @@ fn take<T>(slot: &Slot<T>) -> Option<T> {
     slot.lock().ok().and_then(|mut slot| slot.take())
 }
 
+/// One connection attempt, logged: the target (never the password) and the outcome.
 pub async fn open(
+    settings: &ConnectionSettings,
+) -> Result<(Connection, ConnectionDetails), ConnectError> {
+    let target = settings.display_target();
+    tracing::info!(%target, security = %settings.security().label(), "connecting");
+    let result = attempt(settings).await;
+    match &result {
+        Ok((_, details)) => tracing::info!(
+            %target,
+            peer = details.peer_addr.as_deref().unwrap_or("?"),
+            "connected"
+        ),
+        Err(error) => tracing::warn!(%target, %error, "connect failed"),
+    }
+    result
+}
+
+async fn attempt(
     settings: &ConnectionSettings,
 ) -> Result<(Connection, ConnectionDetails), ConnectError> {
     let tls_on = settings.tls != TlsMode::Off;

@@ -106,6 +106,10 @@ pub enum ConnectError {
         "TLS handshake failed: the port did not answer with TLS. Is {addr} the plain AMQP port? TLS is usually on 5671."
     )]
     TlsNotTls { addr: String },
+    #[error(
+        "TLS: the server at {addr} only speaks an old TLS version (1.0 or 1.1); amqp-tui requires TLS 1.2 or newer. Enable TLS 1.2 or 1.3 on the broker (RabbitMQ: ssl_options.versions)."
+    )]
+    TlsTooOld { addr: String },
     #[error("TLS handshake failed: {detail}")]
     TlsHandshake { detail: String },
     #[error(

@@ -106,6 +106,13 @@ pub fn classify_handshake(
         ConnectError::TlsUnknownIssuer {
             trusted: trusted.into(),
         }
+    } else if lower.contains("alert protocol version")
+        || lower.contains("unsupported protocol")
+        || lower.contains("no protocols available")
+    {
+        // Our minimum is TLS 1.2 and we offer 1.3, so the server's versions are older:
+        // it says so with alert 70, or answers 1.0/1.1 and our side refuses.
+        ConnectError::TlsTooOld { addr: addr.into() }
     } else if lower.contains("wrong version number")
         || lower.contains("packet length too long")
         || lower.contains("unexpected eof")
@@ -192,6 +199,20 @@ mod tests {
         assert_eq!(
             c("certificate verify failed: (self-signed certificate)"),
             ConnectError::TlsSelfSigned
+        );
+        assert_eq!(
+            c(
+                "error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/record/rec_layer_s3.c:1602:SSL alert number 70"
+            ),
+            ConnectError::TlsTooOld {
+                addr: "localhost:5671".into()
+            }
+        );
+        assert_eq!(
+            c("ssl_choose_client_version:unsupported protocol"),
+            ConnectError::TlsTooOld {
+                addr: "localhost:5671".into()
+            }
         );
         assert_eq!(
             c("ssl3_get_record:wrong version number"),

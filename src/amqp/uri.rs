@@ -47,3 +47,101 @@ fn percent_decode(s: &str) -> Option<String> {
         .ok()
         .map(|decoded| decoded.into_owned())
 }
+
+/// Where the password sits in `uri`, as a byte range, if it has a non-empty one. Found the
+/// way URL parsers find it (the last `@` before the path), by hand rather than through
+/// `url`, so the rest of the text stays byte for byte what the user wrote, and a URI that
+/// does not parse is still redacted.
+fn password_span(uri: &str) -> Option<std::ops::Range<usize>> {
+    let start = uri.find("://")? + 3;
+    let end = uri[start..]
+        .find(['/', '?', '#'])
+        .map_or(uri.len(), |i| start + i);
+    let at = start + uri[start..end].rfind('@')?;
+    let colon = start + uri[start..at].find(':')?;
+    (colon + 1 < at).then_some(colon + 1..at)
+}
+
+/// The URI with its password, if any, replaced by `***`: for logs and messages.
+pub fn redacted(uri: &str) -> String {
+    match password_span(uri) {
+        Some(span) => format!("{}***{}", &uri[..span.start], &uri[span.end..]),
+        None => uri.to_string(),
+    }
+}
+
+/// Splits `amqp://user:pass@host/` into `amqp://user@host/` and `pass` (still
+/// percent-encoded), or `None` when the URI carries no password.
+pub fn take_password(uri: &str) -> Option<(String, String)> {
+    let span = password_span(uri)?;
+    let without = format!("{}{}", &uri[..span.start - 1], &uri[span.end..]);
+    Some((without, uri[span].to_string()))
+}
+
+/// Undoes [`take_password`]: puts `password` back after the user name. `None` when the URI
+/// has no user name to attach it to, or already has a password.
+pub fn put_password(uri: &str, password: &str) -> Option<String> {
+    if password_span(uri).is_some() {
+        return None;
+    }
+    let start = uri.find("://")? + 3;
+    let end = uri[start..]
+        .find(['/', '?', '#'])
+        .map_or(uri.len(), |i| start + i);
+    let at = start + uri[start..end].rfind('@')?;
+    let user = &uri[start..at];
+    let user = user.strip_suffix(':').unwrap_or(user);
+    Some(format!("{}{user}:{password}{}", &uri[..start], &uri[at..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_only_the_password() {
+        assert_eq!(
+            redacted("amqps://guest:s3cret@host:5671/%2f?heartbeat=5"),
+            "amqps://guest:***@host:5671/%2f?heartbeat=5"
+        );
+        // The last `@` ends the user info, as in URL parsers: a raw `@` in a password.
+        assert_eq!(redacted("amqp://u:p@ss@h/"), "amqp://u:***@h/");
+        assert_eq!(redacted("amqp://u@h/"), "amqp://u@h/");
+        assert_eq!(redacted("amqp://u:@h/"), "amqp://u:@h/");
+        assert_eq!(redacted("amqp://h/x@y"), "amqp://h/x@y");
+        // Redacted even when it would not parse.
+        assert_eq!(redacted("amqp://u:pw@h:99999"), "amqp://u:***@h:99999");
+        assert_eq!(redacted("not a uri"), "not a uri");
+    }
+
+    #[test]
+    fn a_password_taken_out_goes_back_exactly() {
+        for uri in [
+            "amqp://guest:s3cret@127.0.0.1:5672/",
+            "amqps://u:p%40ss%2Fw@[::1]:5671/vh?heartbeat=1",
+            "amqp://:only-pass@h",
+            "amqp://u:p@ss@h/",
+        ] {
+            let (without, password) = take_password(uri).expect("a password");
+            assert!(!without.contains(&password), "{without}");
+            assert_eq!(put_password(&without, &password).as_deref(), Some(uri));
+        }
+        assert_eq!(
+            take_password("amqp://guest:s3cret@h/"),
+            Some(("amqp://guest@h/".into(), "s3cret".into()))
+        );
+        assert_eq!(take_password("amqp://guest@h/"), None);
+        assert_eq!(take_password("amqp://h/"), None);
+        assert_eq!(put_password("amqp://h/", "x"), None, "no user to attach to");
+        assert_eq!(put_password("amqp://u:p@h/", "x"), None, "already has one");
+    }
+
+    #[test]
+    fn apply_uri_reads_the_password_put_back() {
+        let (without, password) = take_password("amqp://u:p%40ss@h/").expect("a password");
+        let restored = put_password(&without, &password).expect("restored");
+        let mut settings = ConnectionSettings::default();
+        apply_uri(&mut settings, &restored).expect("parses");
+        assert_eq!(settings.password, "p@ss");
+    }
+}

@@ -114,7 +114,7 @@ impl Field {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ConnectForm {
     inputs: [Input; Field::ALL.len()],
     pub tls: bool,
@@ -129,6 +129,31 @@ pub struct ConnectForm {
     /// Not on the form (`--prefetch`), but carried through it.
     pub prefetch: u16,
     pub error: Option<(Option<Field>, String)>,
+}
+
+// By hand, so the typed password cannot reach a log or a panic message through `{:?}`.
+impl std::fmt::Debug for ConnectForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("ConnectForm");
+        for field in Field::ALL.into_iter().filter(|f| f.is_text()) {
+            let value = self.value(field);
+            let shown = match field.kind() {
+                FieldKind::Secret if !value.is_empty() => "<redacted>",
+                _ => value,
+            };
+            out.field(field.label(), &shown);
+        }
+        out.field("tls", &self.tls)
+            .field("verify", &self.verify)
+            .field("remember_password", &self.remember_password)
+            .field("exchange_type", &self.exchange_type)
+            .field("source", &self.source)
+            .field("ack", &self.ack)
+            .field("port_edited", &self.port_edited)
+            .field("prefetch", &self.prefetch)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl Default for ConnectForm {
@@ -433,6 +458,8 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
             "Queue" => Field::Queue,
             _ => Field::RoutingKey,
         },
+        // The broker's configuration, not a field, is at fault.
+        E::TlsTooOld { .. } => return None,
         E::Broker { .. } | E::HeartbeatMissed | E::Io { .. } | E::Closed { .. } => return None,
     })
 }

@@ -117,3 +117,17 @@ fn a_client_certificate_needs_its_key_and_tls() {
         })
     );
 }
+
+#[test]
+fn debug_never_shows_the_password() {
+    let mut form = ConnectForm::default();
+    set(&mut form, Field::Password, "hunter2-secret");
+    let shown = format!("{form:?}");
+    assert!(!shown.contains("hunter2-secret"), "{shown}");
+    assert!(
+        shown.contains("<redacted>") && shown.contains("localhost"),
+        "{shown}"
+    );
+    let settings = form.validate().expect("valid");
+    assert!(!format!("{settings:?}").contains("hunter2-secret"));
+}

@@ -148,6 +148,9 @@ pub struct Model {
     pub quit_armed: bool,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
+    /// A warning about the whole run that must outlast the notices (a password given on
+    /// the command line): the tab bar keeps it in view.
+    pub warning: Option<String>,
 }
 
 impl Model {
@@ -162,6 +165,7 @@ impl Model {
             quit: false,
             quit_armed: false,
             page_rows: 10,
+            warning: None,
         };
         model.open_tab(ConnectForm::from_settings(settings));
         model

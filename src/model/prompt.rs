@@ -101,12 +101,28 @@ impl PromptKind {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Prompt {
     pub kind: PromptKind,
     pub input: Input,
     /// Why the last Enter was refused; the prompt stays open to fix it.
     pub error: Option<String>,
+}
+
+// By hand: a password prompt holds the password, an imported URI may hold one.
+impl std::fmt::Debug for Prompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let input = match self.kind {
+            PromptKind::Password { .. } => "<redacted>".to_string(),
+            PromptKind::ImportUri => crate::amqp::uri::redacted(self.input.value()),
+            _ => self.input.value().to_string(),
+        };
+        f.debug_struct("Prompt")
+            .field("kind", &self.kind)
+            .field("input", &input)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl Prompt {
@@ -116,5 +132,28 @@ impl Prompt {
             input: Input::new(initial.into()),
             error: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_a_typed_password_and_the_password_in_a_uri() {
+        let typed = Prompt::new(
+            PromptKind::Password {
+                tab: 1,
+                profile: None,
+            },
+            "hunter2",
+        );
+        assert!(!format!("{typed:?}").contains("hunter2"));
+        let uri = Prompt::new(PromptKind::ImportUri, "amqp://u:hunter2@h/");
+        let shown = format!("{uri:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("amqp://u:***@h/"),
+            "{shown}"
+        );
     }
 }

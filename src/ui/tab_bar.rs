@@ -31,7 +31,9 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         }
         spans.push(Span::raw(" "));
     }
-    if model.tabs().len() > 1 {
+    if let Some(warning) = &model.warning {
+        spans.push(Span::styled(warning.as_str(), theme::ERROR));
+    } else if model.tabs().len() > 1 {
         spans.push(Span::styled("Alt-1..9 / Ctrl-←→ switch", theme::DIM));
     } else {
         spans.push(Span::styled("Ctrl-T new tab  F2 profiles", theme::DIM));

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod old_tls;
 pub mod pty;
 pub mod screen;
 
@@ -114,6 +115,39 @@ impl Broker {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+/// A user of the test's own on a broker, with a password no other text in the test
+/// contains, so finding it anywhere is a leak; deleted on drop.
+pub struct TempUser {
+    broker: Broker,
+    pub name: String,
+    pub password: String,
+}
+
+impl Broker {
+    pub fn temp_user(&self, tag: &str) -> TempUser {
+        let n = unique_suffix();
+        let pid = std::process::id();
+        let user = TempUser {
+            broker: self.clone(),
+            name: format!("user-{tag}-{pid}-{n}"),
+            password: format!("Pw{n}x{pid}qZ7"),
+        };
+        self.ctl(&["add_user", &user.name, &user.password]);
+        self.ctl(&["set_permissions", "-p", "/", &user.name, ".*", ".*", ".*"]);
+        user
+    }
+}
+
+impl Drop for TempUser {
+    fn drop(&mut self) {
+        let _ = Command::new(script())
+            .arg("ctl")
+            .arg(self.broker.var("BROKER_DIR"))
+            .args(["delete_user", &self.name])
+            .output();
     }
 }
 

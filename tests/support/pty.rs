@@ -34,6 +34,11 @@ impl Launched {
 
     /// Starts amqp-tui reading its profiles from `config_dir`.
     pub fn start_with_config(args: &[&str], config_dir: &Path) -> Self {
+        Self::start_with_env(args, config_dir, &[])
+    }
+
+    /// Starts amqp-tui with `env` set on top of the usual test environment.
+    pub fn start_with_env(args: &[&str], config_dir: &Path, env: &[(&str, &str)]) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -48,6 +53,12 @@ impl Launched {
         cmd.env_remove("AMQP_URL");
         // Never the user's own profiles.
         cmd.env("AMQP_TUI_CONFIG_DIR", config_dir);
+        // Nor the user's own log file.
+        cmd.env("AMQP_TUI_LOG_FILE", config_dir.join("amqp-tui.log"));
+        cmd.env_remove("AMQP_TUI_LOG");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn amqp-tui");
         drop(pty.slave);
 
@@ -107,6 +118,38 @@ impl Launched {
             }
             assert!(Instant::now() < deadline, "amqp-tui did not exit");
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Everything the app wrote to the terminal so far, escape sequences included.
+    pub fn raw_output(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().expect("raw lock")).into_owned()
+    }
+
+    /// `/proc/PID/cmdline` of the app, arguments joined by spaces: what `ps` shows.
+    pub fn cmdline(&self) -> String {
+        let pid = self.child.process_id().expect("a pid");
+        let raw = std::fs::read(format!("/proc/{pid}/cmdline")).expect("read cmdline");
+        String::from_utf8_lossy(&raw).replace('\0', " ")
+    }
+
+    /// Like `assert_terminal_restored`, for output that goes on after the restore (a panic
+    /// message): the restore must come before `text`.
+    pub fn assert_terminal_restored_before(&self, text: &str) {
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = self.raw_output();
+        let at = raw
+            .find(text)
+            .unwrap_or_else(|| panic!("{text:?} was never written: {raw:?}"));
+        for (sequence, what) in [
+            ("\x1b[?1049l", "alternate screen"),
+            ("\x1b[?2004l", "bracketed paste"),
+        ] {
+            let restored = raw[..at].rfind(sequence);
+            assert!(
+                restored.is_some(),
+                "the {what} was not restored before {text:?}: {raw:?}"
+            );
         }
     }
 

@@ -1,6 +1,8 @@
 //! Command-line arguments: everything the form holds, so scripts and demos can launch
 //! straight into a session.
 
+pub mod password;
+
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -72,6 +74,14 @@ pub struct Cli {
     /// Print the saved profiles (never their passwords) and exit
     #[arg(long)]
     pub list_profiles: bool,
+    /// Write the log here instead of amqp-tui.log in the state directory
+    /// (~/.local/state/amqp-tui on Linux)
+    #[arg(long, env = "AMQP_TUI_LOG_FILE", value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// What to log: error, warn, info, debug or trace, or per module ("info,lapin=debug").
+    /// Passwords and message bodies are never logged, at any level
+    #[arg(long, env = crate::logging::LEVEL_ENV, value_name = "LEVEL", default_value = "info")]
+    pub log_level: String,
 }
 
 /// What the command line asks for: the form's contents, whether to connect at once, and
@@ -274,5 +284,40 @@ mod tests {
             "x-match=some",
         ]);
         assert!(bad.problem.expect("a problem").contains("x-match"));
+    }
+
+    #[test]
+    fn only_insecure_turns_verification_off() {
+        // RabbitMQ's URI spec has `verify=verify_none`; a pasted URI must not be able to
+        // turn verification off behind the user's back.
+        for uri in [
+            "amqps://u:p@h/",
+            "amqps://u:p@h/?verify=verify_none",
+            "amqps://u:p@h/?verify=verify_none&insecure=true",
+        ] {
+            let launch = parse(&["--uri", uri]);
+            assert_eq!(
+                launch.settings.tls,
+                TlsMode::Verify { ca_file: None },
+                "{uri}"
+            );
+        }
+        let launch = parse(&["--uri", "amqps://u:p@h/", "--insecure"]);
+        assert_eq!(launch.settings.tls, TlsMode::NoVerify);
+    }
+
+    #[test]
+    fn the_log_defaults_to_info_in_the_state_directory() {
+        // Unless the environment of the test run says otherwise.
+        if std::env::var_os(crate::logging::LEVEL_ENV).is_none() {
+            let cli = Cli::try_parse_from(["amqp-tui"]).expect("parses");
+            assert_eq!(cli.log_level, "info");
+        }
+        let cli = Cli::try_parse_from(["amqp-tui", "--log-level", "trace", "--log-file", "x.log"])
+            .expect("parses");
+        assert_eq!(
+            (cli.log_level.as_str(), cli.log_file),
+            ("trace", Some("x.log".into()))
+        );
     }
 }
