@@ -15,6 +15,7 @@ use clap::Parser;
 /// A plain `fn main`: hiding a password from `ps` may exec and edits the environment, which
 /// must happen while the process has one thread, before the runtime starts its workers.
 fn main() -> ExitCode {
+    deep_thread_stacks();
     let origin = password::hide_from_ps();
     let mut cli = Cli::parse();
     origin.restore(&mut cli.uri);
@@ -40,6 +41,21 @@ fn main() -> ExitCode {
     let code = runtime.block_on(run(cli, &origin, logging));
     tracing::info!("amqp-tui exiting");
     code
+}
+
+/// lapin reads header tables recursively on its own I/O thread, and a broker passes on
+/// tables nested as deep as a frame holds (about 18,000 levels in RabbitMQ's 128 KiB
+/// frame): on the default 2 MiB stack one hostile message would abort the app, terminal
+/// and all. Threads without an explicit size, lapin's among them, take theirs from
+/// `RUST_MIN_STACK`, read once at the first spawn. Only address space is reserved; pages
+/// are used as the stack grows. Debug builds use far more stack per level.
+fn deep_thread_stacks() {
+    const STACK: usize = if cfg!(debug_assertions) { 512 } else { 64 } << 20;
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        // SAFETY: the process has one thread (nothing has spawned yet), so nothing reads
+        // the environment concurrently.
+        unsafe { std::env::set_var("RUST_MIN_STACK", STACK.to_string()) };
+    }
 }
 
 async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> ExitCode {
