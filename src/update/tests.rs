@@ -150,7 +150,7 @@ fn publishing_while_reconnecting_is_refused_and_the_text_kept() {
     feed(
         &mut model,
         AmqpEvent::ConnectionLost {
-            error: ConnectError::HeartbeatMissed,
+            error: ConnectError::HeartbeatMissed { secs: 120 },
             retry_in: Duration::from_secs(1),
             attempt: 1,
         },
