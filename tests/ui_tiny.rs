@@ -94,7 +94,12 @@ fn every_screen() -> Vec<(&'static str, Model)> {
             "secret",
         )),
     );
-    for view in [BodyView::Text, BodyView::Json, BodyView::Hex] {
+    // Scrolled to the top, a little, and far past the end.
+    for (view, scroll) in [
+        (BodyView::Text, 0),
+        (BodyView::Json, 3),
+        (BodyView::Hex, 1000),
+    ] {
         let mut message = session();
         feed(
             &mut message,
@@ -102,10 +107,7 @@ fn every_screen() -> Vec<(&'static str, Model)> {
         );
         update(&mut message, Action::OpenMessage);
         assert!(matches!(message.overlay, Overlay::Message { .. }));
-        message.overlay = Overlay::Message {
-            view,
-            scroll: 1000,
-        };
+        message.overlay = Overlay::Message { view, scroll };
         screens.push(("message", message));
     }
     let mut tabs = session();
@@ -172,7 +174,10 @@ fn at_20x5_the_session_still_says_where_it_stands() {
         };
         if let Some(question) = question {
             let start: String = question.chars().take(8).collect();
-            assert!(screen.contains(&start), "{name}: {start:?} hidden in\n{screen}");
+            assert!(
+                screen.contains(&start),
+                "{name}: {start:?} hidden in\n{screen}"
+            );
         }
         assert!(
             screen.chars().any(|c| c.is_alphanumeric()),

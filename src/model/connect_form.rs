@@ -433,7 +433,9 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
             "Queue" => Field::Queue,
             _ => Field::RoutingKey,
         },
-        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => return None,
+        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
+            return None;
+        }
     })
 }
 
