@@ -4,6 +4,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
+    io::IsTerminal,
     time::Duration,
 };
 
@@ -201,9 +202,13 @@ impl App {
 
     /// Runs in the user's terminal, with crossterm's keys.
     pub async fn run(self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
-        self.run_with(terminal, EventStream::new(), |_| false)
-            .await
-            .map(|_| ())
+        match self.run_with(terminal, EventStream::new(), |_| false).await {
+            Ok(_) => Ok(()),
+            // A hangup closes the terminal before its SIGHUP arrives, so a draw or a read
+            // can fail first: that is the hangup itself, and nobody is left to tell.
+            Err(_) if !std::io::stdout().is_terminal() => Ok(()),
+            Err(err) => Err(err),
+        }
     }
 
     /// The loop, on any backend and any stream of terminal events; it also ends once
@@ -252,6 +257,8 @@ impl App {
         };
         draw(terminal, &self.model)?;
         let mut dirty = false;
+        // SIGHUP: the terminal is gone, and drawing on it could only fail.
+        let mut hung_up = false;
         let mut batch = Vec::with_capacity(EVENT_BATCH);
 
         while !self.model.quit && !until(&self.model) {
@@ -279,10 +286,13 @@ impl App {
                     }
                 }
                 _ = terminate.recv() => self.dispatch(Action::QuitNow),
-                _ = hangup.recv() => self.dispatch(Action::QuitNow),
+                _ = hangup.recv() => {
+                    hung_up = true;
+                    self.dispatch(Action::QuitNow);
+                }
             }
         }
-        if dirty {
+        if dirty && !hung_up {
             draw(terminal, &self.model)?;
         }
         Ok(stats)

@@ -1,13 +1,19 @@
 //! The terminal: raw mode, alternate screen and bracketed paste on the way in, all of it
 //! undone on the way out, on error, and on panic.
+//!
+//! We do not use `ratatui::init`/`restore`: their restore stops at the first failed step
+//! and reports it with `eprintln!`, which panics when stderr is the terminal that just
+//! went away (SIGHUP); inside the panic hook that second panic aborts the process.
 
-use std::io::{self, IsTerminal, stdout};
+use std::io::{self, IsTerminal, Write, stdout};
 
 use crossterm::{
+    cursor::Show,
     event::{DisableBracketedPaste, EnableBracketedPaste},
     execute,
+    terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode},
 };
-use ratatui::DefaultTerminal;
+use ratatui::{DefaultTerminal, Terminal, backend::CrosstermBackend};
 
 pub fn init() -> io::Result<DefaultTerminal> {
     if !io::stdin().is_terminal() || !stdout().is_terminal() {
@@ -15,19 +21,104 @@ pub fn init() -> io::Result<DefaultTerminal> {
             "this is an interactive terminal UI: run it with its input and output on a terminal, not a pipe",
         ));
     }
-    // ratatui's hook restores raw mode and the screen; ours adds paste mode before it.
-    let terminal = ratatui::try_init()?;
-    let ratatui_hook = std::panic::take_hook();
+    // Before the first change, so a panic at any point after it is undone.
+    let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(stdout(), DisableBracketedPaste);
-        ratatui_hook(info);
+        restore();
+        default_hook(info);
     }));
-    // Without bracketed paste a pasted newline would arrive as Enter and publish.
-    let _ = execute!(stdout(), EnableBracketedPaste);
-    Ok(terminal)
+    let entered = enable_raw_mode()
+        .and_then(|()| execute!(stdout(), EnterAlternateScreen))
+        .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+    match entered {
+        Ok(terminal) => {
+            // Without bracketed paste a pasted newline would arrive as Enter and publish.
+            let _ = execute!(stdout(), EnableBracketedPaste);
+            Ok(terminal)
+        }
+        Err(err) => {
+            restore();
+            Err(err)
+        }
+    }
 }
 
+/// Hands the terminal back. Never panics and never blocks on a report nobody can read.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableBracketedPaste);
-    ratatui::restore();
+    if let Some(err) = undo(&mut stdout(), disable_raw_mode) {
+        // After a hangup nobody is left to read this; failing to say it is no error.
+        let _ = writeln!(
+            io::stderr(),
+            "amqp-tui: could not restore the terminal: {err}"
+        );
+    }
+}
+
+/// Every step is tried even when an earlier one failed, so a half-broken terminal gets
+/// back all that can still be given; the first failure is returned. Raw mode goes first:
+/// it changes how everything after it is read.
+fn undo(out: &mut impl Write, raw_off: impl FnOnce() -> io::Result<()>) -> Option<io::Error> {
+    let mut first = None;
+    let mut note = |step: io::Result<()>| {
+        if let Err(err) = step {
+            first.get_or_insert(err);
+        }
+    };
+    note(raw_off());
+    note(execute!(out, DisableBracketedPaste));
+    note(execute!(out, LeaveAlternateScreen));
+    note(execute!(out, Show));
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A terminal that is gone: every write fails, as on a hung-up tty.
+    struct Gone {
+        attempts: usize,
+    }
+
+    impl Write for Gone {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            self.attempts += 1;
+            Err(io::Error::from_raw_os_error(libc::EIO))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Err(io::Error::from_raw_os_error(libc::EIO))
+        }
+    }
+
+    #[test]
+    fn every_step_is_undone_in_order() {
+        let mut out = Vec::new();
+        let mut raw_off_called = false;
+        let failed = undo(&mut out, || {
+            raw_off_called = true;
+            Ok(())
+        });
+        assert!(failed.is_none());
+        assert!(raw_off_called);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "\x1b[?2004l\x1b[?1049l\x1b[?25h",
+            "paste off, alternate screen left, cursor shown"
+        );
+    }
+
+    #[test]
+    fn a_terminal_that_is_gone_gets_every_step_tried_and_nothing_panics() {
+        let mut out = Gone { attempts: 0 };
+        let failed = undo(&mut out, || Err(io::Error::from_raw_os_error(libc::ENXIO)));
+        assert_eq!(
+            failed.and_then(|e| e.raw_os_error()),
+            Some(libc::ENXIO),
+            "the first failure is the one reported"
+        );
+        assert_eq!(
+            out.attempts, 3,
+            "each of the three sequences was still tried"
+        );
+    }
 }

@@ -17,8 +17,20 @@ use super::{
     tls,
 };
 
-/// lapin ignores `connection_timeout` on the async path, so we bound the attempt ourselves.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// lapin ignores `connection_timeout` on the async path, so we bound the attempt ourselves:
+/// two heartbeat intervals, the silence the user told us means dead (a hung broker accepts
+/// TCP in its kernel and then never answers). But never under 5 s, which leaves a slow
+/// link or a busy broker time for the handshake's round trips (TCP, TLS with a client
+/// certificate, AMQP start/tune/open), and never over the 10 s allowed with heartbeats off.
+fn connect_timeout(heartbeat_secs: u16) -> Duration {
+    const FLOOR: u64 = 5;
+    const CEILING: u64 = 10;
+    let secs = match heartbeat_secs {
+        0 => CEILING,
+        h => (2 * u64::from(h)).clamp(FLOOR, CEILING),
+    };
+    Duration::from_secs(secs)
+}
 
 /// The stream lapin's default (tokio) runtime works with.
 type Stream = AsyncTcpStream<<TokioRuntime as async_rs::traits::Reactor>::TcpStream>;
@@ -151,7 +163,8 @@ async fn attempt(
     })?;
     let attempt = Connection::connector(settings.amqp_uri(), runtime, connect, properties);
     let cx = Context::new(settings);
-    match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
+    let limit = connect_timeout(settings.heartbeat_secs);
+    match tokio::time::timeout(limit, attempt).await {
         Ok(Ok(conn)) => {
             let dialed = take(&dialed).unwrap_or_default();
             let details = ConnectionDetails {
@@ -197,7 +210,7 @@ async fn attempt(
         }
         Err(_) => Err(ConnectError::Timeout {
             addr,
-            secs: CONNECT_TIMEOUT.as_secs(),
+            secs: limit.as_secs(),
         }),
     }
 }
@@ -266,4 +279,18 @@ fn lapin_error_chain(err: &lapin::Error) -> String {
 fn connection_name(settings: &ConnectionSettings) -> String {
     let routing = &settings.routing;
     format!("amqp-tui {}/{}", routing.exchange, routing.key())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connect_timeout;
+
+    #[test]
+    fn the_connect_timeout_follows_the_heartbeat_within_bounds() {
+        let secs = |h| connect_timeout(h).as_secs();
+        assert_eq!(
+            [secs(0), secs(1), secs(2), secs(4), secs(60)],
+            [10, 5, 5, 8, 10]
+        );
+    }
 }

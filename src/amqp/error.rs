@@ -150,8 +150,12 @@ pub enum ConnectError {
         text: String,
         doing: &'static str,
     },
-    #[error("No heartbeat from the broker: the connection is presumed dead.")]
-    HeartbeatMissed,
+    /// Nothing came back from the broker for `secs` (two heartbeat intervals): a hung
+    /// broker or a dead link, which only a reconnect can tell apart.
+    #[error(
+        "No heartbeat from the broker for {secs} s: the network or the broker stopped answering."
+    )]
+    HeartbeatMissed { secs: u64 },
     #[error("Connection lost: {detail}")]
     Io { detail: String },
     #[error("Connection closed: {detail}")]
@@ -190,7 +194,10 @@ impl ConnectError {
                 Self::from_reply(amqp.kind(), code, text, stage, cx)
             }
             ErrorKind::IOError(io) => Self::from_io(io, stage, cx),
-            ErrorKind::MissingHeartbeatError => Self::HeartbeatMissed,
+            // lapin gives up after two intervals without a frame.
+            ErrorKind::MissingHeartbeatError => Self::HeartbeatMissed {
+                secs: 2 * u64::from(cx.settings.heartbeat_secs),
+            },
             // A TLS listener answers a plain AMQP header with a TLS alert: not a frame.
             ErrorKind::ParsingError(_) if stage == Stage::Connect => Self::HandshakeClosed {
                 addr: cx.settings.addr(),
@@ -296,7 +303,7 @@ impl ConnectError {
             Self::Refused { .. }
                 | Self::Timeout { .. }
                 | Self::HandshakeClosed { .. }
-                | Self::HeartbeatMissed
+                | Self::HeartbeatMissed { .. }
                 | Self::Io { .. }
                 | Self::Closed { .. }
                 | Self::UnknownHost { .. }

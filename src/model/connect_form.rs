@@ -460,7 +460,9 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         },
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
-        E::Broker { .. } | E::HeartbeatMissed | E::Io { .. } | E::Closed { .. } => return None,
+        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
+            return None;
+        }
     })
 }
 

@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             if prompt.kind.is_about_profiles() {
                 profiles::draw_list(frame, main, &model.profiles);
             }
-            profiles::draw_prompt(frame, main, prompt);
+            profiles::draw_prompt(frame, question_area(main, frame.area()), prompt);
         }
         Overlay::Properties => properties::draw(frame, frame.area(), tab),
         Overlay::Bindings { selected } => bindings::draw(frame, frame.area(), tab, *selected),
@@ -83,9 +83,16 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         }
         Overlay::ConfirmDelete(name) => {
             profiles::draw_list(frame, main, &model.profiles);
-            profiles::draw_confirm_delete(frame, main, name);
+            profiles::draw_confirm_delete(frame, question_area(main, frame.area()), name);
         }
     }
+}
+
+/// Where a prompt or a question goes: over the main pane, unless a tiny terminal left it
+/// too short to show one (a bordered input needs 3 rows), then over the whole screen, so
+/// what is being asked is never hidden.
+fn question_area(main: Rect, screen: Rect) -> Rect {
+    if main.height >= 3 { main } else { screen }
 }
 
 /// Message rows the session screen shows in a terminal `rows` high: the terminal less the

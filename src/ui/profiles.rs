@@ -97,11 +97,13 @@ fn item(p: &Profile) -> ListItem<'static> {
 
 pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
     let width = area.width.saturating_sub(4).clamp(20, 80);
-    // Near the top, so the profile list drawn under it stays readable.
+    // Near the top, so the profile list drawn under it stays readable; at the very top
+    // when that row is needed for the prompt itself.
+    let top = u16::from(area.height > 7);
     let popup = area
         .centered_horizontally(Constraint::Length(width))
         .intersection(Rect {
-            y: area.y + 1,
+            y: area.y + top,
             height: 7,
             ..area
         });

@@ -150,7 +150,7 @@ fn publishing_while_reconnecting_goes_to_the_worker_which_keeps_it_for_the_conne
     feed(
         &mut model,
         AmqpEvent::ConnectionLost {
-            error: ConnectError::HeartbeatMissed,
+            error: ConnectError::HeartbeatMissed { secs: 120 },
             retry_in: Duration::from_secs(1),
             attempt: 1,
         },

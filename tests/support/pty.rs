@@ -1,9 +1,15 @@
 //! The real binary in a pseudo-terminal: keys in, screen text out.
 
 use std::{
+    fs::File,
     io::{Read, Write},
+    os::fd::FromRawFd,
     path::Path,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread::JoinHandle,
     time::{Duration, Instant},
 };
 
@@ -15,10 +21,14 @@ const COLS: u16 = 110;
 /// amqp-tui running in a pty, with what it drew parsed by a VT100 emulator.
 pub struct Launched {
     pub child: Box<dyn Child + Send + Sync>,
-    keys: Box<dyn Write + Send>,
+    keys: Option<Box<dyn Write + Send>>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    _master: Box<dyn MasterPty + Send>,
+    /// `None` once hung up: the terminal is gone.
+    master: Option<Box<dyn MasterPty + Send>>,
+    /// Tells the reader to let go of its copy of the master, so a hangup can close it.
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Launched {
@@ -64,26 +74,99 @@ impl Launched {
 
         let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let master_fd = pty.master.as_raw_fd().expect("a unix pty has a master fd");
+        // SAFETY: dup(2) of an open fd; the copy is owned by the File below alone.
+        let fd = unsafe { libc::dup(master_fd) };
+        assert!(fd >= 0, "dup the pty master");
+        // SAFETY: `fd` is a fresh descriptor nothing else owns.
+        let mut reader = unsafe { File::from_raw_fd(fd) };
         let (screen, bytes) = (Arc::clone(&parser), Arc::clone(&raw));
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            // Polled, not blocked in read: a hangup must be able to close this copy.
+            while !stop.load(Ordering::Relaxed) {
+                let mut poll = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one valid pollfd, for the fd `reader` keeps open.
+                let ready = unsafe { libc::poll(&mut poll, 1, 50) };
+                if ready == 0
+                    || (ready < 0
+                        && std::io::Error::last_os_error().kind()
+                            == std::io::ErrorKind::Interrupted)
+                {
+                    continue;
                 }
-                screen.lock().expect("parser lock").process(&buf[..n]);
-                bytes.lock().expect("raw lock").extend_from_slice(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        screen.lock().expect("parser lock").process(&buf[..n]);
+                        bytes.lock().expect("raw lock").extend_from_slice(&buf[..n]);
+                    }
+                }
             }
         });
         let keys = pty.master.take_writer().expect("pty writer");
         Self {
             child,
-            keys,
+            keys: Some(keys),
             parser,
             raw,
-            _master: pty.master,
+            master: Some(pty.master),
+            stop_reading,
+            reader: Some(reader),
         }
+    }
+
+    /// Closes the terminal under the app, as when its window or SSH session goes away: the
+    /// kernel sends SIGHUP, and the app's reads and writes on it fail from then on.
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the pty reader ends");
+        }
+        // The writer sends EOF as it goes; the app may read it before the hangup.
+        self.keys = None;
+        self.master = None;
+    }
+
+    /// Resizes the window as a terminal emulator does: TIOCSWINSZ on the master, which
+    /// makes the kernel send SIGWINCH to the app. What it draws is read at the new size.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        let master = self.master.as_ref().expect("the terminal is still there");
+        master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
+        // A blank emulator at the new size (it needs at least one cell; the app is told
+        // the real size): whatever shows from now on was drawn after the resize.
+        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(1), cols.max(1), 0);
+    }
+
+    /// The terminal's line discipline is cooked again: raw mode was turned off.
+    pub fn assert_cooked(&self) {
+        let master = self.master.as_ref().expect("the terminal is still there");
+        let fd = master.as_raw_fd().expect("a unix pty has a master fd");
+        // SAFETY: an all-zero termios is a valid value to be overwritten.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: tcgetattr(3) on an open fd, into a termios we own.
+        let read = unsafe { libc::tcgetattr(fd, &mut termios) };
+        assert_eq!(read, 0, "read the pty's termios");
+        let cooked = libc::ICANON | libc::ECHO;
+        assert_eq!(
+            termios.c_lflag & cooked,
+            cooked,
+            "raw mode is still on: c_lflag {:#o}",
+            termios.c_lflag
+        );
     }
 
     pub fn screen(&self) -> String {
@@ -106,8 +189,9 @@ impl Launched {
     }
 
     pub fn press(&mut self, keys: &[u8]) {
-        self.keys.write_all(keys).expect("type");
-        self.keys.flush().expect("flush");
+        let writer = self.keys.as_mut().expect("the terminal is still there");
+        writer.write_all(keys).expect("type");
+        writer.flush().expect("flush");
     }
 
     pub fn exit_status(&mut self, within: Duration) -> ExitStatus {
@@ -166,5 +250,6 @@ impl Launched {
             tail.contains("\x1b[?2004l"),
             "bracketed paste was not turned off: {tail:?}"
         );
+        assert!(tail.contains("\x1b[?25h"), "the cursor is hidden: {tail:?}");
     }
 }

@@ -13,6 +13,7 @@ mod publish;
 mod queue_ops;
 mod session;
 mod source;
+mod watchdog;
 
 use tokio::sync::mpsc;
 

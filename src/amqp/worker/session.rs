@@ -8,7 +8,9 @@ use futures_lite::StreamExt;
 use lapin::{Acker, Channel, Connection, Event, types::ShortString};
 use tokio::sync::mpsc;
 
-use super::{Ended, Events, handover::PendingAcks, outbox::Outbox, queue, source};
+use super::{
+    Ended, Events, handover::PendingAcks, outbox::Outbox, queue, source, watchdog::Watchdog,
+};
 use crate::amqp::{
     AmqpCommand, AmqpEvent, Delivery, connect,
     details::ConnectionDetails,
@@ -43,6 +45,7 @@ pub(super) struct LiveSession {
     handed_over: PendingAcks,
     /// Set when the consuming channel could not be reopened: when to try again.
     rewatch_at: Option<tokio::time::Instant>,
+    watchdog: Watchdog,
 }
 
 /// How a delivery is settled, by source and ack mode.
@@ -68,6 +71,10 @@ impl LiveSession {
                 return Err(error);
             }
         };
+        // Without it lapin's own, slower heartbeat check still ends a dead connection.
+        let watchdog = Watchdog::start(&connection)
+            .await
+            .unwrap_or_else(|_| Watchdog::off());
         Ok(Self {
             connection,
             consuming,
@@ -79,6 +86,7 @@ impl LiveSession {
             unsettled: HashMap::new(),
             handed_over: PendingAcks::default(),
             rewatch_at: None,
+            watchdog,
         })
     }
 
@@ -110,6 +118,9 @@ impl LiveSession {
             // only when nothing else is ready, so acks go out in batches.
             tokio::select! {
                 biased;
+                silence = self.watchdog.silence() => {
+                    return Ended::Lost(ConnectError::HeartbeatMissed { secs: silence.as_secs() });
+                }
                 command = commands_rx.recv() => match command {
                     None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
                     Some(command) => {
@@ -120,9 +131,11 @@ impl LiveSession {
                 },
                 Some(event) = connection_events.next() => match event {
                     Event::ConnectionBlocked(reason) => {
+                        self.watchdog.set_blocked(true);
                         events.send(AmqpEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
                     }
                     Event::ConnectionUnblocked => {
+                        self.watchdog.set_blocked(false);
                         events.send(AmqpEvent::Notice("The broker unblocked publishing.".into())).await;
                     }
                     // Channel errors arrive here too; only a dead connection ends the session.
@@ -327,8 +340,11 @@ impl LiveSession {
     }
 
     pub async fn close(&mut self) {
+        // A broker that stopped answering gets no acks and is not waited for: it requeues
+        // what it sent when it notices the connection is gone.
+        let answering = !self.watchdog.gave_up();
         // What the UI has is taken: without this the broker would requeue it on close.
-        if self.connection.status().connected() {
+        if answering && self.connection.status().connected() {
             let acked = self.handed_over.flush();
             // Best effort, like the close itself.
             let _ = tokio::time::timeout(std::time::Duration::from_secs(2), acked).await;
@@ -336,8 +352,9 @@ impl LiveSession {
         let bye = self
             .connection
             .close(200, ShortString::from("amqp-tui closing"));
-        // A dead broker must not keep the user waiting.
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+        // A dead broker must not keep the user waiting; a silent one is only told.
+        let grace = if answering { 2 } else { 0 };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(grace), bye).await;
     }
 }
 
