@@ -307,3 +307,116 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     assert!(app.exit_status(Duration::from_secs(10)).success());
     app.assert_terminal_restored();
 }
+
+/// A publish the broker never answers, because it stopped answering at all (SIGSTOP): once
+/// the heartbeat gives up on the connection, the publish is reported failed, unconfirmed,
+/// and handed back; sent again after the broker is back, it is confirmed.
+#[tokio::test]
+async fn a_publish_to_a_broker_that_stopped_answering_is_failed_not_left_pending() {
+    let (node, broker) = PrivateNode::start("silent-publish");
+    let mut settings = broker.plain("silent-publish");
+    settings.heartbeat_secs = 2;
+    let mut session = Session::start(settings);
+    session.connected().await;
+    let routing = session.settings.routing.clone();
+    // Opens the publish channel: the next publish is written at once, not held by that.
+    let warm = session
+        .publish(&routing.exchange, routing.key(), b"warm-up")
+        .await;
+    assert_eq!(warm, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"warm-up");
+
+    let node = tokio::task::spawn_blocking(move || {
+        node.pause();
+        node
+    })
+    .await
+    .expect("pause");
+    let paused_at = Instant::now();
+    session
+        .commands_tx
+        .send(request(
+            7,
+            &routing.exchange,
+            routing.key(),
+            b"unanswered".to_vec(),
+            false,
+        ))
+        .await
+        .expect("worker running");
+    let (outcome, unsent) = session
+        .wait_for(Duration::from_secs(15), |e| match e {
+            AmqpEvent::Published {
+                id: 7,
+                outcome,
+                unsent,
+                ..
+            } => Some((outcome.clone(), unsent.clone())),
+            _ => None,
+        })
+        .await;
+    let took = paused_at.elapsed();
+    let PublishOutcome::Failed { reason } = outcome else {
+        panic!("expected a failure, got {outcome:?}");
+    };
+    assert!(reason.contains("may or may not"), "{reason}");
+    assert!(took < Duration::from_secs(6), "reported after {took:?}");
+    let mut again = *unsent.expect("handed back for a resend");
+    eprintln!("the unanswered publish was reported failed {took:?} after the pause");
+    // Typed while the broker is away: it waits, and goes out by itself once it is back.
+    session
+        .commands_tx
+        .send(request(
+            9,
+            &routing.exchange,
+            routing.key(),
+            b"waited".to_vec(),
+            false,
+        ))
+        .await
+        .expect("worker running");
+    session
+        .wait_for(Duration::from_secs(10), |e| match e {
+            AmqpEvent::PublishQueued { id: 9, .. } => Some(()),
+            _ => None,
+        })
+        .await;
+
+    let _node = tokio::task::spawn_blocking(move || {
+        node.resume();
+        node
+    })
+    .await
+    .expect("resume");
+    session
+        .wait_for(Duration::from_secs(20), |e| match e {
+            AmqpEvent::Connected {
+                reconnected: true, ..
+            } => Some(()),
+            _ => None,
+        })
+        .await;
+    again.id = 8;
+    session
+        .commands_tx
+        .send(AmqpCommand::Publish(Box::new(again)))
+        .await
+        .expect("worker running");
+    let outcome = session
+        .wait_for(Duration::from_secs(10), |e| match e {
+            AmqpEvent::Published { id: 8, outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    let waited = session
+        .wait_for(Duration::from_secs(10), |e| match e {
+            AmqpEvent::Published { id: 9, outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(waited, PublishOutcome::Routed);
+    let mut bodies = vec![session.delivery().await.body, session.delivery().await.body];
+    bodies.sort();
+    assert_eq!(bodies, [b"unanswered".to_vec(), b"waited".to_vec()]);
+}
