@@ -183,7 +183,7 @@ async fn a_silent_broker_is_noticed_within_two_heartbeats_and_the_session_comes_
         tokio::join!(round_trip(&mut plain, &after), round_trip(&mut tls, &after));
         app = blocking(move || {
             app.wait_for("the app to reconnect", Duration::from_secs(30), |s| {
-                s.contains(" CONNECTED ") && s.contains("Reconnected to")
+                s.contains(" CONNECTED ") && s.contains("Reconnected by itself")
             });
             app.press(format!("{after}\r").as_bytes());
             app.wait_for("a message sent after the outage", support::WAIT, |s| {
