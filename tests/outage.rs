@@ -251,16 +251,20 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     let (node, broker) = PrivateNode::start("crash-pty");
     let routing = support::unique_routing("crash-pty");
     let uri = format!("amqp://guest@127.0.0.1:{}/%2f", broker.port());
-    let mut app = Launched::start(&[
-        "--uri",
-        &uri,
-        "--exchange",
-        &routing.exchange,
-        "--exchange-type",
-        "direct",
-        "--routing-key",
-        routing.key(),
-    ]);
+    let config = std::env::temp_dir().join(format!("amqp-tui-crash-pty-{}", std::process::id()));
+    let mut app = Launched::start_with_config(
+        &[
+            "--uri",
+            &uri,
+            "--exchange",
+            &routing.exchange,
+            "--exchange-type",
+            "direct",
+            "--routing-key",
+            routing.key(),
+        ],
+        &config,
+    );
     app.wait_for("the password prompt", Duration::from_secs(20), |s| {
         s.contains("Password")
     });
@@ -306,6 +310,16 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     app.press(b"\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
     app.assert_terminal_restored();
+    // The log tells the story afterwards.
+    let log = std::fs::read_to_string(config.join("amqp-tui.log")).expect("the log file");
+    for line in [
+        "connection lost",
+        "publish waits for the connection",
+        "reconnected",
+    ] {
+        assert!(log.contains(line), "no '{line}' in the log:\n{log}");
+    }
+    let _ = std::fs::remove_dir_all(&config);
 }
 
 /// A publish the broker never answers, because it stopped answering at all (SIGSTOP): once

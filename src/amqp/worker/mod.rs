@@ -102,6 +102,9 @@ async fn run(
                     reconnected: connected_before,
                     details: Box::new(live.details.clone()),
                 };
+                if connected_before {
+                    tracing::info!(queue = live.queue(), "reconnected");
+                }
                 if !events.send(connected).await {
                     live.close().await;
                     return;
@@ -132,6 +135,7 @@ async fn run(
         };
         failures += 1;
         let retry_in = reconnect_delay(failures);
+        tracing::warn!(%error, ?retry_in, attempt = failures, "connection lost");
         let lost = AmqpEvent::ConnectionLost {
             error,
             retry_in,
@@ -184,7 +188,10 @@ async fn while_answering<T>(
 async fn queue(outbox: &mut Outbox, request: PublishRequest, events: &Events) {
     let id = request.id;
     let event = match outbox.push(request) {
-        Ok(waiting) => AmqpEvent::PublishQueued { id, waiting },
+        Ok(waiting) => {
+            tracing::info!(id, waiting, "publish waits for the connection");
+            AmqpEvent::PublishQueued { id, waiting }
+        }
         Err((request, reason)) => not_sent(*request, reason),
     };
     events.send(event).await;
@@ -245,7 +252,18 @@ fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
 fn published(request: &PublishRequest, outcome: PublishOutcome) -> AmqpEvent {
     let unsent = match outcome.unconfirmed() {
         0 => None,
-        copies => Some(Box::new(request.with_copies(copies))),
+        copies => {
+            // Never the body: it may be anything.
+            tracing::warn!(
+                id = request.id,
+                exchange = %request.exchange,
+                routing_key = %request.routing_key,
+                unconfirmed = copies,
+                ?outcome,
+                "publish not confirmed"
+            );
+            Some(Box::new(request.with_copies(copies)))
+        }
     };
     AmqpEvent::Published {
         id: request.id,

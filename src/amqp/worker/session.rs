@@ -119,6 +119,7 @@ impl LiveSession {
             tokio::select! {
                 biased;
                 silence = self.watchdog.silence() => {
+                    tracing::warn!(?silence, "the broker stopped answering");
                     return Ended::Lost(ConnectError::HeartbeatMissed { secs: silence.as_secs() });
                 }
                 command = commands_rx.recv() => match command {
@@ -316,6 +317,7 @@ impl LiveSession {
             }
             // A channel error: the connection is fine, so it stays, and publishing with it.
             Err(error) if self.connection.status().connected() => {
+                tracing::warn!(%error, "the consuming channel cannot be reopened");
                 self.consuming.consumer = None;
                 self.rewatch_at = Some(tokio::time::Instant::now() + REWATCH_DELAY);
                 AmqpEvent::WatchLost {
