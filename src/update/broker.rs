@@ -2,7 +2,7 @@
 
 use super::target_label;
 use crate::{
-    amqp::{AmqpEvent, Binding, PublishOutcome, SessionEvent, Settle},
+    amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
     model::{ConnState, Focus, Level, Model, Screen, Tab, connect_form::field_at_fault},
 };
 
@@ -11,10 +11,16 @@ pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: S
     let Some(tab) = model.tab_of_session(session) else {
         // Except that a left session's publishes are still accounted for: messages that
         // waited for a connection are reported failed, and kept for a resend.
-        if let (AmqpEvent::Published { .. }, Some(tab)) =
-            (&event, model.tab_of_any_session(session))
+        if let AmqpEvent::Published {
+            id,
+            exchange,
+            routing_key,
+            outcome,
+            unsent,
+        } = event
+            && let Some(tab) = model.tab_of_any_session(session)
         {
-            publish_reported(tab, event);
+            publish_reported(tab, id, &exchange, &routing_key, outcome, unsent);
         }
         return;
     };
@@ -70,7 +76,13 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             }
         }
         AmqpEvent::Delivery(_) => {}
-        published @ AmqpEvent::Published { .. } => publish_reported(tab, published),
+        AmqpEvent::Published {
+            id,
+            exchange,
+            routing_key,
+            outcome,
+            unsent,
+        } => publish_reported(tab, id, &exchange, &routing_key, outcome, unsent),
         AmqpEvent::PublishQueued { id, waiting } => {
             tab.compose.waiting.insert(id);
             tab.notify(
@@ -162,19 +174,16 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
     }
 }
 
-fn publish_reported(tab: &mut Tab, event: AmqpEvent) {
-    let AmqpEvent::Published {
-        id,
-        exchange,
-        routing_key,
-        outcome,
-        unsent,
-    } = event
-    else {
-        return;
-    };
+fn publish_reported(
+    tab: &mut Tab,
+    id: u64,
+    exchange: &str,
+    routing_key: &str,
+    outcome: PublishOutcome,
+    unsent: Option<Box<PublishRequest>>,
+) {
     tab.compose.waiting.remove(&id);
-    published(tab, &exchange, &routing_key, outcome);
+    published(tab, exchange, routing_key, outcome);
     if let Some(request) = unsent {
         tab.compose.unsent.keep(*request);
         // The failure itself is already in the notice; say how to recover.
