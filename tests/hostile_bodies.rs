@@ -15,14 +15,11 @@ use amqp_tui::{
     model::{Focus, Model, Overlay},
     update::update,
 };
-use lapin::{
-    BasicProperties,
-    types::{AMQPValue, FieldArray, FieldTable},
-};
+use lapin::BasicProperties;
 use sha2::{Digest, Sha256};
 use support::{
     Broker, Session, WAIT,
-    client::Client,
+    client::{Client, deep_headers as deep_headers_lapin},
     screen::{delivery, feed, line_with, lines, render, with_messages},
 };
 
@@ -230,23 +227,6 @@ fn wide_header_tables_and_arrays_draw_in_time() {
     line_with(&end, "… 169002 more header lines");
 }
 
-/// A headers table `depth` levels deep in lapin's types, with hostile text at the bottom.
-fn lapin_deep_headers(depth: usize) -> FieldTable {
-    let mut value = AMQPValue::LongString(b"leaf\x1b[2J\xe2\x80\xae".to_vec().into());
-    for level in 0..depth {
-        value = if level % 2 == 0 {
-            AMQPValue::FieldArray(FieldArray::from(vec![value]))
-        } else {
-            let mut table = FieldTable::default();
-            table.insert("k".into(), value);
-            AMQPValue::FieldTable(table)
-        };
-    }
-    let mut headers = FieldTable::default();
-    headers.insert("deep".into(), value);
-    headers
-}
-
 /// The conversion the worker applies to every delivery's properties, at depths up to what
 /// one 128 KiB frame holds (RabbitMQ takes 18,000 levels, refuses 19,000 as too large).
 /// lapin's values are built and dropped on a thread with room for their recursion; ours
@@ -255,7 +235,7 @@ fn lapin_deep_headers(depth: usize) -> FieldTable {
 fn header_tables_as_deep_as_a_frame_holds_are_cut_when_converted() {
     for depth in [1_000, 10_000, 18_000] {
         let run = move || {
-            let props = BasicProperties::default().with_headers(lapin_deep_headers(depth));
+            let props = BasicProperties::default().with_headers(deep_headers_lapin(depth));
             std::thread::scope(|scope| {
                 std::thread::Builder::new()
                     .stack_size(2 << 20)
@@ -354,7 +334,7 @@ async fn through_the_broker_a_deep_header_table_is_cut_and_renders() {
     let mut session = Session::start(settings.clone());
     session.connected().await;
     let client = Client::connect(&broker).await;
-    let props = BasicProperties::default().with_headers(lapin_deep_headers(DEPTH_THROUGH_LAPIN));
+    let props = BasicProperties::default().with_headers(deep_headers_lapin(DEPTH_THROUGH_LAPIN));
     let body = b"deep headers".to_vec();
     client
         .publish(

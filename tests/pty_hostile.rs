@@ -5,11 +5,7 @@ mod support;
 
 use std::{process::Command, time::Duration};
 
-use lapin::{
-    BasicProperties, Connection, ConnectionProperties,
-    options::BasicPublishOptions,
-    types::{AMQPValue, FieldArray, FieldTable},
-};
+use lapin::{BasicProperties, Connection, ConnectionProperties, options::BasicPublishOptions};
 use support::{Broker, pty::Launched};
 
 /// RabbitMQ takes tables this deep in its default 128 KiB frame (at 19,000 it refuses the
@@ -90,18 +86,8 @@ fn deep_publisher() {
             .await
             .expect("connect");
         let channel = connection.create_channel().await.expect("channel");
-        let mut value = AMQPValue::LongString(b"leaf".to_vec().into());
-        for level in 0..DEPTH {
-            value = if level % 2 == 0 {
-                AMQPValue::FieldArray(FieldArray::from(vec![value]))
-            } else {
-                let mut table = FieldTable::default();
-                table.insert("k".into(), value);
-                AMQPValue::FieldTable(table)
-            };
-        }
-        let mut headers = FieldTable::default();
-        headers.insert("deep".into(), value);
+        // Hostile text at the bottom too, though the app cuts the table long before it.
+        let headers = support::client::deep_headers(DEPTH);
         channel
             .basic_publish(
                 exchange.into(),

@@ -10,7 +10,7 @@ use lapin::{
         BasicConsumeOptions, BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions,
         ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
     },
-    types::{AMQPValue, FieldTable},
+    types::{AMQPValue, FieldArray, FieldTable},
 };
 
 use super::{Broker, WAIT};
@@ -177,4 +177,21 @@ pub fn close_connection_named(broker: &Broker, name: &str) {
         .unwrap_or_else(|| panic!("no connection named {name}:\n{listing}"))
         .to_string();
     broker.ctl(&["close_connection", &pid, "test closes it"]);
+}
+
+/// A headers table `depth` levels deep in lapin's types, with hostile text at the bottom.
+pub fn deep_headers(depth: usize) -> FieldTable {
+    let mut value = AMQPValue::LongString(b"leaf\x1b[2J\xe2\x80\xae".to_vec().into());
+    for level in 0..depth {
+        value = if level % 2 == 0 {
+            AMQPValue::FieldArray(FieldArray::from(vec![value]))
+        } else {
+            let mut table = FieldTable::default();
+            table.insert("k".into(), value);
+            AMQPValue::FieldTable(table)
+        };
+    }
+    let mut headers = FieldTable::default();
+    headers.insert("deep".into(), value);
+    headers
 }
