@@ -227,18 +227,8 @@ async fn attempt_against_silence(session: &mut Session, lost_at: Instant) -> Dur
 fn launch_app(broker: &Broker) -> Launched {
     let routing = support::unique_routing("half-open-app");
     let uri = format!("amqp://guest:guest@127.0.0.1:{}/%2f", broker.port());
-    let app = Launched::start(&[
-        "--uri",
-        &uri,
-        "--heartbeat",
-        &HEARTBEAT.to_string(),
-        "--exchange",
-        &routing.exchange,
-        "--exchange-type",
-        "direct",
-        "--routing-key",
-        routing.key(),
-    ]);
+    let heartbeat = HEARTBEAT.to_string();
+    let app = Launched::watching(&uri, &routing, &["--heartbeat", &heartbeat]);
     app.wait_for("the app to connect", support::WAIT, |s| {
         s.contains(" CONNECTED ")
     });

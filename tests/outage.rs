@@ -252,19 +252,8 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     let routing = support::unique_routing("crash-pty");
     let uri = format!("amqp://guest@127.0.0.1:{}/%2f", broker.port());
     let config = std::env::temp_dir().join(format!("amqp-tui-crash-pty-{}", std::process::id()));
-    let mut app = Launched::start_with_config(
-        &[
-            "--uri",
-            &uri,
-            "--exchange",
-            &routing.exchange,
-            "--exchange-type",
-            "direct",
-            "--routing-key",
-            routing.key(),
-        ],
-        &config,
-    );
+    let mut app =
+        Launched::start_with_config(&support::pty::watch_args(&uri, &routing, &[]), &config);
     app.wait_for("the password prompt", Duration::from_secs(20), |s| {
         s.contains("Password")
     });

@@ -12,18 +12,7 @@ fn connect_from_the_command_line_publish_by_typing_and_see_it_arrive() {
     let routing = support::unique_routing("pty");
     let uri = format!("amqps://guest:guest@localhost:{}/%2f", broker.tls_port());
     let ca = broker.ca().display().to_string();
-    let mut app = Launched::start(&[
-        "--uri",
-        &uri,
-        "--ca-cert",
-        &ca,
-        "--exchange",
-        &routing.exchange,
-        "--exchange-type",
-        "direct",
-        "--routing-key",
-        routing.key(),
-    ]);
+    let mut app = Launched::watching(&uri, &routing, &["--ca-cert", &ca]);
 
     let text = app.wait_for("the session to connect", Duration::from_secs(20), |s| {
         s.contains(" CONNECTED ")

@@ -18,16 +18,7 @@ fn a_header_table_nested_as_deep_as_a_frame_holds_does_not_crash_the_app() {
     let broker = Broker::shared();
     let routing = support::unique_routing("deep-pty");
     let uri = format!("amqp://guest:guest@127.0.0.1:{}/%2f", broker.port());
-    let mut app = Launched::start(&[
-        "--uri",
-        &uri,
-        "--exchange",
-        &routing.exchange,
-        "--exchange-type",
-        "direct",
-        "--routing-key",
-        routing.key(),
-    ]);
+    let mut app = Launched::watching(&uri, &routing, &[]);
     app.wait_for("the session to connect", Duration::from_secs(20), |s| {
         s.contains(" CONNECTED ")
     });

@@ -63,16 +63,7 @@ fn connected_with_messages() -> (Launched, Flood) {
     let broker = Broker::shared();
     let routing = support::unique_routing("pty-terminal");
     let uri = format!("amqp://guest:guest@127.0.0.1:{}/%2f", broker.port());
-    let app = Launched::start(&[
-        "--uri",
-        &uri,
-        "--exchange",
-        &routing.exchange,
-        "--exchange-type",
-        "direct",
-        "--routing-key",
-        routing.key(),
-    ]);
+    let app = Launched::watching(&uri, &routing, &[]);
     app.wait_for("the session to connect", support::WAIT, |s| {
         s.contains(" CONNECTED ")
     });

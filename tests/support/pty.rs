@@ -32,6 +32,12 @@ pub struct Launched {
 }
 
 impl Launched {
+    /// amqp-tui connecting to `uri` and watching `routing`'s exchange (direct) and key,
+    /// with `extra` arguments after those.
+    pub fn watching(uri: &str, routing: &amqp_tui::amqp::Routing, extra: &[&str]) -> Self {
+        Self::start(&watch_args(uri, routing, extra))
+    }
+
     /// Starts amqp-tui with its own empty profiles directory.
     pub fn start(args: &[&str]) -> Self {
         let config = std::env::temp_dir().join(format!(
@@ -252,4 +258,24 @@ impl Launched {
         );
         assert!(tail.contains("\x1b[?25h"), "the cursor is hidden: {tail:?}");
     }
+}
+
+/// The arguments that point the app at `uri`, watching `routing`'s exchange and key.
+pub fn watch_args<'a>(
+    uri: &'a str,
+    routing: &'a amqp_tui::amqp::Routing,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "--uri",
+        uri,
+        "--exchange",
+        &routing.exchange,
+        "--exchange-type",
+        "direct",
+        "--routing-key",
+        routing.key(),
+    ];
+    args.extend_from_slice(extra);
+    args
 }
