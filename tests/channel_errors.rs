@@ -6,7 +6,7 @@ mod support;
 use std::time::Duration;
 
 use amqp_tui::amqp::{AmqpEvent, PublishOutcome};
-use lapin::{ExchangeKind, options::ExchangeDeleteOptions};
+use lapin::ExchangeKind;
 use support::{Broker, Session, client::Client, unique_suffix};
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -109,14 +109,7 @@ async fn an_exchange_redeclared_with_another_type_stops_watching_not_the_connect
     let queue = session.connected().await;
     let routing = session.settings.routing.clone();
     let client = Client::connect(&broker).await;
-    client
-        .channel
-        .exchange_delete(
-            routing.exchange.as_str().into(),
-            ExchangeDeleteOptions::default(),
-        )
-        .await
-        .expect("delete the exchange");
+    client.delete_exchange(&routing.exchange).await;
     client
         .exchange(&routing.exchange, ExchangeKind::Topic)
         .await;
@@ -152,14 +145,7 @@ async fn an_exchange_redeclared_with_another_type_stops_watching_not_the_connect
         "{outcome:?}"
     );
 
-    client
-        .channel
-        .exchange_delete(
-            routing.exchange.as_str().into(),
-            ExchangeDeleteOptions::default(),
-        )
-        .await
-        .expect("delete the topic exchange");
+    client.delete_exchange(&routing.exchange).await;
     let watching = session
         .wait_for(WAIT, |e| match e {
             AmqpEvent::WatchResumed { queue } => Some(queue.clone()),

@@ -8,7 +8,7 @@ use lapin::{
     BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind,
     options::{
         BasicConsumeOptions, BasicGetOptions, BasicPublishOptions, ConfirmSelectOptions,
-        ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+        ExchangeDeclareOptions, ExchangeDeleteOptions, QueueBindOptions, QueueDeclareOptions,
     },
     types::{AMQPValue, FieldArray, FieldTable},
 };
@@ -48,6 +48,13 @@ impl Client {
             )
             .await
             .expect("declare exchange");
+    }
+
+    pub async fn delete_exchange(&self, name: &str) {
+        self.channel
+            .exchange_delete(name.into(), ExchangeDeleteOptions::default())
+            .await
+            .expect("delete exchange");
     }
 
     /// A plain shared queue (what an operator would point the app at); it expires a
