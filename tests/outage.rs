@@ -251,7 +251,8 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     let (node, broker) = PrivateNode::start("crash-pty");
     let routing = support::unique_routing("crash-pty");
     let uri = format!("amqp://guest@127.0.0.1:{}/%2f", broker.port());
-    let config = std::env::temp_dir().join(format!("amqp-tui-crash-pty-{}", std::process::id()));
+    // Not the node's directory (amqp-tui-crash-pty-PID): this one is removed at the end.
+    let config = std::env::temp_dir().join(format!("amqp-tui-crash-app-{}", std::process::id()));
     let mut app =
         Launched::start_with_config(&support::pty::watch_args(&uri, &routing, &[]), &config);
     app.wait_for("the password prompt", Duration::from_secs(20), |s| {

@@ -158,7 +158,11 @@ pub struct PrivateNode {
 
 impl PrivateNode {
     pub fn start(name: &str) -> (Self, Broker) {
-        let dir = std::env::temp_dir().join(format!("amqp-tui-{name}-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "amqp-tui-node-{name}-{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
         let node = Self { dir };
         let broker = node.up();
         (node, broker)
