@@ -1,4 +1,4 @@
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use amqp_tui::{
     action::Action,
@@ -154,7 +154,8 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("amqp-tui: {err:#}");
+            // The terminal may be the very thing that failed: eprintln! would panic.
+            let _ = writeln!(std::io::stderr(), "amqp-tui: {err:#}");
             ExitCode::FAILURE
         }
     }

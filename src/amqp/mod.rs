@@ -7,6 +7,7 @@ mod connect;
 pub mod details;
 pub mod error;
 pub mod message;
+pub mod requests;
 pub mod settings;
 pub mod tls;
 pub mod uri;

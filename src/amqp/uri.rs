@@ -48,18 +48,24 @@ fn percent_decode(s: &str) -> Option<String> {
         .map(|decoded| decoded.into_owned())
 }
 
-/// Where the password sits in `uri`, as a byte range, if it has a non-empty one. Found the
-/// way URL parsers find it (the last `@` before the path), by hand rather than through
-/// `url`, so the rest of the text stays byte for byte what the user wrote, and a URI that
-/// does not parse is still redacted.
-fn password_span(uri: &str) -> Option<std::ops::Range<usize>> {
+/// Where the user info (`user:password`) sits in `uri`, as a byte range: from after
+/// `://` to the last `@` before the path, the way URL parsers find it. By hand rather
+/// than through `url`, so the rest of the text stays byte for byte what the user wrote,
+/// and a URI that does not parse is still redacted.
+fn user_info(uri: &str) -> Option<std::ops::Range<usize>> {
     let start = uri.find("://")? + 3;
     let end = uri[start..]
         .find(['/', '?', '#'])
         .map_or(uri.len(), |i| start + i);
     let at = start + uri[start..end].rfind('@')?;
-    let colon = start + uri[start..at].find(':')?;
-    (colon + 1 < at).then_some(colon + 1..at)
+    Some(start..at)
+}
+
+/// Where the password sits in `uri`, as a byte range, if it has a non-empty one.
+fn password_span(uri: &str) -> Option<std::ops::Range<usize>> {
+    let info = user_info(uri)?;
+    let colon = info.start + uri[info.clone()].find(':')?;
+    (colon + 1 < info.end).then_some(colon + 1..info.end)
 }
 
 /// The URI with its password, if any, replaced by `***`: for logs and messages.
@@ -84,14 +90,14 @@ pub fn put_password(uri: &str, password: &str) -> Option<String> {
     if password_span(uri).is_some() {
         return None;
     }
-    let start = uri.find("://")? + 3;
-    let end = uri[start..]
-        .find(['/', '?', '#'])
-        .map_or(uri.len(), |i| start + i);
-    let at = start + uri[start..end].rfind('@')?;
-    let user = &uri[start..at];
+    let info = user_info(uri)?;
+    let user = &uri[info.clone()];
     let user = user.strip_suffix(':').unwrap_or(user);
-    Some(format!("{}{user}:{password}{}", &uri[..start], &uri[at..]))
+    Some(format!(
+        "{}{user}:{password}{}",
+        &uri[..info.start],
+        &uri[info.end..]
+    ))
 }
 
 #[cfg(test)]

@@ -2,9 +2,7 @@
 //! kept so the user can send them again with one key. Bounded like everything that grows
 //! with time: past the bound the oldest are let go, and counted, never silently.
 
-use std::collections::VecDeque;
-
-use crate::amqp::PublishRequest;
+use crate::amqp::{PublishRequest, requests::Requests};
 
 pub const MAX_KEPT: usize = 1_000;
 /// Their bodies together: two messages of the broker's default maximum size.
@@ -12,34 +10,30 @@ pub const MAX_BYTES: usize = 256 << 20;
 
 #[derive(Clone, Debug, Default)]
 pub struct Unsent {
-    requests: VecDeque<PublishRequest>,
-    bytes: usize,
+    requests: Requests,
     /// Reported failed, but let go to stay within bounds: no longer resendable.
     pub let_go: u64,
 }
 
 impl Unsent {
     pub fn keep(&mut self, request: PublishRequest) {
-        self.bytes += request.body.len();
-        self.requests.push_back(request);
-        while self.requests.len() > MAX_KEPT || self.bytes > MAX_BYTES {
-            let Some(oldest) = self.requests.pop_front() else {
+        self.requests.push(request);
+        while self.requests.len() > MAX_KEPT || self.requests.bytes() > MAX_BYTES {
+            let Some(oldest) = self.requests.pop() else {
                 break;
             };
-            self.bytes -= oldest.body.len();
             self.let_go += u64::from(oldest.copies);
         }
     }
 
     /// Everything kept, oldest first, to be sent again.
     pub fn take_all(&mut self) -> Vec<PublishRequest> {
-        self.bytes = 0;
-        self.requests.drain(..).collect()
+        self.requests.take_all()
     }
 
     /// Messages kept, counting every copy.
     pub fn copies(&self) -> u64 {
-        self.requests.iter().map(|r| u64::from(r.copies)).sum()
+        self.requests.copies()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -26,6 +26,10 @@ fn title(compose: &Compose) -> String {
         let copies = compose.unsent.copies();
         parts.push(format!("{copies} unconfirmed, Ctrl-R resends"));
     }
+    // Failed and reported, but past the bound of what is kept for a resend.
+    if compose.unsent.let_go > 0 {
+        parts.push(format!("{} unconfirmed let go", compose.unsent.let_go));
+    }
     let awaiting = compose.in_flight.saturating_sub(waiting);
     if awaiting > 0 {
         parts.push(format!("{awaiting} awaiting confirm"));
@@ -153,4 +157,36 @@ fn label(frame: &mut Frame, area: Rect, text: &'static str) {
 
 fn field(frame: &mut Frame, area: Rect, input: &tui_input::Input, focused: bool) {
     draw_input(frame, area, input, focused, theme::DIM);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        amqp::{Properties, PublishRequest, Routing},
+        model::unsent::MAX_KEPT,
+    };
+
+    #[test]
+    fn the_title_counts_what_waits_what_can_be_resent_and_what_was_let_go() {
+        let mut compose = Compose::for_routing(&Routing::default());
+        compose.waiting.insert(7);
+        compose.in_flight = 1;
+        for id in 0..=MAX_KEPT as u64 {
+            compose.unsent.keep(PublishRequest {
+                id,
+                exchange: String::new(),
+                routing_key: "k".into(),
+                body: Vec::new(),
+                properties: Properties::default(),
+                copies: 1,
+                confirm: true,
+            });
+        }
+        let title = title(&compose);
+        assert!(
+            title.starts_with(" Publish · 1 waiting for the connection · 1000 unconfirmed, Ctrl-R resends · 1 unconfirmed let go · mandatory"),
+            "{title}"
+        );
+    }
 }

@@ -2,9 +2,7 @@
 //! soon as the connection is back. Bounded by count and by bytes: an outage must not turn
 //! into unbounded memory, and what does not fit is refused with its reason, never dropped.
 
-use std::collections::VecDeque;
-
-use crate::amqp::PublishRequest;
+use crate::amqp::{PublishRequest, requests::Requests};
 
 /// Requests kept while disconnected.
 pub const MAX_REQUESTS: usize = 10_000;
@@ -13,8 +11,7 @@ pub const MAX_BYTES: usize = 256 << 20;
 
 #[derive(Default)]
 pub(super) struct Outbox {
-    waiting: VecDeque<PublishRequest>,
-    bytes: usize,
+    waiting: Requests,
 }
 
 impl Outbox {
@@ -23,30 +20,25 @@ impl Outbox {
         &mut self,
         request: PublishRequest,
     ) -> Result<usize, (Box<PublishRequest>, String)> {
-        let size = request.body.len();
-        if self.waiting.len() >= MAX_REQUESTS || self.bytes + size > MAX_BYTES {
+        let (len, bytes) = (self.waiting.len(), self.waiting.bytes());
+        if len >= MAX_REQUESTS || bytes + request.body.len() > MAX_BYTES {
             let reason = format!(
-                "not connected, and {} messages ({} MiB) already wait for the connection; this one was not queued",
-                self.waiting.len(),
-                self.bytes >> 20
+                "not connected, and {len} messages ({} MiB) already wait for the connection; this one was not queued",
+                bytes >> 20
             );
             return Err((Box::new(request), reason));
         }
-        self.bytes += size;
-        self.waiting.push_back(request);
+        self.waiting.push(request);
         Ok(self.waiting.len())
     }
 
     /// Oldest first, so a reconnect sends them in the order they were typed.
     pub fn pop(&mut self) -> Option<PublishRequest> {
-        let request = self.waiting.pop_front()?;
-        self.bytes -= request.body.len();
-        Some(request)
+        self.waiting.pop()
     }
 
     /// Puts back a request `pop` gave out that could not go after all, at the front.
     pub fn unpop(&mut self, request: PublishRequest) {
-        self.bytes += request.body.len();
         self.waiting.push_front(request);
     }
 
