@@ -11,7 +11,7 @@ use std::{
 use crossterm::event::{Event, EventStream};
 use futures_lite::Stream;
 use futures_lite::StreamExt;
-use ratatui::{DefaultTerminal, Terminal, backend::Backend};
+use ratatui::{Terminal, backend::Backend};
 use tokio::{
     signal::unix::{SignalKind, signal},
     sync::mpsc::{self, error::TrySendError},
@@ -201,7 +201,7 @@ impl App {
     }
 
     /// Runs in the user's terminal, with crossterm's keys.
-    pub async fn run(self, terminal: &mut DefaultTerminal) -> anyhow::Result<()> {
+    pub async fn run(self, terminal: &mut crate::tui::AppTerminal) -> anyhow::Result<()> {
         match self.run_with(terminal, EventStream::new(), |_| false).await {
             Ok(_) => Ok(()),
             // A hangup closes the terminal before its SIGHUP arrives, so a draw or a read

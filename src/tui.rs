@@ -4,8 +4,12 @@
 //! We do not use `ratatui::init`/`restore`: their restore stops at the first failed step
 //! and reports it with `eprintln!`, which panics when stderr is the terminal that just
 //! went away (SIGHUP); inside the panic hook that second panic aborts the process.
+//!
+//! What a draw writes goes out as one synchronized update (DEC mode 2026): a terminal that
+//! knows the mode shows each frame whole, never half drawn, and one that does not ignores
+//! it. Our PTY tests read the screen the same way, frame by frame.
 
-use std::io::{self, IsTerminal, Write, stdout};
+use std::io::{self, IsTerminal, Stdout, Write, stdout};
 
 use crossterm::{
     cursor::Show,
@@ -13,9 +17,52 @@ use crossterm::{
     execute,
     terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode},
 };
-use ratatui::{DefaultTerminal, Terminal, backend::CrosstermBackend};
+use ratatui::{Terminal, backend::CrosstermBackend};
 
-pub fn init() -> io::Result<DefaultTerminal> {
+/// The app's terminal: crossterm on stdout, a frame at a time.
+pub type AppTerminal = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
+
+/// Starts a synchronized update: the terminal holds what follows until [`FRAME_END`].
+pub const FRAME_BEGIN: &[u8] = b"\x1b[?2026h";
+/// Ends a synchronized update: the terminal shows everything since [`FRAME_BEGIN`] at once.
+pub const FRAME_END: &[u8] = b"\x1b[?2026l";
+
+/// Holds what is written until a flush, then writes it between [`FRAME_BEGIN`] and
+/// [`FRAME_END`] in one piece: ratatui flushes once the frame and its cursor are drawn.
+pub struct FrameWriter<W: Write> {
+    pending: Vec<u8>,
+    out: W,
+}
+
+impl<W: Write> FrameWriter<W> {
+    pub fn new(out: W) -> Self {
+        Self {
+            pending: Vec::new(),
+            out,
+        }
+    }
+}
+
+impl<W: Write> Write for FrameWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let mut frame = Vec::with_capacity(self.pending.len() + 16);
+            frame.extend_from_slice(FRAME_BEGIN);
+            frame.append(&mut self.pending);
+            frame.extend_from_slice(FRAME_END);
+            // Written or not, this frame is over: a failed write is not tried again.
+            self.out.write_all(&frame)?;
+        }
+        self.out.flush()
+    }
+}
+
+pub fn init() -> io::Result<AppTerminal> {
     if !io::stdin().is_terminal() || !stdout().is_terminal() {
         return Err(io::Error::other(
             "this is an interactive terminal UI: run it with its input and output on a terminal, not a pipe",
@@ -29,7 +76,7 @@ pub fn init() -> io::Result<DefaultTerminal> {
     }));
     let entered = enable_raw_mode()
         .and_then(|()| execute!(stdout(), EnterAlternateScreen))
-        .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())));
+        .and_then(|()| Terminal::new(CrosstermBackend::new(FrameWriter::new(stdout()))));
     match entered {
         Ok(terminal) => {
             // Without bracketed paste a pasted newline would arrive as Enter and publish.
@@ -88,6 +135,19 @@ mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Err(io::Error::from_raw_os_error(libc::EIO))
         }
+    }
+
+    #[test]
+    fn a_frame_goes_out_whole_between_the_synchronized_update_marks() {
+        let mut writer = FrameWriter::new(Vec::new());
+        writer.write_all(b"top").expect("write");
+        writer.write_all(b" bottom").expect("write");
+        assert!(writer.out.is_empty(), "nothing goes out before the flush");
+        writer.flush().expect("flush");
+        writer
+            .flush()
+            .expect("an empty flush writes no empty frame");
+        assert_eq!(writer.out, b"\x1b[?2026htop bottom\x1b[?2026l");
     }
 
     #[test]

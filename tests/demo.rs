@@ -5,7 +5,7 @@ mod support;
 use std::{path::Path, process::Command};
 
 use amqp_tui::{amqp::Security, model::ConnectForm, profile::ProfileStore};
-use support::{Session, unique_suffix};
+use support::Session;
 
 fn demo(dir: &Path, arg: &str) {
     let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/demo"))
@@ -31,13 +31,10 @@ impl Drop for Stop<'_> {
 
 #[tokio::test]
 async fn the_demo_writes_three_profiles_that_connect_as_named() {
-    let dir = std::env::temp_dir().join(format!(
-        "amqp-tui-demo-{}-{}",
-        std::process::id(),
-        unique_suffix()
-    ));
-    demo(&dir, "--no-app");
-    let _stop = Stop(&dir);
+    let scratch = support::scratch_dir("demo");
+    let dir = scratch.path();
+    demo(dir, "--no-app");
+    let _stop = Stop(dir);
 
     let loaded = ProfileStore::load(&dir.join("config"));
     assert!(loaded.problem.is_none(), "{:?}", loaded.problem);

@@ -7,7 +7,7 @@ use amqp_tui::{
     amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest, Value},
     inspect::export::{ExportedMessage, read_jsonl, write_jsonl},
 };
-use support::{Broker, Session, WAIT, unique_suffix};
+use support::{Broker, Session, WAIT};
 
 fn every_property() -> Properties {
     Properties {
@@ -115,11 +115,8 @@ async fn export_then_replay_reproduces_properties_headers_and_binary_bodies() {
         .await;
         first.push(session.delivery().await);
     }
-    let path = std::env::temp_dir().join(format!(
-        "amqp-tui-replay-{}-{}.jsonl",
-        std::process::id(),
-        unique_suffix()
-    ));
+    let scratch = support::scratch_dir("replay");
+    let path = scratch.path().join("replay.jsonl");
     let exported: Vec<ExportedMessage> = first.iter().map(ExportedMessage::from_delivery).collect();
     assert_eq!(write_jsonl(&path, &exported).expect("export"), 3);
     let text = std::fs::read_to_string(&path).expect("file");

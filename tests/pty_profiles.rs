@@ -5,18 +5,14 @@ mod support;
 use std::{path::PathBuf, time::Duration};
 
 use amqp_tui::profile::{Profile, ProfileStore};
-use support::{Broker, pty::Launched, unique_routing, unique_suffix};
+use support::{Broker, pty::Launched, unique_routing};
 
 const CONNECT: Duration = Duration::from_secs(20);
 
 /// A fresh profiles directory holding `profiles`, written the way the app writes it.
-fn config_with(profiles: &[Profile]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "amqp-tui-profiles-{}-{}",
-        std::process::id(),
-        unique_suffix()
-    ));
-    let mut store = ProfileStore::load(&dir).store;
+fn config_with(profiles: &[Profile]) -> tempfile::TempDir {
+    let dir = support::scratch_dir("profiles");
+    let mut store = ProfileStore::load(dir.path()).store;
     store.save(profiles).expect("write the profiles file");
     dir
 }
@@ -43,8 +39,9 @@ fn tls_profile(broker: &Broker, name: &str, tag: &str) -> Profile {
 fn a_profile_named_on_the_command_line_connects_over_tls() {
     let broker = Broker::shared();
     let profile = tls_profile(&broker, "test-tls", "pty-profile");
-    let config = config_with(std::slice::from_ref(&profile));
-    let mut app = Launched::start_with_config(&["--profile", "test-tls"], &config);
+    let scratch = config_with(std::slice::from_ref(&profile));
+    let config = scratch.path();
+    let mut app = Launched::start_with_config(&["--profile", "test-tls"], config);
     let text = app.wait_for("the profile's session", CONNECT, |s| {
         s.contains(" CONNECTED ")
     });
@@ -64,8 +61,9 @@ fn a_profile_without_a_saved_password_asks_for_it_on_connect() {
     let mut profile = tls_profile(&broker, "ask-me", "pty-ask");
     profile.password = None;
     profile.remember_password = false;
-    let config = config_with(&[profile]);
-    let mut app = Launched::start_with_config(&["--profile", "ask-me"], &config);
+    let scratch = config_with(&[profile]);
+    let config = scratch.path();
+    let mut app = Launched::start_with_config(&["--profile", "ask-me"], config);
     app.wait_for("the password prompt", CONNECT, |s| {
         s.contains("Password for profile ask-me")
     });
@@ -98,9 +96,10 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
         routing_key: format!("{}-plain", tls.routing_key),
         ..tls.clone()
     };
-    let config = config_with(&[plain, tls]);
+    let scratch = config_with(&[plain, tls]);
+    let config = scratch.path();
     let mut app =
-        Launched::start_with_config(&["--profile", "tab-plain", "--profile", "tab-tls"], &config);
+        Launched::start_with_config(&["--profile", "tab-plain", "--profile", "tab-tls"], config);
     let text = app.wait_for("tab 1 connected", CONNECT, |s| s.contains(" CONNECTED "));
     assert!(
         text.contains("plain AMQP"),
@@ -139,11 +138,12 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
 
 #[test]
 fn a_corrupt_profiles_file_is_reported_kept_and_backed_up_on_the_next_save() {
-    let config = config_with(&[]);
+    let scratch = config_with(&[]);
+    let config = scratch.path();
     let path = config.join("profiles.toml");
     let corrupt = "version = 1\n\n[[profile]]\nname = \"prod\"\nport = \"not a number\"\n";
     std::fs::write(&path, corrupt).expect("write a corrupt file");
-    let mut app = Launched::start_with_config(&[], &config);
+    let mut app = Launched::start_with_config(&[], config);
     let text = app.wait_for("the parse error", CONNECT, |s| s.contains("line 5"));
     assert!(text.contains("Profiles are unavailable"), "{text}");
     assert_eq!(
@@ -162,7 +162,7 @@ fn a_corrupt_profiles_file_is_reported_kept_and_backed_up_on_the_next_save() {
     let text = app.wait_for("the save notice", CONNECT, |s| s.contains("Profiles saved"));
     assert!(text.contains("was kept as"), "the backup is named:\n{text}");
 
-    let backups: Vec<PathBuf> = std::fs::read_dir(&config)
+    let backups: Vec<PathBuf> = std::fs::read_dir(config)
         .expect("config dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.to_string_lossy().contains("profiles.toml.bad-"))
@@ -172,7 +172,7 @@ fn a_corrupt_profiles_file_is_reported_kept_and_backed_up_on_the_next_save() {
         std::fs::read_to_string(&backups[0]).expect("backup"),
         corrupt
     );
-    let saved = ProfileStore::load(&config);
+    let saved = ProfileStore::load(config);
     assert!(saved.problem.is_none(), "{:?}", saved.problem);
     assert_eq!(saved.profiles.len(), 1);
     assert_eq!(saved.profiles[0].name, "fresh");
@@ -185,10 +185,11 @@ fn list_profiles_prints_each_profile_but_never_a_password() {
     let broker = Broker::shared();
     let mut profile = tls_profile(&broker, "listed", "list");
     profile.password = Some("hunter2-secret".into());
-    let config = config_with(&[profile]);
+    let scratch = config_with(&[profile]);
+    let config = scratch.path();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_amqp-tui"))
         .arg("--list-profiles")
-        .env("AMQP_TUI_CONFIG_DIR", &config)
+        .env("AMQP_TUI_CONFIG_DIR", config)
         .output()
         .expect("run amqp-tui --list-profiles");
     assert!(out.status.success());

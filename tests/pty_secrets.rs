@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 use support::{Broker, TempUser, pty::Launched};
 
@@ -12,14 +12,8 @@ const CONNECTED: Duration = Duration::from_secs(20);
 const WARNING: &str = "--uri password was visible in ps and shell history";
 
 /// A directory of the test's own: profiles, log file, exports.
-fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "amqp-tui-secrets-{tag}-{}-{}",
-        std::process::id(),
-        support::unique_suffix()
-    ));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
+fn scratch(tag: &str) -> tempfile::TempDir {
+    support::scratch_dir(&format!("secrets-{tag}"))
 }
 
 fn uri(user: &TempUser, password: &str, broker: &Broker) -> String {
@@ -58,7 +52,8 @@ fn read(path: &std::path::Path) -> String {
 fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported() {
     let broker = Broker::shared();
     let user = broker.temp_user("argv");
-    let dir = scratch("argv");
+    let scratch = scratch("argv");
+    let dir = scratch.path();
     let log = dir.join("trace.log");
     let export = dir.join("export.jsonl");
     let routing = support::unique_routing("argv");
@@ -77,7 +72,7 @@ fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported
             "--log-level",
             "trace",
         ],
-        &dir,
+        dir,
         &[],
     );
     let text = app.wait_for("the session to connect", CONNECTED, |s| {
@@ -142,9 +137,10 @@ fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported
 fn amqp_url_from_the_environment_connects_without_a_warning() {
     let broker = Broker::shared();
     let user = broker.temp_user("env");
-    let dir = scratch("env");
+    let scratch = scratch("env");
+    let dir = scratch.path();
     let uri = uri(&user, &user.password, &broker);
-    let mut app = Launched::start_with_env(&[], &dir, &[("AMQP_URL", &uri)]);
+    let mut app = Launched::start_with_env(&[], dir, &[("AMQP_URL", &uri)]);
     let text = app.wait_for("the session to connect", CONNECTED, |s| {
         s.contains(" CONNECTED ")
     });
@@ -174,7 +170,8 @@ fn the_form_masks_a_password_from_the_command_line() {
 fn a_wrong_password_is_refused_without_showing_or_logging_it() {
     let broker = Broker::shared();
     let user = broker.temp_user("wrong");
-    let dir = scratch("wrong");
+    let scratch = scratch("wrong");
+    let dir = scratch.path();
     let log = dir.join("wrong.log");
     let wrong = format!("{}-wrong", user.password);
     let uri = uri(&user, &wrong, &broker);
@@ -188,7 +185,7 @@ fn a_wrong_password_is_refused_without_showing_or_logging_it() {
             "--log-level",
             "trace",
         ],
-        &dir,
+        dir,
         &[],
     );
     let text = app.wait_for("the refusal", CONNECTED, |s| {
@@ -213,10 +210,11 @@ fn a_panic_restores_the_terminal_and_its_message_holds_no_password() {
         "amqp://someone:{password}@127.0.0.1:{}/",
         support::closed_port()
     );
-    let dir = scratch("panic");
+    let scratch = scratch("panic");
+    let dir = scratch.path();
     let mut app = Launched::start_with_env(
         &["--uri", &uri, "--no-connect"],
-        &dir,
+        dir,
         &[("AMQP_TUI_DEBUG_PANIC", "1")],
     );
     let status = app.exit_status(Duration::from_secs(10));
@@ -264,8 +262,9 @@ fn an_amqps_url_alone_keeps_verification_on() {
         "amqps://guest:guest@localhost:{}/?verify=verify_none",
         broker.tls_port()
     );
-    let dir = scratch("amqps-env");
-    let mut app = Launched::start_with_env(&[], &dir, &[("AMQP_URL", &uri)]);
+    let scratch = scratch("amqps-env");
+    let dir = scratch.path();
+    let mut app = Launched::start_with_env(&[], dir, &[("AMQP_URL", &uri)]);
     let text = app.wait_for("the refusal", CONNECTED, |s| s.contains("unknown issuer"));
     assert!(!text.contains("NOT VERIFIED"), "{text}");
     quit(&mut app);
@@ -276,7 +275,8 @@ fn tls_1_1_is_refused_even_where_openssl_itself_would_allow_it() {
     // So the outcome cannot depend on the system's OpenSSL settings, this config allows
     // TLS 1.0 and any cipher: only amqp-tui's own minimum stands in the way of TLS 1.1.
     // (Measured: with that minimum lowered to TLS 1.0, this test fails.)
-    let dir = scratch("tls11");
+    let scratch = scratch("tls11");
+    let dir = scratch.path();
     let conf = dir.join("openssl.cnf");
     std::fs::write(
         &conf,
@@ -290,7 +290,7 @@ fn tls_1_1_is_refused_even_where_openssl_itself_would_allow_it() {
     let conf_path = conf.display().to_string();
     let mut app = Launched::start_with_env(
         &["--uri", &uri, "--insecure"],
-        &dir,
+        dir,
         &[("OPENSSL_CONF", &conf_path)],
     );
     let text = app.wait_for("the refusal", CONNECTED, |s| {

@@ -131,7 +131,9 @@ fn a_terminal_that_goes_away_ends_the_app_promptly() {
 
 /// Shrinks the window step by step to nothing and back: at 20x5 the app draws `small`,
 /// at no size does it end, and grown back it draws `full` again.
-fn shrink_and_grow(app: &mut Launched, small: &str, full: &str) {
+/// `full` lists everything the whole screen shows again: a frame drawn before the app saw
+/// the new size (a diff, such as a counter) can hold one of them but not all.
+fn shrink_and_grow(app: &mut Launched, small: &str, full: &[&str]) {
     app.resize(20, 5);
     app.wait_for(&format!("{small:?} at 20x5"), Duration::from_secs(5), |s| {
         s.contains(small)
@@ -147,7 +149,7 @@ fn shrink_and_grow(app: &mut Launched, small: &str, full: &str) {
     }
     app.resize(110, 30);
     app.wait_for("the full screen again", Duration::from_secs(5), |s| {
-        s.contains(full)
+        full.iter().all(|text| s.contains(text))
     });
 }
 
@@ -156,16 +158,17 @@ fn a_window_shrunk_to_nothing_and_grown_back_is_drawn_whole_again() {
     let (mut app, flood) = connected_with_messages();
 
     // The status line is the last row a small window keeps.
-    shrink_and_grow(&mut app, "CONNECTED", "received");
-    let text = app.screen();
-    assert!(text.contains(" CONNECTED "), "{text}");
-    assert!(text.contains("flood "), "{text}");
+    shrink_and_grow(
+        &mut app,
+        "CONNECTED",
+        &["received", " CONNECTED ", "flood "],
+    );
 
     app.press(b"\x1bOP"); // F1
     app.wait_for("the help", Duration::from_secs(5), |s| {
         s.contains("Anywhere")
     });
-    shrink_and_grow(&mut app, "Keys", "Anywhere");
+    shrink_and_grow(&mut app, "Keys", &["Anywhere", "Ctrl-C"]);
     app.press(b"\x1bOP");
     app.wait_for("the help to close", Duration::from_secs(5), |s| {
         !s.contains("Anywhere")
@@ -177,8 +180,11 @@ fn a_window_shrunk_to_nothing_and_grown_back_is_drawn_whole_again() {
     app.wait_for("the message view", Duration::from_secs(5), |s| {
         s.contains("Message · body as text")
     });
-    shrink_and_grow(&mut app, "Up/Down", "Message · body as text");
-    assert!(app.screen().contains("routing-key"), "{}", app.screen());
+    shrink_and_grow(
+        &mut app,
+        "Up/Down",
+        &["Message · body as text", "routing-key"],
+    );
 
     drop(flood);
     app.press(b"\x03");

@@ -33,6 +33,12 @@ fn test_ca(tag: &str) -> TestCa {
     }
 }
 
+impl Drop for TestCa {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.pem_file);
+    }
+}
+
 /// Serves TLS with `cert_pem` on a free loopback port; the client's verdict is all we need.
 fn serve(cert_pem: &str, key: &KeyPair) -> u16 {
     let identity = Identity::from_pkcs8(cert_pem.as_bytes(), key.serialize_pem().as_bytes())

@@ -222,6 +222,15 @@ fn run_script(args: &[&str]) {
     );
 }
 
+/// A directory of the test's own under the temp directory (`amqp-tui-TAG-…`), removed with
+/// everything in it when the value is dropped, even when the test fails.
+pub fn scratch_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("amqp-tui-{tag}-"))
+        .tempdir()
+        .expect("create a scratch directory")
+}
+
 /// A number no other call in this test process returns.
 pub fn unique_suffix() -> u32 {
     static N: AtomicU32 = AtomicU32::new(0);

@@ -29,6 +29,8 @@ pub struct Launched {
     /// Tells the reader to let go of its copy of the master, so a hangup can close it.
     stop_reading: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
+    /// The profiles directory `start` made for this run, removed with it.
+    config: Option<tempfile::TempDir>,
 }
 
 impl Launched {
@@ -40,12 +42,10 @@ impl Launched {
 
     /// Starts amqp-tui with its own empty profiles directory.
     pub fn start(args: &[&str]) -> Self {
-        let config = std::env::temp_dir().join(format!(
-            "amqp-tui-pty-{}-{}",
-            std::process::id(),
-            super::unique_suffix()
-        ));
-        Self::start_with_config(args, &config)
+        let config = super::scratch_dir("pty");
+        let mut app = Self::start_with_config(args, config.path());
+        app.config = Some(config);
+        app
     }
 
     /// Starts amqp-tui reading its profiles from `config_dir`.
@@ -90,6 +90,7 @@ impl Launched {
         let stop_reading = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&stop_reading);
         let reader = std::thread::spawn(move || {
+            let mut frames = Frames::default();
             let mut buf = [0u8; 8192];
             // Polled, not blocked in read: a hangup must be able to close this copy.
             while !stop.load(Ordering::Relaxed) {
@@ -110,8 +111,10 @@ impl Launched {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
-                        screen.lock().expect("parser lock").process(&buf[..n]);
                         bytes.lock().expect("raw lock").extend_from_slice(&buf[..n]);
+                        frames.extend(&buf[..n]);
+                        let whole = frames.take_whole();
+                        screen.lock().expect("parser lock").process(&whole);
                     }
                 }
             }
@@ -125,6 +128,7 @@ impl Launched {
             master: Some(pty.master),
             stop_reading,
             reader: Some(reader),
+            config: None,
         }
     }
 
@@ -260,6 +264,16 @@ impl Launched {
     }
 }
 
+impl Drop for Launched {
+    /// A test that failed half way must not leave the app running on its terminal.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// The arguments that point the app at `uri`, watching `routing`'s exchange and key.
 pub fn watch_args<'a>(
     uri: &'a str,
@@ -278,4 +292,50 @@ pub fn watch_args<'a>(
     ];
     args.extend_from_slice(extra);
     args
+}
+
+/// What the app wrote, handed to the screen only in whole frames: the app draws each frame
+/// between the synchronized-update marks, so a screen read between two reads of the pty
+/// is never half drawn. Output outside a frame (the terminal set up or restored, a message
+/// after the app quit) is passed on as it comes.
+#[derive(Default)]
+struct Frames {
+    pending: Vec<u8>,
+}
+
+impl Frames {
+    fn extend(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+    }
+
+    /// The bytes that can be shown now: everything up to the end of the last whole frame,
+    /// and what follows it unless a frame has begun there (or may be beginning: a mark
+    /// cut in two by the read).
+    fn take_whole(&mut self) -> Vec<u8> {
+        use amqp_tui::tui::{FRAME_BEGIN, FRAME_END};
+        let after_last_end =
+            find_last(&self.pending, FRAME_END).map_or(0, |at| at + FRAME_END.len());
+        let rest = &self.pending[after_last_end..];
+        let keep_from = match rest
+            .windows(FRAME_BEGIN.len())
+            .position(|w| w == FRAME_BEGIN)
+        {
+            Some(at) => after_last_end + at,
+            None => after_last_end + rest.len() - partial_mark_at_end(rest, FRAME_BEGIN),
+        };
+        let tail = self.pending.split_off(keep_from);
+        std::mem::replace(&mut self.pending, tail)
+    }
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// How many bytes at the end of `bytes` could be the start of `mark`.
+fn partial_mark_at_end(bytes: &[u8], mark: &[u8]) -> usize {
+    (1..mark.len())
+        .rev()
+        .find(|&n| bytes.len() >= n && bytes[bytes.len() - n..] == mark[..n])
+        .unwrap_or(0)
 }
