@@ -251,10 +251,11 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     let (node, broker) = PrivateNode::start("crash-pty");
     let routing = support::unique_routing("crash-pty");
     let uri = format!("amqp://guest@127.0.0.1:{}/%2f", broker.port());
-    // Not the node's directory (amqp-tui-crash-pty-PID): this one is removed at the end.
-    let config = std::env::temp_dir().join(format!("amqp-tui-crash-app-{}", std::process::id()));
+    // Not the node's directory: this one is removed with `scratch`, however the test ends.
+    let scratch = support::scratch_dir("crash-app");
+    let config = scratch.path();
     let mut app =
-        Launched::start_with_config(&support::pty::watch_args(&uri, &routing, &[]), &config);
+        Launched::start_with_config(&support::pty::watch_args(&uri, &routing, &[]), config);
     app.wait_for("the password prompt", Duration::from_secs(20), |s| {
         s.contains("Password")
     });
@@ -309,7 +310,6 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     ] {
         assert!(log.contains(line), "no '{line}' in the log:\n{log}");
     }
-    let _ = std::fs::remove_dir_all(&config);
 }
 
 /// A publish the broker never answers, because it stopped answering at all (SIGSTOP): once

@@ -257,8 +257,12 @@ mod tests {
 
     #[test]
     fn ca_file_problems_are_named() {
-        let dir = std::env::temp_dir().join(format!("amqp-tui-tls-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        // Removed when dropped, even when an assertion fails.
+        let scratch = tempfile::Builder::new()
+            .prefix("amqp-tui-tls-")
+            .tempdir()
+            .expect("temp dir");
+        let dir = scratch.path();
         let missing = dir.join("missing.pem");
         assert!(matches!(
             load_ca(&missing),
@@ -282,6 +286,5 @@ mod tests {
             load_ca(&garbage),
             Err(ConnectError::CaFileNotPem { .. })
         ));
-        std::fs::remove_dir_all(&dir).ok();
     }
 }

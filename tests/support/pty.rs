@@ -55,10 +55,20 @@ impl Launched {
 
     /// Starts amqp-tui with `env` set on top of the usual test environment.
     pub fn start_with_env(args: &[&str], config_dir: &Path, env: &[(&str, &str)]) -> Self {
+        Self::start_sized(args, config_dir, env, (COLS, ROWS))
+    }
+
+    /// Starts amqp-tui in a terminal of `cols` x `rows`.
+    pub fn start_sized(
+        args: &[&str],
+        config_dir: &Path,
+        env: &[(&str, &str)],
+        (cols, rows): (u16, u16),
+    ) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -78,7 +88,7 @@ impl Launched {
         let child = pty.slave.spawn_command(cmd).expect("spawn amqp-tui");
         drop(pty.slave);
 
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
         let master_fd = pty.master.as_raw_fd().expect("a unix pty has a master fd");
         // SAFETY: dup(2) of an open fd; the copy is owned by the File below alone.
