@@ -103,7 +103,7 @@ async fn every_copy_to_a_missing_exchange_is_refused_in_the_brokers_words() {
 }
 
 #[tokio::test]
-async fn access_refused_by_the_vhosts_permissions_fails_that_publish_and_nothing_else() {
+async fn access_refused_by_the_vhosts_permissions_is_refused_and_nothing_else() {
     let broker = Broker::shared();
     let user = format!("limited-{}-{}", std::process::id(), unique_suffix());
     broker.ctl(&["add_user", &user, "limited-secret"]);
