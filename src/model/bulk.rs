@@ -51,9 +51,12 @@ impl Bulk {
             .as_ref()
             .map(|p| format!(" First problem: {}.", p.trim_end_matches('.')))
             .unwrap_or_default();
-        let resend = match t.nacked + t.failed {
-            0 => String::new(),
-            n => format!(" Ctrl-R in the compose box sends the {n} unconfirmed again."),
+        // Not a number: past its bound the compose box lets the oldest go, and its title
+        // counts what it keeps and what it let go.
+        let resend = if t.nacked + t.failed > 0 {
+            " Ctrl-R in the compose box sends the unconfirmed ones again."
+        } else {
+            ""
         };
         let level = if t.returned + t.nacked + t.refused + t.failed == 0 {
             Level::Success
@@ -130,7 +133,7 @@ mod tests {
         assert_eq!(level, Level::Error);
         assert_eq!(
             text,
-            "Replayed 3 messages: 2 acked, 0 returned (unroutable), 0 nacked, 0 refused, 1 failed. First problem: connection reset. Ctrl-R in the compose box sends the 1 unconfirmed again."
+            "Replayed 3 messages: 2 acked, 0 returned (unroutable), 0 nacked, 0 refused, 1 failed. First problem: connection reset. Ctrl-R in the compose box sends the unconfirmed ones again."
         );
         assert!(bulks.is_empty());
     }
