@@ -310,7 +310,7 @@ impl App {
 
     /// Lets workers close their connections politely, without keeping the user waiting.
     pub async fn shutdown(&mut self) {
-        // Quitting: what never reached a worker is not sent (the user was asked first).
+        // Quitting disconnected every tab first, which reported what waited for them.
         for (session, commands_tx, _) in self.outgoing.drain() {
             // Dropping the sender ends the worker even if this does not get through.
             let _ = commands_tx.try_send(AmqpCommand::Disconnect);
