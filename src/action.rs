@@ -95,6 +95,13 @@ pub enum Action {
         path: std::path::PathBuf,
         result: Result<Vec<crate::inspect::export::ExportedMessage>, String>,
     },
+    /// The file to publish for tab `tab` could not be read: nothing was published, and
+    /// the prompt asks again with the path and the reason.
+    PublishFileUnreadable {
+        tab: u32,
+        path: std::path::PathBuf,
+        reason: String,
+    },
     /// Ack (`a`), reject (`d`) or requeue (`u`) the selected message (manual acks).
     Settle(crate::amqp::Settle),
     /// basic.get a batch from the queue and requeue it all (`g`, peek mode).

@@ -2,11 +2,10 @@
 //! applies them; effects go to the session workers; the screen is redrawn at most once a
 //! frame while the broker is busy, and at once after a key.
 
-use std::{
-    collections::{HashMap, HashSet},
-    io::IsTerminal,
-    time::Duration,
-};
+mod file_body;
+mod outgoing;
+
+use std::{collections::HashSet, io::IsTerminal, time::Duration};
 
 use crossterm::event::{Event, EventStream};
 use futures_lite::Stream;
@@ -14,14 +13,15 @@ use futures_lite::StreamExt;
 use ratatui::{Terminal, backend::Backend};
 use tokio::{
     signal::unix::{SignalKind, signal},
-    sync::mpsc::{self, error::TrySendError},
+    sync::mpsc,
 };
+
+use file_body::read_body;
+use outgoing::Outgoing;
 
 use crate::{
     action::Action,
-    amqp::{
-        AmqpCommand, AmqpEvent, PublishOutcome, PublishRequest, SessionEvent, SessionId, worker,
-    },
+    amqp::{AmqpCommand, AmqpEvent, SessionEvent, SessionId, worker},
     keymap,
     model::Model,
     profile::{ProfileError, ProfileStore},
@@ -45,7 +45,10 @@ pub struct RunStats {
 
 pub struct App {
     model: Model,
-    workers: HashMap<SessionId, mpsc::Sender<AmqpCommand>>,
+    /// The session workers, and the commands waiting for room in their channels.
+    outgoing: Outgoing,
+    /// Room in each worker's command channel; tests make it tiny.
+    command_capacity: usize,
     /// Sessions told to disconnect that have not said `Stopped` yet: quitting waits for
     /// them to close their connections politely, and for nothing else.
     stopping: HashSet<SessionId>,
@@ -66,12 +69,19 @@ impl App {
         let (events_tx, events_rx) = mpsc::channel(capacity.max(1));
         Self {
             model,
-            workers: HashMap::new(),
+            outgoing: Outgoing::default(),
+            command_capacity: worker::COMMAND_CAPACITY,
             stopping: HashSet::new(),
             events_tx,
             events_rx,
             profiles: None,
         }
+    }
+
+    /// Each worker's channel holds `capacity` commands; more wait in the app, in order.
+    pub fn with_command_capacity(mut self, capacity: usize) -> Self {
+        self.command_capacity = capacity.max(1);
+        self
     }
 
     /// Saves go to `store` (a small file, written synchronously between frames).
@@ -91,8 +101,11 @@ impl App {
             event: AmqpEvent::Failed(_) | AmqpEvent::Stopped,
         }) = &action
         {
-            self.workers.remove(session);
-            self.stopping.remove(session);
+            let session = *session;
+            self.stopping.remove(&session);
+            if let Some((_, unsent)) = self.outgoing.remove(session) {
+                self.refuse(session, unsent, "the session has ended");
+            }
         }
         for effect in update(&mut self.model, action) {
             self.run_effect(effect);
@@ -102,35 +115,32 @@ impl App {
     fn run_effect(&mut self, effect: Effect) {
         match effect {
             Effect::Connect { session, settings } => {
-                let commands_tx = worker::spawn(session, settings, self.events_tx.clone());
-                self.workers.insert(session, commands_tx);
+                let commands_tx = worker::spawn_with_capacity(
+                    session,
+                    settings,
+                    self.events_tx.clone(),
+                    self.command_capacity,
+                );
+                self.outgoing.insert(session, commands_tx);
             }
             Effect::Publish { session, request } => {
-                let command = AmqpCommand::Publish(Box::new(request));
-                let refused = match self.workers.get(&session) {
-                    Some(commands_tx) => match commands_tx.try_send(command) {
-                        Ok(()) => None,
-                        Err(TrySendError::Full(command) | TrySendError::Closed(command)) => {
-                            Some(command)
-                        }
-                    },
-                    None => Some(command),
-                };
-                if let Some(AmqpCommand::Publish(request)) = refused {
-                    let reason = "the session is busy or gone; the message was not sent".into();
-                    self.refuse_publish(session, *request, reason);
-                }
+                self.send(session, AmqpCommand::Publish(Box::new(request)));
             }
             Effect::PublishFile {
+                tab,
                 session,
                 mut request,
                 path,
             } => match read_body(&path) {
                 Ok(body) => {
                     request.body = body;
-                    self.run_effect(Effect::Publish { session, request });
+                    self.send(session, AmqpCommand::Publish(Box::new(request)));
                 }
-                Err(reason) => self.refuse_publish(session, request, reason),
+                Err(error) => self.dispatch(Action::PublishFileUnreadable {
+                    tab,
+                    path,
+                    reason: error.to_string(),
+                }),
             },
             Effect::Command { session, command } => {
                 let command = match command {
@@ -147,18 +157,7 @@ impl App {
                     },
                     SessionCommand::Peek { max } => AmqpCommand::Peek { max },
                 };
-                let sent = self
-                    .workers
-                    .get(&session)
-                    .is_some_and(|tx| tx.try_send(command).is_ok());
-                if !sent {
-                    self.dispatch(Action::Broker(SessionEvent {
-                        session,
-                        event: AmqpEvent::Notice(
-                            "The session is busy or gone: the command was not sent.".into(),
-                        ),
-                    }));
-                }
+                self.send(session, command);
             }
             Effect::Export { path, messages } => {
                 let result = crate::inspect::export::write_jsonl(&path, &messages)
@@ -178,7 +177,8 @@ impl App {
                 self.dispatch(Action::ProfilesSaved(result));
             }
             Effect::Disconnect { session } => {
-                if let Some(commands_tx) = self.workers.remove(&session) {
+                if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
+                    self.refuse(session, unsent, "you disconnected before it was sent");
                     // A full queue or a finished worker: dropping the sender ends it either way.
                     let _ = commands_tx.try_send(AmqpCommand::Disconnect);
                     self.stopping.insert(session);
@@ -187,17 +187,21 @@ impl App {
         }
     }
 
-    /// Reports a publish that never reached the worker, like any other outcome, and hands
-    /// it back for a resend.
-    fn refuse_publish(&mut self, session: SessionId, request: PublishRequest, reason: String) {
-        let event = AmqpEvent::Published {
-            id: request.id,
-            exchange: request.exchange.clone(),
-            routing_key: request.routing_key.clone(),
-            outcome: PublishOutcome::not_sent(request.copies, reason),
-            unsent: Some(Box::new(request)),
-        };
-        self.dispatch(Action::Broker(SessionEvent { session, event }));
+    /// To the session's worker, after what already waits for it; only a session without a
+    /// worker (never started, or ended) refuses it.
+    fn send(&mut self, session: SessionId, command: AmqpCommand) {
+        if let Err(command) = self.outgoing.send(session, command) {
+            self.refuse(session, vec![command], "the session has ended");
+        }
+    }
+
+    /// Reports commands that never reached a worker like the worker reports those it cannot
+    /// carry out: a publish fails and is kept for Ctrl-R, a settle or bind says why not.
+    fn refuse(&mut self, session: SessionId, commands: Vec<AmqpCommand>, why: &str) {
+        for command in commands {
+            let event = worker::refusal(command, why);
+            self.dispatch(Action::Broker(SessionEvent { session, event }));
+        }
     }
 
     /// Runs in the user's terminal, with crossterm's keys.
@@ -279,6 +283,12 @@ impl App {
                     }
                     dirty = true;
                 }
+                // Only while commands wait for room in a worker's channel.
+                room = self.outgoing.room() => {
+                    let session = room.0;
+                    let unsent = self.outgoing.feed(room);
+                    self.refuse(session, unsent, "the session has ended");
+                }
                 _ = frame.tick() => {
                     if dirty {
                         draw(terminal, &self.model)?;
@@ -300,7 +310,8 @@ impl App {
 
     /// Lets workers close their connections politely, without keeping the user waiting.
     pub async fn shutdown(&mut self) {
-        for (session, commands_tx) in self.workers.drain() {
+        // Quitting disconnected every tab first, which reported what waited for them.
+        for (session, commands_tx, _) in self.outgoing.drain() {
             // Dropping the sender ends the worker even if this does not get through.
             let _ = commands_tx.try_send(AmqpCommand::Disconnect);
             self.stopping.insert(session);
@@ -319,24 +330,6 @@ impl App {
             }
         }
     }
-}
-
-/// RabbitMQ refuses messages above its `max_message_size` (128 MiB by default); reading a
-/// bigger file would only fail later and cost the memory first.
-const MAX_FILE_BODY: u64 = 128 * 1024 * 1024;
-
-fn read_body(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    let shown = crate::text::visible(&path.display().to_string());
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read {shown}: {e}"))?
-        .len();
-    if size > MAX_FILE_BODY {
-        return Err(format!(
-            "{shown} is {} : more than the 128 MiB RabbitMQ accepts by default",
-            crate::text::human_size(usize::try_from(size).unwrap_or(usize::MAX))
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))
 }
 
 fn terminal_action(model: &Model, event: Event) -> Option<Action> {

@@ -222,7 +222,7 @@ async fn a_channel_error_reopens_the_channel_and_keeps_the_connection() {
         .publish("no-such-exchange-anywhere", "k", b"x")
         .await;
     match &outcome {
-        PublishOutcome::Failed { reason } => assert!(reason.contains("NOT_FOUND"), "{reason}"),
+        PublishOutcome::Refused { reason } => assert!(reason.contains("NOT_FOUND"), "{reason}"),
         other => panic!("expected NOT_FOUND, got {other:?}"),
     }
     let routing = session.settings.routing.clone();

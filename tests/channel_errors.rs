@@ -5,11 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use amqp_tui::amqp::{AmqpEvent, PublishOutcome};
+use amqp_tui::amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest};
 use lapin::ExchangeKind;
-use support::{Broker, Session, client::Client, unique_suffix};
-
-const WAIT: Duration = Duration::from_secs(20);
+use support::{Broker, Session, WAIT, client::Client, unique_suffix};
 
 /// No loss and no second `Connected` among the events since the first one.
 async fn assert_connection_stayed_up(session: &mut Session) {
@@ -32,30 +30,80 @@ async fn assert_connection_stayed_up(session: &mut Session) {
 }
 
 #[tokio::test]
-async fn publishing_to_a_missing_exchange_fails_that_publish_and_nothing_else() {
+async fn publishing_to_a_missing_exchange_is_refused_and_nothing_else() {
     let broker = Broker::shared();
     let mut session = Session::start(broker.plain("missing-exchange"));
     session.connected().await;
     let missing = format!("no-such-exchange-{}", unique_suffix());
     let outcome = session.publish(&missing, "k", b"lost?").await;
-    let PublishOutcome::Failed { reason } = outcome else {
-        panic!("expected a failure, got {outcome:?}");
+    let PublishOutcome::Refused { reason } = outcome else {
+        panic!("expected a refusal, got {outcome:?}");
     };
-    assert!(
-        reason.contains("NOT_FOUND") && reason.contains(&missing),
-        "{reason}"
+    assert_eq!(
+        reason,
+        format!("NOT_FOUND - no exchange '{missing}' in vhost '/'")
     );
     // Twice: the second publish goes out on a reopened channel.
     let outcome = session.publish(&missing, "k", b"lost?").await;
     assert!(
-        matches!(outcome, PublishOutcome::Failed { .. }),
+        matches!(outcome, PublishOutcome::Refused { .. }),
         "{outcome:?}"
     );
     assert_connection_stayed_up(&mut session).await;
 }
 
+/// Copies written after the broker closed the channel never left: they share the refusal,
+/// in the broker's words, not lapin's "invalid channel state".
 #[tokio::test]
-async fn access_refused_by_the_vhosts_permissions_fails_that_publish_and_nothing_else() {
+async fn every_copy_to_a_missing_exchange_is_refused_in_the_brokers_words() {
+    const COPIES: u32 = 20_000;
+    let broker = Broker::shared();
+    let mut session = Session::start(broker.plain("missing-exchange-copies"));
+    session.connected().await;
+    let missing = format!("no-such-exchange-{}", unique_suffix());
+    let request = PublishRequest {
+        id: 77,
+        exchange: missing.clone(),
+        routing_key: "k".into(),
+        body: b"copy".to_vec(),
+        properties: Properties::default(),
+        copies: COPIES,
+        confirm: true,
+    };
+    session
+        .commands_tx
+        .send(AmqpCommand::Publish(Box::new(request)))
+        .await
+        .expect("worker is running");
+    let (outcome, unsent) = session
+        .wait_for(WAIT, |e| match e {
+            AmqpEvent::Published {
+                id: 77,
+                outcome,
+                unsent,
+                ..
+            } => Some((outcome.clone(), unsent.clone())),
+            _ => None,
+        })
+        .await;
+    let expected = PublishOutcome::Copies {
+        routed: 0,
+        sent: 0,
+        returned: 0,
+        nacked: 0,
+        refused: COPIES,
+        failed: 0,
+        first_problem: Some(format!(
+            "refused by the broker: NOT_FOUND - no exchange '{missing}' in vhost '/'"
+        )),
+    };
+    assert_eq!(outcome, expected);
+    assert_eq!(unsent, None, "a refusal is not kept for Ctrl-R");
+    assert_connection_stayed_up(&mut session).await;
+}
+
+#[tokio::test]
+async fn access_refused_by_the_vhosts_permissions_is_refused_and_nothing_else() {
     let broker = Broker::shared();
     let user = format!("limited-{}-{}", std::process::id(), unique_suffix());
     broker.ctl(&["add_user", &user, "limited-secret"]);
@@ -80,7 +128,7 @@ async fn access_refused_by_the_vhosts_permissions_fails_that_publish_and_nothing
     let outcome = session
         .publish(&routing.exchange, routing.key(), b"refused")
         .await;
-    let PublishOutcome::Failed { reason } = outcome else {
+    let PublishOutcome::Refused { reason } = outcome else {
         panic!("expected a refusal, got {outcome:?}");
     };
     assert!(

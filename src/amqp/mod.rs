@@ -78,6 +78,7 @@ impl PublishOutcome {
                 sent: 0,
                 returned: 0,
                 nacked: 0,
+                refused: 0,
                 failed: copies,
                 first_problem: Some(reason),
             }
@@ -87,10 +88,11 @@ impl PublishOutcome {
     }
 
     /// How many copies the broker did not take: never sent, lost unconfirmed, or nacked.
-    /// Returned ones did reach the broker; sending them again would only bounce again.
+    /// Returned and refused ones did reach the broker; sending them again as they are
+    /// would only bounce again.
     pub fn unconfirmed(&self) -> u32 {
         match self {
-            Self::Routed | Self::Sent | Self::Unroutable { .. } => 0,
+            Self::Routed | Self::Sent | Self::Unroutable { .. } | Self::Refused { .. } => 0,
             Self::Nacked | Self::Failed { .. } => 1,
             Self::Copies { nacked, failed, .. } => nacked + failed,
         }
@@ -111,6 +113,13 @@ pub enum PublishOutcome {
         routing_key: String,
     },
     Nacked,
+    /// The broker refused it, closing the channel over it in its own words (404 NOT_FOUND
+    /// or 403 ACCESS_REFUSED for its exchange): it is in no queue, and would be refused
+    /// again as it is.
+    Refused {
+        reason: String,
+    },
+    /// Never sent, or lost unconfirmed: it may or may not be in a queue.
     Failed {
         reason: String,
     },
@@ -128,6 +137,8 @@ pub enum PublishOutcome {
         sent: u32,
         returned: u32,
         nacked: u32,
+        /// Refused by the broker: see [`PublishOutcome::Refused`].
+        refused: u32,
         /// Never sent, or lost with their channel.
         failed: u32,
         /// The first return, nack or failure, in words, for the status line.

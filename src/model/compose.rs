@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use tui_input::Input;
 
 use super::{
+    bulk::Bulk,
     properties_form::{PropField, PropertiesForm},
     unsent::Unsent,
 };
-use crate::amqp::{PublishRequest, Routing};
+use crate::amqp::{PublishOutcome, PublishRequest, Routing};
 
 /// "Publish N copies" is bounded: a typo must not flood a production broker.
 pub const MAX_COPIES: u32 = 100_000;
@@ -34,6 +35,8 @@ pub struct Compose {
     pub waiting: BTreeSet<u64>,
     /// What the broker did not confirm, for Ctrl-R.
     pub unsent: Unsent,
+    /// Bulk sends (replay, resend) whose outcomes are still coming in.
+    pub bulks: Vec<Bulk>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,7 +46,43 @@ pub struct Tally {
     pub sent: u64,
     pub returned: u64,
     pub nacked: u64,
+    /// Refused by the broker (no such exchange, no permission): not kept for Ctrl-R.
+    pub refused: u64,
     pub failed: u64,
+}
+
+impl Tally {
+    /// Counts every copy a publish's outcome reports: the one place outcomes are summed.
+    pub fn add(&mut self, outcome: &PublishOutcome) {
+        match outcome {
+            PublishOutcome::Routed => self.acked += 1,
+            PublishOutcome::Sent => self.sent += 1,
+            PublishOutcome::Unroutable { .. } => self.returned += 1,
+            PublishOutcome::Nacked => self.nacked += 1,
+            PublishOutcome::Refused { .. } => self.refused += 1,
+            PublishOutcome::Failed { .. } => self.failed += 1,
+            PublishOutcome::Copies {
+                routed,
+                sent,
+                returned,
+                nacked,
+                refused,
+                failed,
+                ..
+            } => {
+                self.acked += u64::from(*routed);
+                self.sent += u64::from(*sent);
+                self.returned += u64::from(*returned);
+                self.nacked += u64::from(*nacked);
+                self.refused += u64::from(*refused);
+                self.failed += u64::from(*failed);
+            }
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.acked + self.sent + self.returned + self.nacked + self.refused + self.failed
+    }
 }
 
 /// Why the compose box cannot publish, and where to fix it.
@@ -70,6 +109,7 @@ impl Compose {
             tally: Tally::default(),
             waiting: BTreeSet::new(),
             unsent: Unsent::default(),
+            bulks: Vec::new(),
         }
     }
 
@@ -141,6 +181,18 @@ impl Compose {
         self.next_id += 1;
         self.in_flight += 1;
         id
+    }
+
+    /// Numbers `requests` as one bulk send, which `what` names ("Replayed 5000 messages"):
+    /// their outcomes are summed up in one notice once the last is in, not one by one.
+    pub fn number_bulk(&mut self, what: String, requests: &mut [PublishRequest]) {
+        let first = self.next_id;
+        for request in requests.iter_mut() {
+            request.id = self.take_id();
+        }
+        if requests.len() > 1 {
+            self.bulks.push(Bulk::new(what, first..self.next_id));
+        }
     }
 
     /// Loads a message to send again: its target, properties and exact body, all editable.

@@ -1,5 +1,6 @@
 //! Everything the UI shows, owned in one place and changed only by [`crate::update`].
 
+pub mod bulk;
 pub mod compose;
 pub mod connect_form;
 pub mod filter;

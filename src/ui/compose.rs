@@ -40,6 +40,10 @@ fn title(compose: &Compose) -> String {
             "{} acked, {} returned, {} nacked, {} failed",
             t.acked, t.returned, t.nacked, t.failed
         ));
+        // Refused ones are not kept for Ctrl-R: counted apart, once there are any.
+        if t.refused > 0 {
+            parts.push(format!("{} refused", t.refused));
+        }
         // Only once something went out unconfirmed: most sessions never do.
         if t.sent > 0 {
             parts.push(format!("{} sent unconfirmed", t.sent));

@@ -3,7 +3,11 @@
 use super::target_label;
 use crate::{
     amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
-    model::{ConnState, Focus, Level, Model, Screen, Tab, connect_form::field_at_fault},
+    model::{
+        ConnState, Focus, Level, Model, Screen, Tab,
+        bulk::{self, BulkReport},
+        connect_form::field_at_fault,
+    },
 };
 
 pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent) {
@@ -182,10 +186,21 @@ fn publish_reported(
     outcome: PublishOutcome,
     unsent: Option<Box<PublishRequest>>,
 ) {
-    tab.compose.waiting.remove(&id);
-    published(tab, exchange, routing_key, outcome);
+    let compose = &mut tab.compose;
+    compose.waiting.remove(&id);
+    compose.in_flight = compose.in_flight.saturating_sub(1);
+    compose.tally.add(&outcome);
+    let kept = unsent.is_some();
     if let Some(request) = unsent {
-        tab.compose.unsent.keep(*request);
+        compose.unsent.keep(*request);
+    }
+    match bulk::report(&mut compose.bulks, id, &outcome) {
+        BulkReport::Single => {}
+        BulkReport::Counted => return,
+        BulkReport::Done(level, text) => return tab.notify(level, text),
+    }
+    published(tab, exchange, routing_key, outcome);
+    if kept {
         // The failure itself is already in the notice; say how to recover.
         if let Some(notice) = &mut tab.notice {
             notice
@@ -195,33 +210,10 @@ fn publish_reported(
     }
 }
 
-/// Every publish is accounted for in the compose box's tally, and named in the notice;
-/// a message no queue took is shown prominently, since finding those is the point.
+/// A publish sent on its own is named in the notice; a message no queue took is shown
+/// prominently, since finding those is the point.
 fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
-    tab.compose.in_flight = tab.compose.in_flight.saturating_sub(1);
     let to = target_label(exchange, routing_key);
-    let tally = &mut tab.compose.tally;
-    match &outcome {
-        PublishOutcome::Routed => tally.acked += 1,
-        PublishOutcome::Sent => tally.sent += 1,
-        PublishOutcome::Unroutable { .. } => tally.returned += 1,
-        PublishOutcome::Nacked => tally.nacked += 1,
-        PublishOutcome::Failed { .. } => tally.failed += 1,
-        PublishOutcome::Copies {
-            routed,
-            sent,
-            returned,
-            nacked,
-            failed,
-            ..
-        } => {
-            tally.acked += u64::from(*routed);
-            tally.sent += u64::from(*sent);
-            tally.returned += u64::from(*returned);
-            tally.nacked += u64::from(*nacked);
-            tally.failed += u64::from(*failed);
-        }
-    }
     let (level, text) = match outcome {
         PublishOutcome::Routed => (
             Level::Success,
@@ -252,6 +244,10 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
             Level::Error,
             format!("The broker refused (nacked) the message to {to}."),
         ),
+        PublishOutcome::Refused { reason } => (
+            Level::Error,
+            format!("The broker refused the message to {to}: {reason}. It is in no queue."),
+        ),
         PublishOutcome::Failed { reason } => {
             (Level::Error, format!("Publish to {to} failed: {reason}"))
         }
@@ -260,11 +256,12 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
             sent,
             returned,
             nacked,
+            refused,
             failed,
             first_problem,
         } => {
-            let total = routed + sent + returned + nacked + failed;
-            let level = if returned + nacked + failed == 0 {
+            let total = routed + sent + returned + nacked + refused + failed;
+            let level = if returned + nacked + refused + failed == 0 {
                 Level::Success
             } else {
                 Level::Error
@@ -276,11 +273,11 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
                 level,
                 if sent > 0 {
                     format!(
-                        "Published {total} copies to {to} without confirms: {sent} sent, {returned} returned (unroutable), {failed} failed.{first}"
+                        "Published {total} copies to {to} without confirms: {sent} sent, {returned} returned (unroutable), {refused} refused, {failed} failed.{first}"
                     )
                 } else {
                     format!(
-                        "Published {total} copies to {to}: {routed} acked, {returned} returned (unroutable), {nacked} nacked, {failed} failed.{first}"
+                        "Published {total} copies to {to}: {routed} acked, {returned} returned (unroutable), {nacked} nacked, {refused} refused, {failed} failed.{first}"
                     )
                 },
             )

@@ -142,28 +142,28 @@ pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
         .shown_entries()
         .map(|e| e.delivery.clone())
         .collect();
-    let session = tab.session;
-    let effects: Vec<Effect> = deliveries
+    let mut requests: Vec<PublishRequest> = deliveries
         .into_iter()
-        .map(|d| Effect::Publish {
-            session,
-            request: PublishRequest {
-                id: tab.compose.take_id(),
-                exchange: d.exchange,
-                routing_key: d.routing_key,
-                body: d.body,
-                properties: d.properties,
-                copies: 1,
-                confirm: true,
-            },
+        .map(|d| PublishRequest {
+            id: 0,
+            exchange: d.exchange,
+            routing_key: d.routing_key,
+            body: d.body,
+            properties: d.properties,
+            copies: 1,
+            confirm: true,
         })
         .collect();
+    let count = requests.len();
+    let what = format!("Replayed {count} messages to their original exchanges and keys");
+    tab.compose.number_bulk(what, &mut requests);
     tab.notify(
         Level::Info,
-        format!(
-            "Replaying {} messages to their original exchanges and keys …",
-            effects.len()
-        ),
+        format!("Replaying {count} messages to their original exchanges and keys …"),
     );
-    effects
+    let session = tab.session;
+    requests
+        .into_iter()
+        .map(|request| Effect::Publish { session, request })
+        .collect()
 }

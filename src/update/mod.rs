@@ -76,8 +76,10 @@ pub enum Effect {
         tab: u32,
         path: std::path::PathBuf,
     },
-    /// Publish `request` with the bytes of the file at `path` as its body.
+    /// Publish `request` with the bytes of the file at `path` as its body; if it cannot be
+    /// read, tab `tab`'s prompt hears why.
     PublishFile {
+        tab: u32,
         session: SessionId,
         request: PublishRequest,
         path: std::path::PathBuf,
@@ -142,6 +144,9 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ReplayShown => return inspect::replay_shown(model),
         Action::Exported(result) => inspect::exported(model, result),
         Action::FileLoaded { tab, path, result } => inspect::loaded(model, tab, path, result),
+        Action::PublishFileUnreadable { tab, path, reason } => {
+            prompt::file_unreadable(model, tab, &path, &reason)
+        }
         Action::OpenExplain => open_explain(model),
         Action::SwitchExplainInput => {
             if let Overlay::Explain { on_headers, .. } = &mut model.overlay {

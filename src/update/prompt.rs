@@ -3,7 +3,7 @@
 
 use super::{Effect, connect, inspect, profiles, queue, tab};
 use crate::{
-    model::{Model, Overlay, Prompt, PromptKind},
+    model::{Level, Model, Overlay, Prompt, PromptKind},
     profile,
 };
 
@@ -78,4 +78,20 @@ fn apply_filter(model: &mut Model, text: &str) -> Result<Vec<Effect>, String> {
     model.tab_mut().log.set_filter(filter);
     model.overlay = Overlay::None;
     Ok(Vec::new())
+}
+
+/// The app could not read the file Enter named: nothing was published, so the publish
+/// is no longer awaited, and the prompt asks again with the path as typed and the reason.
+pub fn file_unreadable(model: &mut Model, tab: u32, path: &std::path::Path, reason: &str) {
+    let current = model.tab().number == tab;
+    let Some(owner) = model.tabs_mut().find(|t| t.number == tab) else {
+        return;
+    };
+    owner.compose.in_flight = owner.compose.in_flight.saturating_sub(1);
+    owner.notify(Level::Error, format!("Nothing was published: {reason}"));
+    if current && matches!(model.overlay, Overlay::None) {
+        let mut prompt = Prompt::new(PromptKind::PublishFile, &path.to_string_lossy());
+        prompt.error = Some(crate::text::visible(reason));
+        model.overlay = Overlay::Prompt(prompt);
+    }
 }

@@ -125,6 +125,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::BindingDown
         | Action::Exported(_)
         | Action::FileLoaded { .. }
+        | Action::PublishFileUnreadable { .. }
         | Action::OpenExplain
         | Action::SwitchExplainInput
         | Action::CycleBodyView
@@ -292,14 +293,12 @@ fn resend_unsent(tab: &mut Tab) -> Vec<Effect> {
         format!("Resending the {copies} messages the broker did not confirm …"),
     );
     let session = tab.session;
-    tab.compose
-        .unsent
-        .take_all()
+    let mut requests = tab.compose.unsent.take_all();
+    let what = format!("Resent the {copies} messages the broker had not confirmed");
+    tab.compose.number_bulk(what, &mut requests);
+    requests
         .into_iter()
-        .map(|mut request| {
-            request.id = tab.compose.take_id();
-            Effect::Publish { session, request }
-        })
+        .map(|request| Effect::Publish { session, request })
         .collect()
 }
 
@@ -318,6 +317,7 @@ pub(super) fn publish_file(model: &mut Model, path: &str) -> Result<Vec<Effect>,
     let tab = model.tab_mut();
     tab.notify(Level::Info, format!("Publishing the bytes of {path} …"));
     Ok(vec![Effect::PublishFile {
+        tab: tab.number,
         session: tab.session,
         request,
         path: path.into(),

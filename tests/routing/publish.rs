@@ -26,6 +26,7 @@ async fn copies_are_counted_in_one_outcome_and_returns_name_exchange_and_key() {
             sent: 0,
             returned: 0,
             nacked: 0,
+            refused: 0,
             failed: 0,
             first_problem: None
         }
@@ -42,6 +43,7 @@ async fn copies_are_counted_in_one_outcome_and_returns_name_exchange_and_key() {
             sent: 0,
             returned: 4,
             nacked: 0,
+            refused: 0,
             failed: 0,
             first_problem: Some(p),
         } => {
@@ -191,6 +193,7 @@ async fn copies_without_confirms_are_counted_as_sent_and_reach_the_queue() {
             sent: 1000,
             returned: 0,
             nacked: 0,
+            refused: 0,
             failed: 0,
             first_problem: None
         }

@@ -24,8 +24,9 @@ use super::{
 use outbox::Outbox;
 use session::LiveSession;
 
-/// Commands queue here while the worker is busy; a full queue makes the UI report it.
-const COMMAND_CAPACITY: usize = 256;
+/// Commands queue here while the worker is busy; past it they wait in the app, so a
+/// flood of publishes costs the app's memory once, not the channel's as well.
+pub const COMMAND_CAPACITY: usize = 256;
 
 /// Why a settle of an earlier connection's delivery is refused: its tag belonged to a
 /// channel that is gone, and the broker requeued every message left unsettled on it.
@@ -39,7 +40,17 @@ pub fn spawn(
     settings: ConnectionSettings,
     events_tx: mpsc::Sender<SessionEvent>,
 ) -> mpsc::Sender<AmqpCommand> {
-    let (commands_tx, commands_rx) = mpsc::channel(COMMAND_CAPACITY);
+    spawn_with_capacity(session, settings, events_tx, COMMAND_CAPACITY)
+}
+
+/// [`spawn`] with room for `capacity` commands in the channel (at least 1).
+pub fn spawn_with_capacity(
+    session: SessionId,
+    settings: ConnectionSettings,
+    events_tx: mpsc::Sender<SessionEvent>,
+    capacity: usize,
+) -> mpsc::Sender<AmqpCommand> {
+    let (commands_tx, commands_rx) = mpsc::channel(capacity.max(1));
     let events = Events { session, events_tx };
     tokio::spawn(run(settings, commands_rx, events));
     commands_tx
@@ -213,8 +224,9 @@ fn not_sent(request: PublishRequest, reason: String) -> AmqpEvent {
     published(&request, PublishOutcome::not_sent(request.copies, reason))
 }
 
-/// The answer to a command that cannot be carried out while there is no connection.
-fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
+/// The answer to a command that cannot be carried out, `why` (no connection, or no
+/// worker at all): a publish is reported failed and handed back for a resend.
+pub fn refusal(command: AmqpCommand, why: &str) -> AmqpEvent {
     match command {
         AmqpCommand::Publish(request) => {
             not_sent(*request, format!("{why}; the message was not sent"))

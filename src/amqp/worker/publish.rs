@@ -96,7 +96,7 @@ impl LiveSession {
         // Waiting for the confirms must not hold up consuming.
         let events = events.clone();
         tokio::spawn(async move {
-            let outcome = settle_confirms(copies, confirms, problem).await;
+            let outcome = settle_confirms(&request.exchange, copies, confirms, problem).await;
             // The UI may be gone by now: nobody is left to tell.
             let _ = events.send(published(&request, outcome)).await;
         });

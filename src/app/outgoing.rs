@@ -1,0 +1,184 @@
+//! Commands on their way to the session workers, in order and never refused for lack of
+//! room. A worker's channel stays bounded (its memory); what does not fit waits here and
+//! goes out as the worker takes it, so a replay of 10,000 messages is sent whole without
+//! the UI loop ever blocking, and a settle or bind typed meanwhile does not overtake it.
+
+use std::collections::{HashMap, VecDeque};
+
+use futures_util::future::select_all;
+use tokio::sync::mpsc::{self, OwnedPermit, error::TrySendError};
+
+use crate::amqp::{AmqpCommand, SessionId};
+
+/// A worker's channel has room for one command, or the worker has ended.
+pub(super) type Room = (SessionId, Result<OwnedPermit<AmqpCommand>, ()>);
+
+#[derive(Default)]
+pub(super) struct Outgoing {
+    workers: HashMap<SessionId, Worker>,
+}
+
+struct Worker {
+    commands_tx: mpsc::Sender<AmqpCommand>,
+    /// Commands the channel had no room for yet, oldest first.
+    waiting: VecDeque<AmqpCommand>,
+}
+
+impl Outgoing {
+    pub fn insert(&mut self, session: SessionId, commands_tx: mpsc::Sender<AmqpCommand>) {
+        let worker = Worker {
+            commands_tx,
+            waiting: VecDeque::new(),
+        };
+        self.workers.insert(session, worker);
+    }
+
+    /// Hands `command` to the session's worker, after whatever already waits for it. It
+    /// comes back only when there is no worker to take it: none was started, or it ended.
+    pub fn send(&mut self, session: SessionId, command: AmqpCommand) -> Result<(), AmqpCommand> {
+        let Some(worker) = self.workers.get_mut(&session) else {
+            return Err(command);
+        };
+        if !worker.waiting.is_empty() {
+            worker.waiting.push_back(command);
+            return Ok(());
+        }
+        match worker.commands_tx.try_send(command) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(command)) => {
+                worker.waiting.push_back(command);
+                Ok(())
+            }
+            Err(TrySendError::Closed(command)) => Err(command),
+        }
+    }
+
+    /// Forgets the session's worker: its sender, and the commands that never reached it
+    /// (oldest first), for the caller to report.
+    pub fn remove(
+        &mut self,
+        session: SessionId,
+    ) -> Option<(mpsc::Sender<AmqpCommand>, Vec<AmqpCommand>)> {
+        let worker = self.workers.remove(&session)?;
+        Some((worker.commands_tx, worker.waiting.into()))
+    }
+
+    /// Every worker, with what never reached it.
+    pub fn drain(&mut self) -> Vec<(SessionId, mpsc::Sender<AmqpCommand>, Vec<AmqpCommand>)> {
+        self.workers
+            .drain()
+            .map(|(session, w)| (session, w.commands_tx, w.waiting.into()))
+            .collect()
+    }
+
+    /// Commands waiting in the app, for every session.
+    #[cfg(test)]
+    pub fn waiting(&self) -> usize {
+        self.workers.values().map(|w| w.waiting.len()).sum()
+    }
+
+    /// Resolves once a session with waiting commands has room in its channel (or has
+    /// ended); never while nothing waits. Cancel-safe: a permit not taken is given back.
+    pub async fn room(&self) -> Room {
+        let waits: Vec<_> = self
+            .workers
+            .iter()
+            .filter(|(_, worker)| !worker.waiting.is_empty())
+            .map(|(session, worker)| {
+                let (session, commands_tx) = (*session, worker.commands_tx.clone());
+                Box::pin(async move { (session, commands_tx.reserve_owned().await.map_err(drop)) })
+            })
+            .collect();
+        if waits.is_empty() {
+            return std::future::pending().await;
+        }
+        select_all(waits).await.0
+    }
+
+    /// Moves waiting commands into the channel `room` made space in, as many as fit now.
+    /// Hands back, oldest first, those a worker that ended can no longer take.
+    pub fn feed(&mut self, (session, permit): Room) -> Vec<AmqpCommand> {
+        let Some(worker) = self.workers.get_mut(&session) else {
+            return Vec::new();
+        };
+        let Ok(permit) = permit else {
+            return worker.waiting.drain(..).collect();
+        };
+        if let Some(command) = worker.waiting.pop_front() {
+            permit.send(command);
+        }
+        while let Some(command) = worker.waiting.pop_front() {
+            match worker.commands_tx.try_send(command) {
+                Ok(()) => {}
+                Err(TrySendError::Full(command)) => {
+                    worker.waiting.push_front(command);
+                    break;
+                }
+                Err(TrySendError::Closed(command)) => {
+                    worker.waiting.push_front(command);
+                    return worker.waiting.drain(..).collect();
+                }
+            }
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peek(max: u32) -> AmqpCommand {
+        AmqpCommand::Peek { max }
+    }
+
+    fn max_of(command: &AmqpCommand) -> u32 {
+        match command {
+            AmqpCommand::Peek { max } => *max,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_full_channel_makes_commands_wait_in_order_and_none_is_refused() {
+        let (commands_tx, mut commands_rx) = mpsc::channel(2);
+        let mut outgoing = Outgoing::default();
+        outgoing.insert(7, commands_tx);
+        for max in 0..100 {
+            assert!(outgoing.send(7, peek(max)).is_ok(), "command {max} refused");
+        }
+        assert_eq!(outgoing.waiting(), 98);
+        let mut got = Vec::new();
+        while got.len() < 100 {
+            while let Ok(command) = commands_rx.try_recv() {
+                got.push(max_of(&command));
+            }
+            if outgoing.waiting() > 0 {
+                let room = outgoing.room().await;
+                assert!(outgoing.feed(room).is_empty());
+            }
+        }
+        assert_eq!(got, (0..100).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn commands_for_a_worker_that_ended_come_back_oldest_first() {
+        let (commands_tx, commands_rx) = mpsc::channel(1);
+        let mut outgoing = Outgoing::default();
+        outgoing.insert(1, commands_tx);
+        for max in 0..4 {
+            assert!(outgoing.send(1, peek(max)).is_ok());
+        }
+        drop(commands_rx);
+        let room = outgoing.room().await;
+        let back: Vec<u32> = outgoing.feed(room).iter().map(max_of).collect();
+        assert_eq!(
+            back,
+            [1, 2, 3],
+            "the first was in the channel when it closed"
+        );
+        let refused = outgoing.send(1, peek(9)).expect_err("nobody to take it");
+        assert_eq!(max_of(&refused), 9);
+        assert!(outgoing.send(2, peek(0)).is_err(), "no such session");
+    }
+}
