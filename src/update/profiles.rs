@@ -109,8 +109,10 @@ pub(super) fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effe
     profile::rename(&mut model.profiles.profiles, from, to).map_err(|e| e.to_string())?;
     // A tab keeps the name of its profile for its title and the next save.
     for tab in model.tabs_mut() {
-        if tab.profile.as_deref() == Some(from) {
-            tab.profile = Some(to.to_string());
+        for profile in [&mut tab.profile, &mut tab.session_profile] {
+            if profile.as_deref() == Some(from) {
+                *profile = Some(to.to_string());
+            }
         }
     }
     finish_edit(model, to)
@@ -138,8 +140,10 @@ pub fn delete(model: &mut Model, name: &str) -> Vec<Effect> {
         Ok(_) => {
             model.profiles.clamp_selection();
             for tab in model.tabs_mut() {
-                if tab.profile.as_deref() == Some(name) {
-                    tab.profile = None;
+                for profile in [&mut tab.profile, &mut tab.session_profile] {
+                    if profile.as_deref() == Some(name) {
+                        *profile = None;
+                    }
                 }
             }
             vec![Effect::SaveProfiles(model.profiles.profiles.clone())]
