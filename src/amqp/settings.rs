@@ -260,7 +260,7 @@ impl Routing {
         format!(
             "{tap}{} ({}) ─{}→ {queue}",
             self.exchange,
-            self.exchange_type,
+            self.type_label(),
             keys.join(" | ")
         )
     }

@@ -224,6 +224,8 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
     // The tab is called after what it is connected to, not after a profile the form is
     // loaded from or saved as later.
     tab.session_profile = tab.profile.clone();
+    // A built-in exchange's own type (amq.topic is topic): the form follows it.
+    tab.form.exchange_type = settings.routing.exchange_type;
     effects.push(Effect::Connect {
         session: tab.session,
         settings,
