@@ -3,7 +3,7 @@ use std::{io::Write, process::ExitCode};
 use amqp_tui::{
     action::Action,
     app::App,
-    cli::{Cli, password},
+    cli::{Cli, generate, password},
     logging,
     model::{ConnectForm, Level, Model},
     profile::{self, ProfileStore},
@@ -19,6 +19,21 @@ fn main() -> ExitCode {
     let origin = password::hide_from_ps();
     let mut cli = Cli::parse();
     origin.restore(&mut cli.uri);
+    // Before the log is opened: these only print, and run at install time.
+    let generated = match (cli.completions, cli.man) {
+        (Some(shell), _) => Some(generate::completions(shell)),
+        (None, true) => Some(generate::man()),
+        (None, false) => None,
+    };
+    if let Some(text) = generated {
+        return match generate::print(&text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                let _ = writeln!(std::io::stderr(), "amqp-tui: cannot print: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let logging = logging::init(cli.log_file.as_deref(), &cli.log_level);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
@@ -65,6 +80,7 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     }
     let launch = cli.launch();
     let mut model = Model::with_history(&launch.settings, cli.history());
+    launch.fill_form(&mut model.tab_mut().form);
     let mut app_store = None;
     let mut connect_now = launch.connect_now;
     match loaded {

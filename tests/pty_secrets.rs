@@ -299,3 +299,40 @@ fn tls_1_1_is_refused_even_where_openssl_itself_would_allow_it() {
     assert!(text.contains("amqp-tui requires TLS 1.2 or"), "{text}");
     quit(&mut app);
 }
+
+/// Hiding the password execs `/proc/self/exe`, which the kernel would name `exe`: the
+/// process must still be found as amqp-tui by `ps -e`, `top` and `pgrep`.
+#[test]
+fn hiding_a_password_keeps_the_process_name() {
+    let dir = scratch("comm");
+    let mut app = Launched::start_with_env(
+        &[
+            "--uri",
+            "amqp://someone:not-a-real-one@127.0.0.1:1/",
+            "--no-connect",
+        ],
+        &dir,
+        &[],
+    );
+    app.wait_for("the form with the warning", Duration::from_secs(10), |s| {
+        s.contains(WARNING) && s.contains("F1 all keys")
+    });
+    assert!(
+        !app.cmdline().contains("not-a-real-one"),
+        "the exec happened"
+    );
+    let pid = app.pid();
+    let comm = read(std::path::Path::new(&format!("/proc/{pid}/comm")));
+    assert_eq!(comm.trim_end(), "amqp-tui");
+    let found = std::process::Command::new("pgrep")
+        .args(["-x", "amqp-tui"])
+        .output()
+        .expect("run pgrep");
+    let pids = String::from_utf8_lossy(&found.stdout);
+    assert!(
+        pids.lines().any(|line| line.trim() == pid.to_string()),
+        "pgrep -x amqp-tui did not list {pid}: {pids:?}"
+    );
+    quit(&mut app);
+    std::fs::remove_dir_all(&dir).expect("remove the scratch dir");
+}

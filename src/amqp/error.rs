@@ -156,7 +156,9 @@ pub enum ConnectError {
         "No heartbeat from the broker for {secs} s: the network or the broker stopped answering."
     )]
     HeartbeatMissed { secs: u64 },
-    #[error("Connection lost: {detail}")]
+    /// Says what failed, not that the connection is lost: the notice of a lost connection
+    /// adds that, once, for every cause.
+    #[error("The network connection failed: {detail}.")]
     Io { detail: String },
     #[error("Connection closed: {detail}")]
     Closed { detail: String },
@@ -362,5 +364,31 @@ mod tests {
         );
         assert!(matches!(declare, ConnectError::Broker { code: 403, .. }));
         assert!(declare.to_string().contains("declaring the exchange"));
+    }
+
+    #[test]
+    fn a_dropped_connection_says_connection_lost_once() {
+        let io = io::Error::from_raw_os_error(104);
+        let error = ConnectError::from_io(&io, Stage::Consume, &Context::new(&settings()));
+        let mut model = crate::model::Model::default();
+        crate::update::update(&mut model, crate::action::Action::Connect);
+        let session = model.tab().session;
+        let event = crate::amqp::AmqpEvent::ConnectionLost {
+            error,
+            retry_in: std::time::Duration::from_secs(1),
+            attempt: 1,
+        };
+        crate::update::update(
+            &mut model,
+            crate::action::Action::Broker(crate::amqp::SessionEvent { session, event }),
+        );
+        let notice = model.tab().notice.as_ref().map(|n| n.text.as_str());
+        assert_eq!(
+            notice,
+            Some(
+                "Connection lost: The network connection failed: Connection reset by peer (os \
+                 error 104). Reconnecting in 1 s (attempt 1)."
+            )
+        );
     }
 }

@@ -6,6 +6,7 @@ pub mod client_cert;
 mod connect;
 pub mod details;
 pub mod error;
+pub mod exchange_types;
 pub mod message;
 pub mod requests;
 pub mod settings;

@@ -260,7 +260,7 @@ impl Routing {
         format!(
             "{tap}{} ({}) ─{}→ {queue}",
             self.exchange,
-            self.exchange_type,
+            self.type_label(),
             keys.join(" | ")
         )
     }
@@ -351,7 +351,7 @@ impl ConnectionSettings {
 
     /// `user@host:port/vhost`, never the password.
     pub fn display_target(&self) -> String {
-        format!("{}@{}{}", self.user, self.addr(), vhost_suffix(&self.vhost))
+        super::uri::display_target(&self.user, &self.host, self.port, &self.vhost)
     }
 
     /// Built field by field rather than parsed, because lapin mis-parses IPv6 literals.
@@ -380,13 +380,5 @@ impl ConnectionSettings {
                 ..AMQPQueryString::default()
             },
         }
-    }
-}
-
-fn vhost_suffix(vhost: &str) -> String {
-    if vhost == "/" {
-        "/".into()
-    } else {
-        format!("/{vhost}")
     }
 }

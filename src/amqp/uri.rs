@@ -41,6 +41,37 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
     Ok(tls)
 }
 
+/// Escaped in a user name or a vhost: all but RFC 3986's unreserved characters, so `/`
+/// in a vhost is `%2F` (the vhost `/` itself too, as RabbitMQ's URI spec writes it), and
+/// `@`, `:`, `%` and spaces cannot change how the URI reads.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The one way a connection target is written for people: `amqps://user@host:port/vhost`
+/// with no password, reading back through [`apply_uri`] to the same user, host, port and
+/// vhost. For `--list-profiles`, the profile list and (without the scheme) the status bar.
+pub fn display_uri(tls: bool, user: &str, host: &str, port: u16, vhost: &str) -> String {
+    let scheme = if tls { "amqps" } else { "amqp" };
+    format!("{scheme}://{}", display_target(user, host, port, vhost))
+}
+
+/// [`display_uri`] without the scheme: `user@host:port/vhost`.
+pub fn display_target(user: &str, host: &str, port: u16, vhost: &str) -> String {
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    format!(
+        "{}@{host}:{port}/{}",
+        percent_encoding::utf8_percent_encode(user, COMPONENT),
+        percent_encoding::utf8_percent_encode(vhost, COMPONENT)
+    )
+}
+
 fn percent_decode(s: &str) -> Option<String> {
     percent_encoding::percent_decode_str(s)
         .decode_utf8()
@@ -149,5 +180,35 @@ mod tests {
         let mut settings = ConnectionSettings::default();
         apply_uri(&mut settings, &restored).expect("parses");
         assert_eq!(settings.password, "p@ss");
+    }
+
+    #[test]
+    fn a_displayed_uri_reads_back_to_the_same_target() {
+        let cases = [
+            ("/", "amqp://guest@localhost:5672/%2F"),
+            ("/staging", "amqp://guest@localhost:5672/%2Fstaging"),
+            ("staging", "amqp://guest@localhost:5672/staging"),
+            ("a b", "amqp://guest@localhost:5672/a%20b"),
+            ("%", "amqp://guest@localhost:5672/%25"),
+        ];
+        for (vhost, shown) in cases {
+            let uri = display_uri(false, "guest", "localhost", 5672, vhost);
+            assert_eq!(uri, shown);
+            let mut settings = ConnectionSettings::default();
+            assert_eq!(apply_uri(&mut settings, &uri), Ok(false), "{uri}");
+            assert_eq!(settings.vhost, vhost, "{uri}");
+        }
+        let uri = display_uri(true, "bob@corp:x", "::1", 5671, "/");
+        assert_eq!(uri, "amqps://bob%40corp%3Ax@[::1]:5671/%2F");
+        let mut settings = ConnectionSettings::default();
+        assert_eq!(apply_uri(&mut settings, &uri), Ok(true));
+        assert_eq!(
+            (
+                settings.user.as_str(),
+                settings.host.as_str(),
+                settings.port
+            ),
+            ("bob@corp:x", "::1", 5671)
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Command-line arguments: everything the form holds, so scripts and demos can launch
 //! straight into a session.
 
+pub mod generate;
 pub mod password;
 
 use std::path::PathBuf;
@@ -8,7 +9,8 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::amqp::{
-    AckMode, ConnectionSettings, ExchangeType, Source, TlsMode, settings::DEFAULT_TLS_PORT,
+    AckMode, ConnectionSettings, ExchangeType, Source, TlsMode,
+    settings::{ClientCert, DEFAULT_TLS_PORT},
     uri::apply_uri,
 };
 
@@ -24,6 +26,17 @@ pub struct Cli {
     /// Use TLS but accept any server certificate (shown in red while connected)
     #[arg(long)]
     pub insecure: bool,
+    /// Client certificate (PEM) to present, for brokers that require mutual TLS; needs
+    /// --client-key
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// Private key (unencrypted PKCS#8 PEM) of the client certificate; needs --client-cert
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// Read the password from this environment variable when connecting, if the URI
+    /// carries none (e.g. --password-env RABBIT_PASSWORD)
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
     /// Heartbeat interval in seconds (0 turns heartbeats off)
     #[arg(long, value_name = "SECS")]
     pub heartbeat: Option<u16>,
@@ -68,7 +81,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["ca_cert", "insecure", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack"]
+        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack"]
     )]
     pub profile: Vec<String>,
     /// Print the saved profiles (never their passwords) and exit
@@ -76,20 +89,51 @@ pub struct Cli {
     pub list_profiles: bool,
     /// Write the log here instead of amqp-tui.log in the state directory
     /// (~/.local/state/amqp-tui on Linux)
-    #[arg(long, env = "AMQP_TUI_LOG_FILE", value_name = "FILE")]
+    // `hide_env_values`: otherwise --help shows `[env: AMQP_TUI_LOG_FILE=]` when unset.
+    #[arg(
+        long,
+        env = "AMQP_TUI_LOG_FILE",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub log_file: Option<PathBuf>,
     /// What to log: error, warn, info, debug or trace, or per module ("info,lapin=debug").
     /// Passwords and message bodies are never logged, at any level
-    #[arg(long, env = crate::logging::LEVEL_ENV, value_name = "LEVEL", default_value = "info")]
+    #[arg(
+        long,
+        env = crate::logging::LEVEL_ENV,
+        hide_env_values = true,
+        value_name = "LEVEL",
+        default_value = "info"
+    )]
     pub log_level: String,
+    // Not `exclusive`: clap counts AMQP_URL or AMQP_TUI_LOG in the environment as other
+    // arguments given. `main` handles these first, so anything else is ignored.
+    /// Print a completion script for this shell to stdout and exit
+    #[arg(long, value_name = "SHELL")]
+    pub completions: Option<clap_complete::Shell>,
+    /// Print the manual page (roff) to stdout and exit
+    #[arg(long)]
+    pub man: bool,
 }
 
 /// What the command line asks for: the form's contents, whether to connect at once, and
 /// a problem to show in the UI rather than on stderr (a bad URI keeps the rest usable).
 pub struct Launch {
     pub settings: ConnectionSettings,
+    /// For the form's "Password from env var" (settings hold only a password).
+    pub password_env: Option<String>,
     pub connect_now: bool,
     pub problem: Option<String>,
+}
+
+impl Launch {
+    /// What the settings cannot carry goes into the form the settings filled.
+    pub fn fill_form(&self, form: &mut crate::model::ConnectForm) {
+        if let Some(var) = &self.password_env {
+            *form.input_mut(crate::model::Field::PasswordEnv) = tui_input::Input::new(var.clone());
+        }
+    }
 }
 
 impl Cli {
@@ -103,12 +147,12 @@ impl Cli {
     pub fn launch(&self) -> Launch {
         let mut settings = ConnectionSettings::default();
         let mut problem = None;
-        let mut tls = self.ca_cert.is_some() || self.insecure;
+        let mut tls = self.ca_cert.is_some() || self.insecure || self.client_cert.is_some();
         if let Some(uri) = &self.uri {
             match apply_uri(&mut settings, uri) {
                 Ok(false) if tls => {
                     problem = Some(
-                        "--ca-cert and --insecure are for TLS, but the URI is amqp:// (plain). Use an amqps:// URI, or switch TLS on below.".into(),
+                        "--ca-cert, --insecure and --client-cert are for TLS, but the URI is amqp:// (plain). Use an amqps:// URI, or switch TLS on below.".into(),
                     );
                 }
                 Ok(is_tls) => tls = is_tls,
@@ -130,6 +174,21 @@ impl Cli {
             if self.uri.is_none() {
                 settings.port = DEFAULT_TLS_PORT;
             }
+        }
+        if let (Some(cert_file), Some(key_file)) = (&self.client_cert, &self.client_key) {
+            settings.client_cert = Some(ClientCert {
+                cert_file: cert_file.clone(),
+                key_file: key_file.clone(),
+            });
+        }
+        let password_env = self.password_env.clone().filter(|var| !var.is_empty());
+        let uri_has_password = self
+            .uri
+            .as_deref()
+            .is_some_and(|uri| crate::amqp::uri::take_password(uri).is_some());
+        if password_env.is_some() && !uri_has_password {
+            // Otherwise the default password would win over the variable, as a typed one.
+            settings.password.clear();
         }
         if let Some(h) = self.heartbeat {
             settings.heartbeat_secs = h;
@@ -162,162 +221,11 @@ impl Cli {
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
             settings,
+            password_env,
             problem,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(args: &[&str]) -> Launch {
-        let mut argv = vec!["amqp-tui"];
-        argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).expect("arguments parse").launch()
-    }
-
-    #[test]
-    fn the_guides_tls_session_from_the_command_line() {
-        let launch = parse(&[
-            "--uri",
-            "amqps://guest:s3cret@localhost:5671/%2f",
-            "--ca-cert",
-            "ca.pem",
-            "--exchange",
-            "testEx",
-            "--exchange-type",
-            "direct",
-            "--queue",
-            "testQ1",
-            "--routing-key",
-            "test",
-        ]);
-        let s = launch.settings;
-        assert!(launch.connect_now);
-        assert_eq!(
-            (s.host.as_str(), s.port, s.vhost.as_str()),
-            ("localhost", 5671, "/")
-        );
-        assert_eq!(s.password, "s3cret");
-        assert_eq!(
-            s.tls,
-            TlsMode::Verify {
-                ca_file: Some("ca.pem".into())
-            }
-        );
-        assert_eq!(s.routing.queue, "testQ1");
-        assert!(
-            !format!("{s:?}").contains("s3cret"),
-            "Debug must not print the password"
-        );
-    }
-
-    #[test]
-    fn insecure_and_heartbeat_and_ipv6() {
-        let launch = parse(&[
-            "--uri",
-            "amqps://u:p@[::1]/vh%2Fx?heartbeat=10",
-            "--insecure",
-            "--heartbeat",
-            "30",
-        ]);
-        let s = launch.settings;
-        assert_eq!(
-            (s.host.as_str(), s.port, s.vhost.as_str()),
-            ("::1", 5671, "vh/x")
-        );
-        assert_eq!(s.tls, TlsMode::NoVerify);
-        assert_eq!(s.heartbeat_secs, 30, "the flag wins over the URI");
-    }
-
-    #[test]
-    fn a_bad_uri_is_reported_and_does_not_connect() {
-        let launch = parse(&["--uri", "http://localhost"]);
-        assert!(!launch.connect_now);
-        assert!(launch.problem.expect("a problem").contains("scheme 'http'"));
-        let launch = parse(&["--uri", "amqp://host:99999"]);
-        assert!(launch.problem.is_some());
-    }
-
-    #[test]
-    fn tls_flags_with_a_plain_uri_are_questioned_not_ignored() {
-        let launch = parse(&["--uri", "amqp://localhost", "--ca-cert", "ca.pem"]);
-        assert!(!launch.connect_now);
-        assert!(launch.problem.expect("a problem").contains("amqps://"));
-    }
-
-    #[test]
-    fn no_uri_means_the_form_waits() {
-        let launch = parse(&["--exchange", "logs"]);
-        assert!(!launch.connect_now);
-        assert_eq!(launch.settings.routing.exchange, "logs");
-        assert_eq!(launch.settings.port, 5672);
-    }
-
-    #[test]
-    fn watching_an_existing_queue_or_tapping_comes_from_the_command_line() {
-        let launch = parse(&["--watch", "queue", "--queue", "orders", "--ack", "peek"]);
-        let routing = &launch.settings.routing;
-        assert_eq!(
-            (routing.source, routing.ack),
-            (Source::Queue, AckMode::Peek)
-        );
-        assert_eq!(routing.queue, "orders");
-        let launch = parse(&[
-            "--watch",
-            "tap",
-            "--exchange",
-            "docs",
-            "--exchange-type",
-            "headers",
-            "--routing-key",
-            "x-match=any, format=pdf",
-        ]);
-        let routing = &launch.settings.routing;
-        assert_eq!(routing.source, Source::TapExchange);
-        assert_eq!(routing.bindings[0].arguments.len(), 2);
-        let bad = parse(&[
-            "--exchange-type",
-            "headers",
-            "--routing-key",
-            "x-match=some",
-        ]);
-        assert!(bad.problem.expect("a problem").contains("x-match"));
-    }
-
-    #[test]
-    fn only_insecure_turns_verification_off() {
-        // RabbitMQ's URI spec has `verify=verify_none`; a pasted URI must not be able to
-        // turn verification off behind the user's back.
-        for uri in [
-            "amqps://u:p@h/",
-            "amqps://u:p@h/?verify=verify_none",
-            "amqps://u:p@h/?verify=verify_none&insecure=true",
-        ] {
-            let launch = parse(&["--uri", uri]);
-            assert_eq!(
-                launch.settings.tls,
-                TlsMode::Verify { ca_file: None },
-                "{uri}"
-            );
-        }
-        let launch = parse(&["--uri", "amqps://u:p@h/", "--insecure"]);
-        assert_eq!(launch.settings.tls, TlsMode::NoVerify);
-    }
-
-    #[test]
-    fn the_log_defaults_to_info_in_the_state_directory() {
-        // Unless the environment of the test run says otherwise.
-        if std::env::var_os(crate::logging::LEVEL_ENV).is_none() {
-            let cli = Cli::try_parse_from(["amqp-tui"]).expect("parses");
-            assert_eq!(cli.log_level, "info");
-        }
-        let cli = Cli::try_parse_from(["amqp-tui", "--log-level", "trace", "--log-file", "x.log"])
-            .expect("parses");
-        assert_eq!(
-            (cli.log_level.as_str(), cli.log_file),
-            ("trace", Some("x.log".into()))
-        );
-    }
-}
+mod tests;

@@ -78,6 +78,7 @@ pub fn hide_from_ps() -> Origin {
         // SAFETY: called first in main, before the runtime, logging or any other thread
         // exists, so nothing can read the environment concurrently.
         unsafe { std::env::remove_var(HANDOVER_ENV) };
+        keep_name();
         return match password.into_string() {
             Ok(password) => Origin::HandedOver(password),
             Err(_) => Origin::NotOnCommandLine,
@@ -94,6 +95,21 @@ pub fn hide_from_ps() -> Origin {
     // Only returns if the exec failed; the app then runs with the password where it was.
     let err = command.env(HANDOVER_ENV, &password).exec();
     Origin::StillOnCommandLine(format!("hiding it failed: {err}"))
+}
+
+/// Execing `/proc/self/exe` made the kernel name this process `exe`, so `ps -e`, `top`
+/// and `pgrep amqp-tui` would not find it. It gets back the name it was started under,
+/// the last part of `argv[0]`, as the kernel sets it on an ordinary exec. Best effort: a
+/// system without `/proc` could not have execed `/proc/self/exe` in the first place.
+fn keep_name() {
+    let Some(arg0) = std::env::args_os().next() else {
+        return;
+    };
+    let name = std::path::Path::new(&arg0)
+        .file_name()
+        .map_or_else(|| OsString::from("amqp-tui"), OsStr::to_os_string);
+    // The kernel keeps the first 15 bytes, as it does for any command name.
+    let _ = std::fs::write("/proc/self/comm", name.as_encoded_bytes());
 }
 
 /// The arguments with the password cut out of the one `--uri`, and that password. `None`

@@ -345,9 +345,13 @@ impl ConnectForm {
             }
             _ => {}
         }
-        let binding =
-            crate::routing::parse_binding(self.exchange_type, self.value(Field::RoutingKey))
-                .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
+        // amq.topic is a topic exchange whatever the form says: bind and explain as one.
+        let exchange_type = crate::amqp::exchange_types::effective_type(
+            self.value(Field::Exchange),
+            self.exchange_type,
+        );
+        let binding = crate::routing::parse_binding(exchange_type, self.value(Field::RoutingKey))
+            .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
         let password = self.password(env)?;
         let client_cert = self.client_cert()?;
         let ca_text = self.value(Field::CaFile).trim();
@@ -371,7 +375,7 @@ impl ConnectForm {
             routing: Routing {
                 source: self.source,
                 exchange: self.value(Field::Exchange).to_string(),
-                exchange_type: self.exchange_type,
+                exchange_type,
                 queue: self.value(Field::Queue).to_string(),
                 bindings: vec![binding],
                 ack: self.ack,

@@ -84,7 +84,9 @@ impl ConnectForm {
     /// ticked "save password".
     pub fn to_profile(&self, name: &str) -> Result<Profile, (Field, String)> {
         let settings = self.validate_with(|_| Some(String::new()))?;
-        let routing_key = settings.routing.key().to_string();
+        // As typed, not the parsed binding: a fanout binding has no key and a headers one
+        // keeps its text in arguments, yet the text is still the key to publish with.
+        let routing_key = self.value(Field::RoutingKey).to_string();
         let text = |field: Field| self.value(field).trim().to_string();
         let optional = |field: Field| Some(text(field)).filter(|t| !t.is_empty());
         let password = self.value(Field::Password);
@@ -162,5 +164,22 @@ mod tests {
         let profile = form.to_profile("p").expect("valid");
         assert_eq!(profile.password, None);
         assert!(!profile.remember_password);
+    }
+
+    #[test]
+    fn the_key_is_kept_whatever_the_exchange_type() {
+        for exchange_type in [ExchangeType::Fanout, ExchangeType::Headers] {
+            let profile = Profile {
+                exchange: String::new(),
+                exchange_type,
+                routing_key: "x-match=any, kind=order".into(),
+                source: crate::amqp::Source::Queue,
+                ..everything_set()
+            };
+            let back = ConnectForm::from_profile(&profile)
+                .to_profile("prod-eu")
+                .expect("valid");
+            assert_eq!(back.routing_key, profile.routing_key, "{exchange_type}");
+        }
     }
 }

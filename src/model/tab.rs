@@ -25,6 +25,9 @@ pub struct Tab {
     pub details: Option<ConnectionDetails>,
     /// The profile the form was loaded from or last saved as.
     pub profile: Option<String>,
+    /// The profile the running session was started from, if any: the form may since have
+    /// been loaded or saved as another, which is not what the session is connected to.
+    pub session_profile: Option<String>,
     pub notice: Option<Notice>,
     pub messages_received: u64,
     /// Connected, but the consuming channel is closed and waits to be reopened: why.
@@ -49,6 +52,7 @@ impl Tab {
             session_settings: None,
             details: None,
             profile: None,
+            session_profile: None,
             notice: None,
             messages_received: 0,
             not_watching: None,
@@ -62,9 +66,15 @@ impl Tab {
         self.session
     }
 
-    /// What the tab bar calls this tab: the profile, or the target once connected.
+    /// What the tab bar calls this tab on its own: the profile of what it shows (the
+    /// session's while there is one, else the form's), or the last target. See
+    /// [`titles`] for the labels that tell the tabs apart.
     pub fn title(&self) -> String {
-        let name = match (&self.profile, &self.session_settings) {
+        let profile = match self.conn {
+            ConnState::Idle => &self.profile,
+            _ => &self.session_profile,
+        };
+        let name = match (profile, &self.session_settings) {
             (Some(profile), _) => profile.clone(),
             (None, Some(settings)) => settings.addr(),
             (None, None) => "new".into(),
@@ -81,3 +91,62 @@ impl Tab {
         });
     }
 }
+
+/// The tab bar's labels: each tab's [`Tab::title`], and where several tabs would read the
+/// same, what differs between their sessions (user, vhost, exchange, queue) after it, so
+/// three tabs on one broker no longer all read `localhost:5671`. Safe to draw.
+pub fn titles(tabs: &[Tab]) -> Vec<String> {
+    let bases: Vec<String> = tabs.iter().map(Tab::title).collect();
+    tabs.iter()
+        .zip(&bases)
+        .map(|(tab, base)| {
+            let twins: Vec<&Tab> = tabs
+                .iter()
+                .zip(&bases)
+                .filter(|(_, other)| *other == base)
+                .map(|(twin, _)| twin)
+                .collect();
+            let Some(settings) = &tab.session_settings else {
+                return base.clone();
+            };
+            let mut label = base.clone();
+            for (i, part) in parts(settings).into_iter().enumerate() {
+                let differs = twins.iter().any(|twin| {
+                    twin.session_settings
+                        .as_ref()
+                        .is_some_and(|other| parts(other)[i] != part)
+                });
+                if differs && !part.is_empty() {
+                    label.push(' ');
+                    label.push_str(&crate::text::visible(&part));
+                }
+            }
+            label
+        })
+        .collect()
+}
+
+/// What can tell two sessions on one broker apart, shortest first, as the label shows it.
+fn parts(settings: &ConnectionSettings) -> [String; 4] {
+    let routing = &settings.routing;
+    let exchange = if routing.source == crate::amqp::Source::Queue {
+        String::new()
+    } else {
+        routing.exchange.clone()
+    };
+    let queue = if routing.queue.is_empty() {
+        String::new()
+    } else {
+        format!("queue {}", routing.queue)
+    };
+    [
+        format!("user {}", settings.user),
+        format!("vhost {}", settings.vhost),
+        exchange,
+        queue,
+    ]
+}
+
+#[cfg(test)]
+#[path = "tab_tests.rs"]
+mod tests;

@@ -46,6 +46,24 @@ pub enum ProfileError {
     /// The list cannot be written as TOML (a path that is not valid UTF-8, for instance).
     #[error("could not save the profiles: {detail}")]
     Encode { detail: String },
+    /// The file could be read when loaded but not at save time: another program broke it
+    /// (or its permissions) meanwhile. Nothing is written over it.
+    #[error(
+        "{} was changed outside amqp-tui and can no longer be read ({problem}) — nothing was \
+         saved, the file was left as it is: fix it, then save again",
+        path.display()
+    )]
+    ChangedUnreadable { path: PathBuf, problem: String },
+    /// Profiles changed both here and in the file by another program since it was read.
+    #[error(
+        "{} {} also changed in {} by another program since amqp-tui read it — nothing was \
+         saved: save again to replace the file's version with this one, or quit and merge by \
+         hand",
+        quoted_names(names),
+        if names.len() == 1 { "was" } else { "were" },
+        path.display()
+    )]
+    Conflict { path: PathBuf, names: Vec<String> },
     #[error("profile name \"{}\" {reason}: choose another name", visible(name))]
     InvalidName { name: String, reason: &'static str },
     #[error(
@@ -70,6 +88,19 @@ impl ProfileError {
             detail: err.to_string(),
         }
     }
+}
+
+fn quoted_names(names: &[String]) -> String {
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| format!("\"{}\"", visible(n)))
+        .collect();
+    let kind = if names.len() == 1 {
+        "profile"
+    } else {
+        "profiles"
+    };
+    format!("{kind} {}", quoted.join(", "))
 }
 
 fn io_advice(action: &str) -> String {

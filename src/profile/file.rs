@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::{Profile, ProfileError, validate_name};
+use super::{Profile, ProfileError, merge::stored, validate_name};
 use crate::text::visible;
 
 pub const FILE_NAME: &str = "profiles.toml";
@@ -64,20 +64,12 @@ pub(crate) fn encode(profiles: &[Profile]) -> Result<String, ProfileError> {
     }
     let file = FileOut {
         version: FORMAT_VERSION,
-        profile: profiles.iter().map(storable).collect(),
+        profile: profiles.iter().map(stored).collect(),
     };
     let body = toml::to_string(&file).map_err(|err| ProfileError::Encode {
         detail: err.to_string(),
     })?;
     Ok(format!("{HEADER}{body}"))
-}
-
-fn storable(profile: &Profile) -> Profile {
-    let mut stored = profile.clone();
-    if !stored.remember_password {
-        stored.password = None;
-    }
-    stored
 }
 
 /// Parses and checks the file; `path` is only for the messages.

@@ -38,18 +38,13 @@ fn row(profile: &Profile) -> [String; 5] {
 }
 
 fn url(profile: &Profile) -> String {
-    let scheme = if profile.tls { "amqps" } else { "amqp" };
-    let host = if profile.host.contains(':') && !profile.host.starts_with('[') {
-        format!("[{}]", profile.host)
-    } else {
-        profile.host.clone()
-    };
-    let vhost = if profile.vhost == "/" {
-        "/".to_string()
-    } else {
-        format!("/{}", profile.vhost)
-    };
-    format!("{scheme}://{}@{host}:{}{vhost}", profile.user, profile.port)
+    crate::amqp::uri::display_uri(
+        profile.tls,
+        &profile.user,
+        &profile.host,
+        profile.port,
+        &profile.vhost,
+    )
 }
 
 fn routing(profile: &Profile) -> String {
@@ -128,8 +123,8 @@ mod tests {
     fn lines_are_aligned_and_describe_each_profile() {
         let text = list_text(&sample());
         let expected = "\
-local-plain         amqp://guest@localhost:5672/      testEx (direct) key test                plain           password asked
-local-tls-verified  amqps://guest@localhost:5671/     testEx (direct) key test                verify: ca.pem  password saved
+local-plain         amqp://guest@localhost:5672/%2F   testEx (direct) key test                plain           password asked
+local-tls-verified  amqps://guest@localhost:5671/%2F  testEx (direct) key test                verify: ca.pem  password saved
 v6                  amqps://guest@[::1]:5672/staging  orders (topic) key order.# queue audit  NOT VERIFIED    password from $AMQP_PASS
 ";
         assert_eq!(text, expected);

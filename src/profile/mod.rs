@@ -9,6 +9,7 @@ mod edit;
 mod error;
 mod file;
 mod list;
+mod merge;
 mod store;
 
 use std::{ffi::OsString, fmt, path::PathBuf};

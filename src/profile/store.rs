@@ -13,6 +13,7 @@ use crate::private_file;
 use super::{
     FILE_NAME, Profile, ProfileError,
     file::{decode_bytes, encode},
+    merge::{Merged, accept_disk_as_base, merge, stored},
 };
 
 /// A temp file this old was left by a crash, not by a save in progress.
@@ -27,6 +28,10 @@ pub struct ProfileStore {
     back_up_before_save: bool,
     /// A backup made by a save that then failed, still to be reported.
     unreported_backup: Option<PathBuf>,
+    /// The profiles as this store last read or wrote them (as stored: no unremembered
+    /// passwords): what a save compares both the app's list and the file with, so changes
+    /// another program made meanwhile are merged in, not overwritten.
+    base: Vec<Profile>,
 }
 
 #[derive(Debug)]
@@ -41,6 +46,10 @@ pub struct SaveOutcome {
     pub path: PathBuf,
     /// Where the unreadable file that was on disk was moved to, if there was one.
     pub backed_up: Option<PathBuf>,
+    /// What was written: the app's list merged with what another program wrote meanwhile.
+    pub profiles: Vec<Profile>,
+    /// Profiles another program added, changed or deleted, whose version was kept.
+    pub from_disk: Vec<String>,
 }
 
 impl ProfileStore {
@@ -63,6 +72,7 @@ impl ProfileStore {
             path,
             back_up_before_save: problem.is_some(),
             unreported_backup: None,
+            base: profiles.iter().map(stored).collect(),
         };
         Loaded {
             store,
@@ -75,16 +85,48 @@ impl ProfileStore {
         &self.path
     }
 
-    /// Writes the whole list atomically. If the file on disk failed to load, it is first
-    /// renamed aside to `profiles.toml.bad-YYYYMMDDTHHMMSS` and the outcome says where.
+    /// Writes the list atomically, merged by name with the file as it is now (see
+    /// [`super::merge`]): profiles another program added or changed meanwhile are kept, and
+    /// a profile changed on both sides is refused as a conflict, writing nothing. A file
+    /// that cannot be read now is never overwritten, unless it already could not be read
+    /// when loaded: then it is first renamed aside to `profiles.toml.bad-YYYYMMDDTHHMMSS`
+    /// and the outcome says where.
     pub fn save(&mut self, profiles: &[Profile]) -> Result<SaveOutcome, ProfileError> {
-        let text = encode(profiles)?;
+        // Checked before the file is read, so a bad list changes nothing.
+        encode(profiles)?;
+        let disk = match self.read_now() {
+            Ok(disk) => Some(disk),
+            Err(_) if self.back_up_before_save => None,
+            Err(problem) => {
+                return Err(ProfileError::ChangedUnreadable {
+                    path: self.path.clone(),
+                    problem: what_is_wrong(&problem),
+                });
+            }
+        };
+        let (merged, from_disk) = match &disk {
+            None => (profiles.to_vec(), Vec::new()),
+            Some(disk) => match merge(&self.base, profiles, disk) {
+                Merged::Clean {
+                    profiles,
+                    from_disk,
+                } => (profiles, from_disk),
+                Merged::Conflict(names) => {
+                    accept_disk_as_base(&mut self.base, disk, &names);
+                    return Err(ProfileError::Conflict {
+                        path: self.path.clone(),
+                        names,
+                    });
+                }
+            },
+        };
+        let text = encode(&merged)?;
         create_private_dir(&self.dir)?;
         remove_stale_temps(&self.dir, STALE_TEMP_AGE);
         // The temp is written before anything is moved, so a full disk or a permission
         // problem leaves everything as it was.
         let temp = write_temp(&self.dir, text.as_bytes())?;
-        if self.back_up_before_save {
+        if disk.is_none() {
             let stamp = chrono::Local::now().format("%Y%m%dT%H%M%S").to_string();
             match back_up(&self.path, &stamp) {
                 Ok(backup) => self.unreported_backup = backup,
@@ -93,13 +135,43 @@ impl ProfileStore {
                     return Err(err);
                 }
             }
-            self.back_up_before_save = false;
         }
         commit(&temp, &self.path)?;
+        self.back_up_before_save = false;
+        self.base = merged.iter().map(stored).collect();
         Ok(SaveOutcome {
             path: self.path.clone(),
             backed_up: self.unreported_backup.take(),
+            profiles: merged,
+            from_disk,
         })
+    }
+
+    /// The file as it is now, as stored (a missing file holds no profiles).
+    fn read_now(&self) -> Result<Vec<Profile>, ProfileError> {
+        let profiles = match fs::read(&self.path) {
+            Ok(bytes) => decode_bytes(&self.path, &bytes)?,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => return Err(ProfileError::io(&self.path, "read", &err)),
+        };
+        Ok(profiles.iter().map(stored).collect())
+    }
+}
+
+/// The problem without its advice, which is about a file that failed to load.
+fn what_is_wrong(problem: &ProfileError) -> String {
+    match problem {
+        ProfileError::Parse {
+            line,
+            column,
+            message,
+            ..
+        } => format!("line {line}, column {column}: {message}"),
+        ProfileError::UnsupportedVersion { found, .. } => {
+            format!("file format version {found}, which this amqp-tui does not read")
+        }
+        ProfileError::Io { detail, .. } => detail.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -179,3 +251,7 @@ fn create_private_dir(dir: &Path) -> Result<(), ProfileError> {
 #[cfg(all(test, unix))]
 #[path = "store_tests.rs"]
 mod tests;
+
+#[cfg(all(test, unix))]
+#[path = "store_merge_tests.rs"]
+mod merge_tests;

@@ -102,7 +102,7 @@ pub fn verdict_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
         format!(
             "{} ({}): {matched} of {} bindings match{}",
             visible(&routing.exchange),
-            routing.exchange_type,
+            routing.type_label(),
             verdicts.len(),
             if matched == 0 {
                 " — published with mandatory, this message would come back as NO_ROUTE"
@@ -112,6 +112,16 @@ pub fn verdict_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
         ),
         theme::HEADER,
     )];
+    if routing.type_assumed() {
+        lines.push(Line::styled(
+            format!(
+                "The type {} is assumed, not checked: a tap only checks that the exchange \
+                 exists. If it has another type, these verdicts are wrong.",
+                routing.exchange_type
+            ),
+            theme::level(crate::model::Level::Warning),
+        ));
+    }
     for (binding, verdict) in verdicts {
         let (mark, style) = if verdict.matched {
             ("✓ ", theme::level(crate::model::Level::Success))

@@ -57,7 +57,6 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
 
 /// One line: name, where it connects, how it is protected, what it watches.
 fn item(p: &Profile) -> ListItem<'static> {
-    let scheme = if p.tls { "amqps" } else { "amqp" };
     let security = match (p.tls, p.verify) {
         (false, _) => Span::styled("plain", theme::security(&crate::amqp::Security::Plain)),
         (true, true) => Span::styled(
@@ -81,8 +80,8 @@ fn item(p: &Profile) -> ListItem<'static> {
         Span::styled(format!("{:<22} ", visible(&p.name)), theme::HEADER),
         security,
         Span::raw(visible(&format!(
-            "  {scheme}://{}@{}:{}  ",
-            p.user, p.host, p.port
+            "  {}  ",
+            crate::amqp::uri::display_uri(p.tls, &p.user, &p.host, p.port, &p.vhost)
         ))),
         Span::styled(password, theme::DIM),
         Span::styled(

@@ -16,13 +16,14 @@ use crate::{
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
     let mut spans = Vec::new();
-    for (i, tab) in model.tabs().iter().enumerate() {
+    let titles = crate::model::tab::titles(model.tabs());
+    for ((i, tab), title) in model.tabs().iter().enumerate().zip(titles) {
         let current = i == model.active();
         let mut style = Style::new().fg(state_color(&tab.conn));
         if current {
             style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
         }
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
         if let Some(security) = tab.conn.security() {
             spans.push(Span::styled(
                 format!("{} ", security_tag(security)),

@@ -109,8 +109,10 @@ pub(super) fn rename(model: &mut Model, from: &str, to: &str) -> Result<Vec<Effe
     profile::rename(&mut model.profiles.profiles, from, to).map_err(|e| e.to_string())?;
     // A tab keeps the name of its profile for its title and the next save.
     for tab in model.tabs_mut() {
-        if tab.profile.as_deref() == Some(from) {
-            tab.profile = Some(to.to_string());
+        for profile in [&mut tab.profile, &mut tab.session_profile] {
+            if profile.as_deref() == Some(from) {
+                *profile = Some(to.to_string());
+            }
         }
     }
     finish_edit(model, to)
@@ -138,8 +140,10 @@ pub fn delete(model: &mut Model, name: &str) -> Vec<Effect> {
         Ok(_) => {
             model.profiles.clamp_selection();
             for tab in model.tabs_mut() {
-                if tab.profile.as_deref() == Some(name) {
-                    tab.profile = None;
+                for profile in [&mut tab.profile, &mut tab.session_profile] {
+                    if profile.as_deref() == Some(name) {
+                        *profile = None;
+                    }
                 }
             }
             vec![Effect::SaveProfiles(model.profiles.profiles.clone())]
@@ -204,17 +208,35 @@ pub(super) fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// What the app reports after writing the profiles file.
+/// What the app reports after writing the profiles file. The list becomes what was
+/// written, which includes what another program added to the file meanwhile.
 pub fn saved(model: &mut Model, result: Result<SaveOutcome, ProfileError>) {
     match result {
         Ok(outcome) => {
             model.profiles.problem = None;
+            let selected = model.profiles.selected().map(|p| p.name.clone());
+            model.profiles.profiles = outcome.profiles;
+            if let Some(name) = selected {
+                model.profiles.select_name(&name);
+            }
+            model.profiles.clamp_selection();
             let mut text = format!("Profiles saved to {}.", outcome.path.display());
             if let Some(backup) = outcome.backed_up {
                 text = format!(
                     "The unreadable profiles file was kept as {}. {text}",
                     backup.display()
                 );
+            }
+            if !outcome.from_disk.is_empty() {
+                let names: Vec<String> = outcome
+                    .from_disk
+                    .iter()
+                    .map(|name| crate::text::visible(name))
+                    .collect();
+                text.push_str(&format!(
+                    " Kept what another program changed in the file meanwhile: {}.",
+                    names.join(", ")
+                ));
             }
             model.notify(Level::Success, text);
         }

@@ -325,6 +325,8 @@ fn a_save_that_moved_a_broken_file_names_the_backup() {
     let outcome = SaveOutcome {
         path: PathBuf::from("/cfg/profiles.toml"),
         backed_up: Some(PathBuf::from("/cfg/profiles.toml.bad-20240101")),
+        profiles: Vec::new(),
+        from_disk: Vec::new(),
     };
     update(&mut model, Action::ProfilesSaved(Ok(outcome)));
     let (level, text) = notice(&model);
@@ -366,4 +368,33 @@ fn a_paste_under_an_overlay_does_not_reach_the_hidden_form() {
             "{overlay:?}"
         );
     }
+}
+
+#[test]
+fn a_save_shows_the_profiles_another_program_added_meanwhile() {
+    let mut model = with_profiles(&["a", "b"]);
+    model.profiles.selected = 1;
+    let merged = vec![
+        Profile {
+            name: "by-hand".into(),
+            ..Profile::default()
+        },
+        model.profiles.profiles[1].clone(),
+    ];
+    let outcome = SaveOutcome {
+        path: PathBuf::from("/cfg/profiles.toml"),
+        backed_up: None,
+        profiles: merged.clone(),
+        from_disk: vec!["by-hand".into()],
+    };
+    update(&mut model, Action::ProfilesSaved(Ok(outcome)));
+    assert_eq!(model.profiles.profiles, merged);
+    assert_eq!(
+        model.profiles.selected().map(|p| p.name.as_str()),
+        Some("b"),
+        "the selection stays on its profile"
+    );
+    let (_, text) = notice(&model);
+    assert!(text.contains("another program"), "{text}");
+    assert!(text.contains("by-hand"), "{text}");
 }

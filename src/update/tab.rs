@@ -207,6 +207,14 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
         Level::Info,
         format!("Connecting to {} …", settings.display_target()),
     );
+    // Rows from another queue or exchange would sit under the new title as if they came
+    // from it: they go. A reconnect to the same source keeps them.
+    if let Some(previous) = &tab.session_settings
+        && !same_source(previous, &settings)
+    {
+        tab.log.clear();
+        tab.messages_received = 0;
+    }
     // What the user typed and the messages seen so far are kept; the compose box aims at
     // the new routing only when the routing changed.
     let previous = tab.session_settings.as_ref().map(|s| &s.routing);
@@ -214,11 +222,24 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
         tab.compose.aim_at(&settings.routing);
     }
     tab.session_settings = Some(settings.clone());
+    // The tab is called after what it is connected to, not after a profile the form is
+    // loaded from or saved as later.
+    tab.session_profile = tab.profile.clone();
+    // A built-in exchange's own type (amq.topic is topic): the form follows it.
+    tab.form.exchange_type = settings.routing.exchange_type;
     effects.push(Effect::Connect {
         session: tab.session,
         settings,
     });
     effects
+}
+
+/// Whether two sessions' messages come from the same place: broker, vhost, and the
+/// exchange or queue watched (bindings may change live without changing that).
+fn same_source(a: &ConnectionSettings, b: &ConnectionSettings) -> bool {
+    let (x, y) = (&a.routing, &b.routing);
+    (&a.host, a.port, &a.vhost, x.source, &x.exchange, &x.queue)
+        == (&b.host, b.port, &b.vhost, y.source, &y.exchange, &y.queue)
 }
 
 /// Ends the current session, if any; its late events will be ignored.

@@ -230,6 +230,11 @@ impl Launched {
         String::from_utf8_lossy(&self.raw.lock().expect("raw lock")).into_owned()
     }
 
+    /// The app's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("a pid")
+    }
+
     /// `/proc/PID/cmdline` of the app, arguments joined by spaces: what `ps` shows.
     pub fn cmdline(&self) -> String {
         let pid = self.child.process_id().expect("a pid");
