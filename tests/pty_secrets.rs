@@ -304,14 +304,14 @@ fn tls_1_1_is_refused_even_where_openssl_itself_would_allow_it() {
 /// process must still be found as amqp-tui by `ps -e`, `top` and `pgrep`.
 #[test]
 fn hiding_a_password_keeps_the_process_name() {
-    let dir = scratch("comm");
+    let scratch = scratch("comm");
     let mut app = Launched::start_with_env(
         &[
             "--uri",
             "amqp://someone:not-a-real-one@127.0.0.1:1/",
             "--no-connect",
         ],
-        &dir,
+        scratch.path(),
         &[],
     );
     app.wait_for("the form with the warning", Duration::from_secs(10), |s| {
