@@ -334,5 +334,4 @@ fn hiding_a_password_keeps_the_process_name() {
         "pgrep -x amqp-tui did not list {pid}: {pids:?}"
     );
     quit(&mut app);
-    std::fs::remove_dir_all(&dir).expect("remove the scratch dir");
 }
