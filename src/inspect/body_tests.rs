@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 use ratatui::style::Color;
 
 use super::*;
+use crate::text::is_unsafe;
 
 fn texts(lines: &[Line<'_>]) -> Vec<String> {
     lines.iter().map(ToString::to_string).collect()

@@ -111,7 +111,9 @@ fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
     } else {
         crate::text::visible(input.value())
     };
-    let shown: String = text.chars().skip(scroll).take(width).collect();
+    // tui-input scrolls and places the cursor in display columns; cutting by characters
+    // would shift a field holding wide characters and could split an emoji sequence.
+    let shown = crate::text::columns(&text, scroll, width).to_string();
     let cursor = input.visual_cursor().saturating_sub(scroll);
     (shown, u16::try_from(cursor).unwrap_or(u16::MAX))
 }
@@ -120,7 +122,7 @@ fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
 fn draw_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool, idle: Style) {
     let (shown, cursor) = input_view(input, area.width, false);
     let style = if focused { theme::FOCUS } else { idle };
-    let padded = format!("{shown:<w$}", w = usize::from(area.width));
+    let padded = crate::text::pad(&shown, usize::from(area.width));
     frame.render_widget(Paragraph::new(Span::styled(padded, style)), area);
     if focused {
         place_cursor(frame, area, cursor);

@@ -78,7 +78,11 @@ fn item(p: &Profile) -> ListItem<'static> {
     };
     // Protection and password first: they are what differs between profiles of one broker.
     ListItem::new(Line::from(vec![
-        Span::styled(format!("{:<22} ", visible(&p.name)), theme::HEADER),
+        // Padded by display width: an emoji or CJK name takes two columns a character.
+        Span::styled(
+            format!("{} ", crate::text::pad(&visible(&p.name), 22)),
+            theme::HEADER,
+        ),
         security,
         Span::raw(visible(&format!(
             "  {scheme}://{}@{}:{}  ",
