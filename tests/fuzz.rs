@@ -61,8 +61,10 @@ fn emoji_joiner(before: &[char], after: Option<&char>) -> bool {
             || (0x2300..=0x23ff).contains(&u)
             || (0x2b00..=0x2bff).contains(&u)
             || (0x2190..=0x21ff).contains(&u)
-            || [0xa9, 0xae, 0x203c, 0x2049, 0x2122, 0x2139, 0x3030, 0x303d, 0x3297, 0x3299]
-                .contains(&u)
+            || [
+                0xa9, 0xae, 0x203c, 0x2049, 0x2122, 0x2139, 0x3030, 0x303d, 0x3297, 0x3299,
+            ]
+            .contains(&u)
     };
     let modifier = |c: char| matches!(u32::from(c), 0xfe0e | 0xfe0f | 0x1f3fb..=0x1f3ff);
     let base = before.iter().rev().copied().find(|&c| !modifier(c));
@@ -131,7 +133,11 @@ fn the_predicate_is_strict() {
     for c in ['a', ' ', 'é', '€', '中', '\u{1f600}', '\\'] {
         assert!(!forbidden(c), "{c:?}");
     }
-    for text in ["a\u{200d}b", "\u{1f468}\u{200d}", "\u{1f468}\u{200d}\u{202e}\u{1f469}"] {
+    for text in [
+        "a\u{200d}b",
+        "\u{1f468}\u{200d}",
+        "\u{1f468}\u{200d}\u{202e}\u{1f469}",
+    ] {
         assert!(forbidden_in(text), "{text:?}");
     }
     for text in [

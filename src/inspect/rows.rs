@@ -172,7 +172,12 @@ mod tests {
         assert!(rows.push("a", Style::new()));
         assert_eq!(
             texts(&rows.finish(0)),
-            ["中文", "字e\u{301}xy", &format!("z{family}\u{2764}\u{fe0f}"), "a"]
+            [
+                "中文",
+                "字e\u{301}xy",
+                &format!("z{family}\u{2764}\u{fe0f}"),
+                "a"
+            ]
         );
     }
 

@@ -6,7 +6,7 @@ use ratatui::{
     layout::Rect,
     style::Style,
     text::{Line, Span},
-    widgets::{Block, Clear, Paragraph},
+    widgets::{Block, Clear, Paragraph, Wrap},
 };
 
 use super::theme;
@@ -15,11 +15,16 @@ use crate::{
         body::{self, BodyView},
         headers,
     },
-    model::{Tab, message_log::LogEntry},
+    model::{Tab, message_log::LogEntry, scroll::Scroll},
     text::{human_size, visible},
 };
 
-pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: usize) {
+/// Body rows the view builds at most. End shows the end of a body up to this many rows;
+/// a longer one ends with the line saying how much is left out (export it with `e` to
+/// read it all). It bounds what a frame costs, as `inspect::body` promises.
+pub const MAX_BODY_ROWS: usize = 5_000;
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Scroll) {
     frame.render_widget(Clear, area);
     let Some(entry) = tab.log.selected() else {
         let block = Block::bordered().title(" Message ");
@@ -33,35 +38,47 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: us
         BodyView::Json => "JSON",
         BodyView::Hex => "hex",
     };
+    let inner = Block::bordered().inner(area);
+    let height = usize::from(inner.height);
+    let head = head_lines(entry);
+    // Long values (a routing key, a header) wrap instead of running off the edge; the
+    // body's rows are already cut to the width.
+    let head_rows = Paragraph::new(head.clone())
+        .wrap(Wrap { trim: false })
+        .line_count(inner.width);
+    let body_rows = match scroll {
+        // One row less than the screen leaves the last one to the line saying how much of
+        // the body is left out; otherwise it would always be just below the screen.
+        Scroll::Top(top) => top
+            .saturating_add(height)
+            .saturating_sub(head_rows)
+            .saturating_sub(1)
+            .max(1),
+        Scroll::End(_) => MAX_BODY_ROWS,
+    };
+    let mut lines = head;
+    lines.extend(body::render(
+        &entry.delivery.body,
+        view,
+        inner.width,
+        body_rows.min(MAX_BODY_ROWS),
+    ));
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = paragraph.line_count(inner.width);
+    let top = scroll.offset(rows, height);
     let block = Block::bordered()
         .title(Span::styled(
             format!(" Message · body as {view_name} (v switches) "),
             theme::TITLE,
         ))
         .title_bottom(Span::styled(
-            " Up/Down PgUp/PgDn scroll · v view · R replay via compose · e export · Esc close ",
+            format!(" rows {}-{} ", top + 1, (top + height).min(rows)),
             theme::DIM,
         ))
         .border_style(theme::BORDER_FOCUSED);
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = usize::from(inner.height);
-    let mut lines = head_lines(entry);
-    // One row less than the screen leaves the last one to the line saying how much of the
-    // body is left out; otherwise it would always be just below the screen.
-    let body_lines = scroll
-        .saturating_add(height)
-        .saturating_sub(lines.len())
-        .saturating_sub(1)
-        .max(1);
-    lines.extend(body::render(
-        &entry.delivery.body,
-        view,
-        inner.width,
-        body_lines,
-    ));
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    let top = u16::try_from(top).unwrap_or(u16::MAX);
+    frame.render_widget(paragraph.scroll((top, 0)), inner);
 }
 
 /// Everything above the body.

@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.overlay {
         Overlay::None => {}
         Overlay::Help { page } => help::draw(frame, frame.area(), *page),
-        Overlay::Details => details::draw(frame, frame.area(), tab),
+        Overlay::Details { scroll } => details::draw(frame, frame.area(), tab, *scroll),
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
             // Names are typed with the list in view, so the user can see what exists.

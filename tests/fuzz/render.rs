@@ -7,7 +7,7 @@ use amqp_tui::{
         body::{self, BodyView},
         headers,
     },
-    model::{Focus, Model, Overlay},
+    model::{Focus, Model, Overlay, scroll::Step},
     text, ui,
     update::update,
 };
@@ -114,7 +114,7 @@ proptest! {
                 panic!("the message view is open");
             };
             assert_clean!(draw(&model, size), format!("{view:?} view"));
-            update(&mut model, Action::ScrollMessage(scroll));
+            update(&mut model, Action::ScrollOverlay(Step::Rows(scroll)));
             assert_clean!(draw(&model, size), format!("{view:?} view, scrolled"));
             update(&mut model, Action::CycleBodyView);
         }
