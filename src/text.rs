@@ -40,6 +40,49 @@ fn push_visible(out: &mut String, s: &str, max_chars: usize) -> bool {
     true
 }
 
+/// What the user typed, shown as typed: unsafe characters are escaped as in
+/// [`visible`], but a backslash stays one backslash. Text from the network must go
+/// through `visible`, where `\\` keeps a backslash from faking an escape; the user's own
+/// `/order\.eu/` shown as `/order\\.eu/` is just wrong.
+pub fn typed(s: &str) -> String {
+    s.split('\\').map(visible).collect::<Vec<_>>().join("\\")
+}
+
+/// Orders `h2` before `h10`: runs of digits compare as numbers, the rest as text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut a, mut b) = (a, b);
+    // `h2` and `h02` are the same number: fewer leading zeros first, but only when all the
+    // rest is equal, so that the order stays total.
+    let mut tie = Ordering::Equal;
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    loop {
+        match (a.chars().next(), b.chars().next()) {
+            (None, None) => return tie,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (da, db) = (digits(a), digits(b));
+                let na = a[..da].trim_start_matches('0');
+                let nb = b[..db].trim_start_matches('0');
+                // Without leading zeros, a longer number is the bigger one.
+                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+                if order.is_ne() {
+                    return order;
+                }
+                tie = tie.then(da.cmp(&db));
+                (a, b) = (&a[da..], &b[db..]);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                (a, b) = (&a[x.len_utf8()..], &b[y.len_utf8()..]);
+            }
+        }
+    }
+}
+
 /// [`is_unsafe`] for the character `c` found at byte `at` of `s`: a zero-width joiner
 /// between two emoji (`👩‍💻`, `🏳️‍🌈`) is part of one picture, not a hidden character,
 /// so it is drawn as it is. Anywhere else (`a\u{200d}b` looks like `ab`) it is escaped.
@@ -244,6 +287,26 @@ mod tests {
         assert_eq!(columns(&s, 9, 9), "");
         assert_eq!(pad("中", 4), "中  ");
         assert_eq!(pad(family, 3), format!("{family} "));
+    }
+
+    #[test]
+    fn typed_text_keeps_its_backslashes_and_escapes_the_rest() {
+        assert_eq!(typed("/order\\.eu/"), "/order\\.eu/");
+        assert_eq!(typed("a\\\u{1b}b\\"), "a\\\\eb\\");
+    }
+
+    #[test]
+    fn numbers_in_names_sort_as_numbers() {
+        let mut names = [
+            "h10", "h2", "h1", "a", "h02", "h", "h2b", "x-9", "x-10", "H3",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "H3", "a", "h", "h1", "h2", "h02", "h2b", "h10", "x-9", "x-10"
+            ]
+        );
     }
 
     #[test]

@@ -320,3 +320,85 @@ fn the_message_view_goes_to_the_end_and_back_with_end_and_home() {
     press(&mut model, KeyCode::Home);
     assert_eq!(view(&model), top);
 }
+
+#[test]
+fn headers_are_listed_in_natural_order() {
+    let mut d = delivery(b"x");
+    // As the broker's tables arrive: sorted as text.
+    d.properties.headers = Some(
+        ["h1", "h10", "h2", "x-retry-11", "x-retry-9"]
+            .map(|k| (k.to_string(), amqp_tui::amqp::Value::I64(1)))
+            .to_vec(),
+    );
+    let mut model = with_messages(0);
+    feed(&mut model, AmqpEvent::Delivery(d));
+    model.tab_mut().focus = Focus::Messages;
+    press(&mut model, KeyCode::Enter);
+    let view = inside_after(&draw(&model, 100, 30), "Headers");
+    let names: Vec<&str> = view
+        .iter()
+        .take_while(|r| *r != "Body")
+        .filter_map(|r| r.split(':').next())
+        .collect();
+    assert_eq!(
+        names,
+        ["h1", "h2", "h10", "x-retry-9", "x-retry-11"],
+        "{view:?}"
+    );
+}
+
+#[test]
+fn one_property_set_is_singular() {
+    let mut model = with_messages(0);
+    model.tab_mut().focus = Focus::ComposeBody;
+    press(&mut model, KeyCode::F(4));
+    for c in "text/plain".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    press(&mut model, KeyCode::Esc);
+    let screen = draw(&model, 110, 30);
+    let title = screen
+        .iter()
+        .find(|r| r.contains("┌ Publish"))
+        .expect("the compose box");
+    assert!(title.contains(" · 1 property set (F4) "), "{title}");
+}
+
+#[test]
+fn the_filter_is_shown_as_typed_and_a_bad_regex_is_one_clear_line() {
+    let mut model = with_messages(2);
+    model.tab_mut().focus = Focus::Messages;
+    press(&mut model, KeyCode::Char('/'));
+    for c in "/message\\s1/".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    press(&mut model, KeyCode::Enter);
+    let screen = draw(&model, 110, 30);
+    assert!(
+        screen[1].contains(" · filter /message\\s1/ (1 match) "),
+        "one backslash, as typed: {}",
+        screen[1]
+    );
+    let mut model = with_messages(2);
+    model.tab_mut().focus = Focus::Messages;
+    press(&mut model, KeyCode::Char('/'));
+    for c in "/(bad/".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    press(&mut model, KeyCode::Enter);
+    let screen = draw(&model, 110, 30);
+    let error = screen
+        .iter()
+        .find(|r| r.contains("regular expression"))
+        .unwrap_or_else(|| panic!("no error:\n{}", screen.join("\n")));
+    assert!(
+        error.contains("not a valid regular expression: unclosed group (column 1)"),
+        "{}",
+        screen.join("\n")
+    );
+    assert!(
+        !screen.iter().any(|r| r.contains("\\n")),
+        "{}",
+        screen.join("\n")
+    );
+}

@@ -51,7 +51,9 @@ fn title(compose: &Compose) -> String {
         "NOT confirmed (F5)"
     };
     parts.push(format!("mandatory, {confirmed}"));
-    parts.push(format!("{} properties set (F4)", compose.props.set_count()));
+    let set = compose.props.set_count();
+    let noun = if set == 1 { "property" } else { "properties" };
+    parts.push(format!("{set} {noun} set (F4)"));
     format!(" {} ", parts.join(" · "))
 }
 

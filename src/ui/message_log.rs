@@ -27,10 +27,11 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         title.push_str(&format!(" · {}/{}", log.position(), log.shown_len()));
     }
     if let Some(filter) = log.filter() {
+        let matches = log.shown_len();
         title.push_str(&format!(
-            " · filter {} ({} match)",
-            text::visible(&filter.text),
-            log.shown_len()
+            " · filter {} ({matches} {})",
+            text::typed(&filter.text),
+            if matches == 1 { "match" } else { "matches" }
         ));
     }
     if log.dropped > 0 {
