@@ -402,3 +402,71 @@ fn the_filter_is_shown_as_typed_and_a_bad_regex_is_one_clear_line() {
         screen.join("\n")
     );
 }
+
+#[test]
+fn a_long_notice_wraps_over_the_rows_it_needs() {
+    let mut model = with_messages(3);
+    let notice = format!(
+        "Published to exchange 'orders.{}' with key 'eu.created', but no queue is bound \
+         for it: the broker returned it (312 NO_ROUTE). Bind a queue with b, or check the \
+         key with x: the explainer shows which bindings match and why.",
+        "regional".repeat(5)
+    );
+    model.notify(amqp_tui::model::Level::Warning, &notice);
+    for (width, height) in [(100, 24), (120, 30), (60, 24)] {
+        let screen = draw(&model, width, height);
+        // The notice is the rows between the status bar and the footer.
+        let status = screen
+            .iter()
+            .position(|r| r.contains("CONNECTED"))
+            .expect("the status bar");
+        let shown: Vec<&str> = screen[status + 1..screen.len() - 1]
+            .iter()
+            .map(|r| r.trim())
+            .collect();
+        assert_eq!(
+            shown.join(" ").trim(),
+            notice,
+            "at {width}x{height}:\n{}",
+            screen.join("\n")
+        );
+        assert!(
+            screen.iter().any(|r| r.contains("message 2")),
+            "the pane keeps rows:\n{}",
+            screen.join("\n")
+        );
+    }
+}
+
+#[test]
+fn titles_too_long_for_their_border_keep_what_matters_and_show_the_cut() {
+    let mut model = with_messages(5);
+    model.tab_mut().focus = Focus::Messages;
+    press(&mut model, KeyCode::Char('p'));
+    press(&mut model, KeyCode::Char('/'));
+    for c in "message".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    press(&mut model, KeyCode::Enter);
+    let screen = draw(&model, 80, 24);
+    let title = &screen[1];
+    // The watched name gives up its middle, and the least important parts go; the state
+    // and the filter stay whole, and the cut shows.
+    assert!(
+        title.starts_with(
+            "┌ testEx (…en-test · PAUSED (End resumes) · filter message (5 matches) · … ─"
+        ),
+        "{title}"
+    );
+    // The compose box's title leaves out its least important part, and says so.
+    model.tab_mut().compose.confirm = false;
+    let screen = draw(&model, 60, 24);
+    let compose = screen
+        .iter()
+        .find(|r| r.contains("┌ Publish"))
+        .expect("the compose box");
+    assert!(
+        compose.contains("┌ Publish · mandatory, NOT confirmed (F5) · … ─"),
+        "{compose}"
+    );
+}

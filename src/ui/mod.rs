@@ -13,6 +13,7 @@ mod properties;
 mod status_bar;
 mod tab_bar;
 pub mod theme;
+mod title;
 
 use ratatui::{
     Frame,
@@ -25,19 +26,21 @@ use tui_input::Input;
 
 use crate::model::{Model, Overlay, Screen};
 
-/// Broker refusals are long and worth reading whole.
+/// Broker refusals are long and worth reading whole: the notice has at least these rows,
+/// and takes more from the main pane when it wraps to more (see `status_bar::notice_rows`).
 pub const NOTICE_ROWS: u16 = 2;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     let tab = model.tab();
+    let screen = frame.area();
     let [tabs, main, status, notice, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(NOTICE_ROWS),
+        Constraint::Length(status_bar::notice_rows(tab, screen)),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(screen);
     tab_bar::draw(frame, tabs, model);
     match tab.screen {
         Screen::Form => connect_form::draw(frame, main, tab),

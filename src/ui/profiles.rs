@@ -22,10 +22,14 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
         Constraint::Length(rows.saturating_add(problem_rows + 2).min(area.height)),
     );
     frame.render_widget(Clear, popup);
-    let title = match &list.path {
-        Some(path) => format!(" Profiles · {} ", visible(&path.display().to_string())),
-        None => " Profiles ".into(),
-    };
+    // A long path gives up its middle, never its end (the file name).
+    let mut title = vec!["Profiles".to_string()];
+    title.extend(
+        list.path
+            .as_ref()
+            .map(|p| visible(&p.display().to_string())),
+    );
+    let title = super::title::fit(&title, 1, popup.width);
     let block = Block::bordered()
         .title(Span::styled(title, theme::TITLE))
         .border_style(theme::BORDER_FOCUSED);
