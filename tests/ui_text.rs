@@ -470,3 +470,31 @@ fn titles_too_long_for_their_border_keep_what_matters_and_show_the_cut() {
         "{compose}"
     );
 }
+
+#[test]
+fn the_cursor_of_a_masked_password_with_wide_characters_sits_after_its_last_bullet() {
+    let mut model = Model::default();
+    model.tab_mut().focus = amqp_tui::model::Focus::Form(amqp_tui::model::Field::Password);
+    for c in "密码".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("test terminal");
+    terminal
+        .draw(|f| amqp_tui::ui::draw(f, &model))
+        .expect("draw");
+    let screen = rows(terminal.backend().buffer());
+    let (y, row) = screen
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.contains("Password •"))
+        .expect("the password row");
+    assert!(row.contains(" ••••••• "), "guest and two more: {row}");
+    assert!(!row.contains("密"), "{row}");
+    let after_last = row.rfind('•').map(|at| row[..at].width() + 1);
+    let cursor = terminal.get_cursor_position().expect("cursor");
+    assert_eq!(
+        (Some(usize::from(cursor.x)), usize::from(cursor.y)),
+        (after_last, y),
+        "{row}"
+    );
+}

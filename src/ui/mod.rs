@@ -108,16 +108,21 @@ pub fn message_rows(rows: u16) -> usize {
 /// The slice of a text input that fits `width`, and where the cursor falls in it.
 fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
     let width = usize::from(width.max(1));
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let text: String = if secret {
-        "•".repeat(input.value().chars().count())
+    let (text, scroll, cursor) = if secret {
+        // One bullet a character, whatever its width: the mask must not tell a wide
+        // character from a narrow one, so its columns are counted here, not by tui-input.
+        let text = "•".repeat(input.value().chars().count());
+        let scroll = input.cursor().saturating_sub(width.saturating_sub(1));
+        (text, scroll, input.cursor())
     } else {
-        crate::text::visible(input.value())
+        let text = crate::text::visible(input.value());
+        let scroll = input.visual_scroll(width.saturating_sub(1));
+        (text, scroll, input.visual_cursor())
     };
     // tui-input scrolls and places the cursor in display columns; cutting by characters
     // would shift a field holding wide characters and could split an emoji sequence.
     let shown = crate::text::columns(&text, scroll, width).to_string();
-    let cursor = input.visual_cursor().saturating_sub(scroll);
+    let cursor = cursor.saturating_sub(scroll);
     (shown, u16::try_from(cursor).unwrap_or(u16::MAX))
 }
 
