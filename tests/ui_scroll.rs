@@ -211,3 +211,36 @@ fn the_message_view_goes_to_the_end_and_back_with_end_and_home() {
     press(&mut model, KeyCode::Home);
     assert_eq!(view(&model), top);
 }
+
+#[test]
+fn end_on_a_huge_body_draws_in_bounded_time() {
+    const SIZE: usize = 16 << 20;
+    let cases = [
+        ("one line", vec![b'x'; SIZE]),
+        (
+            "many lines",
+            b"lorem ipsum dolor sit amet\n".repeat(SIZE / 27),
+        ),
+        ("binary", (0..SIZE).map(|i| (i % 251) as u8).collect()),
+    ];
+    for (name, body) in cases {
+        let mut model = with_messages(0);
+        feed(&mut model, AmqpEvent::Delivery(delivery(&body)));
+        model.tab_mut().focus = Focus::Messages;
+        press(&mut model, KeyCode::Enter);
+        press(&mut model, KeyCode::End);
+        let start = std::time::Instant::now();
+        let view = inside_after(&draw(&model, 110, 30), "Message ·");
+        let elapsed = start.elapsed();
+        println!("{name}: End drawn in {elapsed:?}");
+        // The bound on rows built: the end of what is built, and how much is left out.
+        assert!(
+            view.last().is_some_and(|l| l.starts_with('…')),
+            "{name}: {view:?}"
+        );
+        assert!(
+            elapsed < std::time::Duration::from_secs(3),
+            "{name}: {elapsed:?}"
+        );
+    }
+}

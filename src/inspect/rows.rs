@@ -10,6 +10,11 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::{text::human_size, ui::theme};
 
+/// A cluster is measured whole up to this many bytes; the longest emoji sequences take
+/// about 40. Marks piled on past it add no width, and measuring the whole cluster again
+/// for each would make one letter under a million accents cost quadratic time.
+const MAX_CLUSTER_BYTES: usize = 64;
+
 pub(super) struct Rows {
     lines: Vec<Line<'static>>,
     spans: Vec<Span<'static>>,
@@ -55,9 +60,11 @@ impl Rows {
         if self.joins_cluster(unit) {
             // A mark, a selector or an emoji after a joiner changes the width of what it
             // joins (`❤` is 1 column, `❤\u{fe0f}` 2), and stays on its row.
-            let before = self.cluster.width();
-            self.cluster.push_str(unit);
-            self.cols = self.cols - before + self.cluster.width();
+            if self.cluster.len() < MAX_CLUSTER_BYTES {
+                let before = self.cluster.width();
+                self.cluster.push_str(unit);
+                self.cols = self.cols - before + self.cluster.width();
+            }
         } else {
             let cols = unit.width();
             if self.cols > 0 && self.cols + cols > self.width {

@@ -40,12 +40,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
     };
     let inner = Block::bordered().inner(area);
     let height = usize::from(inner.height);
-    let head = head_lines(entry);
-    // Long values (a routing key, a header) wrap instead of running off the edge; the
-    // body's rows are already cut to the width.
-    let head_rows = Paragraph::new(head.clone())
-        .wrap(Wrap { trim: false })
-        .line_count(inner.width);
+    let mut lines = head_lines(entry);
+    // Long values (a routing key, a header) wrap instead of running off the edge.
+    let mut heights: Vec<usize> = lines.iter().map(|l| rows_of(l, inner.width)).collect();
+    let head_rows: usize = heights.iter().sum();
     let body_rows = match scroll {
         // One row less than the screen leaves the last one to the line saying how much of
         // the body is left out; otherwise it would always be just below the screen.
@@ -56,16 +54,24 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
             .max(1),
         Scroll::End(_) => MAX_BODY_ROWS,
     };
-    let mut lines = head;
-    lines.extend(body::render(
+    let body = body::render(
         &entry.delivery.body,
         view,
         inner.width,
         body_rows.min(MAX_BODY_ROWS),
-    ));
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let rows = paragraph.line_count(inner.width);
+    );
+    heights.extend(body.iter().map(|l| rows_of(l, inner.width)));
+    lines.extend(body);
+    let rows: usize = heights.iter().sum();
     let top = scroll.offset(rows, height);
+    // Only the lines that reach the window are wrapped and drawn: the first of them, and
+    // how many of its rows are above the window.
+    let (mut first, mut above) = (0, 0);
+    while heights.get(first).is_some_and(|h| above + h <= top) {
+        above += heights[first];
+        first += 1;
+    }
+    let window: Vec<Line> = lines.into_iter().skip(first).take(height + 1).collect();
     let block = Block::bordered()
         .title(Span::styled(
             format!(" Message · body as {view_name} (v switches) "),
@@ -77,8 +83,24 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
         ))
         .border_style(theme::BORDER_FOCUSED);
     frame.render_widget(block, area);
-    let top = u16::try_from(top).unwrap_or(u16::MAX);
-    frame.render_widget(paragraph.scroll((top, 0)), inner);
+    let within = u16::try_from(top - above).unwrap_or(u16::MAX);
+    let paragraph = Paragraph::new(window)
+        .wrap(Wrap { trim: false })
+        .scroll((within, 0));
+    frame.render_widget(paragraph, inner);
+}
+
+/// Rows `line` takes at `width` as the wrapping paragraph draws it. Most lines (every body
+/// row) fit, and only the others are measured by wrapping them, so a frame does not wrap
+/// thousands of rows to show a screenful.
+fn rows_of(line: &Line, width: u16) -> usize {
+    if line.width() <= usize::from(width) {
+        1
+    } else {
+        Paragraph::new(line.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(width)
+    }
 }
 
 /// Everything above the body.
