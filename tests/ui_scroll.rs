@@ -244,3 +244,24 @@ fn end_on_a_huge_body_draws_in_bounded_time() {
         );
     }
 }
+
+#[test]
+fn the_footer_names_the_scroll_keys_of_the_details_and_the_message_view() {
+    let mut model = details_model(&Security::Plain);
+    let screen = draw(&model, 100, 24);
+    let footer = screen.last().expect("a footer");
+    assert!(
+        footer.contains("Down scroll down") && footer.contains("End to the end"),
+        "{footer}"
+    );
+    press(&mut model, KeyCode::Esc);
+    feed(&mut model, AmqpEvent::Delivery(delivery(b"x")));
+    press(&mut model, KeyCode::Enter);
+    // The message view covers the footer: its bottom border names the keys instead.
+    let screen = draw(&model, 120, 24);
+    let border = screen.last().expect("the bottom border");
+    assert!(
+        border.starts_with("└ rows 1-12 · Esc close · v text / JSON / hex · R replay via compose · e export · Down scroll down · End to the end ─"),
+        "{border}"
+    );
+}

@@ -15,6 +15,7 @@ use crate::{
         body::{self, BodyView},
         headers,
     },
+    keymap::{self, Context},
     model::{Tab, message_log::LogEntry, scroll::Scroll},
     text::{human_size, visible},
 };
@@ -78,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
             theme::TITLE,
         ))
         .title_bottom(Span::styled(
-            format!(" rows {}-{} ", top + 1, (top + height).min(rows)),
+            bottom_title(top, height, rows, area.width),
             theme::DIM,
         ))
         .border_style(theme::BORDER_FOCUSED);
@@ -88,6 +89,19 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
         .wrap(Wrap { trim: false })
         .scroll((within, 0));
     frame.render_widget(paragraph, inner);
+}
+
+/// Where the window is, then the keys: the view covers the footer, so its border says
+/// what the footer would, from the same keymap.
+fn bottom_title(top: usize, height: usize, rows: usize, width: u16) -> String {
+    let mut parts = vec![format!("rows {}-{}", top + 1, (top + height).min(rows))];
+    parts.extend(
+        keymap::BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Message && b.hint)
+            .map(|b| format!("{} {}", b.keys, b.label)),
+    );
+    super::title::fit(&parts, 0, width)
 }
 
 /// Rows `line` takes at `width` as the wrapping paragraph draws it. Most lines (every body
