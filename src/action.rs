@@ -118,8 +118,8 @@ pub enum Action {
     SwitchExplainInput,
     /// Text → JSON → hex in the message view.
     CycleBodyView,
-    /// Scrolls the message view; positive goes down.
-    ScrollMessage(isize),
+    /// Scrolls the open overlay's text: the message view or the connection details.
+    ScrollOverlay(crate::model::scroll::Step),
     /// Publisher confirms on or off for the compose box (F5).
     ToggleConfirms,
     /// The compose box's properties and headers editor (F4).

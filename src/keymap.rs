@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::{
     action::Action,
     amqp::Settle,
-    model::{Focus, Model, Overlay},
+    model::{Focus, Model, Overlay, scroll::Step},
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,6 +187,12 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Details, F(3), NONE, "F3", Action::CloseOverlay, "close", false),
     bind!(Details, Char('q'), NONE, "q", Action::CloseOverlay, "close", false),
     bind!(Details, Char('i'), NONE, "i", Action::CloseOverlay, "close", false),
+    bind!(Details, Down, NONE, "Down", Action::ScrollOverlay(Step::Rows(1)), "scroll down", true),
+    bind!(Details, Up, NONE, "Up", Action::ScrollOverlay(Step::Rows(-1)), "scroll up", false),
+    bind!(Details, PageDown, NONE, "PgDn", Action::ScrollOverlay(Step::Pages(1)), "page down", false),
+    bind!(Details, PageUp, NONE, "PgUp", Action::ScrollOverlay(Step::Pages(-1)), "page up", false),
+    bind!(Details, Home, NONE, "Home", Action::ScrollOverlay(Step::Home), "to the top", false),
+    bind!(Details, End, NONE, "End", Action::ScrollOverlay(Step::End), "to the end", true),
     bind!(Profiles, Enter, NONE, "Enter", Action::LoadProfile, "load into the form", true),
     bind!(Profiles, Char('t'), NONE, "t", Action::OpenProfileInTab, "connect in a new tab", true),
     bind!(Profiles, Char('s'), NONE, "s", Action::SaveProfileAs, "save the form as…", true),
@@ -225,12 +231,14 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Bindings, Up, NONE, "Up", Action::BindingUp, "previous", false),
     bind!(Bindings, Down, NONE, "Down", Action::BindingDown, "next", false),
     bind!(Bindings, Esc, NONE, "Esc", Action::CloseOverlay, "close", true),
-    bind!(Message, Down, NONE, "Down", Action::ScrollMessage(1), "scroll down", false),
-    bind!(Message, Up, NONE, "Up", Action::ScrollMessage(-1), "scroll up", false),
-    bind!(Message, Char('j'), NONE, "j", Action::ScrollMessage(1), "scroll down", false),
-    bind!(Message, Char('k'), NONE, "k", Action::ScrollMessage(-1), "scroll up", false),
-    bind!(Message, PageDown, NONE, "PgDn", Action::ScrollMessage(20), "page down", false),
-    bind!(Message, PageUp, NONE, "PgUp", Action::ScrollMessage(-20), "page up", false),
+    bind!(Message, Down, NONE, "Down", Action::ScrollOverlay(Step::Rows(1)), "scroll down", true),
+    bind!(Message, Up, NONE, "Up", Action::ScrollOverlay(Step::Rows(-1)), "scroll up", false),
+    bind!(Message, Char('j'), NONE, "j", Action::ScrollOverlay(Step::Rows(1)), "scroll down", false),
+    bind!(Message, Char('k'), NONE, "k", Action::ScrollOverlay(Step::Rows(-1)), "scroll up", false),
+    bind!(Message, PageDown, NONE, "PgDn", Action::ScrollOverlay(Step::Pages(1)), "page down", false),
+    bind!(Message, PageUp, NONE, "PgUp", Action::ScrollOverlay(Step::Pages(-1)), "page up", false),
+    bind!(Message, Home, NONE, "Home", Action::ScrollOverlay(Step::Home), "to the top", false),
+    bind!(Message, End, NONE, "End", Action::ScrollOverlay(Step::End), "to the end", true),
     bind!(Properties, Down, NONE, "Down", Action::PropertyNext, "next property", false),
     bind!(Properties, Up, NONE, "Up", Action::PropertyPrev, "previous property", false),
     bind!(Properties, Tab, NONE, "Tab", Action::PropertyNext, "next property", false),
@@ -243,7 +251,7 @@ pub static BINDINGS: &[Binding] = &[
 /// Where keys go: an overlay takes them before the focused pane does.
 pub fn context_of(model: &Model) -> Context {
     match model.overlay {
-        Overlay::Details => Context::Details,
+        Overlay::Details { .. } => Context::Details,
         Overlay::Profiles => Context::Profiles,
         Overlay::Prompt(_) => Context::Prompt,
         Overlay::ConfirmDelete(_) => Context::Confirm,
@@ -306,7 +314,7 @@ fn takes_text(model: &Model) -> bool {
         Overlay::None => model.tab().focus.is_text(),
         Overlay::Prompt(_) | Overlay::Properties | Overlay::Explain { .. } => true,
         Overlay::Help { .. }
-        | Overlay::Details
+        | Overlay::Details { .. }
         | Overlay::Profiles
         | Overlay::ConfirmDelete(_)
         | Overlay::Message { .. }

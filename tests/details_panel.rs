@@ -28,7 +28,7 @@ async fn details_screen(settings: ConnectionSettings) -> String {
     let session = model.tab().session;
     update(&mut model, Action::Broker(SessionEvent { session, event }));
     update(&mut model, Action::ToggleDetails);
-    assert!(matches!(model.overlay, Overlay::Details));
+    assert!(matches!(model.overlay, Overlay::Details { .. }));
 
     let mut terminal = Terminal::new(TestBackend::new(150, 40)).expect("test terminal");
     terminal.draw(|f| ui::draw(f, &model)).expect("draw");

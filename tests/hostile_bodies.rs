@@ -12,7 +12,7 @@ use amqp_tui::{
     action::Action,
     amqp::{AmqpEvent, Delivery, Properties, Value, message::MAX_NESTING},
     inspect::body::BodyView,
-    model::{Focus, Model, Overlay},
+    model::{Focus, Model, Overlay, scroll::Step},
     update::update,
 };
 use lapin::BasicProperties;
@@ -181,7 +181,7 @@ fn deep_header_tables_are_cut_in_the_view() {
     feed(&mut model, AmqpEvent::Delivery(shown_delivery(MAX_NESTING)));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
-    update(&mut model, Action::ScrollMessage(30));
+    update(&mut model, Action::ScrollOverlay(Step::Rows(30)));
     let screen = timed_draw(&model, "scrolled");
     let cut = line_with(&screen, "…");
     assert!(
@@ -207,7 +207,11 @@ fn wide_header_tables_and_arrays_draw_in_time() {
     d.properties = Properties {
         headers: Some(vec![
             ("wide".into(), Value::Table(table)),
-            ("long".into(), Value::Array(vec![Value::Void; 130_000])),
+            // Named to be listed after `wide`: tables are listed in natural order.
+            (
+                "wide-array".into(),
+                Value::Array(vec![Value::Void; 130_000]),
+            ),
         ]),
         ..Properties::default()
     };
@@ -222,7 +226,7 @@ fn wide_header_tables_and_arrays_draw_in_time() {
     feed(&mut model, AmqpEvent::Delivery(wide));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
-    update(&mut model, Action::ScrollMessage(1_000));
+    update(&mut model, Action::ScrollOverlay(Step::Rows(1_000)));
     let end = timed_draw(&model, "scrolled to the end of the headers");
     line_with(&end, "… 169002 more header lines");
 }

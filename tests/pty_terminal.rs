@@ -180,9 +180,10 @@ fn a_window_shrunk_to_nothing_and_grown_back_is_drawn_whole_again() {
     app.wait_for("the message view", Duration::from_secs(5), |s| {
         s.contains("Message · body as text")
     });
+    // Three rows inside the borders of a 5-row window: only a frame at 20x5 says so.
     shrink_and_grow(
         &mut app,
-        "Up/Down",
+        "rows 1-3 ·",
         &["Message · body as text", "routing-key"],
     );
 

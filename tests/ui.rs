@@ -81,7 +81,7 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
     );
     let title = line_with(&screen, "3 received");
     assert!(
-        title.contains("testEx (direct) ─test→ amq.gen-test · 3 received · following"),
+        title.contains("testEx (direct) ─test→ amq.gen-test · following · 3 received"),
         "{title}"
     );
     for cell in buffer.content() {

@@ -9,7 +9,7 @@ use amqp_tui::{
     action::Action,
     amqp::{AmqpEvent, ConnectError, ConnectionSettings},
     inspect::body::BodyView,
-    model::{ConnState, Focus, Model, Overlay, Prompt, PromptKind},
+    model::{ConnState, Focus, Model, Overlay, Prompt, PromptKind, scroll::Scroll},
     ui,
     update::update,
 };
@@ -67,7 +67,12 @@ fn every_screen() -> Vec<(&'static str, Model)> {
         model.overlay = overlay;
         screens.push((name, model));
     };
-    with("details", Overlay::Details);
+    with(
+        "details",
+        Overlay::Details {
+            scroll: Scroll::default(),
+        },
+    );
     with("profiles", Overlay::Profiles);
     with("properties", Overlay::Properties);
     with("bindings", Overlay::Bindings { selected: 7 });
@@ -107,7 +112,10 @@ fn every_screen() -> Vec<(&'static str, Model)> {
         );
         update(&mut message, Action::OpenMessage);
         assert!(matches!(message.overlay, Overlay::Message { .. }));
-        message.overlay = Overlay::Message { view, scroll };
+        message.overlay = Overlay::Message {
+            view,
+            scroll: Scroll::Top(scroll),
+        };
         screens.push(("message", message));
     }
     let mut tabs = session();

@@ -11,7 +11,7 @@ use ratatui::{
 
 use super::{json, rows::Rows};
 use crate::{
-    text::{human_size, is_unsafe, visible},
+    text::{human_size, is_unsafe_at, visible},
     ui::theme,
 };
 
@@ -115,12 +115,13 @@ fn push_text(head: &[u8], rows: &mut Rows) -> usize {
     let mut shown = 0;
     let mut buf = [0u8; 4];
     for chunk in head.utf8_chunks() {
-        for c in chunk.valid().chars() {
+        let valid = chunk.valid();
+        for (at, c) in valid.char_indices() {
             let placed = match c {
                 '\n' => rows.newline(),
                 // Per character rather than per line, so that an escape is never cut in
                 // two by the end of a row.
-                c if c == '\\' || is_unsafe(c) => {
+                c if c == '\\' || is_unsafe_at(valid, at, c) => {
                     rows.push(&visible(c.encode_utf8(&mut buf)), ESCAPE)
                 }
                 c => rows.push(c.encode_utf8(&mut buf), Style::new()),

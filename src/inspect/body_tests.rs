@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 use ratatui::style::Color;
 
 use super::*;
+use crate::text::is_unsafe;
 
 fn texts(lines: &[Line<'_>]) -> Vec<String> {
     lines.iter().map(ToString::to_string).collect()
@@ -242,8 +243,15 @@ fn a_16_mib_body_renders_its_first_screen_fast() {
     let many_lines = b"lorem ipsum dolor sit amet\n".repeat(SIZE / 27);
     let binary: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
     let json = format!("[{}0]", "{\"id\": 12345, \"ok\": true},".repeat(SIZE / 27));
+    // Zero-width marks take no column: one character can carry all of them.
+    let marks = format!("a{}", "\u{301}".repeat(SIZE / 2));
     let cases = [
         ("text, one line", &one_line[..], BodyView::Text),
+        (
+            "text, one accented letter",
+            marks.as_bytes(),
+            BodyView::Text,
+        ),
         ("text, many lines", &many_lines[..], BodyView::Text),
         ("hex", &binary[..], BodyView::Hex),
         ("json", json.as_bytes(), BodyView::Json),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 
 use crate::{
     amqp::message::{Properties, Table, Value},
-    text::visible,
+    text::{natural_cmp, visible},
     ui::theme,
 };
 
@@ -118,8 +118,12 @@ impl HeaderLines {
         }
     }
 
+    /// Entries in natural order (`h2` before `h10`): the broker's tables come sorted as
+    /// text, which puts `h10` first.
     fn table(&mut self, table: &Table, depth: usize) {
-        for (key, value) in table {
+        let mut entries: Vec<&(String, Value)> = table.iter().collect();
+        entries.sort_by(|a, b| natural_cmp(&a.0, &b.0));
+        for (key, value) in entries {
             self.entry(&|| format!("{}: ", visible(key)), value, depth);
         }
     }

@@ -79,12 +79,12 @@ fn a_dead_lettered_message_reads_like_the_management_ui() {
     assert_eq!(
         texts(&header_lines(&table)),
         [
+            "format: longstr \"pdf\"",
             "x-death: array[1]",
             "  [0] table",
             "    count: long 1",
             "    queue: longstr \"orders\"",
             "    time: timestamp 1700000000 (2023-11-14 22:13:20 UTC)",
-            "format: longstr \"pdf\"",
         ]
     );
 }
@@ -117,22 +117,23 @@ fn every_value_kind_names_its_type() {
     ];
     assert_eq!(
         texts(&header_lines(&table)),
+        // In natural order of their names, as every table is listed.
         [
             "b: bool true",
-            "i8: byte -8",
-            "u8: unsignedbyte 8",
-            "i16: short -16",
-            "u16: unsignedshort 16",
-            "i32: signedint -32",
-            "u32: unsignedint 32",
+            "bin: longstr hex ff 00 61",
+            "bytes: bytes hex 01 02 03",
+            "dec: decimal 19.99",
+            "empty: table (empty)",
             "f32: float 1.5",
             "f64: double NaN",
-            "dec: decimal 19.99",
-            "tiny: decimal 0.005",
+            "i8: byte -8",
+            "i16: short -16",
+            "i32: signedint -32",
             "short: shortstr \"s\"",
-            "bin: longstr hex ff 00 61",
-            "empty: table (empty)",
-            "bytes: bytes hex 01 02 03",
+            "tiny: decimal 0.005",
+            "u8: unsignedbyte 8",
+            "u16: unsignedshort 16",
+            "u32: unsignedint 32",
             "void: void",
         ]
     );
@@ -149,10 +150,11 @@ fn hostile_names_and_values_are_made_visible_and_long_ones_cut() {
         ("blob".into(), Value::ByteArray(vec![0; 1000])),
     ];
     let lines = texts(&header_lines(&table));
-    assert_eq!(lines[0], "k\\e[31m: shortstr \"v\\u{202e}\\u{9b}\"");
-    assert!(lines[1].ends_with("xx\"… (1000 bytes)"), "{}", lines[1]);
-    assert!(lines[1].len() < 300, "{}", lines[1].len());
-    assert!(lines[2].ends_with("00 … (1000 bytes)"), "{}", lines[2]);
+    // Listed as blob, k…, long: natural order of the names.
+    assert_eq!(lines[1], "k\\e[31m: shortstr \"v\\u{202e}\\u{9b}\"");
+    assert!(lines[2].ends_with("xx\"… (1000 bytes)"), "{}", lines[2]);
+    assert!(lines[2].len() < 300, "{}", lines[2].len());
+    assert!(lines[0].ends_with("00 … (1000 bytes)"), "{}", lines[0]);
     assert!(lines.iter().all(|l| !l.chars().any(is_unsafe)));
 }
 
@@ -179,7 +181,8 @@ fn wide_headers_are_cut_at_max_lines_and_say_how_many_more() {
     ];
     let lines = texts(&header_lines(&table));
     assert_eq!(lines.len(), MAX_LINES + 1);
-    assert_eq!(lines[MAX_LINES - 1], format!("  h{}: void", MAX_LINES - 2));
+    // `long` comes before `wide`.
+    assert_eq!(lines[MAX_LINES - 1], format!("  [{}] void", MAX_LINES - 2));
     // 1 + 1500 + 1 + 2000 lines in all.
     assert_eq!(lines[MAX_LINES], "… 2502 more header lines");
 }

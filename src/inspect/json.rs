@@ -11,7 +11,7 @@ use ratatui::style::{Color, Style};
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::rows::Rows;
-use crate::text::is_unsafe;
+use crate::text::is_unsafe_at;
 
 const KEY: Style = Style::new().fg(Color::Cyan);
 const STRING: Style = Style::new().fg(Color::Green);
@@ -168,8 +168,9 @@ fn line_break(rows: &mut Rows, depth: usize) -> bool {
 fn push_token(rows: &mut Rows, token: &[u8], style: Style) -> bool {
     let mut buf = [0u8; 4];
     for chunk in token.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            let placed = if is_unsafe(c) {
+        let valid = chunk.valid();
+        for (at, c) in valid.char_indices() {
+            let placed = if is_unsafe_at(valid, at, c) {
                 let mut escape = String::new();
                 for unit in c.encode_utf16(&mut [0u16; 2]) {
                     let _ = write!(escape, "\\u{unit:04x}");

@@ -25,8 +25,7 @@ impl Filter {
             Some(pattern) if !pattern.is_empty() => pattern.to_string(),
             _ => format!("(?i){}", regex::escape(input)),
         };
-        let matcher =
-            Regex::new(&pattern).map_err(|e| format!("not a valid regular expression: {e}"))?;
+        let matcher = Regex::new(&pattern).map_err(|e| regex_error(&e))?;
         Ok(Self {
             text: input.to_string(),
             matcher,
@@ -44,6 +43,34 @@ impl Filter {
                 .headers
                 .as_ref()
                 .is_some_and(|table| found(header_text(table).as_bytes()))
+    }
+}
+
+/// One line for the prompt. regex words a syntax error over several lines, the pattern
+/// and a caret under the fault, which a one-line field would show as literal `\n`s:
+/// `not a valid regular expression: unclosed group (column 1)`.
+fn regex_error(error: &regex::Error) -> String {
+    let regex::Error::Syntax(text) = error else {
+        return format!("not a valid regular expression: {error}");
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let reason = lines
+        .iter()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or("syntax error");
+    // regex indents the pattern and the caret line under it by four columns.
+    let column = lines.iter().skip(1).find_map(|line| {
+        let marks = line.trim();
+        let caret = line.find('^')?;
+        marks
+            .chars()
+            .all(|c| c == '^')
+            .then(|| caret.saturating_sub(4) + 1)
+    });
+    match column {
+        Some(column) => format!("not a valid regular expression: {reason} (column {column})"),
+        None => format!("not a valid regular expression: {reason}"),
     }
 }
 
@@ -150,7 +177,13 @@ mod tests {
         assert!(filter.matches(&delivery("order.us.new", b"", None)));
         assert!(!filter.matches(&delivery("x.order.us.new", b"", None)));
         let err = Filter::parse("/(unclosed/").expect_err("invalid");
-        assert!(err.contains("regular expression"), "{err}");
+        assert_eq!(
+            err,
+            "not a valid regular expression: unclosed group (column 1)"
+        );
+        let err = Filter::parse("/a{2,1}/").expect_err("invalid");
+        assert!(!err.contains('\n'), "{err}");
+        assert!(err.contains("column 2"), "{err}");
     }
 
     #[test]

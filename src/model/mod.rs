@@ -8,6 +8,7 @@ pub mod message_log;
 pub mod profiles;
 pub mod prompt;
 pub mod properties_form;
+pub mod scroll;
 pub mod tab;
 pub mod unsent;
 
@@ -106,8 +107,10 @@ pub enum Overlay {
     Help {
         page: usize,
     },
-    /// The connection details panel of the current tab.
-    Details,
+    /// The connection details panel of the current tab, scrolled to `scroll`.
+    Details {
+        scroll: scroll::Scroll,
+    },
     Profiles,
     Prompt(Prompt),
     /// Delete this profile? y / n.
@@ -124,10 +127,10 @@ pub enum Overlay {
         headers: tui_input::Input,
         on_headers: bool,
     },
-    /// The selected message in full, its body shown as `view`, scrolled by `scroll` lines.
+    /// The selected message in full, its body shown as `view`, scrolled to `scroll`.
     Message {
         view: crate::inspect::body::BodyView,
-        scroll: usize,
+        scroll: scroll::Scroll,
     },
 }
 

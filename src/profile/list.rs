@@ -1,7 +1,7 @@
 //! `amqp-tui --list-profiles`: one aligned line per profile, safe to print to a terminal.
 
 use super::Profile;
-use crate::text::visible;
+use crate::text::{self, visible};
 
 /// One line per profile: name, URL (never the password), routing, TLS verification and
 /// where the password comes from. Every field is passed through [`visible`], since a
@@ -11,7 +11,8 @@ pub fn list_text(profiles: &[Profile]) -> String {
     let mut widths = [0usize; 5];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            // Display columns: a name with an emoji or CJK takes two a character.
+            *width = (*width).max(text::width(cell));
         }
     }
     let mut out = String::new();
@@ -19,7 +20,7 @@ pub fn list_text(profiles: &[Profile]) -> String {
         let mut line = String::new();
         for (cell, width) in row.iter().zip(widths) {
             line.push_str(cell);
-            line.extend(std::iter::repeat_n(' ', width + 2 - cell.chars().count()));
+            line.extend(std::iter::repeat_n(' ', width + 2 - text::width(cell)));
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -147,6 +148,19 @@ v6                  amqps://guest@[::1]:5672/staging  orders (topic) key order.#
         assert!(text.starts_with("evil\\e[2J  "), "{text}");
         assert!(text.contains("h\\u{202e}x"), "{text}");
         assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn wide_names_keep_the_columns_aligned() {
+        let mut profiles = sample();
+        profiles[0].name = "\u{1f680}-rocket".into();
+        profiles[1].name = "中文名".into();
+        let text = list_text(&profiles);
+        let columns: Vec<usize> = text
+            .lines()
+            .map(|l| text::width(&l[..l.find("amqp").expect("a URL")]))
+            .collect();
+        assert!(columns.windows(2).all(|w| w[0] == w[1]), "{text}");
     }
 
     #[test]

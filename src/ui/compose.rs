@@ -15,7 +15,7 @@ pub const HEIGHT: u16 = 4;
 
 /// What needs the user first, so a narrow terminal cuts the settings, not the news:
 /// messages waiting or unconfirmed, then the tally, then how publishes go out.
-fn title(compose: &Compose) -> String {
+fn title(compose: &Compose) -> Vec<String> {
     let mut parts = vec!["Publish".to_string()];
     // Waiting ones are in flight too, but not yet on the wire: counted apart.
     let waiting = compose.waiting.len();
@@ -55,8 +55,10 @@ fn title(compose: &Compose) -> String {
         "NOT confirmed (F5)"
     };
     parts.push(format!("mandatory, {confirmed}"));
-    parts.push(format!("{} properties set (F4)", compose.props.set_count()));
-    format!(" {} ", parts.join(" · "))
+    let set = compose.props.set_count();
+    let noun = if set == 1 { "property" } else { "properties" };
+    parts.push(format!("{set} {noun} set (F4)"));
+    parts
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
@@ -70,7 +72,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             | Focus::ComposeCopies
     );
     let block = Block::bordered()
-        .title(Span::styled(title(compose), theme::TITLE))
+        .title(Span::styled(
+            super::title::fit(&title(compose), 0, area.width),
+            theme::TITLE,
+        ))
         .border_style(if focused {
             theme::BORDER_FOCUSED
         } else {
@@ -187,7 +192,7 @@ mod tests {
                 confirm: true,
             });
         }
-        let title = title(&compose);
+        let title = format!(" {} ", title(&compose).join(" · "));
         assert!(
             title.starts_with(" Publish · 1 waiting for the connection · 1000 unconfirmed, Ctrl-R resends · 1 unconfirmed let go · mandatory"),
             "{title}"

@@ -12,27 +12,40 @@ use ratatui::{
 use super::theme;
 use crate::{
     amqp::{CertificateInfo, Security, TlsDetails},
-    model::{ConnState, Tab},
+    model::{ConnState, Tab, scroll::Scroll},
     text::visible,
 };
 
 const LABEL_WIDTH: usize = 18;
 
-pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
-    let lines = lines(tab);
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, scroll: Scroll) {
+    let width = area.width.saturating_sub(2).clamp(20, 110);
+    let paragraph = Paragraph::new(lines(tab)).wrap(Wrap { trim: false });
+    // Sized by the rows the text wraps to, as the paragraph itself counts them: a CA path
+    // or the warning that wraps must not push the fingerprint out of the panel.
+    let rows = paragraph.line_count(width.saturating_sub(2));
+    let height = u16::try_from(rows.saturating_add(2)).unwrap_or(u16::MAX);
     let popup = area.centered(
-        Constraint::Length(area.width.saturating_sub(2).clamp(20, 110)),
+        Constraint::Length(width),
         Constraint::Length(height.min(area.height)),
     );
     frame.render_widget(Clear, popup);
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let top = scroll.offset(rows, shown);
+    // What does not fit scrolls; the bottom border says where the window is, the footer
+    // which keys move it.
+    let position = if rows > shown {
+        format!(" rows {}-{} of {rows} ·", top + 1, (top + shown).min(rows))
+    } else {
+        String::new()
+    };
     let block = Block::bordered()
         .title(Span::styled(" Connection details ", theme::TITLE))
-        .title_bottom(Span::styled(" Esc closes ", theme::DIM))
+        .title_bottom(Span::styled(format!("{position} Esc closes "), theme::DIM))
         .border_style(theme::BORDER_FOCUSED);
-    let paragraph = Paragraph::new(lines)
+    let paragraph = paragraph
         .block(block)
-        .wrap(Wrap { trim: false });
+        .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0));
     frame.render_widget(paragraph, popup);
 }
 

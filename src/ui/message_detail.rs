@@ -6,7 +6,7 @@ use ratatui::{
     layout::Rect,
     style::Style,
     text::{Line, Span},
-    widgets::{Block, Clear, Paragraph},
+    widgets::{Block, Clear, Paragraph, Wrap},
 };
 
 use super::theme;
@@ -15,11 +15,17 @@ use crate::{
         body::{self, BodyView},
         headers,
     },
-    model::{Tab, message_log::LogEntry},
+    keymap::{self, Context},
+    model::{Tab, message_log::LogEntry, scroll::Scroll},
     text::{human_size, visible},
 };
 
-pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: usize) {
+/// Body rows the view builds at most. End shows the end of a body up to this many rows;
+/// a longer one ends with the line saying how much is left out (export it with `e` to
+/// read it all). It bounds what a frame costs, as `inspect::body` promises.
+pub const MAX_BODY_ROWS: usize = 5_000;
+
+pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Scroll) {
     frame.render_widget(Clear, area);
     let Some(entry) = tab.log.selected() else {
         let block = Block::bordered().title(" Message ");
@@ -33,35 +39,82 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: us
         BodyView::Json => "JSON",
         BodyView::Hex => "hex",
     };
+    let inner = Block::bordered().inner(area);
+    let height = usize::from(inner.height);
+    let mut lines = head_lines(entry);
+    // Long values (a routing key, a header) wrap instead of running off the edge.
+    let mut heights: Vec<usize> = lines.iter().map(|l| rows_of(l, inner.width)).collect();
+    let head_rows: usize = heights.iter().sum();
+    let body_rows = match scroll {
+        // One row less than the screen leaves the last one to the line saying how much of
+        // the body is left out; otherwise it would always be just below the screen.
+        Scroll::Top(top) => top
+            .saturating_add(height)
+            .saturating_sub(head_rows)
+            .saturating_sub(1)
+            .max(1),
+        Scroll::End(_) => MAX_BODY_ROWS,
+    };
+    let body = body::render(
+        &entry.delivery.body,
+        view,
+        inner.width,
+        body_rows.min(MAX_BODY_ROWS),
+    );
+    heights.extend(body.iter().map(|l| rows_of(l, inner.width)));
+    lines.extend(body);
+    let rows: usize = heights.iter().sum();
+    let top = scroll.offset(rows, height);
+    // Only the lines that reach the window are wrapped and drawn: the first of them, and
+    // how many of its rows are above the window.
+    let (mut first, mut above) = (0, 0);
+    while heights.get(first).is_some_and(|h| above + h <= top) {
+        above += heights[first];
+        first += 1;
+    }
+    let window: Vec<Line> = lines.into_iter().skip(first).take(height + 1).collect();
     let block = Block::bordered()
         .title(Span::styled(
             format!(" Message · body as {view_name} (v switches) "),
             theme::TITLE,
         ))
         .title_bottom(Span::styled(
-            " Up/Down PgUp/PgDn scroll · v view · R replay via compose · e export · Esc close ",
+            bottom_title(top, height, rows, area.width),
             theme::DIM,
         ))
         .border_style(theme::BORDER_FOCUSED);
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = usize::from(inner.height);
-    let mut lines = head_lines(entry);
-    // One row less than the screen leaves the last one to the line saying how much of the
-    // body is left out; otherwise it would always be just below the screen.
-    let body_lines = scroll
-        .saturating_add(height)
-        .saturating_sub(lines.len())
-        .saturating_sub(1)
-        .max(1);
-    lines.extend(body::render(
-        &entry.delivery.body,
-        view,
-        inner.width,
-        body_lines,
-    ));
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    let within = u16::try_from(top - above).unwrap_or(u16::MAX);
+    let paragraph = Paragraph::new(window)
+        .wrap(Wrap { trim: false })
+        .scroll((within, 0));
+    frame.render_widget(paragraph, inner);
+}
+
+/// Where the window is, then the keys: the view covers the footer, so its border says
+/// what the footer would, from the same keymap.
+fn bottom_title(top: usize, height: usize, rows: usize, width: u16) -> String {
+    let mut parts = vec![format!("rows {}-{}", top + 1, (top + height).min(rows))];
+    parts.extend(
+        keymap::BINDINGS
+            .iter()
+            .filter(|b| b.context == Context::Message && b.hint)
+            .map(|b| format!("{} {}", b.keys, b.label)),
+    );
+    super::title::fit(&parts, 0, width)
+}
+
+/// Rows `line` takes at `width` as the wrapping paragraph draws it. Most lines (every body
+/// row) fit, and only the others are measured by wrapping them, so a frame does not wrap
+/// thousands of rows to show a screenful.
+fn rows_of(line: &Line, width: u16) -> usize {
+    if line.width() <= usize::from(width) {
+        1
+    } else {
+        Paragraph::new(line.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(width)
+    }
 }
 
 /// Everything above the body.

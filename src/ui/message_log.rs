@@ -16,27 +16,34 @@ use crate::{
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let log = &tab.log;
-    // What the user acts on comes first: on a narrow terminal the end is cut off.
-    let mut title = format!(" {} · {} received", watching(tab), tab.messages_received);
-    title.push_str(match (log.following(), log.paused()) {
-        (true, _) => " · following",
-        (false, true) => " · PAUSED (End resumes)",
-        (false, false) => " · scrolled back (End follows)",
-    });
-    if !log.following() {
-        title.push_str(&format!(" · {}/{}", log.position(), log.shown_len()));
-    }
+    // What the pane watches, then the rest in order of importance, what the user acts on
+    // first: a narrow border shortens the watched name (often a long server-named queue),
+    // then leaves out parts from the end, never silently.
+    let mut parts = vec![watching(tab)];
+    parts.push(
+        match (log.following(), log.paused()) {
+            (true, _) => "following",
+            (false, true) => "PAUSED (End resumes)",
+            (false, false) => "scrolled back (End follows)",
+        }
+        .to_string(),
+    );
     if let Some(filter) = log.filter() {
-        title.push_str(&format!(
-            " · filter {} ({} match)",
-            text::visible(&filter.text),
-            log.shown_len()
+        let matches = log.shown_len();
+        parts.push(format!(
+            "filter {} ({matches} {})",
+            text::typed(&filter.text),
+            if matches == 1 { "match" } else { "matches" }
         ));
     }
     if log.dropped > 0 {
-        title.push_str(&format!(" · {} oldest dropped from view", log.dropped));
+        parts.push(format!("{} oldest dropped from view", log.dropped));
     }
-    title.push(' ');
+    if !log.following() {
+        parts.push(format!("{}/{}", log.position(), log.shown_len()));
+    }
+    parts.push(format!("{} received", tab.messages_received));
+    let title = super::title::fit(&parts, 0, area.width);
     let border = if tab.focus == Focus::Messages {
         theme::BORDER_FOCUSED
     } else {

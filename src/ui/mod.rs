@@ -13,6 +13,7 @@ mod properties;
 mod status_bar;
 mod tab_bar;
 pub mod theme;
+mod title;
 
 use ratatui::{
     Frame,
@@ -25,19 +26,21 @@ use tui_input::Input;
 
 use crate::model::{Model, Overlay, Screen};
 
-/// Broker refusals are long and worth reading whole.
+/// Broker refusals are long and worth reading whole: the notice has at least these rows,
+/// and takes more from the main pane when it wraps to more (see `status_bar::notice_rows`).
 pub const NOTICE_ROWS: u16 = 2;
 
 pub fn draw(frame: &mut Frame, model: &Model) {
     let tab = model.tab();
+    let screen = frame.area();
     let [tabs, main, status, notice, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(NOTICE_ROWS),
+        Constraint::Length(status_bar::notice_rows(tab, screen)),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(screen);
     tab_bar::draw(frame, tabs, model);
     match tab.screen {
         Screen::Form => connect_form::draw(frame, main, tab),
@@ -55,7 +58,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     match &model.overlay {
         Overlay::None => {}
         Overlay::Help { page } => help::draw(frame, frame.area(), *page),
-        Overlay::Details => details::draw(frame, frame.area(), tab),
+        Overlay::Details { scroll } => details::draw(frame, frame.area(), tab, *scroll),
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
             // Names are typed with the list in view, so the user can see what exists.
@@ -105,14 +108,21 @@ pub fn message_rows(rows: u16) -> usize {
 /// The slice of a text input that fits `width`, and where the cursor falls in it.
 fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
     let width = usize::from(width.max(1));
-    let scroll = input.visual_scroll(width.saturating_sub(1));
-    let text: String = if secret {
-        "•".repeat(input.value().chars().count())
+    let (text, scroll, cursor) = if secret {
+        // One bullet a character, whatever its width: the mask must not tell a wide
+        // character from a narrow one, so its columns are counted here, not by tui-input.
+        let text = "•".repeat(input.value().chars().count());
+        let scroll = input.cursor().saturating_sub(width.saturating_sub(1));
+        (text, scroll, input.cursor())
     } else {
-        crate::text::visible(input.value())
+        let text = crate::text::visible(input.value());
+        let scroll = input.visual_scroll(width.saturating_sub(1));
+        (text, scroll, input.visual_cursor())
     };
-    let shown: String = text.chars().skip(scroll).take(width).collect();
-    let cursor = input.visual_cursor().saturating_sub(scroll);
+    // tui-input scrolls and places the cursor in display columns; cutting by characters
+    // would shift a field holding wide characters and could split an emoji sequence.
+    let shown = crate::text::columns(&text, scroll, width).to_string();
+    let cursor = cursor.saturating_sub(scroll);
     (shown, u16::try_from(cursor).unwrap_or(u16::MAX))
 }
 
@@ -120,7 +130,7 @@ fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
 fn draw_input(frame: &mut Frame, area: Rect, input: &Input, focused: bool, idle: Style) {
     let (shown, cursor) = input_view(input, area.width, false);
     let style = if focused { theme::FOCUS } else { idle };
-    let padded = format!("{shown:<w$}", w = usize::from(area.width));
+    let padded = crate::text::pad(&shown, usize::from(area.width));
     frame.render_widget(Paragraph::new(Span::styled(padded, style)), area);
     if focused {
         place_cursor(frame, area, cursor);

@@ -22,10 +22,14 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
         Constraint::Length(rows.saturating_add(problem_rows + 2).min(area.height)),
     );
     frame.render_widget(Clear, popup);
-    let title = match &list.path {
-        Some(path) => format!(" Profiles · {} ", visible(&path.display().to_string())),
-        None => " Profiles ".into(),
-    };
+    // A long path gives up its middle, never its end (the file name).
+    let mut title = vec!["Profiles".to_string()];
+    title.extend(
+        list.path
+            .as_ref()
+            .map(|p| visible(&p.display().to_string())),
+    );
+    let title = super::title::fit(&title, 1, popup.width);
     let block = Block::bordered()
         .title(Span::styled(title, theme::TITLE))
         .border_style(theme::BORDER_FOCUSED);
@@ -77,7 +81,11 @@ fn item(p: &Profile) -> ListItem<'static> {
     };
     // Protection and password first: they are what differs between profiles of one broker.
     ListItem::new(Line::from(vec![
-        Span::styled(format!("{:<22} ", visible(&p.name)), theme::HEADER),
+        // Padded by display width: an emoji or CJK name takes two columns a character.
+        Span::styled(
+            format!("{} ", crate::text::pad(&visible(&p.name), 22)),
+            theme::HEADER,
+        ),
         security,
         Span::raw(visible(&format!(
             "  {}  ",

@@ -75,10 +75,27 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
 }
 
 pub fn draw_notice(frame: &mut Frame, area: Rect, tab: &Tab) {
-    if let Some(notice) = &tab.notice {
-        let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
-        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+    if let Some(paragraph) = notice(tab) {
+        frame.render_widget(paragraph, area);
     }
+}
+
+fn notice(tab: &Tab) -> Option<Paragraph<'_>> {
+    let notice = tab.notice.as_ref()?;
+    let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
+    Some(Paragraph::new(line).wrap(Wrap { trim: true }))
+}
+
+/// Rows for the notice on `screen`: the rows it wraps to, at least `NOTICE_ROWS` (the
+/// layout does not jump as notices come and go), at most half the screen, so that a long
+/// refusal is read whole, taking rows from the message pane while it is shown.
+pub fn notice_rows(tab: &Tab, screen: Rect) -> u16 {
+    let wrapped = notice(tab).map_or(0, |p| p.line_count(screen.width));
+    let wrapped = u16::try_from(wrapped).unwrap_or(u16::MAX);
+    wrapped.clamp(
+        super::NOTICE_ROWS,
+        (screen.height / 2).max(super::NOTICE_ROWS),
+    )
 }
 
 pub fn draw_hints(frame: &mut Frame, area: Rect, model: &Model) {

@@ -25,7 +25,7 @@ use crate::{
     action::Action,
     amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
-    model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind},
+    model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind, scroll::Scroll},
     profile::Profile,
 };
 use tab::{connect, disconnect};
@@ -110,7 +110,12 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                 *page = page.saturating_add_signed(step).min(16);
             }
         }
-        Action::ToggleDetails => model.overlay = toggled(&model.overlay, Overlay::Details),
+        Action::ToggleDetails => {
+            let details = Overlay::Details {
+                scroll: Scroll::default(),
+            };
+            model.overlay = toggled(&model.overlay, details);
+        }
         Action::Connect => return connect(model),
         Action::OpenProfiles => profiles::open_list(model),
         Action::ProfileUp => model.profiles.select_by(-1),
@@ -170,12 +175,14 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                     BodyView::Json => BodyView::Hex,
                     BodyView::Hex => BodyView::Text,
                 };
-                *scroll = 0;
+                *scroll = Scroll::default();
             }
         }
-        Action::ScrollMessage(step) => {
-            if let Overlay::Message { scroll, .. } = &mut model.overlay {
-                *scroll = scroll.saturating_add_signed(step);
+        Action::ScrollOverlay(step) => {
+            if let Overlay::Message { scroll, .. } | Overlay::Details { scroll } =
+                &mut model.overlay
+            {
+                *scroll = scroll.step(step, model.page_rows);
             }
         }
         Action::PropertyNext | Action::PropertyPrev => {
@@ -271,7 +278,10 @@ fn open_message(model: &mut Model) {
     };
     let d = &entry.delivery;
     let view = crate::inspect::body::best_view(&d.body, d.properties.content_type.as_deref());
-    model.overlay = Overlay::Message { view, scroll: 0 };
+    model.overlay = Overlay::Message {
+        view,
+        scroll: Scroll::default(),
+    };
 }
 
 /// Starts from the selected message's key and headers, else the compose box's key.

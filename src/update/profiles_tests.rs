@@ -356,7 +356,9 @@ fn a_paste_under_an_overlay_does_not_reach_the_hidden_form() {
     for overlay in [
         Overlay::Profiles,
         Overlay::Help { page: 0 },
-        Overlay::Details,
+        Overlay::Details {
+            scroll: Default::default(),
+        },
         Overlay::ConfirmDelete("a".into()),
     ] {
         let mut model = with_profiles(&["a"]);

@@ -129,7 +129,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::OpenExplain
         | Action::SwitchExplainInput
         | Action::CycleBodyView
-        | Action::ScrollMessage(_)
+        | Action::ScrollOverlay(_)
         | Action::OpenProperties
         | Action::PropertyNext
         | Action::PropertyPrev

@@ -36,6 +36,8 @@ fn escape_sequence() -> impl Strategy<Value = String> {
         "\u{202e}gnp.exe",
         "\u{2066}\u{2069}",
         "a\u{200d}b",
+        "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}",
+        "\u{1f3f3}\u{fe0f}\u{200d}\u{1f308}",
         "\\e[31m",
         "\\u001b",
         "%1b%5b2J",

@@ -92,3 +92,53 @@ pub fn delivery(body: &[u8]) -> Box<Delivery> {
         body: body.to_vec(),
     })
 }
+
+/// A key as the terminal sends it, through the keymap as the app applies it.
+pub fn press(model: &mut Model, code: crossterm::event::KeyCode) {
+    let action = amqp_tui::keymap::action_for(model, crossterm::event::KeyEvent::from(code))
+        .unwrap_or_else(|| panic!("{code:?} does nothing here"));
+    update(model, action);
+}
+
+/// The screen's rows as text, each wide character once: the cell after a two-column
+/// character is covered by it and holds nothing of its own (`lines` shows it as a space).
+pub fn rows(buffer: &Buffer) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    (0..buffer.area.height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                row.push_str(symbol);
+                x += u16::try_from(symbol.width().max(1)).expect("a cell is narrow");
+            }
+            row
+        })
+        .collect()
+}
+
+/// `model` drawn on a `width` x `height` terminal, as `rows`.
+pub fn draw_at(model: &Model, width: u16, height: u16) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal.draw(|f| ui::draw(f, model)).expect("draw");
+    rows(terminal.backend().buffer())
+}
+
+/// The text between a full-width panel's side borders on the rows after the one holding
+/// `from`, up to its bottom border.
+pub fn inside_after(screen: &[String], from: &str) -> Vec<String> {
+    let start = screen
+        .iter()
+        .position(|l| l.contains(from))
+        .unwrap_or_else(|| panic!("no row holds {from:?}:\n{}", screen.join("\n")));
+    screen[start + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('└'))
+        .map(|l| {
+            l.trim_start_matches('│')
+                .trim_end_matches([' ', '│'])
+                .to_string()
+        })
+        .collect()
+}
