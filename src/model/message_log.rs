@@ -241,8 +241,11 @@ impl MessageLog {
         self.offset = self.offset.saturating_add_signed(rows).min(max);
     }
 
+    /// Home: the view and the cursor go to the oldest shown entry, so what Enter opens
+    /// is the row the user sees marked.
     pub fn scroll_to_oldest(&mut self, page: usize) {
         self.offset = self.shown_len().saturating_sub(page.max(1));
+        self.selected = self.shown_seq(0);
     }
 
     /// Back to the newest message, live: ends a pause and drops the cursor.
@@ -317,9 +320,13 @@ impl MessageLog {
         })
     }
 
-    /// Index of the newest visible entry, counted from 1, for the pane title.
+    /// The pane title's `n` of `n/N`, counted from 1: the cursor's entry, or the newest
+    /// in view when there is no cursor.
     pub fn position(&self) -> usize {
-        self.shown_len() - self.offset.min(self.shown_len())
+        match self.selected.and_then(|seq| self.shown_index(seq)) {
+            Some(index) => index + 1,
+            None => self.shown_len() - self.offset.min(self.shown_len()),
+        }
     }
 
     fn shown_seq(&self, index: usize) -> Option<u64> {
