@@ -239,6 +239,28 @@ impl ConnectForm {
         self.error = Some((field, crate::text::visible(message)));
     }
 
+    /// Whether `field` takes part in connecting with the form as it is now: the TLS
+    /// fields only with TLS on, the CA only while verifying, the ack mode only for an
+    /// existing queue. What does not apply is neither checked nor marked at fault.
+    pub fn applies(&self, field: Field) -> bool {
+        match field {
+            Field::CaFile => self.tls && self.verify,
+            Field::Verify | Field::ClientCert | Field::ClientKey => self.tls,
+            Field::AckMode => self.source == Source::Queue,
+            _ => true,
+        }
+    }
+
+    /// The error to show now: one about a field that no longer applies (TLS or
+    /// verification switched off since) is kept, but not shown until it applies again.
+    pub fn error_shown(&self) -> Option<(Option<Field>, &str)> {
+        match &self.error {
+            Some((Some(field), _)) if !self.applies(*field) => None,
+            Some((field, message)) => Some((*field, message.as_str())),
+            None => None,
+        }
+    }
+
     pub fn toggle_tls(&mut self) {
         self.tls = !self.tls;
         if !self.port_edited {
@@ -349,7 +371,11 @@ impl ConnectForm {
             crate::routing::parse_binding(self.exchange_type, self.value(Field::RoutingKey))
                 .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
         let password = self.password(env)?;
-        let client_cert = self.client_cert()?;
+        let client_cert = if self.applies(Field::ClientCert) {
+            self.client_cert()?
+        } else {
+            None
+        };
         let ca_text = self.value(Field::CaFile).trim();
         let tls = match (self.tls, self.verify) {
             (false, _) => TlsMode::Off,
@@ -410,10 +436,6 @@ impl ConnectForm {
             (true, false) => Err((
                 Field::ClientCert,
                 "Client certificate is empty: type the PEM certificate that goes with the key.".into(),
-            )),
-            (false, false) if !self.tls => Err((
-                Field::ClientCert,
-                "Client certificate: TLS is off, and a client certificate is only sent over TLS. Switch TLS on or clear both client fields.".into(),
             )),
             (false, false) => Ok(Some(ClientCert {
                 cert_file: PathBuf::from(cert),
