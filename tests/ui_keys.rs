@@ -6,10 +6,11 @@ mod support;
 use amqp_tui::{
     action::Action,
     amqp::{AmqpEvent, ConnectError},
-    model::{Field, Focus},
+    model::{Field, Focus, Overlay},
     update::update,
 };
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::{buffer::Buffer, style::Modifier};
 use support::screen::{feed, line_with, lines, render, with_messages};
 
 #[test]
@@ -52,4 +53,69 @@ fn a_ca_error_leaves_the_form_when_verification_is_turned_off() {
         "nor its message:\n{}",
         screen.join("\n")
     );
+}
+
+fn type_text(model: &mut amqp_tui::model::Model, text: &str) {
+    for c in text.chars() {
+        update(model, Action::Edit(KeyEvent::from(KeyCode::Char(c))));
+    }
+}
+
+fn prompt_value(model: &amqp_tui::model::Model) -> String {
+    match &model.overlay {
+        Overlay::Prompt(prompt) => prompt.input.value().to_string(),
+        other => panic!("expected a prompt, got {other:?}"),
+    }
+}
+
+/// The cells of the row holding `needle`, from its first column on, that are drawn
+/// reversed (selected).
+fn reversed_text(buffer: &Buffer, needle: &str) -> String {
+    let screen = lines(buffer);
+    let y = screen
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}:\n{}", screen.join("\n")));
+    (0..buffer.area.width)
+        .map(|x| &buffer[(x, y as u16)])
+        .filter(|cell| cell.modifier.contains(Modifier::REVERSED))
+        .map(|cell| cell.symbol())
+        .collect()
+}
+
+#[test]
+fn a_prefilled_prompt_shows_its_value_selected_and_typing_replaces_it() {
+    let mut model = amqp_tui::model::Model::default();
+    model.tab_mut().profile = Some("fresh".into());
+    update(&mut model, Action::SaveProfileAs);
+    assert_eq!(reversed_text(&render(&model), "│fresh "), "fresh");
+    type_text(&mut model, "fresh2");
+    assert_eq!(prompt_value(&model), "fresh2", "not freshfresh2");
+    let buffer = render(&model);
+    assert_eq!(reversed_text(&buffer, "│fresh2 "), "", "nothing selected any more");
+    assert!(line_with(&lines(&buffer), "fresh2").contains("│fresh2 "));
+}
+
+#[test]
+fn moving_in_a_prefilled_prompt_keeps_the_value_to_edit() {
+    let mut model = amqp_tui::model::Model::default();
+    model.tab_mut().profile = Some("fresh".into());
+    update(&mut model, Action::SaveProfileAs);
+    update(&mut model, Action::Edit(KeyEvent::from(KeyCode::End)));
+    type_text(&mut model, "2");
+    assert_eq!(prompt_value(&model), "fresh2");
+}
+
+#[test]
+fn the_explainers_prefilled_key_is_replaced_by_what_is_typed() {
+    let mut model = with_messages(3);
+    model.tab_mut().focus = Focus::Messages;
+    update(&mut model, Action::ScrollUp);
+    update(&mut model, Action::OpenExplain);
+    assert_eq!(reversed_text(&render(&model), "Routing key test"), "test");
+    type_text(&mut model, "order.us.shipped");
+    let screen = lines(&render(&model));
+    let key = line_with(&screen, "Routing key order");
+    assert!(key.contains("Routing key order.us.shipped "), "{key}");
+    assert!(!key.contains("testorder"), "{key}");
 }

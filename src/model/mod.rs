@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod prompt;
 pub mod properties_form;
 pub mod tab;
+pub mod text_field;
 pub mod unsent;
 
 use crate::amqp::{ConnectionSettings, Security, SessionId};
@@ -119,8 +120,8 @@ pub enum Overlay {
     },
     /// The routing explainer: a key and headers to test against the session's bindings.
     Explain {
-        key: tui_input::Input,
-        headers: tui_input::Input,
+        key: text_field::TextField,
+        headers: text_field::TextField,
         on_headers: bool,
     },
     /// The selected message in full, its body shown as `view`, scrolled by `scroll` lines.

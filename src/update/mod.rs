@@ -3,9 +3,6 @@
 //! `update` dispatches; what concerns one tab is in `tab`, what the broker reports in
 //! `broker`, the profile list and its prompts in `profiles`.
 
-use crossterm::event::Event;
-use tui_input::{InputRequest, backend::crossterm::EventHandler};
-
 mod broker;
 mod inspect;
 mod profiles;
@@ -25,7 +22,10 @@ use crate::{
     action::Action,
     amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
-    model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind},
+    model::{
+        Level, MAX_TABS, Model, Overlay, Prompt, PromptKind,
+        text_field::{TextField, paste_one_line},
+    },
     profile::Profile,
 };
 use tab::{connect, disconnect};
@@ -150,12 +150,12 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Edit(key) if matches!(model.overlay, Overlay::Explain { .. }) => {
             if let Some(input) = explain_input(&mut model.overlay) {
-                input.handle_event(&Event::Key(key));
+                input.handle_key(key);
             }
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Explain { .. }) => {
             if let Some(input) = explain_input(&mut model.overlay) {
-                paste(input, &text);
+                input.paste(&text);
             }
         }
         Action::CycleBodyView => {
@@ -185,12 +185,15 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Edit(key) if matches!(model.overlay, Overlay::Properties) => {
             let props = &mut model.tab_mut().compose.props;
             props.error = None;
-            props.input_mut(props.focus).handle_event(&Event::Key(key));
+            tui_input::backend::crossterm::EventHandler::handle_event(
+                props.input_mut(props.focus),
+                &crossterm::event::Event::Key(key),
+            );
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Properties) => {
             let props = &mut model.tab_mut().compose.props;
             props.error = None;
-            paste(props.input_mut(props.focus), &text);
+            paste_one_line(props.input_mut(props.focus), &text);
         }
         Action::RenameProfile => profiles::ask_about_selected(model, |from| {
             Overlay::Prompt(Prompt::new(
@@ -211,12 +214,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::ProfilesSaved(result) => profiles::saved(model, result),
         Action::Edit(key) if matches!(model.overlay, Overlay::Prompt(_)) => {
-            edit_prompt(model, |input| {
-                input.handle_event(&Event::Key(key));
-            })
+            edit_prompt(model, |input| input.handle_key(key))
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Prompt(_)) => {
-            edit_prompt(model, |input| paste(input, &text))
+            edit_prompt(model, |input| input.paste(&text))
         }
         // A paste is not a key and reaches `update` whatever is open: under an overlay it
         // would change a field the user cannot see.
@@ -286,13 +287,13 @@ fn open_explain(model: &mut Model) {
         None => (tab.compose.routing_key.value().to_string(), String::new()),
     };
     model.overlay = Overlay::Explain {
-        key: tui_input::Input::new(key),
-        headers: tui_input::Input::new(headers),
+        key: TextField::prefilled(key),
+        headers: TextField::prefilled(headers),
         on_headers: false,
     };
 }
 
-fn explain_input(overlay: &mut Overlay) -> Option<&mut tui_input::Input> {
+fn explain_input(overlay: &mut Overlay) -> Option<&mut TextField> {
     match overlay {
         Overlay::Explain {
             key,
@@ -303,19 +304,10 @@ fn explain_input(overlay: &mut Overlay) -> Option<&mut tui_input::Input> {
     }
 }
 
-fn edit_prompt(model: &mut Model, apply: impl FnOnce(&mut tui_input::Input)) {
+fn edit_prompt(model: &mut Model, apply: impl FnOnce(&mut TextField)) {
     if let Overlay::Prompt(prompt) = &mut model.overlay {
         prompt.error = None;
         apply(&mut prompt.input);
-    }
-}
-
-/// Fields are one line: a pasted newline must not become a stray Enter, nor a bidi
-/// override reorder what the field shows.
-fn paste(input: &mut tui_input::Input, text: &str) {
-    for c in text.chars() {
-        let c = if crate::text::is_unsafe(c) { ' ' } else { c };
-        input.handle(InputRequest::InsertChar(c));
     }
 }
 

@@ -44,7 +44,7 @@ fn answer(model: &mut Model, text: &str) {
     let Overlay::Prompt(prompt) = &mut model.overlay else {
         panic!("expected a prompt, got {:?}", model.overlay);
     };
-    prompt.input = tui_input::Input::new(text.into());
+    prompt.input = tui_input::Input::new(text.into()).into();
 }
 
 fn prompt_kind(model: &Model) -> PromptKind {

@@ -3,11 +3,14 @@
 use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{Effect, paste, target_label};
+use super::{Effect, target_label};
 use crate::{
     action::Action,
     amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
-    model::{ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab},
+    model::{
+        ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
+        text_field::{paste_exact, paste_one_line},
+    },
 };
 
 /// The order Tab walks the session screen in.
@@ -83,7 +86,11 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::Edit(key) => edit(tab, |input| {
             input.handle_event(&Event::Key(key));
         }),
-        Action::Paste(text) => edit(tab, |input| paste(input, &text)),
+        // The body is published byte for byte; every other field is one line.
+        Action::Paste(text) if tab.focus == Focus::ComposeBody => {
+            edit(tab, |input| paste_exact(input, &text))
+        }
+        Action::Paste(text) => edit(tab, |input| paste_one_line(input, &text)),
         // Handled by `update` before it gets here.
         Action::Quit
         | Action::QuitNow
