@@ -7,10 +7,13 @@ use amqp_tui::{
     action::Action,
     amqp::{AmqpEvent, ConnectError},
     model::{Field, Focus, Overlay},
-    update::update,
+    update::{Effect, update},
 };
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::{buffer::Buffer, style::Modifier};
+use ratatui::{
+    buffer::Buffer,
+    style::{Color, Modifier},
+};
 use support::screen::{feed, line_with, lines, render, with_messages};
 
 #[test]
@@ -118,4 +121,40 @@ fn the_explainers_prefilled_key_is_replaced_by_what_is_typed() {
     let key = line_with(&screen, "Routing key order");
     assert!(key.contains("Routing key order.us.shipped "), "{key}");
     assert!(!key.contains("testorder"), "{key}");
+}
+
+#[test]
+fn a_pasted_body_is_published_exactly_and_shows_its_breaks_as_marks() {
+    let mut model = with_messages(0);
+    model.tab_mut().focus = Focus::ComposeBody;
+    let pasted = "line 1\nline\t2\r\nend";
+    update(&mut model, Action::Paste(pasted.into()));
+    let published: Vec<Vec<u8>> = update(&mut model, Action::Publish)
+        .into_iter()
+        .filter_map(|effect| match effect {
+            Effect::Publish { request, .. } => Some(request.body),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(published, [pasted.as_bytes().to_vec()]);
+    let buffer = render(&model);
+    let screen = lines(&buffer);
+    let body = line_with(&screen, "Body ›");
+    assert!(body.contains("Body › line 1↵line⇥2␍↵end "), "{body}");
+    let y = screen.iter().position(|l| l.contains("Body ›")).expect("the body row") as u16;
+    let marks: String = (0..buffer.area.width)
+        .map(|x| &buffer[(x, y)])
+        .filter(|cell| cell.fg == Color::DarkGray)
+        .map(|cell| cell.symbol())
+        .collect();
+    assert_eq!(marks, "↵⇥␍↵", "the marks are dim, the text is not");
+}
+
+#[test]
+fn a_paste_into_a_one_line_field_smuggles_no_control_characters() {
+    let mut model = amqp_tui::model::Model::default();
+    model.tab_mut().focus = Focus::Form(Field::Host);
+    update(&mut model, Action::Edit(KeyEvent::from(KeyCode::End)));
+    update(&mut model, Action::Paste("\r\nevil\x1b[2J\t".into()));
+    assert_eq!(model.tab().form.value(Field::Host), "localhost  evil [2J ");
 }
