@@ -196,6 +196,27 @@ impl MessageLog {
         }
     }
 
+    /// Deliveries of the current consumer not yet acked, rejected or requeued (manual
+    /// acks): what ending the session hands back to the queue. Older epochs were
+    /// requeued by the broker when their channel went.
+    pub fn unsettled(&self) -> usize {
+        let current = self
+            .entries
+            .iter()
+            .filter(|e| e.delivery.consumer_tag.is_some())
+            .map(|e| e.delivery.epoch)
+            .max();
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.delivery.consumer_tag.is_some()
+                    && e.delivery.delivery_tag != 0
+                    && e.settled.is_none()
+                    && Some(e.delivery.epoch) == current
+            })
+            .count()
+    }
+
     pub fn clear(&mut self) {
         self.first_seq += self.entries.len() as u64;
         self.entries.clear();

@@ -145,8 +145,9 @@ pub struct Model {
     /// What each new tab's pane keeps (`--history`, `--history-mib`).
     pub history: History,
     pub quit: bool,
-    /// Ctrl-C was pressed once with messages not yet confirmed: the next one quits.
-    pub quit_armed: bool,
+    /// A destructive action (quit, disconnect, close a tab) asked about once: the same
+    /// action next carries it out, anything else the user does disarms it.
+    pub armed: Option<crate::action::Action>,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
     /// A warning about the whole run that must outlast the notices (a password given on
@@ -164,7 +165,7 @@ impl Model {
             profiles: ProfileList::default(),
             history: History::default(),
             quit: false,
-            quit_armed: false,
+            armed: None,
             page_rows: 10,
             warning: None,
         };

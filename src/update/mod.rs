@@ -3,6 +3,9 @@
 //! `update` dispatches; what concerns one tab is in `tab`, what the broker reports in
 //! `broker`, the profile list and its prompts in `profiles`.
 
+mod armed;
+#[cfg(test)]
+mod armed_tests;
 mod broker;
 mod inspect;
 mod profiles;
@@ -85,18 +88,11 @@ pub enum Effect {
 }
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
-    if !matches!(action, Action::Quit | Action::Broker(_)) {
-        model.quit_armed = false;
+    if armed::holds(model, &action) {
+        return Vec::new();
     }
     match action {
-        Action::Quit if !model.quit_armed && model.unconfirmed_publishes() > 0 => {
-            model.quit_armed = true;
-            let n = model.unconfirmed_publishes();
-            model.notify(
-                Level::Warning,
-                format!("{n} publishes are not confirmed yet (waiting for the connection, awaiting the broker, or failed and kept for Ctrl-R): quitting now loses them. Ctrl-C again quits anyway."),
-            );
-        }
+        Action::OtherKey => {}
         Action::Quit | Action::QuitNow => {
             model.quit = true;
             return model.tabs_mut().flat_map(disconnect).collect();

@@ -93,6 +93,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::Paste(text) => edit(tab, |input| paste_one_line(input, &text)),
         // Handled by `update` before it gets here.
         Action::Quit
+        | Action::OtherKey
         | Action::QuitNow
         | Action::ToggleHelp
         | Action::ToggleDetails
