@@ -2,6 +2,8 @@
 
 use super::target_label;
 use crate::{
+    action::Action,
+    keymap,
     amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
     model::{ConnState, Focus, Level, Model, Screen, Tab, connect_form::field_at_fault},
 };
@@ -70,9 +72,12 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 security,
                 queue,
             };
+            // The pane first, where the session's keys work (F3 details, x explain, /
+            // filter...); the compose box is one Tab away. Typing there at once would
+            // put those keys into the body.
             if tab.screen == Screen::Form {
                 tab.screen = Screen::Session;
-                tab.focus = Focus::ComposeBody;
+                tab.focus = Focus::Messages;
             }
         }
         AmqpEvent::Delivery(_) => {}
@@ -188,11 +193,27 @@ fn publish_reported(
         tab.compose.unsent.keep(*request);
         // The failure itself is already in the notice; say how to recover.
         if let Some(notice) = &mut tab.notice {
+            let resend = keymap::keys_at(Focus::ComposeBody, &Action::ResendUnsent);
             notice
                 .text
-                .push_str(" Ctrl-R in the compose box sends it again.");
+                .push_str(&format!(" {resend} in the compose box sends it again."));
         }
     }
+}
+
+/// How to open the routing explainer from `focus`, naming only keys that work there:
+/// from the compose box that is leaving it first.
+fn explain_hint(focus: Focus) -> String {
+    let here = keymap::keys_at(focus, &Action::OpenExplain);
+    if !here.is_empty() {
+        return format!(" {here} explains the bindings.");
+    }
+    let back = keymap::keys_at(focus, &Action::FocusMessages);
+    let there = keymap::keys_at(Focus::Messages, &Action::OpenExplain);
+    if back.is_empty() || there.is_empty() {
+        return String::new();
+    }
+    format!(" {back}, then {there}, explains the bindings.")
 }
 
 /// Every publish is accounted for in the compose box's tally, and named in the notice;
@@ -222,6 +243,7 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
             tally.failed += u64::from(*failed);
         }
     }
+    let explain = explain_hint(tab.focus);
     let (level, text) = match outcome {
         PublishOutcome::Routed => (
             Level::Success,
@@ -235,7 +257,7 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
         } => (
             Level::Error,
             format!(
-                "unroutable: {reply_text}, exchange {}, key {} — no queue is bound for it; the broker returned it ({reply_code}). x explains the bindings.",
+                "unroutable: {reply_text}, exchange {}, key {} — no queue is bound for it; the broker returned it ({reply_code}).{explain}",
                 if exchange.is_empty() {
                     "(default)"
                 } else {

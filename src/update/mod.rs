@@ -7,6 +7,8 @@ mod armed;
 #[cfg(test)]
 mod armed_tests;
 mod broker;
+#[cfg(test)]
+mod hints_tests;
 mod inspect;
 mod profiles;
 #[cfg(test)]
@@ -25,6 +27,7 @@ use crate::{
     action::Action,
     amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
+    keymap,
     model::{
         Level, MAX_TABS, Model, Overlay, Prompt, PromptKind,
         text_field::{TextField, paste_one_line},
@@ -313,14 +316,20 @@ fn new_tab(model: &mut Model) {
     let mut form = model.tab().form.clone();
     form.error = None;
     match model.open_tab(form) {
-        Some(tab) => tab.notify(
-            Level::Info,
-            "New tab: edit the form and press Enter to connect. Ctrl-X closes it.",
-        ),
-        None => model.notify(
-            Level::Warning,
-            format!("{MAX_TABS} tabs are open, the most Alt-1..9 can reach: close one with Ctrl-X first."),
-        ),
+        Some(tab) => {
+            let close = keymap::keys_at(tab.focus, &Action::CloseTab);
+            tab.notify(
+                Level::Info,
+                format!("New tab: edit the form and press Enter to connect. {close} closes it."),
+            )
+        }
+        None => {
+            let close = keymap::keys_at(model.tab().focus, &Action::CloseTab);
+            model.notify(
+                Level::Warning,
+                format!("{MAX_TABS} tabs are open, the most Alt-1..9 can reach: close one with {close} first."),
+            )
+        }
     }
 }
 
@@ -332,7 +341,8 @@ fn close_tab(model: &mut Model) -> Vec<Effect> {
             effects
         }
         None => {
-            model.notify(Level::Info, "This is the last tab: Ctrl-C quits.");
+            let quit = keymap::keys_at(model.tab().focus, &Action::Quit);
+            model.notify(Level::Info, format!("This is the last tab: {quit} quits."));
             Vec::new()
         }
     }

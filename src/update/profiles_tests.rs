@@ -311,7 +311,7 @@ fn importing_during_a_session_says_it_applies_on_the_next_connect() {
     assert_eq!(tab.form.value(Field::Host), "h2");
     assert_eq!(
         (tab.screen, tab.focus),
-        (Screen::Session, Focus::ComposeBody),
+        (Screen::Session, Focus::Messages),
         "keys keep going to the session, not to the hidden form"
     );
     let (_, text) = notice(&model);

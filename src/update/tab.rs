@@ -6,6 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::{Effect, target_label};
 use crate::{
     action::Action,
+    keymap,
     amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
     model::{
         ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
@@ -34,7 +35,8 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
                 tab.notify(Level::Info, "Connection attempt cancelled.");
                 return effects;
             }
-            tab.notify(Level::Info, "Press Ctrl-C to quit.");
+            let quit = keymap::keys_at(tab.focus, &Action::Quit);
+            tab.notify(Level::Info, format!("Press {quit} to quit."));
         }
         Action::LeaveSession => {
             let target = tab
@@ -74,9 +76,11 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::TogglePause => {
             tab.log.toggle_pause();
             let text = if tab.log.paused() {
-                "Paused: new messages are kept but the pane holds still. p or End resumes."
+                let resume = keymap::keys_at(tab.focus, &Action::TogglePause);
+                let follow = keymap::keys_at(tab.focus, &Action::FollowTail);
+                format!("Paused: new messages are kept but the pane holds still. {resume} or {follow} resumes.")
             } else {
-                "Following the newest messages again."
+                "Following the newest messages again.".to_string()
             };
             tab.notify(Level::Info, text);
         }
@@ -190,7 +194,14 @@ pub(super) fn connect(model: &mut Model) -> Vec<Effect> {
 
 fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
     if matches!(tab.conn, ConnState::Connecting { .. }) {
-        tab.notify(Level::Info, "Already connecting. Esc cancels the attempt.");
+        // Named only from the form, where the key works.
+        let cancel = keymap::keys_at(tab.focus, &Action::CancelConnect);
+        let how = if cancel.is_empty() {
+            String::new()
+        } else {
+            format!(" {cancel} cancels the attempt.")
+        };
+        tab.notify(Level::Info, format!("Already connecting.{how}"));
         return Vec::new();
     }
     let settings = match tab.form.validate() {

@@ -109,7 +109,11 @@ fn connect_starts_a_session_and_connected_opens_the_pane() {
         },
     );
     assert_eq!(model.tab().screen, Screen::Session);
-    assert_eq!(model.tab().focus, Focus::ComposeBody);
+    assert_eq!(
+        model.tab().focus,
+        Focus::Messages,
+        "the pane, where the session's keys work"
+    );
 }
 
 #[test]
