@@ -40,7 +40,10 @@ async fn a_pasted_multi_line_body_reaches_the_broker_byte_for_byte() {
     assert!(flowing(&text).contains("acked by the broker"), "{text}");
 
     let got = client.consume(&queue, 1).await;
-    assert_eq!(got, [(routing.key().to_string(), pasted.as_bytes().to_vec())]);
+    assert_eq!(
+        got,
+        [(routing.key().to_string(), pasted.as_bytes().to_vec())]
+    );
     app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }

@@ -27,7 +27,11 @@ fn the_pane_counter_follows_the_cursor_from_home() {
     let title = line_with(&screen, "received");
     assert!(title.contains(" · 2/100 "), "{title}");
     let marked = model.tab().log.selected().map(|e| e.delivery.body.clone());
-    assert_eq!(marked.as_deref(), Some(&b"message 1"[..]), "Enter opens this one");
+    assert_eq!(
+        marked.as_deref(),
+        Some(&b"message 1"[..]),
+        "Enter opens this one"
+    );
 }
 
 #[test]
@@ -52,7 +56,9 @@ fn a_ca_error_leaves_the_form_when_verification_is_turned_off() {
     let ca = line_with(&screen, "CA certificate");
     assert!(ca.starts_with("│   "), "no stale mark: {ca}");
     assert!(
-        !screen.iter().any(|l| l.contains("/nowhere/ca.pem") && !l.contains("CA certificate")),
+        !screen
+            .iter()
+            .any(|l| l.contains("/nowhere/ca.pem") && !l.contains("CA certificate")),
         "nor its message:\n{}",
         screen.join("\n")
     );
@@ -95,7 +101,11 @@ fn a_prefilled_prompt_shows_its_value_selected_and_typing_replaces_it() {
     type_text(&mut model, "fresh2");
     assert_eq!(prompt_value(&model), "fresh2", "not freshfresh2");
     let buffer = render(&model);
-    assert_eq!(reversed_text(&buffer, "│fresh2 "), "", "nothing selected any more");
+    assert_eq!(
+        reversed_text(&buffer, "│fresh2 "),
+        "",
+        "nothing selected any more"
+    );
     assert!(line_with(&lines(&buffer), "fresh2").contains("│fresh2 "));
 }
 
@@ -141,7 +151,10 @@ fn a_pasted_body_is_published_exactly_and_shows_its_breaks_as_marks() {
     let screen = lines(&buffer);
     let body = line_with(&screen, "Body ›");
     assert!(body.contains("Body › line 1↵line⇥2␍↵end "), "{body}");
-    let y = screen.iter().position(|l| l.contains("Body ›")).expect("the body row") as u16;
+    let y = screen
+        .iter()
+        .position(|l| l.contains("Body ›"))
+        .expect("the body row") as u16;
     let marks: String = (0..buffer.area.width)
         .map(|x| &buffer[(x, y)])
         .filter(|cell| cell.fg == Color::DarkGray)

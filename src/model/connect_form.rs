@@ -431,11 +431,13 @@ impl ConnectForm {
             (true, true) => Ok(None),
             (false, true) => Err((
                 Field::ClientKey,
-                "Client key is empty: a client certificate needs its private key (a PEM file).".into(),
+                "Client key is empty: a client certificate needs its private key (a PEM file)."
+                    .into(),
             )),
             (true, false) => Err((
                 Field::ClientCert,
-                "Client certificate is empty: type the PEM certificate that goes with the key.".into(),
+                "Client certificate is empty: type the PEM certificate that goes with the key."
+                    .into(),
             )),
             (false, false) => Ok(Some(ClientCert {
                 cert_file: PathBuf::from(cert),

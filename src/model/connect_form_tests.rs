@@ -104,7 +104,9 @@ fn a_client_certificate_needs_its_key_but_only_with_tls_on() {
     let mut form = ConnectForm::default();
     set(&mut form, Field::ClientCert, "/c.pem");
     assert_eq!(
-        form.validate().expect("TLS is off: the client fields do not apply").client_cert,
+        form.validate()
+            .expect("TLS is off: the client fields do not apply")
+            .client_cert,
         None
     );
     form.toggle_tls();
@@ -124,13 +126,24 @@ fn a_fields_error_shows_only_while_the_field_applies() {
     let mut form = ConnectForm::default();
     form.toggle_tls();
     form.set_error(Some(Field::CaFile), "CA file /x is missing");
-    assert_eq!(form.error_shown(), Some((Some(Field::CaFile), "CA file /x is missing")));
+    assert_eq!(
+        form.error_shown(),
+        Some((Some(Field::CaFile), "CA file /x is missing"))
+    );
     form.verify = false;
-    assert_eq!(form.error_shown(), None, "verification off: the CA is not used");
+    assert_eq!(
+        form.error_shown(),
+        None,
+        "verification off: the CA is not used"
+    );
     form.verify = true;
     form.set_error(Some(Field::ClientKey), "key missing");
     form.toggle_tls();
-    assert_eq!(form.error_shown(), None, "TLS off: the client key is not used");
+    assert_eq!(
+        form.error_shown(),
+        None,
+        "TLS off: the client key is not used"
+    );
     form.set_error(None, "connection refused");
     assert_eq!(form.error_shown(), Some((None, "connection refused")));
 }

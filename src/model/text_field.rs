@@ -42,7 +42,9 @@ impl TextField {
     pub fn handle_key(&mut self, key: KeyEvent) {
         if std::mem::take(&mut self.selected) {
             let typed = matches!(key.code, KeyCode::Char(_))
-                && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
             match key.code {
                 KeyCode::Backspace | KeyCode::Delete => {
                     self.input.reset();

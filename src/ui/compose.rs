@@ -187,7 +187,11 @@ fn draw_body(frame: &mut Frame, area: Rect, body: &tui_input::Input, focused: bo
     spans.push(Span::styled(" ".repeat(pad), base));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if focused {
-        place_cursor(frame, area, u16::try_from(cursor - scrolled).unwrap_or(u16::MAX));
+        place_cursor(
+            frame,
+            area,
+            u16::try_from(cursor - scrolled).unwrap_or(u16::MAX),
+        );
     }
 }
 

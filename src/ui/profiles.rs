@@ -122,12 +122,11 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
         Constraint::Min(1),
     ])
     .areas(inner);
-    let (shown, cursor) = input_view(
-        prompt.input.input(),
-        input.width,
-        prompt.kind.is_secret(),
+    let (shown, cursor) = input_view(prompt.input.input(), input.width, prompt.kind.is_secret());
+    frame.render_widget(
+        Paragraph::new(Span::styled(shown.clone(), theme::FOCUS)),
+        input,
     );
-    frame.render_widget(Paragraph::new(Span::styled(shown.clone(), theme::FOCUS)), input);
     if prompt.input.selected() {
         mark_selection(frame, input, &shown);
     }

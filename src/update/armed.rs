@@ -98,7 +98,12 @@ fn losses(model: &Model, action: &Action) -> Option<(String, &'static str)> {
         }
         Action::LeaveSession => {
             let tab = model.tab();
-            is_live(tab).then(|| (format!("Disconnecting {}.", session_losses(tab)), "disconnects"))
+            is_live(tab).then(|| {
+                (
+                    format!("Disconnecting {}.", session_losses(tab)),
+                    "disconnects",
+                )
+            })
         }
         Action::CloseTab => {
             let tab = model.tab();

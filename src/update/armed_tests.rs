@@ -37,7 +37,9 @@ fn q_on_a_form_toggle_asks_before_quitting_with_a_session_in_another_tab() {
     let (level, text) = notice(&model);
     assert_eq!(level, Some(Level::Warning));
     assert!(
-        text.starts_with("Quitting closes 1 open session (1 in other tabs), deleting 1 queue of the app's own"),
+        text.starts_with(
+            "Quitting closes 1 open session (1 in other tabs), deleting 1 queue of the app's own"
+        ),
         "{text}"
     );
     assert!(
@@ -81,7 +83,10 @@ fn nothing_live_nothing_asked() {
     let mut model = Model::default();
     model.tab_mut().focus = Focus::Form(Field::Tls);
     press(&mut model, key('q'));
-    assert!(model.quit, "no session, no unconfirmed publish: q quits at once");
+    assert!(
+        model.quit,
+        "no session, no unconfirmed publish: q quits at once"
+    );
 
     let mut model = Model::default();
     update(&mut model, Action::NewTab);
@@ -140,7 +145,10 @@ fn leaving_a_manual_ack_queue_counts_the_unacked_messages_requeued() {
         text.starts_with("Disconnecting ends the session to guest@localhost:5672/, requeueing 2 unacked messages."),
         "{text}"
     );
-    assert!(!text.contains("deleting"), "an existing queue is not deleted: {text}");
+    assert!(
+        !text.contains("deleting"),
+        "an existing queue is not deleted: {text}"
+    );
 }
 
 #[test]
@@ -153,7 +161,10 @@ fn ctrl_x_asks_before_closing_a_connected_tab() {
     assert_eq!(model.tabs().len(), 2);
     let (_, text) = notice(&model);
     assert!(text.starts_with("Closing tab localhost:5672 ends the session to guest@localhost:5672/, deleting the server-named queue q"), "{text}");
-    assert!(text.ends_with("Ctrl-X again closes it; any other key cancels."), "{text}");
+    assert!(
+        text.ends_with("Ctrl-X again closes it; any other key cancels."),
+        "{text}"
+    );
     let effects = press(&mut model, ctrl_x);
     assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
     assert_eq!(model.tabs().len(), 1);

@@ -3,8 +3,8 @@
 use super::target_label;
 use crate::{
     action::Action,
-    keymap,
     amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
+    keymap,
     model::{ConnState, Focus, Level, Model, Screen, Tab, connect_form::field_at_fault},
 };
 

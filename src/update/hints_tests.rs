@@ -66,7 +66,10 @@ fn a_returned_message_names_the_explain_key_that_works_from_the_focus() {
     );
     model.tab_mut().focus = Focus::ComposeMode;
     let text = returned(&mut model);
-    assert!(text.ends_with("Esc or q, then x, explains the bindings."), "{text}");
+    assert!(
+        text.ends_with("Esc or q, then x, explains the bindings."),
+        "{text}"
+    );
 }
 
 #[test]

@@ -6,8 +6,8 @@ use tui_input::backend::crossterm::EventHandler;
 use super::{Effect, target_label};
 use crate::{
     action::Action,
-    keymap,
     amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
+    keymap,
     model::{
         ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
         text_field::{paste_exact, paste_one_line},
@@ -78,7 +78,9 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
             let text = if tab.log.paused() {
                 let resume = keymap::keys_at(tab.focus, &Action::TogglePause);
                 let follow = keymap::keys_at(tab.focus, &Action::FollowTail);
-                format!("Paused: new messages are kept but the pane holds still. {resume} or {follow} resumes.")
+                format!(
+                    "Paused: new messages are kept but the pane holds still. {resume} or {follow} resumes."
+                )
             } else {
                 "Following the newest messages again.".to_string()
             };

@@ -4,9 +4,7 @@ use std::collections::HashSet;
 
 use super::{
     Effect,
-    tests::{
-        confirmed, connect_active, connected, connected_event, delivery, notice, type_text,
-    },
+    tests::{confirmed, connect_active, connected, connected_event, delivery, notice, type_text},
     update,
 };
 use crate::{
