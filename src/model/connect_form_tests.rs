@@ -1,4 +1,5 @@
 use super::*;
+use crate::amqp::{ClientCert, Routing};
 use tui_input::InputRequest;
 
 fn set(form: &mut ConnectForm, field: Field, text: &str) {
