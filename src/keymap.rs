@@ -336,6 +336,21 @@ pub fn keys_at(focus: Focus, action: &Action) -> String {
     keys_for(focus_context(focus), action)
 }
 
+/// How to do `action` from `focus`, for a notice: its keys there ("x"), or the way into
+/// the pane first when only the pane has it ("Esc, then x"); empty when neither works.
+pub fn reach(focus: Focus, action: &Action) -> String {
+    let here = keys_at(focus, action);
+    if !here.is_empty() {
+        return here;
+    }
+    let back = keys_at(focus, &Action::FocusMessages);
+    let there = keys_at(Focus::Messages, action);
+    if back.is_empty() || there.is_empty() {
+        return String::new();
+    }
+    format!("{back}, then {there}")
+}
+
 /// The footer's hints for where the keys go now.
 pub fn hints(model: &Model) -> impl Iterator<Item = &'static Binding> {
     let context = context_of(model);

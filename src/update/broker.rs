@@ -204,16 +204,11 @@ fn publish_reported(
 /// How to open the routing explainer from `focus`, naming only keys that work there:
 /// from the compose box that is leaving it first.
 fn explain_hint(focus: Focus) -> String {
-    let here = keymap::keys_at(focus, &Action::OpenExplain);
-    if !here.is_empty() {
-        return format!(" {here} explains the bindings.");
+    match keymap::reach(focus, &Action::OpenExplain) {
+        keys if keys.contains(", then ") => format!(" {keys}, explains the bindings."),
+        keys if keys.is_empty() => String::new(),
+        keys => format!(" {keys} explains the bindings."),
     }
-    let back = keymap::keys_at(focus, &Action::FocusMessages);
-    let there = keymap::keys_at(Focus::Messages, &Action::OpenExplain);
-    if back.is_empty() || there.is_empty() {
-        return String::new();
-    }
-    format!(" {back}, then {there}, explains the bindings.")
 }
 
 /// Every publish is accounted for in the compose box's tally, and named in the notice;

@@ -81,3 +81,30 @@ fn the_pause_notice_names_the_pane_keys_from_the_keymap() {
         "Paused: new messages are kept but the pane holds still. p or End resumes."
     );
 }
+
+#[test]
+fn a_loaded_file_names_the_replay_keys_for_where_the_user_is_when_it_arrives() {
+    let mut model = connected();
+    let loaded = |model: &mut Model| {
+        let tab = model.tab().number;
+        update(
+            model,
+            Action::FileLoaded {
+                tab,
+                path: "/tmp/x.jsonl".into(),
+                result: Ok(Vec::new()),
+            },
+        );
+        notice(model).1
+    };
+    assert_eq!(
+        loaded(&mut model),
+        "Loaded 0 messages from /tmp/x.jsonl into the pane: R replays the one under the cursor, Ctrl-R every shown one to its original exchange and key."
+    );
+    model.tab_mut().focus = Focus::ComposeBody;
+    assert_eq!(
+        loaded(&mut model),
+        "Loaded 0 messages from /tmp/x.jsonl into the pane: Esc, then R replays the one under the cursor, Esc, then Ctrl-R every shown one to its original exchange and key.",
+        "in the compose box R would be typed and Ctrl-R resends"
+    );
+}
