@@ -28,7 +28,12 @@ pub(super) fn holds(model: &mut Model, action: &Action) -> bool {
     if armed.is_some() {
         cancelled(model);
     }
-    let keys = keymap::keys_for(keymap::context_of(model), action);
+    let mut keys = keymap::keys_for(keymap::context_of(model), action);
+    if keys.is_empty() {
+        // Ctrl-C reaches past overlays (the profile list, a prompt…), unlike the table's
+        // other "anywhere" keys: name it from the pane or form under the overlay.
+        keys = keymap::keys_at(model.tab().focus, action);
+    }
     model.notify(
         Level::Warning,
         format!("{loss} {keys} again {verb}; any other key cancels."),

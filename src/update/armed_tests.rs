@@ -170,3 +170,18 @@ fn ctrl_x_asks_before_closing_a_connected_tab() {
     assert_eq!(model.tabs().len(), 1);
     assert!(matches!(model.tab().conn, ConnState::Connected { .. }));
 }
+
+#[test]
+fn ctrl_c_over_an_overlay_names_the_key_that_confirms() {
+    let mut model = connected();
+    update(&mut model, Action::OpenProfiles);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL);
+    press(&mut model, ctrl_c);
+    let (_, text) = notice(&model);
+    assert!(
+        text.ends_with("Ctrl-C again quits anyway; any other key cancels."),
+        "{text}"
+    );
+    press(&mut model, ctrl_c);
+    assert!(model.quit);
+}
