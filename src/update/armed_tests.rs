@@ -185,3 +185,18 @@ fn ctrl_c_over_an_overlay_names_the_key_that_confirms() {
     press(&mut model, ctrl_c);
     assert!(model.quit);
 }
+
+#[test]
+fn a_failed_connect_that_focuses_a_toggle_leaves_q_asking_first() {
+    let mut model = connected();
+    update(&mut model, Action::NewTab);
+    update(&mut model, Action::Connect);
+    feed(
+        &mut model,
+        AmqpEvent::Failed(crate::amqp::ConnectError::TlsExpired),
+    );
+    assert_eq!(model.tab().focus, Focus::Form(Field::Verify), "a toggle");
+    press(&mut model, key('q'));
+    assert!(!model.quit, "tab 1's session is still live");
+    assert!(notice(&model).1.contains("(1 in other tabs)"));
+}
