@@ -3,6 +3,9 @@
 //! `update` dispatches; what concerns one tab is in `tab`, what the broker reports in
 //! `broker`, the profile list and its prompts in `profiles`.
 
+use crossterm::event::Event;
+use tui_input::backend::crossterm::EventHandler;
+
 mod armed;
 #[cfg(test)]
 mod armed_tests;
@@ -184,10 +187,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Edit(key) if matches!(model.overlay, Overlay::Properties) => {
             let props = &mut model.tab_mut().compose.props;
             props.error = None;
-            tui_input::backend::crossterm::EventHandler::handle_event(
-                props.input_mut(props.focus),
-                &crossterm::event::Event::Key(key),
-            );
+            props.input_mut(props.focus).handle_event(&Event::Key(key));
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Properties) => {
             let props = &mut model.tab_mut().compose.props;
