@@ -73,8 +73,12 @@ fn losses(model: &Model, action: &Action) -> Option<(String, &'static str)> {
             if !live.is_empty() {
                 let here = model.tab().number;
                 let others = live.iter().filter(|t| t.number != here).count();
+                let elsewhere = match others {
+                    0 => String::new(),
+                    n => format!(" ({n} in other tabs)"),
+                };
                 let mut sessions = format!(
-                    "Quitting closes {} ({others} in other tabs)",
+                    "Quitting closes {}{elsewhere}",
                     count(live.len(), "open session", "open sessions")
                 );
                 let queues = live.iter().filter(|t| own_queue(t).is_some()).count();

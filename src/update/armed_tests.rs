@@ -200,3 +200,14 @@ fn a_failed_connect_that_focuses_a_toggle_leaves_q_asking_first() {
     assert!(!model.quit, "tab 1's session is still live");
     assert!(notice(&model).1.contains("(1 in other tabs)"));
 }
+
+#[test]
+fn quitting_from_the_only_live_tab_says_so_without_other_tabs() {
+    let mut model = connected();
+    model.tab_mut().focus = Focus::Messages;
+    update(&mut model, Action::Quit);
+    assert_eq!(
+        notice(&model).1,
+        "Quitting closes 1 open session, deleting 1 queue of the app's own (exclusive, auto-delete). Ctrl-C again quits anyway; any other key cancels."
+    );
+}
