@@ -128,6 +128,9 @@ pub enum Action {
     PropertyPrev,
     /// Publish the bytes of a file (asks for the path).
     PublishFile,
+    /// A key bound to nothing where it was pressed: it still cancels an armed question
+    /// (quit, disconnect, close a tab?).
+    OtherKey,
     /// A key for the focused text field.
     Edit(KeyEvent),
     Paste(String),

@@ -304,6 +304,7 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
     match found {
         Some(binding) => Some(binding.action.clone()),
         None if takes_text(model) => Some(Action::Edit(key)),
+        None if model.armed.is_some() => Some(Action::OtherKey),
         None => None,
     }
 }
@@ -320,6 +321,42 @@ fn takes_text(model: &Model) -> bool {
         | Overlay::Message { .. }
         | Overlay::Bindings { .. } => false,
     }
+}
+
+/// The names of the keys that do `action` in `context` (or anywhere, outside overlays),
+/// as a notice says them: "Esc or q". Empty when no key does it there. Notices take key
+/// names from here, so they name only keys that work where the user is.
+pub fn keys_for(context: Context, action: &Action) -> String {
+    let keys: Vec<&str> = BINDINGS
+        .iter()
+        .filter(|b| {
+            (b.context == context || (b.context == Context::Anywhere && !context.is_overlay()))
+                && b.action == *action
+        })
+        .map(|b| b.keys)
+        .collect();
+    keys.join(" or ")
+}
+
+/// [`keys_for`] in the context of `focus`, overlays aside: for a notice that outlasts
+/// whatever overlay is open, about a tab that may not be the current one.
+pub fn keys_at(focus: Focus, action: &Action) -> String {
+    keys_for(focus_context(focus), action)
+}
+
+/// How to do `action` from `focus`, for a notice: its keys there ("x"), or the way into
+/// the pane first when only the pane has it ("Esc, then x"); empty when neither works.
+pub fn reach(focus: Focus, action: &Action) -> String {
+    let here = keys_at(focus, action);
+    if !here.is_empty() {
+        return here;
+    }
+    let back = keys_at(focus, &Action::FocusMessages);
+    let there = keys_at(Focus::Messages, action);
+    if back.is_empty() || there.is_empty() {
+        return String::new();
+    }
+    format!("{back}, then {there}")
 }
 
 /// The footer's hints for where the keys go now.

@@ -167,6 +167,10 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     }
     let result = app.run(&mut terminal).await;
     tui::restore();
+    // restore() has shown the cursor. Dropping the Terminal would show it again when the
+    // app hid it (no text field focused) and, on a hung-up terminal, report that failing
+    // with eprintln!, which panics on a dead stderr: exit code 101 instead of 0.
+    std::mem::forget(terminal);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -120,7 +120,7 @@ async fn a_silent_broker_is_noticed_within_two_heartbeats_and_the_session_comes_
             round_trip(&mut tls, &before)
         );
         app = blocking(move || {
-            app.press(format!("{before}\r").as_bytes());
+            app.press(format!("\t{before}\r").as_bytes()); // Tab: into the compose box
             app.wait_for("the message in the pane", support::WAIT, |s| {
                 s.contains(&before)
             });
@@ -192,7 +192,8 @@ async fn a_silent_broker_is_noticed_within_two_heartbeats_and_the_session_comes_
             app
         });
     }
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     let status = blocking(|| app.exit_status(Duration::from_secs(10)));
     assert!(status.success(), "exit status {status:?}");
     drop(node);

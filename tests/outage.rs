@@ -263,7 +263,7 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     app.wait_for("the session to connect", Duration::from_secs(20), |s| {
         s.contains(" CONNECTED ")
     });
-    app.press(b"before the crash\r");
+    app.press(b"\tbefore the crash\r"); // Tab: from the pane into the compose box
     app.wait_for("the first message", Duration::from_secs(10), |s| {
         s.contains("1 received") && s.contains("1 acked")
     });
@@ -298,7 +298,8 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
         "the app showed the message typed during the outage {took:?} after the node was back"
     );
 
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
     app.assert_terminal_restored();
     // The log tells the story afterwards.

@@ -23,7 +23,7 @@ fn connect_from_the_command_line_publish_by_typing_and_see_it_arrive() {
         "the URI's password must not be shown"
     );
 
-    app.press(b"hello from a pty\r");
+    app.press(b"\thello from a pty\r"); // Tab: from the pane into the compose box
     let text = app.wait_for("the message in the pane", Duration::from_secs(10), |s| {
         s.lines()
             .any(|l| l.contains(&routing.exchange[..10]) && l.contains("hello from a pty"))
@@ -31,7 +31,8 @@ fn connect_from_the_command_line_publish_by_typing_and_see_it_arrive() {
     assert!(text.contains("1 received"), "{text}");
     assert!(text.contains("acked by the broker"), "{text}");
 
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     let status = app.exit_status(Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
     app.assert_terminal_restored();

@@ -25,8 +25,6 @@ async fn peeking_at_an_existing_queue_shows_its_messages_and_leaves_it_as_it_was
         "--uri", &uri, "--watch", "queue", "--queue", &queue, "--ack", "peek",
     ]);
     app.wait_for("the session", WAIT, |s| s.contains(" CONNECTED "));
-    app.press(b"\x1b"); // out of the compose box, into the pane
-    std::thread::sleep(Duration::from_millis(150));
     app.press(b"g");
     let text = app.wait_for("the peeked messages", WAIT, |s| {
         s.contains("Peeked 3 messages") && s.contains("third")
@@ -42,7 +40,8 @@ async fn peeking_at_an_existing_queue_shows_its_messages_and_leaves_it_as_it_was
         [b"first".to_vec(), b"second".to_vec(), b"third".to_vec()],
         "in the same order"
     );
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }
 
@@ -85,8 +84,6 @@ async fn tapping_an_exchange_shows_its_traffic_and_explains_a_miss() {
         )
         .await;
     app.wait_for("the routed message", WAIT, |s| s.contains("routed"));
-    app.press(b"\x1b");
-    std::thread::sleep(Duration::from_millis(150));
     app.press(b"x");
     app.wait_for("the explainer", WAIT, |s| s.contains("Explain routing"));
     app.press(b"\x15order.eu.shipped"); // Ctrl-U clears the key, then type
@@ -99,6 +96,7 @@ async fn tapping_an_exchange_shows_its_traffic_and_explains_a_miss() {
         !text.contains("missed"),
         "the tap never saw the unbound key:\n{text}"
     );
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }

@@ -51,7 +51,8 @@ fn a_profile_named_on_the_command_line_connects_over_tls() {
         "the tab is named after the profile:\n{text}"
     );
     assert!(text.contains(&profile.exchange[..12]), "{text}");
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }
 
@@ -78,7 +79,8 @@ fn a_profile_without_a_saved_password_asks_for_it_on_connect() {
         !file.lines().any(|l| l.trim_start().starts_with("password")),
         "typed, never written:\n{file}"
     );
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }
 
@@ -105,7 +107,7 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
         text.contains("plain AMQP"),
         "tab 1 is the plain one:\n{text}"
     );
-    app.press(b"for-the-plain-tab\r");
+    app.press(b"\tfor-the-plain-tab\r"); // Tab: from the pane into the compose box
     app.wait_for("tab 1's message", CONNECT, |s| {
         s.contains("1 received") && s.contains("for-the-plain-tab")
     });
@@ -118,7 +120,7 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
         text.contains("0 received"),
         "tab 2 got tab 1's message:\n{text}"
     );
-    app.press(b"for-the-tls-tab\r");
+    app.press(b"\tfor-the-tls-tab\r");
     let text = app.wait_for("tab 2's message", CONNECT, |s| {
         s.contains("1 received") && s.contains("for-the-tls-tab")
     });
@@ -131,7 +133,8 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
         !text.contains("for-the-tls-tab"),
         "tab 1 got tab 2's message:\n{text}"
     );
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
     app.assert_terminal_restored();
 }
@@ -176,7 +179,8 @@ fn a_corrupt_profiles_file_is_reported_kept_and_backed_up_on_the_next_save() {
     assert!(saved.problem.is_none(), "{:?}", saved.problem);
     assert_eq!(saved.profiles.len(), 1);
     assert_eq!(saved.profiles[0].name, "fresh");
-    app.press(b"\x03");
+    // Live sessions: the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     assert!(app.exit_status(Duration::from_secs(10)).success());
 }
 

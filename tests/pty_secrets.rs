@@ -25,7 +25,8 @@ fn uri(user: &TempUser, password: &str, broker: &Broker) -> String {
 }
 
 fn quit(app: &mut Launched) {
-    app.press(b"\x03");
+    // With a live session the first Ctrl-C asks, the second quits.
+    app.press(b"\x03\x03");
     let status = app.exit_status(Duration::from_secs(10));
     assert!(status.success(), "exit status {status:?}");
     app.assert_terminal_restored();
@@ -92,7 +93,7 @@ fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported
     assert!(!details.contains(&user.password), "{details}");
     press_esc(&mut app);
 
-    app.press(b"carries no secret\r");
+    app.press(b"\tcarries no secret\r"); // Tab: into the compose box
     app.wait_for("the message in the pane", Duration::from_secs(10), |s| {
         s.contains("carries no secret") && s.contains("1 received")
     });

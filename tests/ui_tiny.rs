@@ -79,8 +79,8 @@ fn every_screen() -> Vec<(&'static str, Model)> {
     with(
         "explain",
         Overlay::Explain {
-            key: tui_input::Input::new("order.eu.created".into()),
-            headers: tui_input::Input::new("a=1".into()),
+            key: tui_input::Input::new("order.eu.created".into()).into(),
+            headers: tui_input::Input::new("a=1".into()).into(),
             on_headers: true,
         },
     );

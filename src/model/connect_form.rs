@@ -1,12 +1,10 @@
 //! The connection form: what the user typed, kept exactly as typed, and its validation
 //! into [`ConnectionSettings`].
 
-use std::path::PathBuf;
-
 use tui_input::Input;
 
 use crate::amqp::{
-    AckMode, ClientCert, ConnectError, ConnectionSettings, ExchangeType, Routing, Source, TlsMode,
+    AckMode, ConnectError, ConnectionSettings, ExchangeType, Source, TlsMode,
     settings::{DEFAULT_PORT, DEFAULT_TLS_PORT, cycle},
 };
 
@@ -239,6 +237,28 @@ impl ConnectForm {
         self.error = Some((field, crate::text::visible(message)));
     }
 
+    /// Whether `field` takes part in connecting with the form as it is now: the TLS
+    /// fields only with TLS on, the CA only while verifying, the ack mode only for an
+    /// existing queue. What does not apply is neither checked nor marked at fault.
+    pub fn applies(&self, field: Field) -> bool {
+        match field {
+            Field::CaFile => self.tls && self.verify,
+            Field::Verify | Field::ClientCert | Field::ClientKey => self.tls,
+            Field::AckMode => self.source == Source::Queue,
+            _ => true,
+        }
+    }
+
+    /// The error to show now: one about a field that no longer applies (TLS or
+    /// verification switched off since) is kept, but not shown until it applies again.
+    pub fn error_shown(&self) -> Option<(Option<Field>, &str)> {
+        match &self.error {
+            Some((Some(field), _)) if !self.applies(*field) => None,
+            Some((field, message)) => Some((*field, message.as_str())),
+            None => None,
+        }
+    }
+
     pub fn toggle_tls(&mut self) {
         self.tls = !self.tls;
         if !self.port_edited {
@@ -264,166 +284,6 @@ impl ConnectForm {
 
     pub fn set_password(&mut self, password: &str) {
         self.inputs[Field::Password.index()] = Input::new(password.into());
-    }
-
-    /// [`Self::validate`] with the environment passed in, for tests.
-    pub fn validate_with(
-        &self,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<ConnectionSettings, (Field, String)> {
-        let host = self.value(Field::Host).trim();
-        if host.is_empty() {
-            return Err((
-                Field::Host,
-                "Host is empty: type the broker's host name or address, e.g. localhost.".into(),
-            ));
-        }
-        let port_text = self.value(Field::Port).trim();
-        let port = match port_text.parse::<u16>() {
-            Ok(p) if p > 0 => p,
-            _ => {
-                return Err((
-                    Field::Port,
-                    format!(
-                        "Port '{port_text}' is not a number from 1 to 65535 (AMQP listens on 5672, AMQPS on 5671)."
-                    ),
-                ));
-            }
-        };
-        let vhost = self.value(Field::Vhost);
-        if vhost.is_empty() {
-            return Err((
-                Field::Vhost,
-                "Virtual host is empty: use / for the default virtual host.".into(),
-            ));
-        }
-        if self.value(Field::User).is_empty() {
-            return Err((
-                Field::User,
-                "User is empty: type the user to log in as (guest on a fresh broker).".into(),
-            ));
-        }
-        let heartbeat_text = self.value(Field::Heartbeat).trim();
-        let Ok(heartbeat_secs) = heartbeat_text.parse::<u16>() else {
-            return Err((
-                Field::Heartbeat,
-                format!(
-                    "Heartbeat '{heartbeat_text}' is not a number of seconds from 0 to 65535 (0 turns heartbeats off)."
-                ),
-            ));
-        };
-        for field in [
-            Field::Vhost,
-            Field::Exchange,
-            Field::Queue,
-            Field::RoutingKey,
-        ] {
-            let len = self.value(field).len();
-            if len > 255 {
-                return Err((
-                    field,
-                    format!(
-                        "{} is {len} bytes long: AMQP names are at most 255 bytes.",
-                        field.label()
-                    ),
-                ));
-            }
-        }
-        match self.source {
-            Source::Queue if self.value(Field::Queue).is_empty() => {
-                return Err((
-                    Field::Queue,
-                    "Queue is empty: type the name of the existing queue to consume.".into(),
-                ));
-            }
-            Source::TapExchange if self.value(Field::Exchange).is_empty() => {
-                return Err((
-                    Field::Exchange,
-                    "Exchange is empty: type the name of the existing exchange to tap (the default exchange cannot be bound to)."
-                        .into(),
-                ));
-            }
-            _ => {}
-        }
-        // amq.topic is a topic exchange whatever the form says: bind and explain as one.
-        let exchange_type = crate::amqp::exchange_types::effective_type(
-            self.value(Field::Exchange),
-            self.exchange_type,
-        );
-        let binding = crate::routing::parse_binding(exchange_type, self.value(Field::RoutingKey))
-            .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
-        let password = self.password(env)?;
-        let client_cert = self.client_cert()?;
-        let ca_text = self.value(Field::CaFile).trim();
-        let tls = match (self.tls, self.verify) {
-            (false, _) => TlsMode::Off,
-            (true, false) => TlsMode::NoVerify,
-            (true, true) => TlsMode::Verify {
-                ca_file: (!ca_text.is_empty()).then(|| PathBuf::from(ca_text)),
-            },
-        };
-        Ok(ConnectionSettings {
-            host: host.to_string(),
-            port,
-            vhost: vhost.to_string(),
-            user: self.value(Field::User).to_string(),
-            password,
-            tls,
-            client_cert,
-            heartbeat_secs,
-            prefetch: self.prefetch,
-            routing: Routing {
-                source: self.source,
-                exchange: self.value(Field::Exchange).to_string(),
-                exchange_type,
-                queue: self.value(Field::Queue).to_string(),
-                bindings: vec![binding],
-                ack: self.ack,
-            },
-        })
-    }
-}
-
-impl ConnectForm {
-    /// The typed password wins; else the variable named by "Password from env var".
-    fn password(&self, env: impl Fn(&str) -> Option<String>) -> Result<String, (Field, String)> {
-        let typed = self.value(Field::Password);
-        let var = self.value(Field::PasswordEnv).trim();
-        if !typed.is_empty() || var.is_empty() {
-            return Ok(typed.to_string());
-        }
-        env(var).ok_or_else(|| {
-            (
-                Field::PasswordEnv,
-                format!(
-                    "Password from env var: {var} is not set in amqp-tui's environment. Export it before starting amqp-tui, or type the password."
-                ),
-            )
-        })
-    }
-
-    fn client_cert(&self) -> Result<Option<ClientCert>, (Field, String)> {
-        let cert = self.value(Field::ClientCert).trim();
-        let key = self.value(Field::ClientKey).trim();
-        match (cert.is_empty(), key.is_empty()) {
-            (true, true) => Ok(None),
-            (false, true) => Err((
-                Field::ClientKey,
-                "Client key is empty: a client certificate needs its private key (a PEM file).".into(),
-            )),
-            (true, false) => Err((
-                Field::ClientCert,
-                "Client certificate is empty: type the PEM certificate that goes with the key.".into(),
-            )),
-            (false, false) if !self.tls => Err((
-                Field::ClientCert,
-                "Client certificate: TLS is off, and a client certificate is only sent over TLS. Switch TLS on or clear both client fields.".into(),
-            )),
-            (false, false) => Ok(Some(ClientCert {
-                cert_file: PathBuf::from(cert),
-                key_file: PathBuf::from(key),
-            })),
-        }
     }
 }
 
@@ -469,6 +329,9 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         }
     })
 }
+
+#[path = "connect_form_validate.rs"]
+mod validate;
 
 #[cfg(test)]
 #[path = "connect_form_tests.rs"]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::amqp::{ClientCert, Routing};
 use tui_input::InputRequest;
 
 fn set(form: &mut ConnectForm, field: Field, text: &str) {
@@ -100,15 +101,18 @@ fn verify_off_and_ca_file_become_tls_modes() {
 }
 
 #[test]
-fn a_client_certificate_needs_its_key_and_tls() {
+fn a_client_certificate_needs_its_key_but_only_with_tls_on() {
     let mut form = ConnectForm::default();
     set(&mut form, Field::ClientCert, "/c.pem");
+    assert_eq!(
+        form.validate()
+            .expect("TLS is off: the client fields do not apply")
+            .client_cert,
+        None
+    );
+    form.toggle_tls();
     assert_eq!(form.validate().expect_err("no key").0, Field::ClientKey);
     set(&mut form, Field::ClientKey, "/c.key");
-    let (field, message) = form.validate().expect_err("TLS is off");
-    assert_eq!(field, Field::ClientCert);
-    assert!(message.contains("TLS is off"), "{message}");
-    form.toggle_tls();
     assert_eq!(
         form.validate().expect("valid").client_cert,
         Some(ClientCert {
@@ -116,6 +120,33 @@ fn a_client_certificate_needs_its_key_and_tls() {
             key_file: "/c.key".into()
         })
     );
+}
+
+#[test]
+fn a_fields_error_shows_only_while_the_field_applies() {
+    let mut form = ConnectForm::default();
+    form.toggle_tls();
+    form.set_error(Some(Field::CaFile), "CA file /x is missing");
+    assert_eq!(
+        form.error_shown(),
+        Some((Some(Field::CaFile), "CA file /x is missing"))
+    );
+    form.verify = false;
+    assert_eq!(
+        form.error_shown(),
+        None,
+        "verification off: the CA is not used"
+    );
+    form.verify = true;
+    form.set_error(Some(Field::ClientKey), "key missing");
+    form.toggle_tls();
+    assert_eq!(
+        form.error_shown(),
+        None,
+        "TLS off: the client key is not used"
+    );
+    form.set_error(None, "connection refused");
+    assert_eq!(form.error_shown(), Some((None, "connection refused")));
 }
 
 #[test]

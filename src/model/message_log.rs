@@ -196,6 +196,27 @@ impl MessageLog {
         }
     }
 
+    /// Deliveries of the current consumer not yet acked, rejected or requeued (manual
+    /// acks): what ending the session hands back to the queue. Older epochs were
+    /// requeued by the broker when their channel went.
+    pub fn unsettled(&self) -> usize {
+        let current = self
+            .entries
+            .iter()
+            .filter(|e| e.delivery.consumer_tag.is_some())
+            .map(|e| e.delivery.epoch)
+            .max();
+        self.entries
+            .iter()
+            .filter(|e| {
+                e.delivery.consumer_tag.is_some()
+                    && e.delivery.delivery_tag != 0
+                    && e.settled.is_none()
+                    && Some(e.delivery.epoch) == current
+            })
+            .count()
+    }
+
     pub fn clear(&mut self) {
         self.first_seq += self.entries.len() as u64;
         self.entries.clear();
@@ -241,8 +262,11 @@ impl MessageLog {
         self.offset = self.offset.saturating_add_signed(rows).min(max);
     }
 
+    /// Home: the view and the cursor go to the oldest shown entry, so what Enter opens
+    /// is the row the user sees marked.
     pub fn scroll_to_oldest(&mut self, page: usize) {
         self.offset = self.shown_len().saturating_sub(page.max(1));
+        self.selected = self.shown_seq(0);
     }
 
     /// Back to the newest message, live: ends a pause and drops the cursor.
@@ -317,9 +341,13 @@ impl MessageLog {
         })
     }
 
-    /// Index of the newest visible entry, counted from 1, for the pane title.
+    /// The pane title's `n` of `n/N`, counted from 1: the cursor's entry, or the newest
+    /// in view when there is no cursor.
     pub fn position(&self) -> usize {
-        self.shown_len() - self.offset.min(self.shown_len())
+        match self.selected.and_then(|seq| self.shown_index(seq)) {
+            Some(index) => index + 1,
+            None => self.shown_len() - self.offset.min(self.shown_len()),
+        }
     }
 
     fn shown_seq(&self, index: usize) -> Option<u64> {

@@ -170,3 +170,23 @@ fn a_held_view_keeps_a_full_page_while_the_ring_drops_its_rows() {
         "the oldest page left"
     );
 }
+
+#[test]
+fn home_puts_the_cursor_on_the_oldest_and_the_counter_follows_the_cursor() {
+    let mut log = MessageLog::default();
+    for i in 0..10 {
+        log.push(delivery(&i.to_string()));
+    }
+    log.follow_tail();
+    log.scroll_to_oldest(3);
+    assert_eq!(
+        entry_body(log.selected()).as_deref(),
+        Some("0"),
+        "Enter after Home opens the oldest, not the bottom row in view"
+    );
+    assert_eq!(bodies(log.visible(3)), ["0", "1", "2"]);
+    assert_eq!(log.position(), 1, "the counter names the cursor's row");
+    log.select_by(1, 3);
+    assert_eq!(log.position(), 2, "the view holds, the counter moves");
+    assert_eq!(bodies(log.visible(3)), ["0", "1", "2"]);
+}

@@ -10,6 +10,7 @@ pub mod prompt;
 pub mod properties_form;
 pub mod scroll;
 pub mod tab;
+pub mod text_field;
 pub mod unsent;
 
 use crate::amqp::{ConnectionSettings, Security, SessionId};
@@ -123,8 +124,8 @@ pub enum Overlay {
     },
     /// The routing explainer: a key and headers to test against the session's bindings.
     Explain {
-        key: tui_input::Input,
-        headers: tui_input::Input,
+        key: text_field::TextField,
+        headers: text_field::TextField,
         on_headers: bool,
     },
     /// The selected message in full, its body shown as `view`, scrolled to `scroll`.
@@ -148,8 +149,9 @@ pub struct Model {
     /// What each new tab's pane keeps (`--history`, `--history-mib`).
     pub history: History,
     pub quit: bool,
-    /// Ctrl-C was pressed once with messages not yet confirmed: the next one quits.
-    pub quit_armed: bool,
+    /// A destructive action (quit, disconnect, close a tab) asked about once: the same
+    /// action next carries it out, anything else the user does disarms it.
+    pub armed: Option<crate::action::Action>,
     /// Rows of the message pane, for paging; set from the terminal size.
     pub page_rows: usize,
     /// A warning about the whole run that must outlast the notices (a password given on
@@ -167,7 +169,7 @@ impl Model {
             profiles: ProfileList::default(),
             history: History::default(),
             quit: false,
-            quit_armed: false,
+            armed: None,
             page_rows: 10,
             warning: None,
         };

@@ -1,6 +1,6 @@
 //! A one-line question drawn over the tabs: a profile name, a URI to import, a password.
 
-use tui_input::Input;
+use super::text_field::TextField;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PromptKind {
@@ -104,7 +104,8 @@ impl PromptKind {
 #[derive(Clone)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub input: Input,
+    /// Starts with its pre-filled answer selected: typing replaces it.
+    pub input: TextField,
     /// Why the last Enter was refused; the prompt stays open to fix it.
     pub error: Option<String>,
 }
@@ -129,7 +130,7 @@ impl Prompt {
     pub fn new(kind: PromptKind, initial: &str) -> Self {
         Self {
             kind,
-            input: Input::new(initial.into()),
+            input: TextField::prefilled(initial),
             error: None,
         }
     }

@@ -153,7 +153,54 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
                 place_cursor(frame, text, 0);
             }
         }
-        _ => field(frame, text, &compose.body, tab.focus == Focus::ComposeBody),
+        _ => draw_body(frame, text, &compose.body, tab.focus == Focus::ComposeBody),
+    }
+}
+
+/// The body on its one line. It is published byte for byte, so a pasted line break or
+/// tab stays in it: each shows as a dim mark (`↵` newline, `␍` carriage return, `⇥`
+/// tab), any other control character escaped; the cursor counts the marks.
+fn draw_body(frame: &mut Frame, area: Rect, body: &tui_input::Input, focused: bool) {
+    let base = if focused { theme::FOCUS } else { theme::DIM };
+    let mark = base.patch(theme::DIM);
+    let cells: Vec<(String, Style)> = body
+        .value()
+        .chars()
+        .map(|c| match c {
+            '\n' => ("↵".to_string(), mark),
+            '\r' => ("␍".to_string(), mark),
+            '\t' => ("⇥".to_string(), mark),
+            c => (crate::text::visible(c.encode_utf8(&mut [0; 4])), base),
+        })
+        .collect();
+    let width = |s: &str| Span::raw(s).width();
+    let cursor: usize = cells[..body.cursor().min(cells.len())]
+        .iter()
+        .map(|(s, _)| width(s))
+        .sum();
+    // Scrolled from the left just enough to keep the cursor in view.
+    let room = usize::from(area.width.max(1)) - 1;
+    let mut skip = 0;
+    let mut scrolled = 0;
+    while cursor - scrolled > room && skip < cells.len() {
+        scrolled += width(&cells[skip].0);
+        skip += 1;
+    }
+    let mut spans: Vec<Span> = cells
+        .into_iter()
+        .skip(skip)
+        .map(|(text, style)| Span::styled(text, style))
+        .collect();
+    let used: usize = spans.iter().map(Span::width).sum();
+    let pad = usize::from(area.width).saturating_sub(used);
+    spans.push(Span::styled(" ".repeat(pad), base));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if focused {
+        place_cursor(
+            frame,
+            area,
+            u16::try_from(cursor - scrolled).unwrap_or(u16::MAX),
+        );
     }
 }
 

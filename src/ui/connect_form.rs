@@ -31,7 +31,11 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     frame.render_widget(block, area);
 
     let rows = Field::ALL.len() as u16;
-    let error_rows = if tab.form.error.is_some() { 2 } else { 0 };
+    let error_rows = if tab.form.error_shown().is_some() {
+        2
+    } else {
+        0
+    };
     let [fields, error] =
         Layout::vertical([Constraint::Max(rows), Constraint::Min(error_rows)]).areas(inner);
     // A short terminal scrolls the form so the focused field is always on screen.
@@ -49,9 +53,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         };
         draw_field(frame, row, tab, field);
     }
-    if let Some((_, message)) = &tab.form.error {
-        let text =
-            Paragraph::new(Line::styled(message.as_str(), theme::ERROR)).wrap(Wrap { trim: true });
+    if let Some((_, message)) = tab.form.error_shown() {
+        let text = Paragraph::new(Line::styled(message, theme::ERROR)).wrap(Wrap { trim: true });
         frame.render_widget(text, error);
     }
 }
@@ -59,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
 fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
     let form = &tab.form;
     let focused = tab.focus == Focus::Form(field);
-    let at_fault = matches!(form.error, Some((Some(f), _)) if f == field);
+    let at_fault = matches!(form.error_shown(), Some((Some(f), _)) if f == field);
     let [label_area, value_area] =
         Layout::horizontal([Constraint::Length(LABEL_WIDTH), Constraint::Min(1)]).areas(row);
     let marker = if at_fault { "! " } else { "  " };

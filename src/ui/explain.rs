@@ -8,17 +8,17 @@ use ratatui::{
     widgets::{Block, Clear, Paragraph, Wrap},
 };
 
-use super::{draw_labelled_input, theme};
+use super::{draw_labelled_field, theme};
 use crate::{
     amqp::Source,
-    model::{Tab, properties_form::table_from_json},
+    model::{Tab, properties_form::table_from_json, text_field::TextField},
     routing,
     text::visible,
 };
 
 pub struct ExplainInputs<'a> {
-    pub key: &'a tui_input::Input,
-    pub headers: &'a tui_input::Input,
+    pub key: &'a TextField,
+    pub headers: &'a TextField,
     pub on_headers: bool,
 }
 
@@ -65,8 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
     frame.render_widget(text, results);
 }
 
-fn input_row(frame: &mut Frame, area: Rect, label: &str, input: &tui_input::Input, focused: bool) {
-    draw_labelled_input(frame, area, (label, 16, theme::LABEL), input, focused);
+fn input_row(frame: &mut Frame, area: Rect, label: &str, input: &TextField, focused: bool) {
+    draw_labelled_field(frame, area, (label, 16, theme::LABEL), input, focused);
 }
 
 /// One line per binding: ✓ or ✗, the binding as RabbitMQ's syntax writes it, and why.

@@ -24,7 +24,7 @@ use ratatui::{
 };
 use tui_input::Input;
 
-use crate::model::{Model, Overlay, Screen};
+use crate::model::{Model, Overlay, Screen, text_field::TextField};
 
 /// Broker refusals are long and worth reading whole: the notice has at least these rows,
 /// and takes more from the main pane when it wraps to more (see `status_bar::notice_rows`).
@@ -144,7 +144,7 @@ fn draw_labelled_input(
     (label, label_width, label_style): (&str, u16, Style),
     input: &Input,
     focused: bool,
-) {
+) -> Rect {
     let [label_area, value] =
         Layout::horizontal([Constraint::Length(label_width), Constraint::Min(1)]).areas(row);
     frame.render_widget(
@@ -152,6 +152,33 @@ fn draw_labelled_input(
         label_area,
     );
     draw_input(frame, value, input, focused, Style::new());
+    value
+}
+
+/// [`draw_labelled_input`] for a field that may hold a pre-filled selection.
+fn draw_labelled_field(
+    frame: &mut Frame,
+    row: Rect,
+    label: (&str, u16, Style),
+    field: &TextField,
+    focused: bool,
+) {
+    let value = draw_labelled_input(frame, row, label, field.input(), focused);
+    if field.selected() {
+        let (shown, _) = input_view(field.input(), value.width, false);
+        mark_selection(frame, value, &shown);
+    }
+}
+
+/// Shows that the `shown` text at the start of `area` is selected: typing replaces it.
+fn mark_selection(frame: &mut Frame, area: Rect, shown: &str) {
+    let width = u16::try_from(Span::raw(shown).width()).unwrap_or(u16::MAX);
+    let selected = Rect {
+        width: width.min(area.width),
+        height: 1,
+        ..area
+    };
+    frame.buffer_mut().set_style(selected, theme::SELECTION);
 }
 
 /// Where a text field sits, for placing the terminal cursor in it.

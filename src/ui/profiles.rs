@@ -7,7 +7,7 @@ use ratatui::{
     widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap},
 };
 
-use super::{input_view, place_cursor, theme};
+use super::{input_view, mark_selection, place_cursor, theme};
 use crate::{
     model::{ProfileList, Prompt},
     profile::Profile,
@@ -129,8 +129,14 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, prompt: &Prompt) {
         Constraint::Min(1),
     ])
     .areas(inner);
-    let (shown, cursor) = input_view(&prompt.input, input.width, prompt.kind.is_secret());
-    frame.render_widget(Paragraph::new(Span::styled(shown, theme::FOCUS)), input);
+    let (shown, cursor) = input_view(prompt.input.input(), input.width, prompt.kind.is_secret());
+    frame.render_widget(
+        Paragraph::new(Span::styled(shown.clone(), theme::FOCUS)),
+        input,
+    );
+    if prompt.input.selected() {
+        mark_selection(frame, input, &shown);
+    }
     place_cursor(frame, input, cursor);
     let line = match &prompt.error {
         Some(error) => Line::styled(error.clone(), theme::ERROR),

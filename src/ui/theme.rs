@@ -5,6 +5,8 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::{amqp::Security, model::Level};
 
 pub const FOCUS: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
+/// Pre-filled text that typing replaces.
+pub const SELECTION: Style = FOCUS.add_modifier(Modifier::REVERSED);
 pub const LABEL: Style = Style::new().fg(Color::Gray);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 pub const TITLE: Style = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);

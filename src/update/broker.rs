@@ -2,7 +2,9 @@
 
 use super::target_label;
 use crate::{
+    action::Action,
     amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
+    keymap,
     model::{
         ConnState, Focus, Level, Model, Screen, Tab,
         bulk::{self, BulkReport},
@@ -74,9 +76,12 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 security,
                 queue,
             };
+            // The pane first, where the session's keys work (F3 details, x explain, /
+            // filter...); the compose box is one Tab away. Typing there at once would
+            // put those keys into the body.
             if tab.screen == Screen::Form {
                 tab.screen = Screen::Session;
-                tab.focus = Focus::ComposeBody;
+                tab.focus = Focus::Messages;
             }
         }
         AmqpEvent::Delivery(_) => {}
@@ -203,10 +208,21 @@ fn publish_reported(
     if kept {
         // The failure itself is already in the notice; say how to recover.
         if let Some(notice) = &mut tab.notice {
+            let resend = keymap::keys_at(Focus::ComposeBody, &Action::ResendUnsent);
             notice
                 .text
-                .push_str(" Ctrl-R in the compose box sends it again.");
+                .push_str(&format!(" {resend} in the compose box sends it again."));
         }
+    }
+}
+
+/// How to open the routing explainer from `focus`, naming only keys that work there:
+/// from the compose box that is leaving it first.
+fn explain_hint(focus: Focus) -> String {
+    match keymap::reach(focus, &Action::OpenExplain) {
+        keys if keys.contains(", then ") => format!(" {keys}, explains the bindings."),
+        keys if keys.is_empty() => String::new(),
+        keys => format!(" {keys} explains the bindings."),
     }
 }
 
@@ -214,6 +230,7 @@ fn publish_reported(
 /// prominently, since finding those is the point.
 fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
     let to = target_label(exchange, routing_key);
+    let explain = explain_hint(tab.focus);
     let (level, text) = match outcome {
         PublishOutcome::Routed => (
             Level::Success,
@@ -227,7 +244,7 @@ fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishO
         } => (
             Level::Error,
             format!(
-                "unroutable: {reply_text}, exchange {}, key {} — no queue is bound for it; the broker returned it ({reply_code}). x explains the bindings.",
+                "unroutable: {reply_text}, exchange {}, key {} — no queue is bound for it; the broker returned it ({reply_code}).{explain}",
                 if exchange.is_empty() {
                     "(default)"
                 } else {

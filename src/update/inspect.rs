@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use super::Effect;
 use crate::{
+    action::Action,
     amqp::PublishRequest,
     inspect::export::ExportedMessage,
+    keymap,
     model::{ConnState, Focus, Level, Model, Overlay, Prompt, PromptKind},
 };
 
@@ -101,10 +103,20 @@ pub fn loaded(
             for message in &messages {
                 tab.log.push(Box::new(message.to_delivery(&name)));
             }
+            // The file arrives later: the keys are named for where the user is then.
+            let one = keymap::reach(tab.focus, &Action::Replay);
+            let all = keymap::reach(tab.focus, &Action::ReplayShown);
+            let how = if one.is_empty() || all.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {one} replays the one under the cursor, {all} every shown one to its original exchange and key"
+                )
+            };
             tab.notify(
                 Level::Success,
                 format!(
-                    "Loaded {} messages from {name} into the pane: R replays the one under the cursor, Ctrl-R every shown one to its original exchange and key.",
+                    "Loaded {} messages from {name} into the pane{how}.",
                     messages.len()
                 ),
             );

@@ -4,9 +4,14 @@
 //! `broker`, the profile list and its prompts in `profiles`.
 
 use crossterm::event::Event;
-use tui_input::{InputRequest, backend::crossterm::EventHandler};
+use tui_input::backend::crossterm::EventHandler;
 
+mod armed;
+#[cfg(test)]
+mod armed_tests;
 mod broker;
+#[cfg(test)]
+mod hints_tests;
 mod inspect;
 mod profiles;
 #[cfg(test)]
@@ -25,7 +30,12 @@ use crate::{
     action::Action,
     amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
-    model::{Level, MAX_TABS, Model, Overlay, Prompt, PromptKind, scroll::Scroll},
+    keymap,
+    model::{
+        Level, MAX_TABS, Model, Overlay, Prompt, PromptKind,
+        scroll::Scroll,
+        text_field::{TextField, paste_one_line},
+    },
     profile::Profile,
 };
 use tab::{connect, disconnect};
@@ -87,18 +97,11 @@ pub enum Effect {
 }
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
-    if !matches!(action, Action::Quit | Action::Broker(_)) {
-        model.quit_armed = false;
+    if armed::holds(model, &action) {
+        return Vec::new();
     }
     match action {
-        Action::Quit if !model.quit_armed && model.unconfirmed_publishes() > 0 => {
-            model.quit_armed = true;
-            let n = model.unconfirmed_publishes();
-            model.notify(
-                Level::Warning,
-                format!("{n} publishes are not confirmed yet (waiting for the connection, awaiting the broker, or failed and kept for Ctrl-R): quitting now loses them. Ctrl-C again quits anyway."),
-            );
-        }
+        Action::OtherKey => {}
         Action::Quit | Action::QuitNow => {
             model.quit = true;
             return model.tabs_mut().flat_map(disconnect).collect();
@@ -160,12 +163,12 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Edit(key) if matches!(model.overlay, Overlay::Explain { .. }) => {
             if let Some(input) = explain_input(&mut model.overlay) {
-                input.handle_event(&Event::Key(key));
+                input.handle_key(key);
             }
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Explain { .. }) => {
             if let Some(input) = explain_input(&mut model.overlay) {
-                paste(input, &text);
+                input.paste(&text);
             }
         }
         Action::CycleBodyView => {
@@ -202,7 +205,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Paste(text) if matches!(model.overlay, Overlay::Properties) => {
             let props = &mut model.tab_mut().compose.props;
             props.error = None;
-            paste(props.input_mut(props.focus), &text);
+            paste_one_line(props.input_mut(props.focus), &text);
         }
         Action::RenameProfile => profiles::ask_about_selected(model, |from| {
             Overlay::Prompt(Prompt::new(
@@ -223,12 +226,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::ProfilesSaved(result) => profiles::saved(model, result),
         Action::Edit(key) if matches!(model.overlay, Overlay::Prompt(_)) => {
-            edit_prompt(model, |input| {
-                input.handle_event(&Event::Key(key));
-            })
+            edit_prompt(model, |input| input.handle_key(key))
         }
         Action::Paste(text) if matches!(model.overlay, Overlay::Prompt(_)) => {
-            edit_prompt(model, |input| paste(input, &text))
+            edit_prompt(model, |input| input.paste(&text))
         }
         // A paste is not a key and reaches `update` whatever is open: under an overlay it
         // would change a field the user cannot see.
@@ -301,13 +302,13 @@ fn open_explain(model: &mut Model) {
         None => (tab.compose.routing_key.value().to_string(), String::new()),
     };
     model.overlay = Overlay::Explain {
-        key: tui_input::Input::new(key),
-        headers: tui_input::Input::new(headers),
+        key: TextField::prefilled(key),
+        headers: TextField::prefilled(headers),
         on_headers: false,
     };
 }
 
-fn explain_input(overlay: &mut Overlay) -> Option<&mut tui_input::Input> {
+fn explain_input(overlay: &mut Overlay) -> Option<&mut TextField> {
     match overlay {
         Overlay::Explain {
             key,
@@ -318,19 +319,10 @@ fn explain_input(overlay: &mut Overlay) -> Option<&mut tui_input::Input> {
     }
 }
 
-fn edit_prompt(model: &mut Model, apply: impl FnOnce(&mut tui_input::Input)) {
+fn edit_prompt(model: &mut Model, apply: impl FnOnce(&mut TextField)) {
     if let Overlay::Prompt(prompt) = &mut model.overlay {
         prompt.error = None;
         apply(&mut prompt.input);
-    }
-}
-
-/// Fields are one line: a pasted newline must not become a stray Enter, nor a bidi
-/// override reorder what the field shows.
-fn paste(input: &mut tui_input::Input, text: &str) {
-    for c in text.chars() {
-        let c = if crate::text::is_unsafe(c) { ' ' } else { c };
-        input.handle(InputRequest::InsertChar(c));
     }
 }
 
@@ -340,14 +332,20 @@ fn new_tab(model: &mut Model) {
     let mut form = model.tab().form.clone();
     form.error = None;
     match model.open_tab(form) {
-        Some(tab) => tab.notify(
-            Level::Info,
-            "New tab: edit the form and press Enter to connect. Ctrl-X closes it.",
-        ),
-        None => model.notify(
-            Level::Warning,
-            format!("{MAX_TABS} tabs are open, the most Alt-1..9 can reach: close one with Ctrl-X first."),
-        ),
+        Some(tab) => {
+            let close = keymap::keys_at(tab.focus, &Action::CloseTab);
+            tab.notify(
+                Level::Info,
+                format!("New tab: edit the form and press Enter to connect. {close} closes it."),
+            )
+        }
+        None => {
+            let close = keymap::keys_at(model.tab().focus, &Action::CloseTab);
+            model.notify(
+                Level::Warning,
+                format!("{MAX_TABS} tabs are open, the most Alt-1..9 can reach: close one with {close} first."),
+            )
+        }
     }
 }
 
@@ -359,7 +357,8 @@ fn close_tab(model: &mut Model) -> Vec<Effect> {
             effects
         }
         None => {
-            model.notify(Level::Info, "This is the last tab: Ctrl-C quits.");
+            let quit = keymap::keys_at(model.tab().focus, &Action::Quit);
+            model.notify(Level::Info, format!("This is the last tab: {quit} quits."));
             Vec::new()
         }
     }

@@ -44,7 +44,7 @@ fn answer(model: &mut Model, text: &str) {
     let Overlay::Prompt(prompt) = &mut model.overlay else {
         panic!("expected a prompt, got {:?}", model.overlay);
     };
-    prompt.input = tui_input::Input::new(text.into());
+    prompt.input = tui_input::Input::new(text.into()).into();
 }
 
 fn prompt_kind(model: &Model) -> PromptKind {
@@ -311,7 +311,7 @@ fn importing_during_a_session_says_it_applies_on_the_next_connect() {
     assert_eq!(tab.form.value(Field::Host), "h2");
     assert_eq!(
         (tab.screen, tab.focus),
-        (Screen::Session, Focus::ComposeBody),
+        (Screen::Session, Focus::Messages),
         "keys keep going to the session, not to the hidden form"
     );
     let (_, text) = notice(&model);

@@ -3,11 +3,15 @@
 use crossterm::event::Event;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::{Effect, paste, target_label};
+use super::{Effect, target_label};
 use crate::{
     action::Action,
     amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
-    model::{ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab},
+    keymap,
+    model::{
+        ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
+        text_field::{paste_exact, paste_one_line},
+    },
 };
 
 /// The order Tab walks the session screen in.
@@ -31,7 +35,8 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
                 tab.notify(Level::Info, "Connection attempt cancelled.");
                 return effects;
             }
-            tab.notify(Level::Info, "Press Ctrl-C to quit.");
+            let quit = keymap::keys_at(tab.focus, &Action::Quit);
+            tab.notify(Level::Info, format!("Press {quit} to quit."));
         }
         Action::LeaveSession => {
             let target = tab
@@ -71,9 +76,13 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::TogglePause => {
             tab.log.toggle_pause();
             let text = if tab.log.paused() {
-                "Paused: new messages are kept but the pane holds still. p or End resumes."
+                let resume = keymap::keys_at(tab.focus, &Action::TogglePause);
+                let follow = keymap::keys_at(tab.focus, &Action::FollowTail);
+                format!(
+                    "Paused: new messages are kept but the pane holds still. {resume} or {follow} resumes."
+                )
             } else {
-                "Following the newest messages again."
+                "Following the newest messages again.".to_string()
             };
             tab.notify(Level::Info, text);
         }
@@ -83,9 +92,14 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::Edit(key) => edit(tab, |input| {
             input.handle_event(&Event::Key(key));
         }),
-        Action::Paste(text) => edit(tab, |input| paste(input, &text)),
+        // The body is published byte for byte; every other field is one line.
+        Action::Paste(text) if tab.focus == Focus::ComposeBody => {
+            edit(tab, |input| paste_exact(input, &text))
+        }
+        Action::Paste(text) => edit(tab, |input| paste_one_line(input, &text)),
         // Handled by `update` before it gets here.
         Action::Quit
+        | Action::OtherKey
         | Action::QuitNow
         | Action::ToggleHelp
         | Action::ToggleDetails
@@ -183,7 +197,14 @@ pub(super) fn connect(model: &mut Model) -> Vec<Effect> {
 
 fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
     if matches!(tab.conn, ConnState::Connecting { .. }) {
-        tab.notify(Level::Info, "Already connecting. Esc cancels the attempt.");
+        // Named only from the form, where the key works.
+        let cancel = keymap::keys_at(tab.focus, &Action::CancelConnect);
+        let how = if cancel.is_empty() {
+            String::new()
+        } else {
+            format!(" {cancel} cancels the attempt.")
+        };
+        tab.notify(Level::Info, format!("Already connecting.{how}"));
         return Vec::new();
     }
     let settings = match tab.form.validate() {

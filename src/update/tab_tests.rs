@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{
     Effect,
-    tests::{connect_active, connected, connected_event, delivery, notice, type_text},
+    tests::{confirmed, connect_active, connected, connected_event, delivery, notice, type_text},
     update,
 };
 use crate::{
@@ -96,7 +96,7 @@ fn closing_a_connected_tab_disconnects_its_session_only() {
     connect_active(&mut model);
     let second = model.tab().session;
     update(&mut model, Action::GoToTab(0));
-    let effects = update(&mut model, Action::CloseTab);
+    let effects = confirmed(&mut model, Action::CloseTab);
     assert_eq!(effects, [Effect::Disconnect { session: first }]);
     assert_eq!(model.tabs().len(), 1);
     assert_eq!(model.tab().number, 2);
@@ -159,7 +159,7 @@ fn events_for_the_session_of_a_closed_tab_are_ignored() {
     let closed = model.tab().session;
     update(&mut model, Action::NewTab);
     update(&mut model, Action::PrevTab);
-    let effects = update(&mut model, Action::CloseTab);
+    let effects = confirmed(&mut model, Action::CloseTab);
     assert_eq!(effects, [Effect::Disconnect { session: closed }]);
     for event in [connected_event(), AmqpEvent::Delivery(delivery(b"late"))] {
         update(
@@ -184,7 +184,7 @@ fn quit_disconnects_every_tab_with_a_session() {
     update(&mut model, Action::NewTab);
     update(&mut model, Action::Connect); // still connecting
     let third = model.tab().session;
-    let effects = update(&mut model, Action::Quit);
+    let effects = confirmed(&mut model, Action::Quit);
     assert!(model.quit);
     assert_eq!(
         effects,

@@ -28,6 +28,15 @@ pub(super) fn connect_active(model: &mut Model) {
     feed(model, connected_event());
 }
 
+/// `action` asked about first (a live session would be lost), then confirmed by the
+/// same action again: the effects of carrying it out.
+pub(super) fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
+    let asked = update(model, action.clone());
+    assert!(asked.is_empty(), "{action:?} asks first: {asked:?}");
+    assert_eq!(model.armed, Some(action.clone()));
+    update(model, action)
+}
+
 pub(super) fn connected_event() -> AmqpEvent {
     AmqpEvent::Connected {
         queue: "q".into(),
@@ -100,14 +109,18 @@ fn connect_starts_a_session_and_connected_opens_the_pane() {
         },
     );
     assert_eq!(model.tab().screen, Screen::Session);
-    assert_eq!(model.tab().focus, Focus::ComposeBody);
+    assert_eq!(
+        model.tab().focus,
+        Focus::Messages,
+        "the pane, where the session's keys work"
+    );
 }
 
 #[test]
 fn events_of_a_session_the_user_left_are_ignored() {
     let mut model = connected();
     let old = model.tab().session;
-    let effects = update(&mut model, Action::LeaveSession);
+    let effects = confirmed(&mut model, Action::LeaveSession);
     assert_eq!(effects, [Effect::Disconnect { session: old }]);
     assert_eq!(model.tab().screen, Screen::Form);
     let late = delivery(b"late");
@@ -261,7 +274,7 @@ fn reconnecting_from_the_form_to_another_exchange_keeps_the_body_but_not_the_row
     let mut model = connected();
     model.tab_mut().compose.body = tui_input::Input::new("draft".into());
     feed(&mut model, AmqpEvent::Delivery(delivery(b"seen")));
-    update(&mut model, Action::LeaveSession);
+    confirmed(&mut model, Action::LeaveSession);
     model.tab_mut().form = crate::model::ConnectForm::from_settings(&ConnectionSettings {
         routing: crate::amqp::Routing {
             exchange: "other".into(),
@@ -346,7 +359,7 @@ fn leaving_a_session_with_messages_waiting_still_accounts_for_them() {
             waiting: 1,
         },
     );
-    let effects = update(&mut model, Action::LeaveSession);
+    let effects = confirmed(&mut model, Action::LeaveSession);
     assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
     // The worker, ending, reports what still waited, under the session the tab has left.
     let event = AmqpEvent::Published {

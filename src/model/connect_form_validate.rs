@@ -1,0 +1,169 @@
+//! The connection form's validation: the settings it describes, or the first field that
+//! is wrong and why. Only the fields that apply to the form as it is now are checked.
+
+use std::path::PathBuf;
+
+use super::{ConnectForm, Field};
+use crate::amqp::{ClientCert, ConnectionSettings, Routing, Source, TlsMode};
+
+impl ConnectForm {
+    /// [`Self::validate`] with the environment passed in, for tests.
+    pub fn validate_with(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<ConnectionSettings, (Field, String)> {
+        let host = self.value(Field::Host).trim();
+        if host.is_empty() {
+            return Err((
+                Field::Host,
+                "Host is empty: type the broker's host name or address, e.g. localhost.".into(),
+            ));
+        }
+        let port_text = self.value(Field::Port).trim();
+        let port = match port_text.parse::<u16>() {
+            Ok(p) if p > 0 => p,
+            _ => {
+                return Err((
+                    Field::Port,
+                    format!(
+                        "Port '{port_text}' is not a number from 1 to 65535 (AMQP listens on 5672, AMQPS on 5671)."
+                    ),
+                ));
+            }
+        };
+        let vhost = self.value(Field::Vhost);
+        if vhost.is_empty() {
+            return Err((
+                Field::Vhost,
+                "Virtual host is empty: use / for the default virtual host.".into(),
+            ));
+        }
+        if self.value(Field::User).is_empty() {
+            return Err((
+                Field::User,
+                "User is empty: type the user to log in as (guest on a fresh broker).".into(),
+            ));
+        }
+        let heartbeat_text = self.value(Field::Heartbeat).trim();
+        let Ok(heartbeat_secs) = heartbeat_text.parse::<u16>() else {
+            return Err((
+                Field::Heartbeat,
+                format!(
+                    "Heartbeat '{heartbeat_text}' is not a number of seconds from 0 to 65535 (0 turns heartbeats off)."
+                ),
+            ));
+        };
+        for field in [
+            Field::Vhost,
+            Field::Exchange,
+            Field::Queue,
+            Field::RoutingKey,
+        ] {
+            let len = self.value(field).len();
+            if len > 255 {
+                return Err((
+                    field,
+                    format!(
+                        "{} is {len} bytes long: AMQP names are at most 255 bytes.",
+                        field.label()
+                    ),
+                ));
+            }
+        }
+        match self.source {
+            Source::Queue if self.value(Field::Queue).is_empty() => {
+                return Err((
+                    Field::Queue,
+                    "Queue is empty: type the name of the existing queue to consume.".into(),
+                ));
+            }
+            Source::TapExchange if self.value(Field::Exchange).is_empty() => {
+                return Err((
+                    Field::Exchange,
+                    "Exchange is empty: type the name of the existing exchange to tap (the default exchange cannot be bound to)."
+                        .into(),
+                ));
+            }
+            _ => {}
+        }
+        // amq.topic is a topic exchange whatever the form says: bind and explain as one.
+        let exchange_type = crate::amqp::exchange_types::effective_type(
+            self.value(Field::Exchange),
+            self.exchange_type,
+        );
+        let binding = crate::routing::parse_binding(exchange_type, self.value(Field::RoutingKey))
+            .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
+        let password = self.password(env)?;
+        let client_cert = if self.applies(Field::ClientCert) {
+            self.client_cert()?
+        } else {
+            None
+        };
+        let ca_text = self.value(Field::CaFile).trim();
+        let tls = match (self.tls, self.verify) {
+            (false, _) => TlsMode::Off,
+            (true, false) => TlsMode::NoVerify,
+            (true, true) => TlsMode::Verify {
+                ca_file: (!ca_text.is_empty()).then(|| PathBuf::from(ca_text)),
+            },
+        };
+        Ok(ConnectionSettings {
+            host: host.to_string(),
+            port,
+            vhost: vhost.to_string(),
+            user: self.value(Field::User).to_string(),
+            password,
+            tls,
+            client_cert,
+            heartbeat_secs,
+            prefetch: self.prefetch,
+            routing: Routing {
+                source: self.source,
+                exchange: self.value(Field::Exchange).to_string(),
+                exchange_type,
+                queue: self.value(Field::Queue).to_string(),
+                bindings: vec![binding],
+                ack: self.ack,
+            },
+        })
+    }
+
+    /// The typed password wins; else the variable named by "Password from env var".
+    fn password(&self, env: impl Fn(&str) -> Option<String>) -> Result<String, (Field, String)> {
+        let typed = self.value(Field::Password);
+        let var = self.value(Field::PasswordEnv).trim();
+        if !typed.is_empty() || var.is_empty() {
+            return Ok(typed.to_string());
+        }
+        env(var).ok_or_else(|| {
+            (
+                Field::PasswordEnv,
+                format!(
+                    "Password from env var: {var} is not set in amqp-tui's environment. Export it before starting amqp-tui, or type the password."
+                ),
+            )
+        })
+    }
+
+    fn client_cert(&self) -> Result<Option<ClientCert>, (Field, String)> {
+        let cert = self.value(Field::ClientCert).trim();
+        let key = self.value(Field::ClientKey).trim();
+        match (cert.is_empty(), key.is_empty()) {
+            (true, true) => Ok(None),
+            (false, true) => Err((
+                Field::ClientKey,
+                "Client key is empty: a client certificate needs its private key (a PEM file)."
+                    .into(),
+            )),
+            (true, false) => Err((
+                Field::ClientCert,
+                "Client certificate is empty: type the PEM certificate that goes with the key."
+                    .into(),
+            )),
+            (false, false) => Ok(Some(ClientCert {
+                cert_file: PathBuf::from(cert),
+                key_file: PathBuf::from(key),
+            })),
+        }
+    }
+}
