@@ -110,7 +110,7 @@ impl Rows {
         }
         if unshown > 0 {
             self.lines.push(Line::styled(
-                format!("… truncated: {} more", human_size(unshown)),
+                format!("… {} more", human_size(unshown)),
                 theme::DIM,
             ));
         }
@@ -156,10 +156,7 @@ mod tests {
             .take_while(|c| rows.push(&c.to_string(), Style::new()))
             .count();
         assert_eq!(placed, 6, "the seventh character has no row left");
-        assert_eq!(
-            texts(&rows.finish(1)),
-            ["abc", "def", "… truncated: 1 B more"]
-        );
+        assert_eq!(texts(&rows.finish(1)), ["abc", "def", "… 1 B more"]);
     }
 
     #[test]
@@ -204,6 +201,6 @@ mod tests {
         let mut rows = Rows::new(0, 0);
         assert!(!rows.push("a", Style::new()));
         assert!(!rows.newline());
-        assert_eq!(texts(&rows.finish(3)), ["… truncated: 3 B more"]);
+        assert_eq!(texts(&rows.finish(3)), ["… 3 B more"]);
     }
 }

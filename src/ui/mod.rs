@@ -89,6 +89,12 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             profiles::draw_confirm_delete(frame, question_area(main, frame.area()), name);
         }
     }
+    // A question about quitting or closing (Ctrl-C reaches past every overlay) must be
+    // seen, or the second press would come as a surprise: it goes over the overlay.
+    if model.armed.is_some() && !matches!(model.overlay, Overlay::None) {
+        frame.render_widget(ratatui::widgets::Clear, notice);
+        status_bar::draw_notice(frame, notice, tab);
+    }
 }
 
 /// Where a prompt or a question goes: over the main pane, unless a tiny terminal left it

@@ -51,6 +51,7 @@ fn from_the_user(action: &Action) -> bool {
             | Action::ProfilesSaved(_)
             | Action::Exported(_)
             | Action::FileLoaded { .. }
+            | Action::PublishFileUnreadable { .. }
             | Action::QuitNow
     )
 }

@@ -220,7 +220,11 @@ impl Launched {
             if let Some(status) = self.child.try_wait().expect("wait") {
                 return status;
             }
-            assert!(Instant::now() < deadline, "amqp-tui did not exit");
+            assert!(
+                Instant::now() < deadline,
+                "amqp-tui did not exit; screen:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
