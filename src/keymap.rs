@@ -25,6 +25,9 @@ pub enum Context {
     Message,
     Explain,
     Bindings,
+    /// What every text field does with the keys no pane binds (tui-input's editing keys),
+    /// listed so that the help shows them; keys reach a field through `Action::Edit`.
+    TextField,
 }
 
 impl Context {
@@ -44,6 +47,7 @@ impl Context {
             Self::Message => "Message view (Enter on a message)",
             Self::Explain => "Routing explainer (x)",
             Self::Bindings => "Bindings (b)",
+            Self::TextField => "Any text field",
         }
     }
 
@@ -62,7 +66,7 @@ impl Context {
         )
     }
 
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
@@ -77,6 +81,7 @@ impl Context {
         Self::Message,
         Self::Explain,
         Self::Bindings,
+        Self::TextField,
     ];
 }
 
@@ -111,6 +116,16 @@ macro_rules! bind {
 }
 
 use KeyCode::*;
+
+/// A key a text field edits with, as the help lists it.
+const fn edit(code: KeyCode, modifiers: KeyModifiers) -> Action {
+    Action::Edit(KeyEvent {
+        code,
+        modifiers,
+        kind: KeyEventKind::Press,
+        state: crossterm::event::KeyEventState::NONE,
+    })
+}
 
 // One binding a line: a table is easier to check as a table.
 #[rustfmt::skip]
@@ -246,6 +261,13 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Properties, Enter, NONE, "Enter", Action::CloseOverlay, "done", true),
     bind!(Properties, Esc, NONE, "Esc", Action::CloseOverlay, "done", true),
     bind!(Properties, F(4), NONE, "F4", Action::CloseOverlay, "done", false),
+    bind!(TextField, Left, NONE, "Left/Right", edit(Left, NONE), "move (Ctrl-B/Ctrl-F too)", false),
+    bind!(TextField, Home, NONE, "Home/End", edit(Home, NONE), "start / end (Ctrl-A/Ctrl-E too)", false),
+    bind!(TextField, Backspace, NONE, "Backspace/Del", edit(Backspace, NONE), "delete a character", false),
+    bind!(TextField, Char('u'), CTRL, "Ctrl-U", edit(Char('u'), CTRL), "clear the field", false),
+    bind!(TextField, Char('w'), CTRL, "Ctrl-W", edit(Char('w'), CTRL), "delete the word before", false),
+    bind!(TextField, Char('k'), CTRL, "Ctrl-K", edit(Char('k'), CTRL), "delete to the end", false),
+    bind!(TextField, Char('y'), CTRL, "Ctrl-Y", edit(Char('y'), CTRL), "paste what was deleted", false),
 ];
 
 /// Where keys go: an overlay takes them before the focused pane does.

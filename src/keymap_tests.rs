@@ -168,3 +168,37 @@ fn no_key_is_bound_twice_in_one_context() {
         }
     }
 }
+
+#[test]
+fn the_help_lists_the_text_field_keys_and_each_edits_as_its_label_says() {
+    use tui_input::{Input, backend::crossterm::EventHandler};
+    let field_keys: Vec<&Binding> = BINDINGS
+        .iter()
+        .filter(|b| b.context == Context::TextField)
+        .collect();
+    let named: Vec<String> = field_keys
+        .iter()
+        .map(|b| format!("{} {}", b.keys, b.label))
+        .collect();
+    for key in ["Ctrl-U", "Ctrl-W", "Ctrl-A", "Ctrl-E", "Home/End"] {
+        assert!(
+            named.iter().any(|n| n.contains(key)),
+            "{key} missing: {named:?}"
+        );
+    }
+    let after = |keys: &str| {
+        let mut input = Input::new("hello big world".into());
+        let binding = field_keys.iter().find(|b| b.keys == keys).expect(keys);
+        let Action::Edit(key) = binding.action else {
+            panic!("{keys} is not an edit")
+        };
+        input.handle_event(&crossterm::event::Event::Key(key));
+        input.value().to_string()
+    };
+    assert_eq!(after("Ctrl-U"), "", "clears the field");
+    assert_eq!(after("Ctrl-W"), "hello big ", "deletes the word before");
+    assert!(
+        Context::ALL.contains(&Context::TextField),
+        "the help shows the section"
+    );
+}
