@@ -261,13 +261,14 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Properties, Enter, NONE, "Enter", Action::CloseOverlay, "done", true),
     bind!(Properties, Esc, NONE, "Esc", Action::CloseOverlay, "done", true),
     bind!(Properties, F(4), NONE, "F4", Action::CloseOverlay, "done", false),
-    bind!(TextField, Left, NONE, "Left/Right", edit(Left, NONE), "move (Ctrl-B/Ctrl-F too)", false),
-    bind!(TextField, Home, NONE, "Home/End", edit(Home, NONE), "start / end (Ctrl-A/Ctrl-E too)", false),
-    bind!(TextField, Backspace, NONE, "Backspace/Del", edit(Backspace, NONE), "delete a character", false),
+bind!(TextField, Left, NONE, "Left/Right", edit(Left, NONE), "move", false),
+    bind!(TextField, Home, NONE, "Home/End", edit(Home, NONE), "start / end", false),
+    bind!(TextField, Char('a'), CTRL, "Ctrl-A/Ctrl-E", edit(Char('a'), CTRL), "start / end", false),
+    bind!(TextField, Backspace, NONE, "Backspace", edit(Backspace, NONE), "delete before", false),
     bind!(TextField, Char('u'), CTRL, "Ctrl-U", edit(Char('u'), CTRL), "clear the field", false),
-    bind!(TextField, Char('w'), CTRL, "Ctrl-W", edit(Char('w'), CTRL), "delete the word before", false),
+    bind!(TextField, Char('w'), CTRL, "Ctrl-W", edit(Char('w'), CTRL), "delete a word", false),
     bind!(TextField, Char('k'), CTRL, "Ctrl-K", edit(Char('k'), CTRL), "delete to the end", false),
-    bind!(TextField, Char('y'), CTRL, "Ctrl-Y", edit(Char('y'), CTRL), "paste what was deleted", false),
+    bind!(TextField, Char('y'), CTRL, "Ctrl-Y", edit(Char('y'), CTRL), "paste the deleted", false),
 ];
 
 /// Where keys go: an overlay takes them before the focused pane does.

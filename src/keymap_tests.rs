@@ -196,7 +196,11 @@ fn the_help_lists_the_text_field_keys_and_each_edits_as_its_label_says() {
         input.value().to_string()
     };
     assert_eq!(after("Ctrl-U"), "", "clears the field");
-    assert_eq!(after("Ctrl-W"), "hello big ", "deletes the word before");
+    assert_eq!(
+        after("Ctrl-W"),
+        "hello big ",
+        "deletes the word before the cursor"
+    );
     assert!(
         Context::ALL.contains(&Context::TextField),
         "the help shows the section"

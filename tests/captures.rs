@@ -52,6 +52,8 @@ fn words(screen: &str) -> Vec<String> {
         (r"amq\.gen-[A-Za-z0-9_-]{22}", "amq.gen-NAME"),
         (r"([0-9A-F]{2}:){31}[0-9A-F]{2}", "FINGERPRINT"),
         (r"amqp-tui-captures-[A-Za-z0-9]{6}", "SCRATCH"),
+        // A path the status line shortened to fit: how much goes depends on the port.
+        (r"/\S*…\S*", "PATH"),
         (r"(localhost|127\.0\.0\.1|\]):\d{1,5}", "$1:PORT"),
         (r"\b\d+(\.\d+)? ?(ms|s)\b", "DURATION"),
     ];

@@ -265,3 +265,32 @@ fn the_footer_names_the_scroll_keys_of_the_details_and_the_message_view() {
         "{border}"
     );
 }
+
+#[test]
+fn a_long_ca_path_gives_up_its_middle_in_the_status_line_so_the_target_shows() {
+    let ca = PathBuf::from(format!(
+        "/home/someone/.local/share/amqp-tui/demo/{}/broker/tls/ca_certificate.pem",
+        "nested/deeper".repeat(4)
+    ));
+    let mut model = details_model(&Security::TlsVerified {
+        ca_file: Some(ca.clone()),
+    });
+    press(&mut model, KeyCode::Esc);
+    let target = ConnectionSettings::default().display_target();
+    for width in [100, 120] {
+        let screen = draw(&model, width, 24);
+        let status = screen
+            .iter()
+            .find(|row| row.contains(" CONNECTED "))
+            .expect("the status line");
+        assert!(
+            status.contains("TLS, server verified against /home/") && status.contains("…"),
+            "the verdict stays, the path is shortened: {status}"
+        );
+        assert!(
+            status.contains("certificate.pem   "),
+            "the file name ends it: {status}"
+        );
+        assert!(status.contains(&target), "the target is whole: {status}");
+    }
+}

@@ -116,7 +116,10 @@ fn switching_a_tab_to_another_queue_drops_the_old_queues_rows() {
         .iter()
         .find(|l| l.contains("queue invoices"))
         .unwrap_or_else(|| panic!("no pane title:\n{}", screen.join("\n")));
-    assert!(title.contains("queue invoices · 0 received"), "{title}");
+    assert!(
+        title.contains("queue invoices · following · 0 received"),
+        "{title}"
+    );
     assert!(
         !screen.iter().any(|l| l.contains("from the old queue")),
         "{}",

@@ -56,9 +56,8 @@ fn tapping_amq_topic_chosen_as_direct_binds_and_explains_it_as_topic() {
     let mut model = tapping("amq.topic", ExchangeType::Direct, "order.*");
     let screen = lines(&render(&model));
     assert!(
-        screen
-            .iter()
-            .any(|l| l.contains("┌ tap amq.topic (topic) ─order.*→ amq.gen-tap · 0 received")),
+        screen.iter().any(|l| l
+            .contains("┌ tap amq.topic (topic) ─order.*→ amq.gen-tap · following · 0 received")),
         "{}",
         screen.join("\n")
     );

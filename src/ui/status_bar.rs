@@ -12,6 +12,7 @@ use super::theme;
 use crate::{
     keymap,
     model::{ConnState, Model, Tab},
+    text::width,
 };
 
 pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
@@ -43,16 +44,20 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
         Span::styled(badge, Style::new().fg(Color::Black).bg(color).bold()),
         Span::raw(" "),
     ];
+    let target = crate::text::visible(&target);
     // Security first: it is what must never be cut off on a narrow terminal.
     if let Some(security) = tab.conn.security() {
+        let label = crate::text::visible(&security.label());
+        let room = usize::from(area.width)
+            .saturating_sub(crate::text::width(&spans_text(&spans)) + width(&target) + 4);
         spans.push(Span::styled(
-            format!(" {} ", crate::text::visible(&security.label())),
+            format!(" {} ", fit_label(&label, room)),
             theme::security(security),
         ));
         spans.push(Span::raw("  "));
     }
     if !target.is_empty() {
-        spans.push(Span::raw(crate::text::visible(&target)));
+        spans.push(Span::raw(target));
     }
     if tab.outages > 0 {
         spans.push(Span::styled(
@@ -73,6 +78,31 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
+
+fn spans_text(spans: &[Span]) -> String {
+    spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// The security label in `room` columns when it can be: the CA file's path gives up its
+/// middle (F3 shows it whole), never the verdict before it, so the target stays in view.
+fn fit_label(label: &str, room: usize) -> String {
+    if width(label) <= room {
+        return label.to_string();
+    }
+    match label.split_once(" against ") {
+        Some((verdict, path)) => {
+            let keep = room.saturating_sub(width(verdict) + " against ".len());
+            format!(
+                "{verdict} against {}",
+                super::title::middle(path, keep.max(MIN_PATH))
+            )
+        }
+        None => label.to_string(),
+    }
+}
+
+/// A shortened path keeps at least its file name's worth of columns.
+const MIN_PATH: usize = 12;
 
 pub fn draw_notice(frame: &mut Frame, area: Rect, tab: &Tab) {
     if let Some(paragraph) = notice(tab) {

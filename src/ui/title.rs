@@ -42,7 +42,7 @@ pub fn fit(parts: &[String], shorten: usize, border: u16) -> String {
 }
 
 /// `s` in at most `keep` columns: its start and its end, `…` between.
-fn middle(s: &str, keep: usize) -> String {
+pub(super) fn middle(s: &str, keep: usize) -> String {
     let total = width(s);
     if total <= keep {
         return s.to_string();

@@ -103,7 +103,7 @@ fn esc_in_the_pane_says_the_server_named_queue_would_be_deleted() {
     let (_, text) = notice(&model);
     assert_eq!(
         text,
-        "Disconnecting ends the session to guest@localhost:5672/, deleting the server-named queue q and any messages in it. Esc or q again disconnects; any other key cancels."
+        "Disconnecting ends the session to guest@localhost:5672/%2F, deleting the server-named queue q and any messages in it. Esc or q again disconnects; any other key cancels."
     );
     let effects = press(&mut model, KeyEvent::from(KeyCode::Esc));
     assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
@@ -142,7 +142,7 @@ fn leaving_a_manual_ack_queue_counts_the_unacked_messages_requeued() {
     update(&mut model, Action::LeaveSession);
     let (_, text) = notice(&model);
     assert!(
-        text.starts_with("Disconnecting ends the session to guest@localhost:5672/, requeueing 2 unacked messages."),
+        text.starts_with("Disconnecting ends the session to guest@localhost:5672/%2F, requeueing 2 unacked messages."),
         "{text}"
     );
     assert!(
@@ -160,7 +160,7 @@ fn ctrl_x_asks_before_closing_a_connected_tab() {
     assert!(press(&mut model, ctrl_x).is_empty());
     assert_eq!(model.tabs().len(), 2);
     let (_, text) = notice(&model);
-    assert!(text.starts_with("Closing tab localhost:5672 ends the session to guest@localhost:5672/, deleting the server-named queue q"), "{text}");
+    assert!(text.starts_with("Closing tab localhost:5672 ends the session to guest@localhost:5672/%2F, deleting the server-named queue q"), "{text}");
     assert!(
         text.ends_with("Ctrl-X again closes it; any other key cancels."),
         "{text}"
