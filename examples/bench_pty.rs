@@ -178,10 +178,9 @@ fn time_to_connected(bin: &Path, args: &[&str]) -> Result<f64> {
 
 fn responsiveness(session: &Session, presses: usize, rate_count: u64, size: usize) -> Result<()> {
     let mut app = session.connect(&[])?;
-    // Connecting focuses the compose box; Esc moves to the pane, where `p` pauses.
-    app.press(b"\x1b");
+    // A session starts in the message pane, where `p` pauses.
     app.wait_until(Duration::from_secs(5), |s| s.contains("pause / resume"))
-        .context("Esc did not focus the message pane")?;
+        .context("the session did not start in the message pane")?;
     let publisher = session.publish(rate_count, size)?;
     app.wait_until(CONNECT_WITHIN, |s| received(s).is_some_and(|n| n >= 1_000))
         .with_context(|| format!("the flood did not arrive:\n{}", app.screen()))?;
@@ -453,10 +452,11 @@ impl App {
         let _ = self.keys.write_all(keys).and_then(|()| self.keys.flush());
     }
 
-    /// Ctrl-C, as a user quits; killed if it has not exited within 3 s.
+    /// Ctrl-C twice, as a user quits a live session (the first asks); killed if it has
+    /// not exited within 3 s.
     fn quit(&mut self) {
         if let Ok(None) = self.child.try_wait() {
-            self.press(b"\x03");
+            self.press(b"\x03\x03");
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 if !matches!(self.child.try_wait(), Ok(None)) {
