@@ -8,7 +8,7 @@ use amqp_tui::{
     action::Action,
     amqp::{ConnectionSettings, uri::apply_uri},
     app::App,
-    model::{ConnState, Model},
+    model::{ConnState, Focus, Model},
 };
 use anyhow::Context;
 use clap::Parser;
@@ -51,7 +51,18 @@ async fn main() -> anyhow::Result<()> {
     if let Some((_, error)) = &app.model().tab().form.error {
         anyhow::bail!("could not connect: {error}");
     }
-    // Typed into the compose box as a user would: body, then the copies field.
+    // A session starts in the message pane: Tab into the compose box, as a user would,
+    // then type the body and the copies field.
+    for _ in 0..8 {
+        if app.model().tab().focus == Focus::ComposeBody {
+            break;
+        }
+        app.dispatch(Action::FocusNext);
+    }
+    anyhow::ensure!(
+        app.model().tab().focus == Focus::ComposeBody,
+        "Tab never reached the compose box"
+    );
     app.dispatch(Action::Paste("x".repeat(args.size)));
     for _ in 0..4 {
         app.dispatch(Action::FocusNext);
