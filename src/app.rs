@@ -190,8 +190,8 @@ impl App {
     /// To the session's worker, after what already waits for it; only a session without a
     /// worker (never started, or ended) refuses it.
     fn send(&mut self, session: SessionId, command: AmqpCommand) {
-        if let Err(command) = self.outgoing.send(session, command) {
-            self.refuse(session, vec![command], "the session has ended");
+        if let Err((command, why)) = self.outgoing.send(session, command) {
+            self.refuse(session, vec![command], why);
         }
     }
 
@@ -287,7 +287,11 @@ impl App {
                 room = self.outgoing.room() => {
                     let session = room.0;
                     let unsent = self.outgoing.feed(room);
-                    self.refuse(session, unsent, "the session has ended");
+                    if !unsent.is_empty() {
+                        self.refuse(session, unsent, "the session has ended");
+                        // Their failures change what the compose box says.
+                        dirty = true;
+                    }
                 }
                 _ = frame.tick() => {
                     if dirty {

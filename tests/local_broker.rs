@@ -81,4 +81,22 @@ async fn a_taken_port_says_what_to_do_and_other_ports_come_from_flags_or_the_env
     // A real node answers there.
     let client = Client::connect(&broker).await;
     drop(client);
+
+    // Stopped, its port taken by something else: the next start says so too, rather than
+    // dying on the ports it recorded.
+    let stopped = local_broker(&dir, &["stop"], &[]);
+    assert!(
+        stopped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+    let _taken_again = TcpListener::bind(("127.0.0.1", broker.port())).expect("rebind");
+    let refused = local_broker(&dir, &[], &[]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!("port 127.0.0.1:{busy} is in use"))
+            && said.contains("scripts/local-broker --amqp-port "),
+        "{said}"
+    );
 }

@@ -32,10 +32,13 @@ fn quit(app: &mut Launched) {
     app.assert_terminal_restored();
 }
 
-/// Esc alone: a key right after it would be read as Alt plus that key.
-fn press_esc(app: &mut Launched) {
+/// Esc alone, then waits until it has closed the details panel: a key sent before the app
+/// read the Esc would come with it as Alt plus that key.
+fn close_details(app: &mut Launched) {
     app.press(b"\x1b");
-    std::thread::sleep(Duration::from_millis(300));
+    app.wait_for("the details panel to close", Duration::from_secs(5), |s| {
+        !s.contains("Connection details")
+    });
 }
 
 /// Whether `text` holds `password` as written or as lapin's `Debug` prints the bytes of a
@@ -91,7 +94,7 @@ fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported
         s.contains("Connection details") && s.contains("Esc closes")
     });
     assert!(!details.contains(&user.password), "{details}");
-    press_esc(&mut app);
+    close_details(&mut app);
 
     app.press(b"\tcarries no secret\r"); // Tab: into the compose box
     app.wait_for("the message in the pane", Duration::from_secs(10), |s| {
@@ -99,7 +102,10 @@ fn a_password_in_uri_is_hidden_from_ps_warned_about_and_never_logged_or_exported
     });
     // Esc leaves the compose box; E exports every message shown, to a path we type over
     // the suggested one.
-    press_esc(&mut app);
+    app.press(b"\x1b");
+    app.wait_for("the message pane's keys", Duration::from_secs(5), |s| {
+        s.contains("/ filter") && !s.contains("Esc leave the box")
+    });
     app.press(b"E");
     app.wait_for("the export prompt", Duration::from_secs(5), |s| {
         s.contains("Export every message")
@@ -250,7 +256,7 @@ fn verification_off_is_shown_in_the_tab_bar_status_and_details() {
     app.wait_for("NOT VERIFIED in the details", Duration::from_secs(5), |s| {
         s.contains("Connection details") && s.contains("NOT VERIFIED: verification is off")
     });
-    press_esc(&mut app);
+    close_details(&mut app);
     quit(&mut app);
 }
 

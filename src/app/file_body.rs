@@ -1,7 +1,10 @@
 //! Reading the file `Ctrl-O` publishes. What goes wrong here is the user's input (a
 //! directory, a typo, no permission), answered on the prompt, never a failed publish.
 
-use std::{io, path::Path};
+use std::{
+    io::{self, Read},
+    path::Path,
+};
 
 use thiserror::Error;
 
@@ -20,6 +23,8 @@ pub enum FileBodyError {
     PermissionDenied { path: String },
     #[error("{path} is {size}: more than the 128 MiB RabbitMQ accepts by default.")]
     TooLarge { path: String, size: String },
+    #[error("{path} is not a regular file (a device, a pipe or a socket): give a file.")]
+    NotAFile { path: String },
     #[error("cannot read {path}: {detail}.")]
     Unreadable { path: String, detail: String },
 }
@@ -31,14 +36,27 @@ pub fn read_body(path: &Path) -> Result<Vec<u8>, FileBodyError> {
     if metadata.is_dir() {
         return Err(FileBodyError::Directory { path: shown });
     }
-    if metadata.len() > MAX_FILE_BODY {
-        let bytes = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
-        return Err(FileBodyError::TooLarge {
-            path: shown,
-            size: crate::text::human_size(bytes),
-        });
+    // /dev/zero never ends and a FIFO blocks until someone writes: neither is a body,
+    // and reading one would hang the app or fill its memory.
+    if !metadata.is_file() {
+        return Err(FileBodyError::NotAFile { path: shown });
     }
-    std::fs::read(path).map_err(|e| io_error(&shown, &e))
+    let too_large = |len: u64| FileBodyError::TooLarge {
+        path: shown.clone(),
+        size: crate::text::human_size(usize::try_from(len).unwrap_or(usize::MAX)),
+    };
+    if metadata.len() > MAX_FILE_BODY {
+        return Err(too_large(metadata.len()));
+    }
+    // Read no more than the limit allows, even if the file grows meanwhile.
+    let mut body = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BODY + 1).read_to_end(&mut body))
+        .map_err(|e| io_error(&shown, &e))?;
+    if body.len() as u64 > MAX_FILE_BODY {
+        return Err(too_large(body.len() as u64));
+    }
+    Ok(body)
 }
 
 fn io_error(path: &str, err: &io::Error) -> FileBodyError {
@@ -69,5 +87,15 @@ mod tests {
         let missing = dir.join(format!("amqp-tui-no-such-file-{}", std::process::id()));
         let err = read_body(&missing).expect_err("missing");
         assert!(matches!(err, FileBodyError::Missing { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_device_that_never_ends_is_refused_before_any_read() {
+        // Read whole, /dev/zero would fill the memory: it must be refused at once.
+        let err = read_body(Path::new("/dev/zero")).expect_err("a device");
+        assert_eq!(
+            err.to_string(),
+            "/dev/zero is not a regular file (a device, a pipe or a socket): give a file."
+        );
     }
 }

@@ -10,6 +10,16 @@ use tokio::sync::mpsc::{self, OwnedPermit, error::TrySendError};
 
 use crate::amqp::{AmqpCommand, SessionId};
 
+/// What may wait in the app for one session: past it a publish is refused (and kept for
+/// Ctrl-R, as any failed one) rather than grow memory while the broker takes nothing, as
+/// when a memory alarm blocks publishers and Ctrl-R is pressed again and again.
+pub const MAX_WAITING_BYTES: usize = 256 * 1024 * 1024;
+
+/// Why a command was not taken: there is no worker for it, or too much waits already.
+pub(super) const NO_WORKER: &str = "the session has ended";
+pub(super) const TOO_MUCH_WAITING: &str =
+    "256 MiB already wait to go to this session (the broker takes nothing or is slow)";
+
 /// A worker's channel has room for one command, or the worker has ended.
 pub(super) type Room = (SessionId, Result<OwnedPermit<AmqpCommand>, ()>);
 
@@ -22,6 +32,39 @@ struct Worker {
     commands_tx: mpsc::Sender<AmqpCommand>,
     /// Commands the channel had no room for yet, oldest first.
     waiting: VecDeque<AmqpCommand>,
+    /// The bodies among them, in bytes.
+    waiting_bytes: usize,
+}
+
+/// What a command holds in memory, for the bound on what waits.
+fn bytes(command: &AmqpCommand) -> usize {
+    match command {
+        AmqpCommand::Publish(request) => request.body.len(),
+        _ => 0,
+    }
+}
+
+impl Worker {
+    fn wait(&mut self, command: AmqpCommand) -> Result<(), (AmqpCommand, &'static str)> {
+        let size = bytes(&command);
+        if self.waiting_bytes + size > MAX_WAITING_BYTES && !self.waiting.is_empty() {
+            return Err((command, TOO_MUCH_WAITING));
+        }
+        self.waiting_bytes += size;
+        self.waiting.push_back(command);
+        Ok(())
+    }
+
+    fn next_waiting(&mut self) -> Option<AmqpCommand> {
+        let command = self.waiting.pop_front()?;
+        self.waiting_bytes -= bytes(&command);
+        Some(command)
+    }
+
+    fn put_back(&mut self, command: AmqpCommand) {
+        self.waiting_bytes += bytes(&command);
+        self.waiting.push_front(command);
+    }
 }
 
 impl Outgoing {
@@ -29,27 +72,29 @@ impl Outgoing {
         let worker = Worker {
             commands_tx,
             waiting: VecDeque::new(),
+            waiting_bytes: 0,
         };
         self.workers.insert(session, worker);
     }
 
     /// Hands `command` to the session's worker, after whatever already waits for it. It
-    /// comes back only when there is no worker to take it: none was started, or it ended.
-    pub fn send(&mut self, session: SessionId, command: AmqpCommand) -> Result<(), AmqpCommand> {
+    /// comes back, with why, only when there is no worker to take it (none was started, or
+    /// it ended) or when [`MAX_WAITING_BYTES`] wait for it already.
+    pub fn send(
+        &mut self,
+        session: SessionId,
+        command: AmqpCommand,
+    ) -> Result<(), (AmqpCommand, &'static str)> {
         let Some(worker) = self.workers.get_mut(&session) else {
-            return Err(command);
+            return Err((command, NO_WORKER));
         };
         if !worker.waiting.is_empty() {
-            worker.waiting.push_back(command);
-            return Ok(());
+            return worker.wait(command);
         }
         match worker.commands_tx.try_send(command) {
             Ok(()) => Ok(()),
-            Err(TrySendError::Full(command)) => {
-                worker.waiting.push_back(command);
-                Ok(())
-            }
-            Err(TrySendError::Closed(command)) => Err(command),
+            Err(TrySendError::Full(command)) => worker.wait(command),
+            Err(TrySendError::Closed(command)) => Err((command, NO_WORKER)),
         }
     }
 
@@ -102,20 +147,22 @@ impl Outgoing {
             return Vec::new();
         };
         let Ok(permit) = permit else {
+            worker.waiting_bytes = 0;
             return worker.waiting.drain(..).collect();
         };
-        if let Some(command) = worker.waiting.pop_front() {
+        if let Some(command) = worker.next_waiting() {
             permit.send(command);
         }
-        while let Some(command) = worker.waiting.pop_front() {
+        while let Some(command) = worker.next_waiting() {
             match worker.commands_tx.try_send(command) {
                 Ok(()) => {}
                 Err(TrySendError::Full(command)) => {
-                    worker.waiting.push_front(command);
+                    worker.put_back(command);
                     break;
                 }
                 Err(TrySendError::Closed(command)) => {
-                    worker.waiting.push_front(command);
+                    worker.put_back(command);
+                    worker.waiting_bytes = 0;
                     return worker.waiting.drain(..).collect();
                 }
             }
@@ -177,8 +224,45 @@ mod tests {
             [1, 2, 3],
             "the first was in the channel when it closed"
         );
-        let refused = outgoing.send(1, peek(9)).expect_err("nobody to take it");
-        assert_eq!(max_of(&refused), 9);
+        let (refused, why) = outgoing.send(1, peek(9)).expect_err("nobody to take it");
+        assert_eq!((max_of(&refused), why), (9, NO_WORKER));
         assert!(outgoing.send(2, peek(0)).is_err(), "no such session");
+    }
+
+    fn publish(bytes: usize) -> AmqpCommand {
+        AmqpCommand::Publish(Box::new(crate::amqp::PublishRequest {
+            id: 0,
+            exchange: String::new(),
+            routing_key: "k".into(),
+            body: vec![0; bytes],
+            properties: Default::default(),
+            copies: 1,
+            confirm: true,
+        }))
+    }
+
+    #[tokio::test]
+    async fn what_waits_for_a_worker_is_bounded_by_bytes_and_frees_as_it_goes_out() {
+        let (commands_tx, mut commands_rx) = mpsc::channel(1);
+        let mut outgoing = Outgoing::default();
+        outgoing.insert(1, commands_tx);
+        let quarter = MAX_WAITING_BYTES / 4;
+        // One in the channel, four waiting: the fifth waiting one is past the bound.
+        for _ in 0..5 {
+            assert!(outgoing.send(1, publish(quarter)).is_ok());
+        }
+        let (_, why) = outgoing
+            .send(1, publish(quarter))
+            .expect_err("past the bound");
+        assert_eq!(why, TOO_MUCH_WAITING);
+        assert!(
+            outgoing.send(1, peek(0)).is_ok(),
+            "a command without a body still waits its turn"
+        );
+        // The worker takes one: room for one more body.
+        commands_rx.recv().await.expect("the first publish");
+        let room = outgoing.room().await;
+        assert!(outgoing.feed(room).is_empty());
+        assert!(outgoing.send(1, publish(quarter)).is_ok());
     }
 }

@@ -121,9 +121,14 @@ fn input_view(input: &Input, width: u16, secret: bool) -> (String, u16) {
         let scroll = input.cursor().saturating_sub(width.saturating_sub(1));
         (text, scroll, input.cursor())
     } else {
-        let text = crate::text::visible(input.value());
-        let scroll = input.visual_scroll(width.saturating_sub(1));
-        (text, scroll, input.visual_cursor())
+        // As typed (a backslash stays one), with anything unsafe made visible; the cursor
+        // is measured on the text drawn, which escapes make longer than the value.
+        let value = input.value();
+        let text = crate::text::typed(value);
+        let before: String = value.chars().take(input.cursor()).collect();
+        let cursor = crate::text::width(&crate::text::typed(&before));
+        let scroll = cursor.saturating_sub(width.saturating_sub(1));
+        (text, scroll, cursor)
     };
     // tui-input scrolls and places the cursor in display columns; cutting by characters
     // would shift a field holding wide characters and could split an emoji sequence.
@@ -194,4 +199,21 @@ fn place_cursor(frame: &mut Frame, area: Rect, column: u16) {
         .saturating_add(column)
         .min(area.right().saturating_sub(1));
     frame.set_cursor_position((x, area.y));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_shows_its_text_as_typed_with_the_cursor_after_what_is_drawn() {
+        let view = |value: &str| input_view(&Input::new(value.into()), 40, false);
+        assert_eq!(view("/order\\.eu/"), ("/order\\.eu/".to_string(), 11));
+        // An escape sequence pasted from a hostile profile is drawn, not executed, and the
+        // cursor sits after the drawn text.
+        assert_eq!(view("a\x1bb"), ("a\\eb".to_string(), 4));
+        let (shown, cursor) = input_view(&Input::new("x\\".repeat(30)), 20, false);
+        assert_eq!(shown, "\\x".repeat(9) + "\\", "the last 19 columns");
+        assert_eq!(cursor, 19, "scrolled to keep the cursor in view");
+    }
 }

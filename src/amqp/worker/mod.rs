@@ -140,6 +140,7 @@ async fn run(
                     return;
                 }
                 fail_waiting(&mut outbox, &events, &why).await;
+                refuse_unread(&mut commands_rx, &events, &why).await;
                 return;
             }
             Some(Err(error)) => error,
@@ -168,6 +169,7 @@ async fn run(
         }
     };
     fail_waiting(&mut outbox, &events, &why_unsent).await;
+    refuse_unread(&mut commands_rx, &events, &why_unsent).await;
     events.send(AmqpEvent::Stopped).await;
 }
 
@@ -214,6 +216,21 @@ async fn fail_waiting(outbox: &mut Outbox, events: &Events, why: &str) {
     while let Some(request) = outbox.pop() {
         let reason = format!("{why}; the message was not sent");
         if !events.send(not_sent(request, reason)).await {
+            return;
+        }
+    }
+}
+
+/// Answers what is still in the command channel, which nothing reads once the worker
+/// ends: the app keeps it full during a bulk send, and a publish in it must come back as
+/// failed (kept for Ctrl-R), never vanish.
+async fn refuse_unread(commands_rx: &mut mpsc::Receiver<AmqpCommand>, events: &Events, why: &str) {
+    commands_rx.close();
+    while let Ok(command) = commands_rx.try_recv() {
+        if matches!(command, AmqpCommand::Disconnect) {
+            continue;
+        }
+        if !events.send(refusal(command, why)).await {
             return;
         }
     }
@@ -289,4 +306,57 @@ fn published(request: &PublishRequest, outcome: PublishOutcome) -> AmqpEvent {
 enum Ended {
     ByUser,
     Lost(ConnectError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn what_is_left_in_the_command_channel_is_answered_not_dropped() {
+        let (commands_tx, mut commands_rx) = mpsc::channel(8);
+        for id in 1..=3 {
+            let request = PublishRequest {
+                id,
+                exchange: "ex".into(),
+                routing_key: "key".into(),
+                body: b"kept".to_vec(),
+                properties: Default::default(),
+                copies: 2,
+                confirm: true,
+            };
+            commands_tx
+                .try_send(AmqpCommand::Publish(Box::new(request)))
+                .expect("room");
+        }
+        commands_tx.try_send(AmqpCommand::Disconnect).expect("room");
+        let (events_tx, mut events_rx) = mpsc::channel(8);
+        let events = Events {
+            session: 9,
+            events_tx,
+        };
+        refuse_unread(&mut commands_rx, &events, "could not connect").await;
+        drop(events);
+        let mut answered = Vec::new();
+        while let Some(SessionEvent { event, .. }) = events_rx.recv().await {
+            match event {
+                AmqpEvent::Published {
+                    id,
+                    outcome,
+                    unsent: Some(request),
+                    ..
+                } => {
+                    assert_eq!(outcome.unconfirmed(), 2, "both copies failed");
+                    assert_eq!(request.body, b"kept", "handed back for Ctrl-R");
+                    answered.push(id);
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(answered, [1, 2, 3], "each publish once, in order");
+        assert!(
+            commands_tx.try_send(AmqpCommand::Disconnect).is_err(),
+            "the channel is closed: a later command is refused by the app, not left unread"
+        );
+    }
 }
