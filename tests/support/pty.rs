@@ -91,8 +91,10 @@ impl Launched {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
         let master_fd = pty.master.as_raw_fd().expect("a unix pty has a master fd");
-        // SAFETY: dup(2) of an open fd; the copy is owned by the File below alone.
-        let fd = unsafe { libc::dup(master_fd) };
+        // Close-on-exec, unlike plain dup(2): an app another test spawns meanwhile must not
+        // inherit our master and hold it open, or a hang-up here would never reach our app.
+        // SAFETY: fcntl(2) F_DUPFD_CLOEXEC of an open fd; the copy is owned by the File below.
+        let fd = unsafe { libc::fcntl(master_fd, libc::F_DUPFD_CLOEXEC, 0) };
         assert!(fd >= 0, "dup the pty master");
         // SAFETY: `fd` is a fresh descriptor nothing else owns.
         let mut reader = unsafe { File::from_raw_fd(fd) };
@@ -166,9 +168,10 @@ impl Launched {
                 pixel_height: 0,
             })
             .expect("resize the pty");
-        // A blank emulator at the new size (it needs at least one cell; the app is told
-        // the real size): whatever shows from now on was drawn after the resize.
-        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(1), cols.max(1), 0);
+        // A blank emulator at the new size: whatever shows from now on was drawn after the
+        // resize. It needs two columns (the app is told the real size): vt100 0.16 panics
+        // on a wide character in a one-column grid, as in a frame drawn for the old size.
+        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(1), cols.max(2), 0);
     }
 
     /// The terminal's line discipline is cooked again: raw mode was turned off.
