@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use amqp_tui::amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest};
+use amqp_tui::amqp::{AmqpEvent, Properties, PublishOutcome, PublishRequest};
 use lapin::ExchangeKind;
 use support::{Broker, Session, WAIT, client::Client, unique_suffix};
 
@@ -70,22 +70,7 @@ async fn every_copy_to_a_missing_exchange_is_refused_in_the_brokers_words() {
         copies: COPIES,
         confirm: true,
     };
-    session
-        .commands_tx
-        .send(AmqpCommand::Publish(Box::new(request)))
-        .await
-        .expect("worker is running");
-    let (outcome, unsent) = session
-        .wait_for(WAIT, |e| match e {
-            AmqpEvent::Published {
-                id: 77,
-                outcome,
-                unsent,
-                ..
-            } => Some((outcome.clone(), unsent.clone())),
-            _ => None,
-        })
-        .await;
+    let (outcome, unsent) = session.request(request).await;
     let expected = PublishOutcome::Copies {
         routed: 0,
         sent: 0,

@@ -4,10 +4,10 @@
 mod support;
 
 use amqp_tui::{
-    amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest, Value},
+    amqp::{Properties, PublishOutcome, PublishRequest, Value},
     inspect::export::{ExportedMessage, read_jsonl, write_jsonl},
 };
-use support::{Broker, Session, WAIT};
+use support::{Broker, Session};
 
 fn every_property() -> Properties {
     Properties {
@@ -74,19 +74,7 @@ async fn publish(
         copies: 1,
         confirm: true,
     };
-    session
-        .commands_tx
-        .send(AmqpCommand::Publish(Box::new(request)))
-        .await
-        .expect("worker is running");
-    let outcome = session
-        .wait_for(WAIT, |e| match e {
-            AmqpEvent::Published {
-                id: got, outcome, ..
-            } if *got == id => Some(outcome.clone()),
-            _ => None,
-        })
-        .await;
+    let (outcome, _) = session.request(request).await;
     assert_eq!(outcome, PublishOutcome::Routed);
 }
 

@@ -2,18 +2,8 @@
 
 use std::fs;
 
+use super::tests::{named, temp_dir};
 use super::*;
-
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("temp dir")
-}
-
-fn named(name: &str) -> Profile {
-    Profile {
-        name: name.into(),
-        ..Profile::default()
-    }
-}
 
 fn save(dir: &Path, profiles: &[Profile]) -> SaveOutcome {
     ProfileStore::load(dir)

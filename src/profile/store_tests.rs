@@ -3,11 +3,11 @@ use std::{fs::File, os::unix::fs::PermissionsExt};
 use super::*;
 use crate::amqp::ExchangeType;
 
-fn temp_dir() -> tempfile::TempDir {
+pub(super) fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-fn named(name: &str) -> Profile {
+pub(super) fn named(name: &str) -> Profile {
     Profile {
         name: name.into(),
         ..Profile::default()

@@ -381,14 +381,27 @@ impl Session {
             copies: 1,
             confirm: true,
         };
+        self.request(request).await.0
+    }
+
+    /// Sends `request` as the compose box would and waits for its outcome, with what the
+    /// worker handed back for a resend.
+    pub async fn request(
+        &mut self,
+        request: PublishRequest,
+    ) -> (PublishOutcome, Option<Box<PublishRequest>>) {
+        let id = request.id;
         self.commands_tx
             .send(AmqpCommand::Publish(Box::new(request)))
             .await
             .expect("worker is running");
         self.wait_for(WAIT, |e| match e {
             AmqpEvent::Published {
-                id: got, outcome, ..
-            } if *got == id => Some(outcome.clone()),
+                id: got,
+                outcome,
+                unsent,
+                ..
+            } if *got == id => Some((outcome.clone(), unsent.clone())),
             _ => None,
         })
         .await
