@@ -11,6 +11,7 @@ pub mod model;
 pub mod private_file;
 pub mod profile;
 pub mod routing;
+pub mod session;
 pub mod text;
 pub mod tui;
 pub mod ui;

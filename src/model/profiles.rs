@@ -113,6 +113,7 @@ impl ConnectForm {
             routing_key,
             source: settings.routing.source,
             ack: settings.routing.ack,
+            ..Profile::default()
         })
     }
 }
@@ -145,6 +146,7 @@ mod tests {
             routing_key: "eu.#".into(),
             source: crate::amqp::Source::Queue,
             ack: crate::amqp::AckMode::NoAck,
+            ..Profile::default()
         }
     }
 

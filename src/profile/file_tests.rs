@@ -174,3 +174,48 @@ fn line_and_column_count_characters() {
     assert_eq!(line_column("é\nxé!", 6), (2, 3));
     assert_eq!(line_column("ab", 99), (1, 3));
 }
+
+/// A file as every release before MQTT wrote it: every AMQP key, no `protocol`.
+#[test]
+fn a_file_from_before_mqtt_loads_as_amqp_unchanged() {
+    let text = r#"version = 1
+
+[[profile]]
+name = "prod"
+host = "rabbit.example"
+port = 5671
+vhost = "orders"
+user = "ops"
+remember_password = false
+tls = true
+verify = true
+ca_file = "/etc/ca.pem"
+heartbeat = 30
+prefetch = 100
+exchange = "orders"
+exchange_type = "topic"
+queue = ""
+routing_key = "order.#"
+source = "tap-exchange"
+ack = "manual"
+"#;
+    let loaded = decode(&path(), text).expect("valid");
+    let expected = Profile {
+        name: "prod".into(),
+        host: "rabbit.example".into(),
+        port: 5671,
+        vhost: "orders".into(),
+        user: "ops".into(),
+        tls: true,
+        ca_file: Some("/etc/ca.pem".into()),
+        heartbeat: 30,
+        prefetch: 100,
+        exchange: "orders".into(),
+        exchange_type: ExchangeType::Topic,
+        routing_key: "order.#".into(),
+        source: crate::amqp::Source::TapExchange,
+        ..Profile::default()
+    };
+    assert_eq!(loaded, [expected]);
+    assert_eq!(loaded[0].protocol, crate::session::Protocol::Amqp);
+}

@@ -20,6 +20,11 @@ use crate::amqp::{
     AckMode, ExchangeType, Source,
     settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PORT, DEFAULT_PREFETCH},
 };
+use crate::session::Protocol;
+
+/// What an MQTT session subscribes to and publishes to unless told otherwise.
+pub const DEFAULT_TOPIC_FILTER: &str = "test/#";
+pub const DEFAULT_PUBLISH_TOPIC: &str = "test/any";
 
 pub use edit::{MAX_NAME_CHARS, delete, duplicate, rename, upsert, validate_name};
 pub use error::{CONFIG_DIR_ENV, ProfileError};
@@ -33,6 +38,8 @@ pub use store::{Loaded, ProfileStore, SaveOutcome};
 #[serde(default, deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
+    /// A file written before MQTT existed has none, and loads as AMQP.
+    pub protocol: Protocol,
     pub host: String,
     pub port: u16,
     pub vhost: String,
@@ -60,6 +67,16 @@ pub struct Profile {
     pub routing_key: String,
     pub source: Source,
     pub ack: AckMode,
+    /// MQTT: the client id; empty means one is generated when connecting.
+    pub client_id: String,
+    /// MQTT: start without the broker's state for this client id.
+    pub clean_session: bool,
+    /// MQTT: the topic filters subscribed to.
+    pub topics: Vec<String>,
+    /// MQTT: the QoS of the subscriptions and of the compose box's publishes (0 or 1).
+    pub qos: u8,
+    /// MQTT: the compose box's topic.
+    pub publish_topic: String,
 }
 
 impl Default for Profile {
@@ -67,6 +84,7 @@ impl Default for Profile {
     fn default() -> Self {
         Self {
             name: String::new(),
+            protocol: Protocol::Amqp,
             host: "localhost".into(),
             port: DEFAULT_PORT,
             vhost: "/".into(),
@@ -87,6 +105,11 @@ impl Default for Profile {
             routing_key: "test".into(),
             source: Source::Declare,
             ack: AckMode::Manual,
+            client_id: String::new(),
+            clean_session: true,
+            topics: vec![DEFAULT_TOPIC_FILTER.into()],
+            qos: 1,
+            publish_topic: DEFAULT_PUBLISH_TOPIC.into(),
         }
     }
 }
@@ -96,6 +119,7 @@ impl fmt::Debug for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Profile")
             .field("name", &self.name)
+            .field("protocol", &self.protocol)
             .field("host", &self.host)
             .field("port", &self.port)
             .field("vhost", &self.vhost)
@@ -116,6 +140,11 @@ impl fmt::Debug for Profile {
             .field("routing_key", &self.routing_key)
             .field("source", &self.source)
             .field("ack", &self.ack)
+            .field("client_id", &self.client_id)
+            .field("clean_session", &self.clean_session)
+            .field("topics", &self.topics)
+            .field("qos", &self.qos)
+            .field("publish_topic", &self.publish_topic)
             .finish()
     }
 }

@@ -18,6 +18,7 @@ pub(super) fn named(name: &str) -> Profile {
 fn everything_set() -> Profile {
     Profile {
         name: "prod eu ✓".into(),
+        protocol: crate::session::Protocol::Mqtt,
         host: "rabbit.example.com".into(),
         port: 5671,
         vhost: "orders".into(),
@@ -38,6 +39,11 @@ fn everything_set() -> Profile {
         routing_key: "order.*".into(),
         source: crate::amqp::Source::Queue,
         ack: crate::amqp::AckMode::Peek,
+        client_id: "sensor-7 ✓".into(),
+        clean_session: false,
+        topics: vec!["plant/+/temp".into(), "alarms/#".into()],
+        qos: 0,
+        publish_topic: "plant/7/cmd".into(),
     }
 }
 
