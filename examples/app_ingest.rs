@@ -6,9 +6,10 @@ use std::{cell::Cell, time::Instant};
 
 use amqp_tui::{
     action::Action,
-    amqp::{AckMode, ConnectionSettings, Source, uri::apply_uri},
+    amqp::{AckMode, Source},
     app::App,
     model::Model,
+    session::{ConnectionSettings, uri::apply_uri},
 };
 use anyhow::Context;
 use clap::Parser;

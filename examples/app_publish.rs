@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use amqp_tui::{
     action::Action,
-    amqp::{ConnectionSettings, uri::apply_uri},
     app::App,
     model::{ConnState, Focus, Model},
+    session::{ConnectionSettings, uri::apply_uri},
 };
 use anyhow::Context;
 use clap::Parser;

@@ -13,8 +13,9 @@ use clap::Parser;
 use tokio::sync::mpsc;
 
 use amqp_tui::{
-    amqp::{AckMode, AmqpCommand, AmqpEvent, Routing, Source, worker},
+    amqp::{AckMode, Routing, Source},
     app::{EVENT_BATCH, EVENT_CAPACITY},
+    session::{self, SessionCommand, WorkerEvent},
 };
 
 #[derive(Parser)]
@@ -48,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let started = Instant::now();
     let (events_tx, mut events_rx) = mpsc::channel(EVENT_CAPACITY);
-    let commands_tx = worker::spawn(1, settings, events_tx);
+    let commands_tx = session::spawn(1, settings, events_tx, session::COMMAND_CAPACITY);
     let deadline = Duration::from_secs(args.timeout_secs);
     let mut batch = Vec::with_capacity(EVENT_BATCH);
     let mut count = 0u64;
@@ -63,9 +64,9 @@ async fn main() -> anyhow::Result<()> {
         }
         for event in batch.drain(..) {
             match event.event {
-                AmqpEvent::Delivery(_) => count += 1,
-                AmqpEvent::Failed(err) => bail!("could not connect: {err}"),
-                AmqpEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
+                WorkerEvent::Delivery(_) => count += 1,
+                WorkerEvent::Failed(err) => bail!("could not connect: {err}"),
+                WorkerEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
                 _ => {}
             }
         }
@@ -76,10 +77,10 @@ async fn main() -> anyhow::Result<()> {
         count as f64 / secs
     );
     // The worker closes its connection on Disconnect; if it is gone already, so be it.
-    let _ = commands_tx.send(AmqpCommand::Disconnect).await;
+    let _ = commands_tx.send(SessionCommand::Disconnect).await;
     while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events_rx.recv()).await
     {
-        if event.event == AmqpEvent::Stopped {
+        if event.event == WorkerEvent::Stopped {
             break;
         }
     }

@@ -1,5 +1,5 @@
 //! The app's side of the publisher bench: spawns the real session worker and sends it
-//! one `AmqpCommand::Publish` with `copies = --count`, as "publish N copies" does, then
+//! one `SessionCommand::Publish` with `copies = --count`, as "publish N copies" does, then
 //! waits for its one outcome. Prints `msgs_per_sec=<f64> count=<M> secs=<f64>`, like
 //! `bare_publisher`; the clock starts before the connection opens on both sides.
 
@@ -12,11 +12,9 @@ use clap::Parser;
 use tokio::sync::mpsc;
 
 use amqp_tui::{
-    amqp::{
-        AmqpCommand, AmqpEvent, Binding, Properties, PublishOutcome, PublishRequest, Routing,
-        worker,
-    },
+    amqp::{Binding, Routing},
     app::EVENT_CAPACITY,
+    session::{self, Properties, PublishOutcome, PublishRequest, SessionCommand, WorkerEvent},
 };
 
 #[derive(Parser)]
@@ -59,10 +57,11 @@ async fn main() -> anyhow::Result<()> {
         properties: Properties::default(),
         copies: args.count,
         confirm: args.confirm,
+        part: Default::default(),
     };
     let started = Instant::now();
     let (events_tx, mut events_rx) = mpsc::channel(EVENT_CAPACITY);
-    let commands_tx = worker::spawn(1, settings, events_tx);
+    let commands_tx = session::spawn(1, settings, events_tx, session::COMMAND_CAPACITY);
     let deadline = Duration::from_secs(args.timeout_secs);
     // Commands sent while it connects are refused: wait for the session to be up.
     let mut request = Some(request);
@@ -72,16 +71,16 @@ async fn main() -> anyhow::Result<()> {
         };
         match tokio::time::timeout(left, events_rx.recv()).await {
             Ok(Some(event)) => match event.event {
-                AmqpEvent::Connected { .. } => {
+                WorkerEvent::Connected { .. } => {
                     if let Some(request) = request.take() {
                         commands_tx
-                            .send(AmqpCommand::Publish(Box::new(request)))
+                            .send(SessionCommand::Publish(Box::new(request)))
                             .await?;
                     }
                 }
-                AmqpEvent::Published { outcome, .. } => break outcome,
-                AmqpEvent::Failed(err) => bail!("could not connect: {err}"),
-                AmqpEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
+                WorkerEvent::Published { outcome, .. } => break outcome,
+                WorkerEvent::Failed(err) => bail!("could not connect: {err}"),
+                WorkerEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
                 _ => {}
             },
             Ok(None) => bail!("the worker stopped"),
@@ -103,10 +102,10 @@ async fn main() -> anyhow::Result<()> {
         args.count
     );
     // The worker closes its connection on Disconnect; if it is gone already, so be it.
-    let _ = commands_tx.send(AmqpCommand::Disconnect).await;
+    let _ = commands_tx.send(SessionCommand::Disconnect).await;
     while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events_rx.recv()).await
     {
-        if event.event == AmqpEvent::Stopped {
+        if event.event == WorkerEvent::Stopped {
             break;
         }
     }

@@ -3,8 +3,8 @@
 use crossterm::event::KeyEvent;
 
 use crate::{
-    amqp::SessionEvent,
     profile::{ProfileError, SaveOutcome},
+    session::SessionEvent,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub enum Action {
         reason: String,
     },
     /// Ack (`a`), reject (`d`) or requeue (`u`) the selected message (manual acks).
-    Settle(crate::amqp::Settle),
+    Settle(crate::session::Settle),
     /// basic.get a batch from the queue and requeue it all (`g`, peek mode).
     Peek,
     /// The session's bindings (`b`): add and remove them live.

@@ -21,12 +21,12 @@ use outgoing::Outgoing;
 
 use crate::{
     action::Action,
-    amqp::{AmqpCommand, AmqpEvent, SessionEvent, SessionId, worker},
     keymap,
     model::Model,
     profile::{ProfileError, ProfileStore},
+    session::{self, SessionCommand, SessionEvent, SessionId, WorkerEvent},
     ui,
-    update::{Effect, SessionCommand, update},
+    update::{Effect, update},
 };
 
 const FRAME: Duration = Duration::from_millis(33);
@@ -70,7 +70,7 @@ impl App {
         Self {
             model,
             outgoing: Outgoing::default(),
-            command_capacity: worker::COMMAND_CAPACITY,
+            command_capacity: session::COMMAND_CAPACITY,
             stopping: HashSet::new(),
             events_tx,
             events_rx,
@@ -98,7 +98,7 @@ impl App {
     pub fn dispatch(&mut self, action: Action) {
         if let Action::Broker(SessionEvent {
             session,
-            event: AmqpEvent::Failed(_) | AmqpEvent::Stopped,
+            event: WorkerEvent::Failed(_) | WorkerEvent::Stopped,
         }) = &action
         {
             let session = *session;
@@ -115,7 +115,7 @@ impl App {
     fn run_effect(&mut self, effect: Effect) {
         match effect {
             Effect::Connect { session, settings } => {
-                let commands_tx = worker::spawn_with_capacity(
+                let commands_tx = session::spawn(
                     session,
                     settings,
                     self.events_tx.clone(),
@@ -124,7 +124,7 @@ impl App {
                 self.outgoing.insert(session, commands_tx);
             }
             Effect::Publish { session, request } => {
-                self.send(session, AmqpCommand::Publish(Box::new(request)));
+                self.send(session, SessionCommand::Publish(Box::new(request)));
             }
             Effect::PublishFile {
                 tab,
@@ -134,7 +134,7 @@ impl App {
             } => match read_body(&path) {
                 Ok(body) => {
                     request.body = body;
-                    self.send(session, AmqpCommand::Publish(Box::new(request)));
+                    self.send(session, SessionCommand::Publish(Box::new(request)));
                 }
                 Err(error) => self.dispatch(Action::PublishFileUnreadable {
                     tab,
@@ -142,23 +142,7 @@ impl App {
                     reason: error.to_string(),
                 }),
             },
-            Effect::Command { session, command } => {
-                let command = match command {
-                    SessionCommand::Bind(binding) => AmqpCommand::Bind(binding),
-                    SessionCommand::Unbind(binding) => AmqpCommand::Unbind(binding),
-                    SessionCommand::Settle {
-                        delivery_tag,
-                        epoch,
-                        settle,
-                    } => AmqpCommand::Settle {
-                        delivery_tag,
-                        epoch,
-                        settle,
-                    },
-                    SessionCommand::Peek { max } => AmqpCommand::Peek { max },
-                };
-                self.send(session, command);
-            }
+            Effect::Command { session, command } => self.send(session, command),
             Effect::Export { path, messages } => {
                 let result = crate::inspect::export::write_jsonl(&path, &messages)
                     .map(|count| (count, path))
@@ -180,7 +164,7 @@ impl App {
                 if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
                     self.refuse(session, unsent, "you disconnected before it was sent");
                     // A full queue or a finished worker: dropping the sender ends it either way.
-                    let _ = commands_tx.try_send(AmqpCommand::Disconnect);
+                    let _ = commands_tx.try_send(SessionCommand::Disconnect);
                     self.stopping.insert(session);
                 }
             }
@@ -189,7 +173,7 @@ impl App {
 
     /// To the session's worker, after what already waits for it; only a session without a
     /// worker (never started, or ended) refuses it.
-    fn send(&mut self, session: SessionId, command: AmqpCommand) {
+    fn send(&mut self, session: SessionId, command: SessionCommand) {
         if let Err((command, why)) = self.outgoing.send(session, command) {
             self.refuse(session, vec![command], why);
         }
@@ -197,9 +181,9 @@ impl App {
 
     /// Reports commands that never reached a worker like the worker reports those it cannot
     /// carry out: a publish fails and is kept for Ctrl-R, a settle or bind says why not.
-    fn refuse(&mut self, session: SessionId, commands: Vec<AmqpCommand>, why: &str) {
+    fn refuse(&mut self, session: SessionId, commands: Vec<SessionCommand>, why: &str) {
         for command in commands {
-            let event = worker::refusal(command, why);
+            let event = session::refusal(command, why);
             self.dispatch(Action::Broker(SessionEvent { session, event }));
         }
     }
@@ -317,7 +301,7 @@ impl App {
         // Quitting disconnected every tab first, which reported what waited for them.
         for (session, commands_tx, _) in self.outgoing.drain() {
             // Dropping the sender ends the worker even if this does not get through.
-            let _ = commands_tx.try_send(AmqpCommand::Disconnect);
+            let _ = commands_tx.try_send(SessionCommand::Disconnect);
             self.stopping.insert(session);
         }
         let deadline = tokio::time::Instant::now() + SHUTDOWN_GRACE;
@@ -325,7 +309,7 @@ impl App {
             match tokio::time::timeout_at(deadline, self.events_rx.recv()).await {
                 Ok(Some(SessionEvent {
                     session,
-                    event: AmqpEvent::Stopped | AmqpEvent::Failed(_),
+                    event: WorkerEvent::Stopped | WorkerEvent::Failed(_),
                 })) => {
                     self.stopping.remove(&session);
                 }

@@ -5,8 +5,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::{
     action::Action,
-    amqp::Settle,
     model::{Focus, Model, Overlay, scroll::Step},
+    session::Settle,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

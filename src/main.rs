@@ -113,7 +113,7 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     }
     if let Some(uri) = &cli.uri {
         tracing::info!(
-            uri = %amqp_tui::amqp::uri::redacted(uri),
+            uri = %amqp_tui::session::uri::redacted(uri),
             connect_now,
             "launched with a URI"
         );
@@ -186,7 +186,7 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
 /// that the terminal is restored and that the message holds no password.
 #[cfg(debug_assertions)]
 fn debug_panic_message(
-    settings: &amqp_tui::amqp::ConnectionSettings,
+    settings: &amqp_tui::session::ConnectionSettings,
     model: &Model,
 ) -> Option<String> {
     std::env::var_os("AMQP_TUI_DEBUG_PANIC")?;

@@ -9,8 +9,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use amqp_tui::amqp::{
-    AmqpEvent, Binding, ConnectError, ExchangeType, PublishOutcome, Security, TlsMode,
+use amqp_tui::{
+    amqp::{Binding, ExchangeType},
+    session::{ConnectError, PublishOutcome, WorkerEvent},
+    tls::{Security, TlsMode},
 };
 use support::{Broker, PrivateNode, Session, WAIT, python};
 
@@ -339,13 +341,13 @@ async fn the_session_comes_back_by_itself_after_the_node_restarts() {
     node.down();
     let announced = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::ConnectionLost { attempt, .. } => Some(*attempt),
+            WorkerEvent::ConnectionLost { attempt, .. } => Some(*attempt),
             _ => None,
         })
         .await;
     let tried = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Connecting { attempt } => Some(*attempt),
+            WorkerEvent::Connecting { attempt } => Some(*attempt),
             _ => None,
         })
         .await;
@@ -358,7 +360,7 @@ async fn the_session_comes_back_by_itself_after_the_node_restarts() {
     let back_at = Instant::now();
     let reconnected = session
         .wait_for(Duration::from_secs(30), |e| match e {
-            AmqpEvent::Connected { reconnected, .. } => Some(*reconnected),
+            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
             _ => None,
         })
         .await;

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, Properties, PublishOutcome, PublishRequest, SessionEvent},
     app::App,
     inspect::export::ExportedMessage,
     model::{ConnState, Model, compose::Tally},
+    session::{Properties, PublishOutcome, PublishRequest, SessionEvent, WorkerEvent},
 };
 use ratatui::{Terminal, backend::TestBackend};
 use support::{Broker, client::Client, unique_suffix};
@@ -121,8 +121,9 @@ async fn ctrl_r_resends_every_kept_message_in_order() {
             properties: Properties::default(),
             copies: 1,
             confirm: true,
+            part: Default::default(),
         };
-        let event = AmqpEvent::Published {
+        let event = WorkerEvent::Published {
             id: request.id,
             exchange: String::new(),
             routing_key: queue.clone(),

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use amqp_tui::amqp::{AmqpEvent, Properties, PublishOutcome, PublishRequest};
+use amqp_tui::session::{Properties, PublishOutcome, PublishRequest, WorkerEvent};
 use lapin::ExchangeKind;
 use support::{Broker, Session, WAIT, client::Client, unique_suffix};
 
@@ -22,7 +22,7 @@ async fn assert_connection_stayed_up(session: &mut Session) {
         .drain_pending(|e| {
             matches!(
                 e,
-                AmqpEvent::ConnectionLost { .. } | AmqpEvent::Connected { .. }
+                WorkerEvent::ConnectionLost { .. } | WorkerEvent::Connected { .. }
             )
         })
         .len();
@@ -69,6 +69,7 @@ async fn every_copy_to_a_missing_exchange_is_refused_in_the_brokers_words() {
         properties: Properties::default(),
         copies: COPIES,
         confirm: true,
+        part: Default::default(),
     };
     let (outcome, unsent) = session.request(request).await;
     let expected = PublishOutcome::Copies {
@@ -125,7 +126,7 @@ async fn access_refused_by_the_vhosts_permissions_is_refused_and_nothing_else() 
     assert_eq!(outcome, PublishOutcome::Routed);
     assert_eq!(session.delivery().await.body, b"allowed");
     let dropped = session
-        .drain_pending(|e| matches!(e, AmqpEvent::ConnectionLost { .. }))
+        .drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }))
         .len();
     assert_eq!(dropped, 0, "the connection must not have dropped");
     broker.ctl(&["delete_user", &user]);
@@ -150,8 +151,8 @@ async fn an_exchange_redeclared_with_another_type_stops_watching_not_the_connect
 
     let (error, retry_in) = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::WatchLost { error, retry_in } => Some((error.to_string(), *retry_in)),
-            AmqpEvent::ConnectionLost { error, .. } => {
+            WorkerEvent::WatchLost { error, retry_in } => Some((error.to_string(), *retry_in)),
+            WorkerEvent::ConnectionLost { error, .. } => {
                 panic!("the connection dropped: {error}")
             }
             _ => None,
@@ -181,7 +182,7 @@ async fn an_exchange_redeclared_with_another_type_stops_watching_not_the_connect
     client.delete_exchange(&routing.exchange).await;
     let watching = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::WatchResumed { queue } => Some(queue.clone()),
+            WorkerEvent::WatchResumed { queue } => Some(queue.clone()),
             _ => None,
         })
         .await;

@@ -4,7 +4,7 @@ mod support;
 
 use std::{path::Path, process::Command};
 
-use amqp_tui::{amqp::Security, model::ConnectForm, profile::ProfileStore};
+use amqp_tui::{model::ConnectForm, profile::ProfileStore, tls::Security};
 use support::Session;
 
 fn demo(dir: &Path, arg: &str) {

@@ -5,8 +5,9 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, SessionEvent, TlsMode},
     model::{Model, Overlay},
+    session::{ConnectionSettings, SessionEvent, WorkerEvent},
+    tls::TlsMode,
     ui,
     update::update,
 };
@@ -19,7 +20,7 @@ async fn details_screen(settings: ConnectionSettings) -> String {
     let details = session.connected_details().await;
     let mut model = Model::new(&settings);
     update(&mut model, Action::Connect);
-    let event = AmqpEvent::Connected {
+    let event = WorkerEvent::Connected {
         queue: "amq.gen-panel".into(),
         security: settings.security(),
         reconnected: false,

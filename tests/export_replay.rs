@@ -4,8 +4,8 @@
 mod support;
 
 use amqp_tui::{
-    amqp::{Properties, PublishOutcome, PublishRequest, Value},
     inspect::export::{ExportedMessage, read_jsonl, write_jsonl},
+    session::{Properties, PublishOutcome, PublishRequest, Value},
 };
 use support::{Broker, Session};
 
@@ -73,6 +73,7 @@ async fn publish(
         properties,
         copies: 1,
         confirm: true,
+        part: Default::default(),
     };
     let (outcome, _) = session.request(request).await;
     assert_eq!(outcome, PublishOutcome::Routed);

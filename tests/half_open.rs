@@ -7,7 +7,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use amqp_tui::amqp::{AmqpEvent, ConnectError, PublishOutcome, TlsMode};
+use amqp_tui::{
+    session::{ConnectError, PublishOutcome, WorkerEvent},
+    tls::TlsMode,
+};
 use support::{Broker, PrivateNode, Session, pty::Launched};
 
 const HEARTBEAT: u16 = 2;
@@ -38,7 +41,7 @@ fn blocking<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)
 }
 
-async fn start(settings: amqp_tui::amqp::ConnectionSettings) -> Session {
+async fn start(settings: amqp_tui::session::ConnectionSettings) -> Session {
     let mut session = Session::start(settings);
     session.connected().await;
     session
@@ -53,7 +56,7 @@ async fn round_trip(session: &mut Session, body: &str) {
     assert_eq!(outcome, PublishOutcome::Routed, "{body}");
     session
         .wait_for(support::WAIT, |e| match e {
-            AmqpEvent::Delivery(d) if d.body == body.as_bytes() => Some(()),
+            WorkerEvent::Delivery(d) if d.body == body.as_bytes() => Some(()),
             _ => None,
         })
         .await;
@@ -63,7 +66,7 @@ async fn round_trip(session: &mut Session, body: &str) {
 async fn lost(session: &mut Session) -> (ConnectError, Instant) {
     let error = session
         .wait_for(LIMIT * 3, |e| match e {
-            AmqpEvent::ConnectionLost { error, .. } => Some(error.clone()),
+            WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
             _ => None,
         })
         .await;
@@ -73,7 +76,7 @@ async fn lost(session: &mut Session) -> (ConnectError, Instant) {
 async fn reconnected(session: &mut Session) -> Instant {
     let again = session
         .wait_for(Duration::from_secs(30), |e| match e {
-            AmqpEvent::Connected { reconnected, .. } => Some(*reconnected),
+            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
             _ => None,
         })
         .await;
@@ -204,7 +207,7 @@ async fn a_silent_broker_is_noticed_within_two_heartbeats_and_the_session_comes_
 async fn attempt_against_silence(session: &mut Session, lost_at: Instant) -> Duration {
     let (error, attempt) = session
         .wait_for(Duration::from_secs(CONNECT_TIMEOUT_SECS * 3), |e| match e {
-            AmqpEvent::ConnectionLost { error, attempt, .. } => Some((error.clone(), *attempt)),
+            WorkerEvent::ConnectionLost { error, attempt, .. } => Some((error.clone(), *attempt)),
             _ => None,
         })
         .await;

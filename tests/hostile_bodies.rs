@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, Delivery, Properties, Value, message::MAX_NESTING},
     inspect::body::BodyView,
     model::{Focus, Model, Overlay, scroll::Step},
+    session::{Message, Properties, Value, WorkerEvent, properties::MAX_NESTING},
     update::update,
 };
 use lapin::BasicProperties;
@@ -50,9 +50,9 @@ impl Shown {
 
 /// Delivers `d` to a connected model, as the worker's event does, and draws every screen
 /// that shows it, each within [`FREEZE`].
-fn show(d: Box<Delivery>) -> Shown {
+fn show(d: Box<Message>) -> Shown {
     let mut model = with_messages(0);
-    feed(&mut model, AmqpEvent::Delivery(d));
+    feed(&mut model, WorkerEvent::Delivery(d));
     let pane = timed_draw(&model, "pane");
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
@@ -76,7 +76,7 @@ fn timed_draw(model: &Model, what: &str) -> Vec<String> {
     screen
 }
 
-fn with_body(body: Vec<u8>) -> Box<Delivery> {
+fn with_body(body: Vec<u8>) -> Box<Message> {
     let mut d = delivery(b"");
     d.body = body;
     d
@@ -178,7 +178,10 @@ fn deep_header_tables_are_cut_in_the_view() {
     }
     // The view scrolls to where the headers are cut.
     let mut model = with_messages(0);
-    feed(&mut model, AmqpEvent::Delivery(shown_delivery(MAX_NESTING)));
+    feed(
+        &mut model,
+        WorkerEvent::Delivery(shown_delivery(MAX_NESTING)),
+    );
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
     update(&mut model, Action::ScrollOverlay(Step::Rows(30)));
@@ -191,7 +194,7 @@ fn deep_header_tables_are_cut_in_the_view() {
     assert!(!screen.iter().any(|l| l.contains("leaf")), "past the cut");
 }
 
-fn shown_delivery(depth: usize) -> Box<Delivery> {
+fn shown_delivery(depth: usize) -> Box<Message> {
     let mut d = with_body(b"x".to_vec());
     d.properties.headers = Some(vec![("deep".into(), deep_headers(depth))]);
     d
@@ -223,7 +226,7 @@ fn wide_header_tables_and_arrays_draw_in_time() {
         assert!(line_with(screen, "h0: ").contains("void"));
     }
     let mut model = with_messages(0);
-    feed(&mut model, AmqpEvent::Delivery(wide));
+    feed(&mut model, WorkerEvent::Delivery(wide));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
     update(&mut model, Action::ScrollOverlay(Step::Rows(1_000)));
@@ -280,14 +283,14 @@ fn depth_of(mut value: &Value) -> usize {
     }
 }
 
-async fn next_delivery(session: &mut Session) -> Box<Delivery> {
+async fn next_delivery(session: &mut Session) -> Box<Message> {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let event = tokio::time::timeout_at(deadline, session.events_rx.recv())
             .await
             .expect("a delivery within the wait")
             .expect("the worker is running");
-        if let AmqpEvent::Delivery(d) = event.event {
+        if let WorkerEvent::Delivery(d) = event.event {
             return d;
         }
     }

@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use amqp_tui::amqp::{AmqpCommand, AmqpEvent, Properties, PublishOutcome, PublishRequest};
+use amqp_tui::session::{Properties, PublishOutcome, PublishRequest, SessionCommand, WorkerEvent};
 use lapin::{options::QueueDeclareOptions, types::FieldTable};
 use support::{PrivateNode, Session, client::Client};
 
@@ -98,7 +98,7 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
             continue;
         };
         match event.event {
-            AmqpEvent::Published {
+            WorkerEvent::Published {
                 id,
                 outcome,
                 unsent: back,
@@ -113,12 +113,12 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
                 );
                 unsent.extend(back.map(|r| *r));
             }
-            AmqpEvent::PublishQueued { id, .. } => {
+            WorkerEvent::PublishQueued { id, .. } => {
                 queued.insert(id);
             }
-            AmqpEvent::Delivery(_) if reconnected_at.is_some() => after += 1,
-            AmqpEvent::Delivery(_) => before += 1,
-            AmqpEvent::ConnectionLost { .. } if lost_at.is_none() => {
+            WorkerEvent::Delivery(_) if reconnected_at.is_some() => after += 1,
+            WorkerEvent::Delivery(_) => before += 1,
+            WorkerEvent::ConnectionLost { .. } if lost_at.is_none() => {
                 lost_at = Some(crashed_at.elapsed());
                 let node = node.take().expect("one crash");
                 restarted = Some(tokio::task::spawn_blocking(move || {
@@ -128,11 +128,11 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
                     (node, Instant::now())
                 }));
             }
-            AmqpEvent::Connected { reconnected, .. } => {
+            WorkerEvent::Connected { reconnected, .. } => {
                 assert!(reconnected, "only the recovery connects again");
                 reconnected_at = Some(Instant::now());
             }
-            AmqpEvent::Failed(err) => panic!("the session gave up: {err}"),
+            WorkerEvent::Failed(err) => panic!("the session gave up: {err}"),
             _ => {}
         }
     }
@@ -167,7 +167,7 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
         request.id = 2 * FLOW_IDS + n as u64;
         session
             .commands_tx
-            .send(AmqpCommand::Publish(Box::new(request)))
+            .send(SessionCommand::Publish(Box::new(request)))
             .await
             .expect("worker running");
     }
@@ -175,7 +175,7 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
         let id = 2 * FLOW_IDS + n as u64;
         let outcome = session
             .wait_for(Duration::from_secs(30), |e| match e {
-                AmqpEvent::Published {
+                WorkerEvent::Published {
                     id: got, outcome, ..
                 } if *got == id => Some(outcome.clone()),
                 _ => None,
@@ -228,8 +228,8 @@ fn ledger_name() -> String {
     format!("ledger-{}", std::process::id())
 }
 
-fn request(id: u64, exchange: &str, key: &str, body: Vec<u8>, persistent: bool) -> AmqpCommand {
-    AmqpCommand::Publish(Box::new(PublishRequest {
+fn request(id: u64, exchange: &str, key: &str, body: Vec<u8>, persistent: bool) -> SessionCommand {
+    SessionCommand::Publish(Box::new(PublishRequest {
         id,
         exchange: exchange.into(),
         routing_key: key.into(),
@@ -240,6 +240,7 @@ fn request(id: u64, exchange: &str, key: &str, body: Vec<u8>, persistent: bool) 
         },
         copies: 1,
         confirm: true,
+        part: Default::default(),
     }))
 }
 
@@ -351,7 +352,7 @@ async fn a_publish_to_a_broker_that_stopped_answering_is_failed_not_left_pending
         .expect("worker running");
     let (outcome, unsent) = session
         .wait_for(Duration::from_secs(15), |e| match e {
-            AmqpEvent::Published {
+            WorkerEvent::Published {
                 id: 7,
                 outcome,
                 unsent,
@@ -382,7 +383,7 @@ async fn a_publish_to_a_broker_that_stopped_answering_is_failed_not_left_pending
         .expect("worker running");
     session
         .wait_for(Duration::from_secs(10), |e| match e {
-            AmqpEvent::PublishQueued { id: 9, .. } => Some(()),
+            WorkerEvent::PublishQueued { id: 9, .. } => Some(()),
             _ => None,
         })
         .await;
@@ -395,7 +396,7 @@ async fn a_publish_to_a_broker_that_stopped_answering_is_failed_not_left_pending
     .expect("resume");
     session
         .wait_for(Duration::from_secs(20), |e| match e {
-            AmqpEvent::Connected {
+            WorkerEvent::Connected {
                 reconnected: true, ..
             } => Some(()),
             _ => None,
@@ -404,19 +405,19 @@ async fn a_publish_to_a_broker_that_stopped_answering_is_failed_not_left_pending
     again.id = 8;
     session
         .commands_tx
-        .send(AmqpCommand::Publish(Box::new(again)))
+        .send(SessionCommand::Publish(Box::new(again)))
         .await
         .expect("worker running");
     let outcome = session
         .wait_for(Duration::from_secs(10), |e| match e {
-            AmqpEvent::Published { id: 8, outcome, .. } => Some(outcome.clone()),
+            WorkerEvent::Published { id: 8, outcome, .. } => Some(outcome.clone()),
             _ => None,
         })
         .await;
     assert_eq!(outcome, PublishOutcome::Routed);
     let waited = session
         .wait_for(Duration::from_secs(10), |e| match e {
-            AmqpEvent::Published { id: 9, outcome, .. } => Some(outcome.clone()),
+            WorkerEvent::Published { id: 9, outcome, .. } => Some(outcome.clone()),
             _ => None,
         })
         .await;

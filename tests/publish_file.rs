@@ -5,9 +5,9 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::ConnectionSettings,
     app::App,
     model::{Overlay, PromptKind, compose::Tally},
+    session::ConnectionSettings,
 };
 use support::screen::{connected, line_with, lines, render};
 

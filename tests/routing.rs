@@ -8,9 +8,12 @@ mod publishing;
 mod queue;
 mod support;
 
-use amqp_tui::amqp::{
-    AmqpCommand, AmqpEvent, Binding, ConnectError, Delivery, ExchangeType, Properties,
-    PublishOutcome, PublishRequest, Source, Value,
+use amqp_tui::{
+    amqp::{Binding, ExchangeType, Source},
+    session::{
+        ConnectError, Message, Properties, PublishOutcome, PublishRequest, SessionCommand, Value,
+        WorkerEvent,
+    },
 };
 use lapin::ExchangeKind;
 use support::{
@@ -19,7 +22,7 @@ use support::{
     unique_suffix,
 };
 
-pub async fn send(session: &Session, command: AmqpCommand) {
+pub async fn send(session: &Session, command: SessionCommand) {
     session
         .commands_tx
         .send(command)
@@ -31,10 +34,10 @@ pub async fn send(session: &Session, command: AmqpCommand) {
 pub async fn publish(session: &mut Session, mut request: PublishRequest) -> PublishOutcome {
     let id = 1_000_000 + u64::from(unique_suffix());
     request.id = id;
-    send(session, AmqpCommand::Publish(Box::new(request))).await;
+    send(session, SessionCommand::Publish(Box::new(request))).await;
     session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Published {
+            WorkerEvent::Published {
                 id: got, outcome, ..
             } if *got == id => Some(outcome.clone()),
             _ => None,
@@ -51,11 +54,12 @@ pub fn request(exchange: &str, key: &str, body: &[u8]) -> PublishRequest {
         properties: Properties::default(),
         copies: 1,
         confirm: true,
+        part: Default::default(),
     }
 }
 
 /// Every delivery up to and including the one whose body is `last`.
-pub async fn deliveries_until(session: &mut Session, last: &[u8]) -> Vec<Delivery> {
+pub async fn deliveries_until(session: &mut Session, last: &[u8]) -> Vec<Message> {
     let mut got = Vec::new();
     loop {
         let delivery = session.delivery().await;
@@ -67,7 +71,7 @@ pub async fn deliveries_until(session: &mut Session, last: &[u8]) -> Vec<Deliver
     }
 }
 
-fn bodies(deliveries: &[Delivery]) -> Vec<String> {
+fn bodies(deliveries: &[Message]) -> Vec<String> {
     deliveries
         .iter()
         .map(|d| String::from_utf8_lossy(&d.body).into_owned())
@@ -76,14 +80,14 @@ fn bodies(deliveries: &[Delivery]) -> Vec<String> {
 
 async fn change_binding(session: &mut Session, binding: Binding, add: bool) -> Result<(), String> {
     let command = if add {
-        AmqpCommand::Bind(binding.clone())
+        SessionCommand::Bind(binding.clone())
     } else {
-        AmqpCommand::Unbind(binding.clone())
+        SessionCommand::Unbind(binding.clone())
     };
     send(session, command).await;
     session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::BindingChanged {
+            WorkerEvent::BindingChanged {
                 binding: b,
                 added,
                 result,
@@ -320,7 +324,7 @@ async fn bindings_change_live_and_survive_a_reconnect() {
     close_connection_named(&broker, &name);
     let reconnected = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { reconnected, .. } => Some(*reconnected),
+            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
             _ => None,
         })
         .await;
@@ -367,8 +371,8 @@ async fn a_cancelled_consumer_is_set_up_again_on_the_same_connection() {
     broker.ctl(&["delete_queue", &queue]);
     session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::WatchResumed { .. } => Some(()),
-            AmqpEvent::ConnectionLost { error, .. } => panic!("connection dropped: {error}"),
+            WorkerEvent::WatchResumed { .. } => Some(()),
+            WorkerEvent::ConnectionLost { error, .. } => panic!("connection dropped: {error}"),
             _ => None,
         })
         .await;

@@ -6,7 +6,10 @@ mod support;
 
 use std::{net::TcpListener, path::PathBuf};
 
-use amqp_tui::amqp::{ConnectError, ConnectionSettings, TlsMode};
+use amqp_tui::{
+    session::{ConnectError, ConnectionSettings},
+    tls::TlsMode,
+};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, date_time_ymd};
 use support::Session;
 use tokio_native_tls::native_tls::{Identity, TlsAcceptor};

@@ -5,9 +5,9 @@ mod support;
 
 use std::path::PathBuf;
 
-use amqp_tui::amqp::{
-    CertificateInfo, ClientCert, ConnectError, ConnectionDetails, ConnectionSettings, Security,
-    TlsMode,
+use amqp_tui::{
+    session::{ConnectError, ConnectionDetails, ConnectionSettings},
+    tls::{CertificateInfo, ClientCert, Security, TlsMode},
 };
 use support::{Broker, Session, closed_port, openssl, subject_of};
 

@@ -4,8 +4,9 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, Security, TlsMode},
     model::{Field, Focus, Model, Overlay, Screen},
+    session::{ConnectionSettings, WorkerEvent},
+    tls::{Security, TlsMode},
     ui,
     update::update,
 };
@@ -64,7 +65,7 @@ fn the_pane_shows_text_binary_and_hostile_bodies_safely() {
         &[0x00, 0x9b, 0xff, 0x10],
         b"evil \x1b[31mred\x1b]0;title\x07 \xe2\x80\xaeabc\n",
     ] {
-        feed(&mut model, AmqpEvent::Delivery(delivery(body)));
+        feed(&mut model, WorkerEvent::Delivery(delivery(body)));
     }
     let buffer = render(&model);
     let screen = lines(&buffer);
@@ -192,9 +193,10 @@ fn the_status_bar_states_the_security_of_each_kind_of_session() {
 #[test]
 fn reconnecting_is_shown_with_the_cause() {
     let mut model = connected(ConnectionSettings::default());
-    let lost = AmqpEvent::ConnectionLost {
-        error: amqp_tui::amqp::ConnectError::Refused {
+    let lost = WorkerEvent::ConnectionLost {
+        error: amqp_tui::session::ConnectError::Refused {
             addr: "localhost:5672".into(),
+            protocol: amqp_tui::session::Protocol::Amqp,
         },
         retry_in: std::time::Duration::from_secs(5),
         attempt: 3,
@@ -234,7 +236,7 @@ fn the_help_overlay_lists_the_keymap() {
 #[test]
 fn a_tiny_terminal_still_draws() {
     let mut model = connected(ConnectionSettings::default());
-    feed(&mut model, AmqpEvent::Delivery(delivery(b"x")));
+    feed(&mut model, WorkerEvent::Delivery(delivery(b"x")));
     for (w, h) in [(20, 5), (1, 1), (40, 12)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
         terminal.draw(|f| ui::draw(f, &model)).expect("draw");

@@ -5,8 +5,9 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, Binding, ConnectionSettings, ExchangeType, Properties, Routing, Value},
+    amqp::{Binding, ExchangeType, Routing},
     model::{Focus, Model, Overlay},
+    session::{ConnectionSettings, Properties, Value, WorkerEvent},
     ui,
     update::{Effect, update},
 };
@@ -19,7 +20,7 @@ fn type_text(model: &mut Model, text: &str) {
     }
 }
 
-fn rich_delivery() -> Box<amqp_tui::amqp::Delivery> {
+fn rich_delivery() -> Box<amqp_tui::session::Message> {
     let mut d = delivery(br#"{"order": 42, "note": "\u001b[2J", "items": [1, 2]}"#);
     d.routing_key = "order.eu.created".into();
     d.delivery_tag = 77;
@@ -41,7 +42,7 @@ fn rich_delivery() -> Box<amqp_tui::amqp::Delivery> {
 #[test]
 fn the_message_view_shows_properties_nested_headers_and_pretty_json() {
     let mut model = with_messages(3);
-    feed(&mut model, AmqpEvent::Delivery(rich_delivery()));
+    feed(&mut model, WorkerEvent::Delivery(rich_delivery()));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenMessage);
     assert!(matches!(model.overlay, Overlay::Message { .. }));
@@ -71,7 +72,7 @@ fn the_message_view_shows_properties_nested_headers_and_pretty_json() {
 #[test]
 fn the_filter_narrows_the_pane_and_says_so() {
     let mut model = with_messages(5);
-    feed(&mut model, AmqpEvent::Delivery(rich_delivery()));
+    feed(&mut model, WorkerEvent::Delivery(rich_delivery()));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::OpenFilter);
     type_text(&mut model, "/order\\.eu/");
@@ -112,7 +113,7 @@ fn the_explainer_shows_which_bindings_match_and_why() {
     // The form holds the first binding; the second is added live, as the worker reports.
     feed(
         &mut model,
-        AmqpEvent::BindingChanged {
+        WorkerEvent::BindingChanged {
             binding: Binding::key("order.us.#"),
             added: true,
             result: Ok(()),
@@ -172,7 +173,7 @@ fn replay_puts_the_exact_message_in_the_compose_box() {
     let mut model = with_messages(0);
     let mut binary = rich_delivery();
     binary.body = vec![0xff, 0x00, 0xfe];
-    feed(&mut model, AmqpEvent::Delivery(binary));
+    feed(&mut model, WorkerEvent::Delivery(binary));
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::ScrollUp);
     update(&mut model, Action::Replay);

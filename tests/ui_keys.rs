@@ -5,8 +5,8 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectError},
     model::{Field, Focus, Overlay},
+    session::{ConnectError, WorkerEvent},
     update::{Effect, update},
 };
 use crossterm::event::{KeyCode, KeyEvent};
@@ -43,7 +43,7 @@ fn a_ca_error_leaves_the_form_when_verification_is_turned_off() {
     for c in "/nowhere/ca.pem".chars() {
         update(&mut model, Action::Edit(KeyEvent::from(KeyCode::Char(c))));
     }
-    let failed = AmqpEvent::Failed(ConnectError::CaFileMissing {
+    let failed = WorkerEvent::Failed(ConnectError::CaFileMissing {
         path: "/nowhere/ca.pem".into(),
     });
     update(&mut model, Action::Connect);

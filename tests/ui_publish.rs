@@ -5,7 +5,7 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, PublishOutcome},
+    session::{ConnectionSettings, PublishOutcome, WorkerEvent},
     ui,
     update::{Effect, update},
 };
@@ -28,7 +28,7 @@ fn a_refused_publish_names_the_brokers_reason_and_is_not_offered_for_resend() {
     };
     feed(
         &mut model,
-        AmqpEvent::Published {
+        WorkerEvent::Published {
             id: request.id,
             exchange: "nowhere".into(),
             routing_key: "k".into(),

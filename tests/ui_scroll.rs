@@ -8,11 +8,9 @@ use std::path::PathBuf;
 
 use amqp_tui::{
     action::Action,
-    amqp::{
-        AmqpEvent, CertificateInfo, ConnectionDetails, ConnectionSettings, Security, TlsDetails,
-        TlsMode,
-    },
     model::{Focus, Model},
+    session::{ConnectionDetails, ConnectionSettings, WorkerEvent},
+    tls::{CertificateInfo, Security, TlsDetails, TlsMode},
     update::update,
 };
 use crossterm::event::KeyCode;
@@ -58,7 +56,7 @@ fn details_model(security: &Security) -> Model {
     };
     feed(
         &mut model,
-        AmqpEvent::Connected {
+        WorkerEvent::Connected {
             queue: "amq.gen-details".into(),
             security: security.clone(),
             reconnected: false,
@@ -188,7 +186,7 @@ fn the_message_view_goes_to_the_end_and_back_with_end_and_home() {
     let mut d = delivery(body.trim_end().as_bytes());
     d.routing_key = format!("orders.{}.created", "eu-west".repeat(30));
     let mut model = with_messages(0);
-    feed(&mut model, AmqpEvent::Delivery(d.clone()));
+    feed(&mut model, WorkerEvent::Delivery(d.clone()));
     model.tab_mut().focus = Focus::Messages;
     press(&mut model, KeyCode::Enter);
     let view = |model: &Model| inside_after(&draw(model, 100, 24), "Message ·");
@@ -225,7 +223,7 @@ fn end_on_a_huge_body_draws_in_bounded_time() {
     ];
     for (name, body) in cases {
         let mut model = with_messages(0);
-        feed(&mut model, AmqpEvent::Delivery(delivery(&body)));
+        feed(&mut model, WorkerEvent::Delivery(delivery(&body)));
         model.tab_mut().focus = Focus::Messages;
         press(&mut model, KeyCode::Enter);
         press(&mut model, KeyCode::End);
@@ -255,7 +253,7 @@ fn the_footer_names_the_scroll_keys_of_the_details_and_the_message_view() {
         "{footer}"
     );
     press(&mut model, KeyCode::Esc);
-    feed(&mut model, AmqpEvent::Delivery(delivery(b"x")));
+    feed(&mut model, WorkerEvent::Delivery(delivery(b"x")));
     press(&mut model, KeyCode::Enter);
     // The message view covers the footer: its bottom border names the keys instead.
     let screen = draw(&model, 120, 24);

@@ -4,8 +4,10 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, Source, TlsMode},
+    amqp::Source,
     model::{Field, Model, Overlay},
+    session::{ConnectionSettings, WorkerEvent},
+    tls::TlsMode,
     update::update,
 };
 use support::screen::{delivery, feed, lines, render};
@@ -32,7 +34,7 @@ fn connect_current(model: &mut Model, queue: &str) {
         .security();
     feed(
         model,
-        AmqpEvent::Connected {
+        WorkerEvent::Connected {
             queue: queue.into(),
             security,
             reconnected: false,
@@ -106,7 +108,7 @@ fn switching_a_tab_to_another_queue_drops_the_old_queues_rows() {
     connect_current(&mut model, "orders");
     feed(
         &mut model,
-        AmqpEvent::Delivery(delivery(b"an order from the old queue")),
+        WorkerEvent::Delivery(delivery(b"an order from the old queue")),
     );
     update(&mut model, Action::LeaveSession);
     set_field(&mut model, Field::Queue, "invoices");
@@ -126,7 +128,7 @@ fn switching_a_tab_to_another_queue_drops_the_old_queues_rows() {
         screen.join("\n")
     );
     // Reconnecting to the same queue keeps what was seen.
-    feed(&mut model, AmqpEvent::Delivery(delivery(b"an invoice")));
+    feed(&mut model, WorkerEvent::Delivery(delivery(b"an invoice")));
     update(&mut model, Action::LeaveSession);
     connect_current(&mut model, "invoices");
     let screen = lines(&render(&model));

@@ -4,8 +4,9 @@ mod support;
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ExchangeType, Source},
+    amqp::{ExchangeType, Source},
     model::{Field, Focus, Model},
+    session::WorkerEvent,
     ui,
     update::update,
 };
@@ -23,9 +24,9 @@ fn tapping(exchange: &str, chosen: ExchangeType, key: &str) -> Model {
     update(&mut model, Action::Connect);
     feed(
         &mut model,
-        AmqpEvent::Connected {
+        WorkerEvent::Connected {
             queue: "amq.gen-tap".into(),
-            security: amqp_tui::amqp::Security::Plain,
+            security: amqp_tui::tls::Security::Plain,
             reconnected: false,
             details: Box::default(),
         },

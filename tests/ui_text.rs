@@ -4,7 +4,7 @@
 
 mod support;
 
-use amqp_tui::{action::Action, amqp::AmqpEvent, model::Focus, model::Model, update::update};
+use amqp_tui::{action::Action, model::Focus, model::Model, session::WorkerEvent, update::update};
 use crossterm::event::KeyCode;
 use ratatui::{Terminal, backend::TestBackend};
 use support::screen::{delivery, draw_at as draw, feed, inside_after, press, rows, with_messages};
@@ -31,7 +31,7 @@ fn every_character_of_a_wide_body_appears_in_the_message_view() {
     let body = wide_body();
     for (width, height) in [(110, 30), (80, 40), (61, 40)] {
         let mut model = with_messages(0);
-        feed(&mut model, AmqpEvent::Delivery(delivery(body.as_bytes())));
+        feed(&mut model, WorkerEvent::Delivery(delivery(body.as_bytes())));
         model.tab_mut().focus = Focus::Messages;
         update(&mut model, Action::OpenMessage);
         let screen = draw(&model, width, height);
@@ -74,11 +74,11 @@ fn headers_are_listed_in_natural_order() {
     // As the broker's tables arrive: sorted as text.
     d.properties.headers = Some(
         ["h1", "h10", "h2", "x-retry-11", "x-retry-9"]
-            .map(|k| (k.to_string(), amqp_tui::amqp::Value::I64(1)))
+            .map(|k| (k.to_string(), amqp_tui::session::Value::I64(1)))
             .to_vec(),
     );
     let mut model = with_messages(0);
-    feed(&mut model, AmqpEvent::Delivery(d));
+    feed(&mut model, WorkerEvent::Delivery(d));
     model.tab_mut().focus = Focus::Messages;
     press(&mut model, KeyCode::Enter);
     let view = inside_after(&draw(&model, 100, 30), "Headers");

@@ -7,9 +7,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectError, ConnectionSettings},
     inspect::body::BodyView,
     model::{ConnState, Focus, Model, Overlay, Prompt, PromptKind, scroll::Scroll},
+    session::{ConnectError, ConnectionSettings, WorkerEvent},
     ui,
     update::update,
 };
@@ -49,7 +49,7 @@ fn every_screen() -> Vec<(&'static str, Model)> {
     let mut lost = session();
     feed(
         &mut lost,
-        AmqpEvent::ConnectionLost {
+        WorkerEvent::ConnectionLost {
             error: ConnectError::HeartbeatMissed { secs: 120 },
             retry_in: std::time::Duration::from_secs(5),
             attempt: 3,
@@ -108,7 +108,7 @@ fn every_screen() -> Vec<(&'static str, Model)> {
         let mut message = session();
         feed(
             &mut message,
-            AmqpEvent::Delivery(delivery(br#"{"order": 42, "items": [1, 2, 3]}"#)),
+            WorkerEvent::Delivery(delivery(br#"{"order": 42, "items": [1, 2, 3]}"#)),
         );
         update(&mut message, Action::OpenMessage);
         assert!(matches!(message.overlay, Overlay::Message { .. }));
@@ -130,8 +130,9 @@ fn feed_failure(model: &mut Model) {
     update(model, Action::Connect);
     feed(
         model,
-        AmqpEvent::Failed(ConnectError::Refused {
+        WorkerEvent::Failed(ConnectError::Refused {
             addr: "localhost:5672".into(),
+            protocol: Default::default(),
         }),
     );
 }

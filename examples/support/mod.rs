@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use amqp_tui::amqp::ConnectionSettings;
+use amqp_tui::session::ConnectionSettings;
 use anyhow::anyhow;
 use lapin::uri::AMQPUri;
 

@@ -5,16 +5,18 @@ use std::time::Duration;
 
 use async_rs::TokioRuntime;
 use lapin::{
-    AsyncTcpStream, Connection, ConnectionProperties, types::LongString, uri::AMQPScheme,
-    uri::AMQPUri,
+    AsyncTcpStream, Connection, ConnectionProperties,
+    types::LongString,
+    uri::{AMQPAuthority, AMQPQueryString, AMQPScheme, AMQPUri, AMQPUserInfo},
 };
 
-use super::{
-    client_cert,
-    details::{CertificateInfo, ConnectionDetails, TlsDetails},
-    error::{ConnectError, Context, Stage},
-    settings::{ConnectionSettings, TlsMode},
-    tls,
+use super::error::Context;
+use crate::{
+    session::{
+        ConnectionDetails, ConnectionSettings,
+        error::{ConnectError, Stage},
+    },
+    tls::{CertificateInfo, TlsDetails, TlsMode, client_cert, connector, trust::Trust},
 };
 
 /// lapin ignores `connection_timeout` on the async path, so we bound the attempt ourselves:
@@ -78,25 +80,10 @@ pub async fn open(
 async fn attempt(
     settings: &ConnectionSettings,
 ) -> Result<(Connection, ConnectionDetails), ConnectError> {
-    let tls_on = settings.tls != TlsMode::Off;
-    let ca = match &settings.tls {
-        TlsMode::Verify {
-            ca_file: Some(path),
-        } => Some(tls::load_ca(path)?),
-        _ => None,
-    };
-    let client = match &settings.client_cert {
-        Some(files) if tls_on => Some(client_cert::load(files)?),
-        _ => None,
-    };
-    let presented = client.is_some();
-    let client_subject = client.as_ref().map(|c| c.subject.clone());
-    let trusted = match &settings.tls {
-        TlsMode::Verify {
-            ca_file: Some(path),
-        } => format!("the CA in {}", path.display()),
-        _ => "the system trust store".to_string(),
-    };
+    let trust = Trust::load(settings)?;
+    let tls_on = trust.is_on();
+    let presented = trust.presents_client_cert();
+    let client_subject = trust.client_subject();
     let addr = settings.addr();
     // The connect function runs inside lapin; it leaves the precise TLS cause here because
     // lapin flattens it into an io::Error.
@@ -104,10 +91,10 @@ async fn attempt(
     let failure_slot = Arc::clone(&tls_failure);
     let dialed: Slot<Dialed> = Arc::default();
     let dialed_slot = Arc::clone(&dialed);
-    let mode = settings.tls.clone();
     let addr_for_tls = addr.clone();
-    // For the second opinion on a failure; the connect function owns the originals.
-    let (probe_ca, probe_client) = (ca.clone(), client.clone());
+    let protocol = settings.protocol;
+    // For the second opinion on a failure; the connect function owns the original.
+    let probe_trust = trust.clone();
 
     let connect = async move |uri: AMQPUri, runtime: TokioRuntime| {
         if let Ok(mut slot) = dialed_slot.lock() {
@@ -128,18 +115,13 @@ async fn attempt(
             );
             return Ok(stream);
         }
-        let builder = tls::connector_builder(&mode, ca.as_ref(), client.as_ref());
+        let builder =
+            connector::connector_builder(&trust.mode, trust.ca.as_ref(), trust.client.as_ref());
         let stream = stream
             .into_native_tls(builder, &host)
             .await
             .map_err(|err| {
-                let cause = tls::classify_handshake(
-                    &err.to_string(),
-                    &host,
-                    &addr_for_tls,
-                    &trusted,
-                    presented,
-                );
+                let cause = trust.classify(&err.to_string(), protocol, &host, &addr_for_tls);
                 put(&failure_slot, cause);
                 lapin::Error::from(err)
             })?;
@@ -161,7 +143,7 @@ async fn attempt(
     let runtime = lapin::runtime::default_runtime().map_err(|err| ConnectError::Closed {
         detail: err.to_string(),
     })?;
-    let attempt = Connection::connector(settings.amqp_uri(), runtime, connect, properties);
+    let attempt = Connection::connector(amqp_uri(settings), runtime, connect, properties);
     let cx = Context::new(settings);
     let limit = connect_timeout(settings.heartbeat_secs);
     match tokio::time::timeout(limit, attempt).await {
@@ -187,7 +169,7 @@ async fn attempt(
         Ok(Err(err)) => {
             if let Some(cause) = take(&tls_failure)
                 // With TLS 1.3 a refused client certificate only shows once lapin reads.
-                .or_else(|| tls::classify_alert(&lapin_error_chain(&err), presented))
+                .or_else(|| connector::classify_alert(&lapin_error_chain(&err), presented))
             {
                 return Err(cause);
             }
@@ -198,14 +180,12 @@ async fn attempt(
                 return Err(error);
             }
             let probe = Probe {
-                mode: &settings.tls,
-                ca: probe_ca.as_ref(),
-                client: probe_client.as_ref(),
+                mode: &probe_trust.mode,
+                ca: probe_trust.ca.as_ref(),
+                client: probe_trust.client.as_ref(),
             };
-            let verdict = tokio::time::timeout(
-                PROBE_TIMEOUT,
-                probe.client_cert_verdict(settings.amqp_uri()),
-            );
+            let verdict =
+                tokio::time::timeout(PROBE_TIMEOUT, probe.client_cert_verdict(amqp_uri(settings)));
             Err(verdict.await.ok().flatten().unwrap_or(error))
         }
         Err(_) => Err(ConnectError::Timeout {
@@ -237,11 +217,11 @@ impl Probe<'_> {
         let addrs =
             async_rs::Runtime::to_socket_addrs(&runtime, (host.clone(), uri.authority.port));
         let stream: Stream = AsyncTcpStream::connect(&runtime, addrs).await.ok()?;
-        let mut builder = tls::connector_builder(self.mode, self.ca, self.client);
+        let mut builder = connector::connector_builder(self.mode, self.ca, self.client);
         builder.max_protocol_version(Some(tokio_native_tls::native_tls::Protocol::Tlsv12));
         // A broker that only speaks TLS 1.3 fails here for another reason: no verdict then.
         let err = stream.into_native_tls(builder, &host).await.err()?;
-        tls::classify_alert(&err.to_string(), self.client.is_some())
+        connector::classify_alert(&err.to_string(), self.client.is_some())
     }
 }
 
@@ -279,6 +259,35 @@ fn lapin_error_chain(err: &lapin::Error) -> String {
 fn connection_name(settings: &ConnectionSettings) -> String {
     let routing = &settings.routing;
     format!("amqp-tui {}/{}", routing.exchange, routing.key())
+}
+
+/// The URI lapin connects with, built field by field rather than parsed, because lapin
+/// mis-parses IPv6 literals.
+fn amqp_uri(settings: &ConnectionSettings) -> AMQPUri {
+    AMQPUri {
+        scheme: if settings.tls == TlsMode::Off {
+            AMQPScheme::AMQP
+        } else {
+            AMQPScheme::AMQPS
+        },
+        authority: AMQPAuthority {
+            userinfo: AMQPUserInfo {
+                username: settings.user.clone(),
+                password: settings.password.clone(),
+            },
+            host: settings
+                .host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .into(),
+            port: settings.port,
+        },
+        vhost: settings.vhost.clone(),
+        query: AMQPQueryString {
+            heartbeat: Some(settings.heartbeat_secs),
+            ..AMQPQueryString::default()
+        },
+    }
 }
 
 #[cfg(test)]

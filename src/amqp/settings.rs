@@ -1,11 +1,10 @@
 //! What a session connects to and what it watches: plain data, validated by the form.
 
-use std::{fmt, path::PathBuf};
+use std::fmt;
 
-use lapin::{
-    ExchangeKind,
-    uri::{AMQPAuthority, AMQPQueryString, AMQPScheme, AMQPUri, AMQPUserInfo},
-};
+use crate::session::cycle;
+
+use lapin::ExchangeKind;
 
 pub const DEFAULT_PORT: u16 = 5672;
 pub const DEFAULT_TLS_PORT: u16 = 5671;
@@ -71,53 +70,12 @@ impl std::str::FromStr for ExchangeType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TlsMode {
-    Off,
-    /// Verify the chain and host name against `ca_file`, or the system store when `None`.
-    Verify {
-        ca_file: Option<PathBuf>,
-    },
-    /// Accept any certificate: the user asked for it explicitly.
-    NoVerify,
-}
-
-/// A client certificate and its key (PEM files), for brokers that require mutual TLS.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientCert {
-    pub cert_file: PathBuf,
-    pub key_file: PathBuf,
-}
-
-/// How the connection is protected, as the status bar must state it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Security {
-    Plain,
-    TlsVerified { ca_file: Option<PathBuf> },
-    TlsNotVerified,
-}
-
-impl Security {
-    pub fn label(&self) -> String {
-        match self {
-            Self::Plain => "plain AMQP".into(),
-            Self::TlsVerified { ca_file: Some(ca) } => {
-                format!("TLS, server verified against {}", ca.display())
-            }
-            Self::TlsVerified { ca_file: None } => {
-                "TLS, server verified against the system trust store".into()
-            }
-            Self::TlsNotVerified => "TLS, NOT VERIFIED".into(),
-        }
-    }
-}
-
 /// One binding of the session's queue to its exchange: a routing key (direct, topic) and
 /// arguments (`x-match` and the header pairs on a headers exchange).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Binding {
     pub key: String,
-    pub arguments: super::message::Table,
+    pub arguments: crate::session::Table,
 }
 
 impl Binding {
@@ -214,13 +172,6 @@ impl std::str::FromStr for AckMode {
     }
 }
 
-/// Cycles through a `const ALL` list, for the form's choice fields.
-pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, step: isize) -> T {
-    let n = all.len() as isize;
-    let i = all.iter().position(|x| *x == current).unwrap_or(0) as isize;
-    all[(i + step).rem_euclid(n) as usize]
-}
-
 /// The routing a session watches: declared on connect and on every reconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Routing {
@@ -275,110 +226,6 @@ impl Default for Routing {
             queue: String::new(),
             bindings: vec![Binding::key("test")],
             ack: AckMode::default(),
-        }
-    }
-}
-
-#[derive(Clone, PartialEq, Eq)]
-pub struct ConnectionSettings {
-    pub host: String,
-    pub port: u16,
-    pub vhost: String,
-    pub user: String,
-    pub password: String,
-    pub tls: TlsMode,
-    /// Presented during the TLS handshake; unused when `tls` is `Off`.
-    pub client_cert: Option<ClientCert>,
-    pub heartbeat_secs: u16,
-    pub prefetch: u16,
-    pub routing: Routing,
-}
-
-// Hand-written so a password can never reach a log or a panic message through `{:?}`.
-impl fmt::Debug for ConnectionSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConnectionSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("vhost", &self.vhost)
-            .field("user", &self.user)
-            .field("password", &"<redacted>")
-            .field("tls", &self.tls)
-            .field("client_cert", &self.client_cert)
-            .field("heartbeat_secs", &self.heartbeat_secs)
-            .field("prefetch", &self.prefetch)
-            .field("routing", &self.routing)
-            .finish()
-    }
-}
-
-impl Default for ConnectionSettings {
-    fn default() -> Self {
-        Self {
-            host: "localhost".into(),
-            port: DEFAULT_PORT,
-            vhost: "/".into(),
-            user: "guest".into(),
-            password: "guest".into(),
-            tls: TlsMode::Off,
-            client_cert: None,
-            heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
-            prefetch: DEFAULT_PREFETCH,
-            routing: Routing::default(),
-        }
-    }
-}
-
-impl ConnectionSettings {
-    pub fn security(&self) -> Security {
-        match &self.tls {
-            TlsMode::Off => Security::Plain,
-            TlsMode::Verify { ca_file } => Security::TlsVerified {
-                ca_file: ca_file.clone(),
-            },
-            TlsMode::NoVerify => Security::TlsNotVerified,
-        }
-    }
-
-    /// `host:port`, bracketing IPv6 literals.
-    pub fn addr(&self) -> String {
-        if self.host.contains(':') && !self.host.starts_with('[') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
-    }
-
-    /// `user@host:port/vhost`, never the password.
-    pub fn display_target(&self) -> String {
-        super::uri::display_target(&self.user, &self.host, self.port, &self.vhost)
-    }
-
-    /// Built field by field rather than parsed, because lapin mis-parses IPv6 literals.
-    pub fn amqp_uri(&self) -> AMQPUri {
-        AMQPUri {
-            scheme: if self.tls == TlsMode::Off {
-                AMQPScheme::AMQP
-            } else {
-                AMQPScheme::AMQPS
-            },
-            authority: AMQPAuthority {
-                userinfo: AMQPUserInfo {
-                    username: self.user.clone(),
-                    password: self.password.clone(),
-                },
-                host: self
-                    .host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .into(),
-                port: self.port,
-            },
-            vhost: self.vhost.clone(),
-            query: AMQPQueryString {
-                heartbeat: Some(self.heartbeat_secs),
-                ..AMQPQueryString::default()
-            },
         }
     }
 }

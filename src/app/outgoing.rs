@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use futures_util::future::select_all;
 use tokio::sync::mpsc::{self, OwnedPermit, error::TrySendError};
 
-use crate::amqp::{AmqpCommand, SessionId};
+use crate::session::{SessionCommand, SessionId};
 
 /// What may wait in the app for one session: past it a publish is refused (and kept for
 /// Ctrl-R, as any failed one) rather than grow memory while the broker takes nothing, as
@@ -21,7 +21,7 @@ pub(super) const TOO_MUCH_WAITING: &str =
     "256 MiB already wait to go to this session (the broker takes nothing or is slow)";
 
 /// A worker's channel has room for one command, or the worker has ended.
-pub(super) type Room = (SessionId, Result<OwnedPermit<AmqpCommand>, ()>);
+pub(super) type Room = (SessionId, Result<OwnedPermit<SessionCommand>, ()>);
 
 #[derive(Default)]
 pub(super) struct Outgoing {
@@ -29,23 +29,23 @@ pub(super) struct Outgoing {
 }
 
 struct Worker {
-    commands_tx: mpsc::Sender<AmqpCommand>,
+    commands_tx: mpsc::Sender<SessionCommand>,
     /// Commands the channel had no room for yet, oldest first.
-    waiting: VecDeque<AmqpCommand>,
+    waiting: VecDeque<SessionCommand>,
     /// The bodies among them, in bytes.
     waiting_bytes: usize,
 }
 
 /// What a command holds in memory, for the bound on what waits.
-fn bytes(command: &AmqpCommand) -> usize {
+fn bytes(command: &SessionCommand) -> usize {
     match command {
-        AmqpCommand::Publish(request) => request.body.len(),
+        SessionCommand::Publish(request) => request.body.len(),
         _ => 0,
     }
 }
 
 impl Worker {
-    fn wait(&mut self, command: AmqpCommand) -> Result<(), (AmqpCommand, &'static str)> {
+    fn wait(&mut self, command: SessionCommand) -> Result<(), (SessionCommand, &'static str)> {
         let size = bytes(&command);
         if self.waiting_bytes + size > MAX_WAITING_BYTES && !self.waiting.is_empty() {
             return Err((command, TOO_MUCH_WAITING));
@@ -55,20 +55,20 @@ impl Worker {
         Ok(())
     }
 
-    fn next_waiting(&mut self) -> Option<AmqpCommand> {
+    fn next_waiting(&mut self) -> Option<SessionCommand> {
         let command = self.waiting.pop_front()?;
         self.waiting_bytes -= bytes(&command);
         Some(command)
     }
 
-    fn put_back(&mut self, command: AmqpCommand) {
+    fn put_back(&mut self, command: SessionCommand) {
         self.waiting_bytes += bytes(&command);
         self.waiting.push_front(command);
     }
 }
 
 impl Outgoing {
-    pub fn insert(&mut self, session: SessionId, commands_tx: mpsc::Sender<AmqpCommand>) {
+    pub fn insert(&mut self, session: SessionId, commands_tx: mpsc::Sender<SessionCommand>) {
         let worker = Worker {
             commands_tx,
             waiting: VecDeque::new(),
@@ -83,8 +83,8 @@ impl Outgoing {
     pub fn send(
         &mut self,
         session: SessionId,
-        command: AmqpCommand,
-    ) -> Result<(), (AmqpCommand, &'static str)> {
+        command: SessionCommand,
+    ) -> Result<(), (SessionCommand, &'static str)> {
         let Some(worker) = self.workers.get_mut(&session) else {
             return Err((command, NO_WORKER));
         };
@@ -103,13 +103,13 @@ impl Outgoing {
     pub fn remove(
         &mut self,
         session: SessionId,
-    ) -> Option<(mpsc::Sender<AmqpCommand>, Vec<AmqpCommand>)> {
+    ) -> Option<(mpsc::Sender<SessionCommand>, Vec<SessionCommand>)> {
         let worker = self.workers.remove(&session)?;
         Some((worker.commands_tx, worker.waiting.into()))
     }
 
     /// Every worker, with what never reached it.
-    pub fn drain(&mut self) -> Vec<(SessionId, mpsc::Sender<AmqpCommand>, Vec<AmqpCommand>)> {
+    pub fn drain(&mut self) -> Vec<(SessionId, mpsc::Sender<SessionCommand>, Vec<SessionCommand>)> {
         self.workers
             .drain()
             .map(|(session, w)| (session, w.commands_tx, w.waiting.into()))
@@ -142,7 +142,7 @@ impl Outgoing {
 
     /// Moves waiting commands into the channel `room` made space in, as many as fit now.
     /// Hands back, oldest first, those a worker that ended can no longer take.
-    pub fn feed(&mut self, (session, permit): Room) -> Vec<AmqpCommand> {
+    pub fn feed(&mut self, (session, permit): Room) -> Vec<SessionCommand> {
         let Some(worker) = self.workers.get_mut(&session) else {
             return Vec::new();
         };
@@ -175,13 +175,13 @@ impl Outgoing {
 mod tests {
     use super::*;
 
-    fn peek(max: u32) -> AmqpCommand {
-        AmqpCommand::Peek { max }
+    fn peek(max: u32) -> SessionCommand {
+        SessionCommand::Peek { max }
     }
 
-    fn max_of(command: &AmqpCommand) -> u32 {
+    fn max_of(command: &SessionCommand) -> u32 {
         match command {
-            AmqpCommand::Peek { max } => *max,
+            SessionCommand::Peek { max } => *max,
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -229,8 +229,8 @@ mod tests {
         assert!(outgoing.send(2, peek(0)).is_err(), "no such session");
     }
 
-    fn publish(bytes: usize) -> AmqpCommand {
-        AmqpCommand::Publish(Box::new(crate::amqp::PublishRequest {
+    fn publish(bytes: usize) -> SessionCommand {
+        SessionCommand::Publish(Box::new(crate::session::PublishRequest {
             id: 0,
             exchange: String::new(),
             routing_key: "k".into(),
@@ -238,6 +238,7 @@ mod tests {
             properties: Default::default(),
             copies: 1,
             confirm: true,
+            part: Default::default(),
         }))
     }
 

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::amqp::{
-    AckMode, ConnectionSettings, ExchangeType, Source, TlsMode,
-    settings::{ClientCert, DEFAULT_TLS_PORT},
-    uri::apply_uri,
+use crate::{
+    amqp::{AckMode, ExchangeType, Source, settings::DEFAULT_TLS_PORT},
+    session::{ConnectionSettings, uri::apply_uri},
+    tls::{ClientCert, TlsMode},
 };
 
 #[derive(Debug, Parser)]
@@ -185,7 +185,7 @@ impl Cli {
         let uri_has_password = self
             .uri
             .as_deref()
-            .is_some_and(|uri| crate::amqp::uri::take_password(uri).is_some());
+            .is_some_and(|uri| crate::session::uri::take_password(uri).is_some());
         if password_env.is_some() && !uri_has_password {
             // Otherwise the default password would win over the variable, as a typed one.
             settings.password.clear();

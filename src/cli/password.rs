@@ -13,7 +13,7 @@ use std::{
     process::Command,
 };
 
-use crate::amqp::uri::{put_password, take_password};
+use crate::session::uri::{put_password, take_password};
 
 /// Carries the password across the exec. Its presence also marks the new process, so it
 /// never execs again.

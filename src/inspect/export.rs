@@ -15,13 +15,13 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::private_file;
+use crate::{private_file, session::MessagePart};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
 
 use crate::{
-    amqp::{Delivery, message::Properties},
+    session::{Message, properties::Properties},
     text::visible,
 };
 
@@ -37,7 +37,7 @@ pub struct ExportedMessage {
 }
 
 impl ExportedMessage {
-    pub fn from_delivery(d: &Delivery) -> Self {
+    pub fn from_delivery(d: &Message) -> Self {
         Self {
             exchange: d.exchange.clone(),
             routing_key: d.routing_key.clone(),
@@ -49,13 +49,13 @@ impl ExportedMessage {
     }
 
     /// The message as a pane entry, marked as read from `file` rather than delivered.
-    pub fn to_delivery(&self, file: &str) -> Delivery {
+    pub fn to_delivery(&self, file: &str) -> Message {
         let received_at = self
             .received_at
             .as_deref()
             .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
             .map_or_else(chrono::Local::now, |t| t.with_timezone(&chrono::Local));
-        Delivery {
+        Message {
             received_at,
             exchange: self.exchange.clone(),
             routing_key: self.routing_key.clone(),
@@ -66,6 +66,7 @@ impl ExportedMessage {
             consumer_tag: Some(format!("file {file}")),
             properties: self.properties.clone(),
             body: self.body.clone(),
+            part: MessagePart::Amqp,
         }
     }
 }

@@ -8,7 +8,7 @@ fn sample() -> Vec<ExportedMessage> {
     let properties = Properties {
         content_type: Some("application/json".into()),
         content_encoding: Some("gzip".into()),
-        headers: Some(crate::amqp::message::every_value_kind()),
+        headers: Some(crate::session::properties::every_value_kind()),
         delivery_mode: Some(2),
         priority: Some(7),
         correlation_id: Some("c-1".into()),
@@ -185,9 +185,9 @@ fn missing_files_and_directories_are_errors_not_panics() {
 
 #[test]
 fn headers_as_deep_as_a_delivery_keeps_them_load_back() {
-    use crate::amqp::Value;
+    use crate::session::Value;
     let mut value = Value::Bool(true);
-    for _ in 0..crate::amqp::message::MAX_NESTING {
+    for _ in 0..crate::session::properties::MAX_NESTING {
         value = Value::Table(vec![("k".into(), value)]);
     }
     let mut message = sample().remove(2);

@@ -8,7 +8,7 @@ use chrono::DateTime;
 use ratatui::text::{Line, Span};
 
 use crate::{
-    amqp::message::{Properties, Table, Value},
+    session::properties::{Properties, Table, Value},
     text::{natural_cmp, visible},
     ui::theme,
 };

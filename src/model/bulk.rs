@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::{Level, compose::Tally};
-use crate::amqp::PublishOutcome;
+use crate::session::PublishOutcome;
 
 #[derive(Clone, Debug)]
 pub struct Bulk {

@@ -10,7 +10,10 @@ use super::{
     properties_form::{PropField, PropertiesForm},
     unsent::Unsent,
 };
-use crate::amqp::{PublishOutcome, PublishRequest, Routing};
+use crate::{
+    amqp::Routing,
+    session::{PublishOutcome, PublishPart, PublishRequest},
+};
 
 /// "Publish N copies" is bounded: a typo must not flood a production broker.
 pub const MAX_COPIES: u32 = 100_000;
@@ -172,6 +175,7 @@ impl Compose {
             properties,
             copies,
             confirm: self.confirm,
+            part: PublishPart::Amqp,
         })
     }
 
@@ -196,7 +200,7 @@ impl Compose {
     }
 
     /// Loads a message to send again: its target, properties and exact body, all editable.
-    pub fn load(&mut self, d: &crate::amqp::Delivery) {
+    pub fn load(&mut self, d: &crate::session::Message) {
         self.exchange = Input::new(d.exchange.clone());
         self.routing_key = Input::new(d.routing_key.clone());
         self.props = PropertiesForm::from_properties(&d.properties);

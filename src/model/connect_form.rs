@@ -3,9 +3,10 @@
 
 use tui_input::Input;
 
-use crate::amqp::{
-    AckMode, ConnectError, ConnectionSettings, ExchangeType, Source, TlsMode,
-    settings::{DEFAULT_PORT, DEFAULT_TLS_PORT, cycle},
+use crate::{
+    amqp::{AckMode, ExchangeType, Source, settings::DEFAULT_PORT, settings::DEFAULT_TLS_PORT},
+    session::{ConnectError, ConnectionSettings, cycle},
+    tls::TlsMode,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -313,7 +314,7 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         | E::ClientKeyEncrypted { .. }
         | E::ClientKeyMismatch { .. } => Field::ClientKey,
         E::AccessRefused { .. } => Field::Password,
-        E::VhostNotAllowed { .. } => Field::Vhost,
+        E::VhostNotAllowed { .. } | E::VhostOrLoginRefused { .. } => Field::Vhost,
         E::ExchangeMismatch { .. } => Field::ExchangeType,
         E::ExchangeNotFound { .. } => Field::Exchange,
         E::QueueMismatch { .. } | E::QueueLocked { .. } | E::QueueNotFound { .. } => Field::Queue,
@@ -324,7 +325,12 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         },
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
-        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
+        E::Broker { .. }
+        | E::HeartbeatMissed { .. }
+        | E::Io { .. }
+        | E::Closed { .. }
+        | E::ClientIdRefused { .. }
+        | E::SubscriptionRefused { .. } => {
             return None;
         }
     })

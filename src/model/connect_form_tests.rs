@@ -1,5 +1,5 @@
 use super::*;
-use crate::amqp::{ClientCert, Routing};
+use crate::{amqp::Routing, tls::ClientCert};
 use tui_input::InputRequest;
 
 fn set(form: &mut ConnectForm, field: Field, text: &str) {
@@ -78,6 +78,8 @@ fn every_setting_survives_the_form() {
             bindings: vec![crate::amqp::Binding::key("a.#")],
             ack: AckMode::Peek,
         },
+        mqtt: Default::default(),
+        protocol: Default::default(),
     };
     assert_eq!(
         ConnectForm::from_settings(&settings).validate(),

@@ -4,7 +4,12 @@
 use std::path::PathBuf;
 
 use super::{ConnectForm, Field};
-use crate::amqp::{ClientCert, ConnectionSettings, Routing, Source, TlsMode};
+use crate::{
+    amqp::{Routing, Source},
+    mqtt::MqttOptions,
+    session::{ConnectionSettings, Protocol},
+    tls::{ClientCert, TlsMode},
+};
 
 impl ConnectForm {
     /// [`Self::validate`] with the environment passed in, for tests.
@@ -108,6 +113,7 @@ impl ConnectForm {
             },
         };
         Ok(ConnectionSettings {
+            protocol: Protocol::Amqp,
             host: host.to_string(),
             port,
             vhost: vhost.to_string(),
@@ -125,6 +131,7 @@ impl ConnectForm {
                 bindings: vec![binding],
                 ack: self.ack,
             },
+            mqtt: MqttOptions::default(),
         })
     }
 

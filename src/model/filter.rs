@@ -3,7 +3,7 @@
 
 use regex::bytes::Regex;
 
-use crate::amqp::{Delivery, Value};
+use crate::session::{Message, Value};
 
 /// Bodies are searched up to here: a filter must not stall the UI on a 128 MiB body.
 pub const SEARCHED_BODY_BYTES: usize = 64 * 1024;
@@ -32,7 +32,7 @@ impl Filter {
         })
     }
 
-    pub fn matches(&self, delivery: &Delivery) -> bool {
+    pub fn matches(&self, delivery: &Message) -> bool {
         let body_end = delivery.body.len().min(SEARCHED_BODY_BYTES);
         let found = |bytes: &[u8]| self.matcher.is_match(bytes);
         found(delivery.routing_key.as_bytes())
@@ -131,8 +131,8 @@ fn scalar(value: &Value) -> String {
 mod tests {
     use super::*;
 
-    fn delivery(key: &str, body: &[u8], headers: Option<Vec<(String, Value)>>) -> Delivery {
-        Delivery {
+    fn delivery(key: &str, body: &[u8], headers: Option<Vec<(String, Value)>>) -> Message {
+        Message {
             received_at: chrono::Local::now(),
             exchange: "orders".into(),
             routing_key: key.into(),
@@ -140,11 +140,12 @@ mod tests {
             delivery_tag: 1,
             epoch: 1,
             consumer_tag: None,
-            properties: crate::amqp::Properties {
+            properties: crate::session::Properties {
                 headers,
                 ..Default::default()
             },
             body: body.to_vec(),
+            part: Default::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::filter::Filter;
 use crate::{
-    amqp::{Delivery, Settle},
+    session::{Message, Settle},
     text,
 };
 
@@ -17,13 +17,13 @@ pub const DEFAULT_BYTE_BUDGET: usize = 32 * 1024 * 1024;
 /// rows on screen: a flood fills the ring far faster than anyone can read it.
 #[derive(Clone, Debug)]
 pub struct LogEntry {
-    pub delivery: Box<Delivery>,
+    pub delivery: Box<Message>,
     /// How the user settled it (manual acks), once the broker confirmed.
     pub settled: Option<Settle>,
 }
 
 impl LogEntry {
-    pub fn new(delivery: Box<Delivery>) -> Self {
+    pub fn new(delivery: Box<Message>) -> Self {
         Self {
             delivery,
             settled: None,
@@ -141,7 +141,7 @@ impl MessageLog {
         self.shown.as_ref().map(|(filter, _)| filter)
     }
 
-    pub fn push(&mut self, delivery: Box<Delivery>) {
+    pub fn push(&mut self, delivery: Box<Message>) {
         let size = delivery.body.len();
         // The newest entry is always kept, even when it alone exceeds the budget.
         while !self.entries.is_empty()

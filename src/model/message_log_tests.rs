@@ -1,8 +1,8 @@
 use super::*;
 use chrono::Local;
 
-pub fn delivery(body: &str) -> Box<Delivery> {
-    Box::new(Delivery {
+pub fn delivery(body: &str) -> Box<Message> {
+    Box::new(Message {
         received_at: Local::now(),
         exchange: "testEx".into(),
         routing_key: "test".into(),
@@ -12,6 +12,7 @@ pub fn delivery(body: &str) -> Box<Delivery> {
         consumer_tag: None,
         properties: Default::default(),
         body: body.as_bytes().to_vec(),
+        part: Default::default(),
     })
 }
 

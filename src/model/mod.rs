@@ -13,7 +13,10 @@ pub mod tab;
 pub mod text_field;
 pub mod unsent;
 
-use crate::amqp::{ConnectionSettings, Security, SessionId};
+use crate::{
+    session::{ConnectionSettings, SessionId},
+    tls::Security,
+};
 
 pub use profiles::ProfileList;
 pub use prompt::{Prompt, PromptKind};

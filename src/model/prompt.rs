@@ -115,7 +115,7 @@ impl std::fmt::Debug for Prompt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let input = match self.kind {
             PromptKind::Password { .. } => "<redacted>".to_string(),
-            PromptKind::ImportUri => crate::amqp::uri::redacted(self.input.value()),
+            PromptKind::ImportUri => crate::session::uri::redacted(self.input.value()),
             _ => self.input.value().to_string(),
         };
         f.debug_struct("Prompt")

@@ -3,7 +3,7 @@
 
 use tui_input::Input;
 
-use crate::amqp::{Properties, Table, Value};
+use crate::session::{Properties, Table, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PropField {
@@ -59,7 +59,7 @@ impl PropField {
     }
 
     pub fn step(self, step: isize) -> Self {
-        crate::amqp::settings::cycle(&Self::ALL, self, step)
+        crate::session::cycle(&Self::ALL, self, step)
     }
 }
 

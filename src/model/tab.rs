@@ -1,6 +1,9 @@
 //! One tab: a connection of its own, with its form, message pane and compose box.
 
-use crate::amqp::{ConnectionDetails, ConnectionSettings, Routing, SessionId};
+use crate::{
+    amqp::Routing,
+    session::{ConnectionDetails, ConnectionSettings, SessionId},
+};
 
 use super::{
     Compose, ConnState, ConnectForm, Field, Focus, Level, MessageLog, Notice, Screen,

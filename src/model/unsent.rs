@@ -2,7 +2,7 @@
 //! kept so the user can send them again with one key. Bounded like everything that grows
 //! with time: past the bound the oldest are let go, and counted, never silently.
 
-use crate::amqp::{PublishRequest, requests::Requests};
+use crate::session::{PublishRequest, requests::Requests};
 
 pub const MAX_KEPT: usize = 1_000;
 /// Their bodies together: two messages of the broker's default maximum size.
@@ -44,7 +44,7 @@ impl Unsent {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amqp::Properties;
+    use crate::session::Properties;
 
     fn request(id: u64, size: usize, copies: u32) -> PublishRequest {
         PublishRequest {
@@ -55,6 +55,7 @@ mod tests {
             properties: Properties::default(),
             copies,
             confirm: true,
+            part: Default::default(),
         }
     }
 

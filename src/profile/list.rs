@@ -39,7 +39,7 @@ fn row(profile: &Profile) -> [String; 5] {
 }
 
 fn url(profile: &Profile) -> String {
-    crate::amqp::uri::display_uri(
+    crate::session::uri::display_uri(
         profile.tls,
         &profile.user,
         &profile.host,

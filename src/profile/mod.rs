@@ -17,8 +17,8 @@ use std::{ffi::OsString, fmt, path::PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::amqp::{
-    AckMode, ExchangeType, Source,
-    settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PORT, DEFAULT_PREFETCH},
+    AckMode, ExchangeType, Source, settings::DEFAULT_HEARTBEAT_SECS, settings::DEFAULT_PORT,
+    settings::DEFAULT_PREFETCH,
 };
 use crate::session::Protocol;
 
@@ -172,7 +172,7 @@ fn config_dir_from(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amqp::ConnectionSettings;
+    use crate::session::ConnectionSettings;
 
     #[test]
     fn defaults_match_the_connection_defaults() {

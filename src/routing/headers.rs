@@ -20,7 +20,7 @@ use super::{
     syntax::shown,
     term::{Side, kind, term},
 };
-use crate::amqp::{Table, Value};
+use crate::session::{Table, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {

@@ -18,7 +18,10 @@ mod topic;
 
 pub use syntax::{format_binding, parse_binding};
 
-use crate::amqp::{Binding, ExchangeType, Table};
+use crate::{
+    amqp::{Binding, ExchangeType},
+    session::Table,
+};
 
 /// Whether a binding takes a message, and why, in one line.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Reads the one-line binding syntax described in [`super::syntax`].
 
 use super::{quote, syntax::SHORT_MAX, syntax::name_text};
-use crate::amqp::{Table, Value};
+use crate::session::{Table, Value};
 
 /// The type names a value may start with, as in `i32:5`.
 const PREFIXES: [&str; 12] = [

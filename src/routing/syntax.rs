@@ -21,7 +21,10 @@ use super::{
     headers::x_match,
     reader::{Parser, is_fraction, scalar},
 };
-use crate::amqp::{Binding, ExchangeType, Table, Value};
+use crate::{
+    amqp::{Binding, ExchangeType},
+    session::{Table, Value},
+};
 
 /// AMQP short strings (routing keys, table names) hold at most 255 bytes.
 pub(super) const SHORT_MAX: usize = 255;

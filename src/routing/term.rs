@@ -18,7 +18,7 @@
 //! `ShortString` has no field-table type RabbitMQ accepts (its `s` is a 16-bit integer,
 //! and lapin writes `_`); it is modelled as the binary of its text.
 
-use crate::amqp::Value;
+use crate::session::Value;
 
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Term<'a> {

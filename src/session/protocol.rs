@@ -43,6 +43,14 @@ impl Protocol {
         }
     }
 
+    /// Where the protocol listens, for messages about a refused connection.
+    pub fn port_hint(self) -> &'static str {
+        match self {
+            Self::Amqp => "AMQP uses 5672, AMQPS 5671",
+            Self::Mqtt => "MQTT uses 1883, MQTT over TLS 8883",
+        }
+    }
+
     /// The URI scheme, plain or over TLS.
     pub fn scheme(self, tls: bool) -> &'static str {
         match (self, tls) {
@@ -74,11 +82,11 @@ impl Protocol {
     }
 
     pub fn next(self) -> Self {
-        crate::amqp::settings::cycle(&Self::ALL, self, 1)
+        crate::session::cycle(&Self::ALL, self, 1)
     }
 
     pub fn prev(self) -> Self {
-        crate::amqp::settings::cycle(&Self::ALL, self, -1)
+        crate::session::cycle(&Self::ALL, self, -1)
     }
 }
 

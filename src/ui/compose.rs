@@ -219,8 +219,9 @@ fn field(frame: &mut Frame, area: Rect, input: &tui_input::Input, focused: bool)
 mod tests {
     use super::*;
     use crate::{
-        amqp::{Properties, PublishRequest, Routing},
+        amqp::Routing,
         model::unsent::MAX_KEPT,
+        session::{Properties, PublishRequest},
     };
 
     #[test]
@@ -237,6 +238,7 @@ mod tests {
                 properties: Properties::default(),
                 copies: 1,
                 confirm: true,
+                part: Default::default(),
             });
         }
         let title = format!(" {} ", title(&compose).join(" · "));

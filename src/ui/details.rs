@@ -11,9 +11,9 @@ use ratatui::{
 
 use super::theme;
 use crate::{
-    amqp::{CertificateInfo, Security, TlsDetails},
     model::{ConnState, Tab, scroll::Scroll},
     text::visible,
+    tls::{CertificateInfo, Security, TlsDetails},
 };
 
 const LABEL_WIDTH: usize = 18;

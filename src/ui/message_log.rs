@@ -9,8 +9,8 @@ use ratatui::{
 
 use super::theme;
 use crate::{
-    amqp::Settle,
     model::{ConnState, Focus, Tab},
+    session::Settle,
     text,
 };
 

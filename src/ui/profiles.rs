@@ -62,14 +62,14 @@ pub fn draw_list(frame: &mut Frame, area: Rect, list: &ProfileList) {
 /// One line: name, where it connects, how it is protected, what it watches.
 fn item(p: &Profile) -> ListItem<'static> {
     let security = match (p.tls, p.verify) {
-        (false, _) => Span::styled("plain", theme::security(&crate::amqp::Security::Plain)),
+        (false, _) => Span::styled("plain", theme::security(&crate::tls::Security::Plain)),
         (true, true) => Span::styled(
             "TLS verified",
-            theme::security(&crate::amqp::Security::TlsVerified { ca_file: None }),
+            theme::security(&crate::tls::Security::TlsVerified { ca_file: None }),
         ),
         (true, false) => Span::styled(
             "TLS NOT VERIFIED",
-            theme::security(&crate::amqp::Security::TlsNotVerified),
+            theme::security(&crate::tls::Security::TlsNotVerified),
         ),
     };
     let password = if p.password.is_some() {
@@ -89,7 +89,7 @@ fn item(p: &Profile) -> ListItem<'static> {
         security,
         Span::raw(visible(&format!(
             "  {}  ",
-            crate::amqp::uri::display_uri(p.tls, &p.user, &p.host, p.port, &p.vhost)
+            crate::session::uri::display_uri(p.tls, &p.user, &p.host, p.port, &p.vhost)
         ))),
         Span::styled(password, theme::DIM),
         Span::styled(

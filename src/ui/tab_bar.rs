@@ -10,8 +10,8 @@ use ratatui::{
 
 use super::theme;
 use crate::{
-    amqp::Security,
     model::{ConnState, Model},
+    tls::Security,
 };
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {

@@ -2,7 +2,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::{amqp::Security, model::Level};
+use crate::{model::Level, tls::Security};
 
 pub const FOCUS: Style = Style::new().fg(Color::Black).bg(Color::Cyan);
 /// Pre-filled text that typing replaces.

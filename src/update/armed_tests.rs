@@ -10,9 +10,10 @@ use super::{
 };
 use crate::{
     action::Action,
-    amqp::{AckMode, AmqpEvent, ConnectionSettings, Routing, Settle, Source},
+    amqp::{AckMode, Routing, Source},
     keymap::action_for,
     model::{ConnState, Field, Focus, Level, Model, Screen},
+    session::{ConnectionSettings, Settle, WorkerEvent},
 };
 
 fn key(c: char) -> KeyEvent {
@@ -72,7 +73,7 @@ fn broker_events_do_not_disarm_a_question() {
     let mut model = connected();
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::LeaveSession);
-    feed(&mut model, AmqpEvent::Delivery(delivery(b"meanwhile")));
+    feed(&mut model, WorkerEvent::Delivery(delivery(b"meanwhile")));
     update(&mut model, Action::Resize { page_rows: 5 });
     let effects = update(&mut model, Action::LeaveSession);
     assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
@@ -127,11 +128,11 @@ fn leaving_a_manual_ack_queue_counts_the_unacked_messages_requeued() {
         let mut d = delivery(b"order");
         d.delivery_tag = tag;
         d.consumer_tag = Some("ctag".into());
-        feed(&mut model, AmqpEvent::Delivery(d));
+        feed(&mut model, WorkerEvent::Delivery(d));
     }
     feed(
         &mut model,
-        AmqpEvent::Settled {
+        WorkerEvent::Settled {
             delivery_tag: 2,
             epoch: 1,
             settle: Settle::Ack,
@@ -193,7 +194,7 @@ fn a_failed_connect_that_focuses_a_toggle_leaves_q_asking_first() {
     update(&mut model, Action::Connect);
     feed(
         &mut model,
-        AmqpEvent::Failed(crate::amqp::ConnectError::TlsExpired),
+        WorkerEvent::Failed(crate::session::ConnectError::TlsExpired),
     );
     assert_eq!(model.tab().focus, Focus::Form(Field::Verify), "a toggle");
     press(&mut model, key('q'));

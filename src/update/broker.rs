@@ -3,13 +3,14 @@
 use super::target_label;
 use crate::{
     action::Action,
-    amqp::{AmqpEvent, Binding, PublishOutcome, PublishRequest, SessionEvent, Settle},
+    amqp::Binding,
     keymap,
     model::{
         ConnState, Focus, Level, Model, Screen, Tab,
         bulk::{self, BulkReport},
         connect_form::field_at_fault,
     },
+    session::{PublishOutcome, PublishRequest, SessionEvent, Settle, WorkerEvent},
 };
 
 pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent) {
@@ -17,7 +18,7 @@ pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: S
     let Some(tab) = model.tab_of_session(session) else {
         // Except that a left session's publishes are still accounted for: messages that
         // waited for a connection are reported failed, and kept for a resend.
-        if let AmqpEvent::Published {
+        if let WorkerEvent::Published {
             id,
             exchange,
             routing_key,
@@ -32,7 +33,7 @@ pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: S
     };
     match event {
         // The hot path, once per message: nothing else is worked out for it.
-        AmqpEvent::Delivery(delivery) => {
+        WorkerEvent::Delivery(delivery) => {
             tab.messages_received += 1;
             tab.log.push(delivery);
         }
@@ -41,20 +42,20 @@ pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: S
 }
 
 /// Everything about the session but its deliveries.
-fn session_event(tab: &mut Tab, event: AmqpEvent) {
+fn session_event(tab: &mut Tab, event: WorkerEvent) {
     let Some(settings) = tab.session_settings.clone() else {
         return;
     };
     let target = settings.display_target();
     match event {
-        AmqpEvent::Connecting { attempt } => {
+        WorkerEvent::Connecting { attempt } => {
             tab.conn = ConnState::Connecting {
                 target,
                 security: settings.security(),
                 attempt,
             };
         }
-        AmqpEvent::Connected {
+        WorkerEvent::Connected {
             queue,
             security,
             reconnected,
@@ -84,22 +85,22 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 tab.focus = Focus::Messages;
             }
         }
-        AmqpEvent::Delivery(_) => {}
-        AmqpEvent::Published {
+        WorkerEvent::Delivery(_) => {}
+        WorkerEvent::Published {
             id,
             exchange,
             routing_key,
             outcome,
             unsent,
         } => publish_reported(tab, id, &exchange, &routing_key, outcome, unsent),
-        AmqpEvent::PublishQueued { id, waiting } => {
+        WorkerEvent::PublishQueued { id, waiting } => {
             tab.compose.waiting.insert(id);
             tab.notify(
                 Level::Warning,
                 format!("Not connected right now: the message waits and is published as soon as the connection is back ({waiting} waiting)."),
             );
         }
-        AmqpEvent::ConnectionLost {
+        WorkerEvent::ConnectionLost {
             error,
             retry_in,
             attempt,
@@ -119,7 +120,7 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 error: error.to_string(),
             };
         }
-        AmqpEvent::Failed(error) => {
+        WorkerEvent::Failed(error) => {
             let field = field_at_fault(&error);
             tab.conn = ConnState::Idle;
             tab.screen = Screen::Form;
@@ -129,12 +130,12 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             tab.notify(Level::Error, error.to_string());
             tab.form.set_error(field, &error.to_string());
         }
-        AmqpEvent::BindingChanged {
+        WorkerEvent::BindingChanged {
             binding,
             added,
             result,
         } => binding_changed(tab, binding, added, result),
-        AmqpEvent::Settled {
+        WorkerEvent::Settled {
             delivery_tag,
             epoch,
             settle,
@@ -151,14 +152,14 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             }
             Err(reason) => tab.notify(Level::Error, format!("Message {delivery_tag}: {reason}")),
         },
-        AmqpEvent::Peeked { count, result } => match result {
+        WorkerEvent::Peeked { count, result } => match result {
             Ok(()) => tab.notify(
                 Level::Success,
                 format!("Peeked {count} messages and requeued them all: the queue holds what it held, in the same order."),
             ),
             Err(reason) => tab.notify(Level::Error, format!("Peek: {reason}")),
         },
-        AmqpEvent::WatchLost { error, retry_in } => {
+        WorkerEvent::WatchLost { error, retry_in } => {
             tab.notify(
                 Level::Error,
                 format!(
@@ -168,7 +169,7 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
             );
             tab.not_watching = Some(crate::text::visible(&error.to_string()));
         }
-        AmqpEvent::WatchResumed { queue } => {
+        WorkerEvent::WatchResumed { queue } => {
             tab.notify(
                 Level::Warning,
                 "The broker closed the consuming channel; reopened it. Messages left unsettled on it were requeued by the broker.",
@@ -178,8 +179,8 @@ fn session_event(tab: &mut Tab, event: AmqpEvent) {
                 *watched = queue;
             }
         }
-        AmqpEvent::Notice(text) => tab.notify(Level::Info, text),
-        AmqpEvent::Stopped => tab.conn = ConnState::Idle,
+        WorkerEvent::Notice(text) => tab.notify(Level::Info, text),
+        WorkerEvent::Stopped => tab.conn = ConnState::Idle,
     }
 }
 

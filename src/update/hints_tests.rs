@@ -7,15 +7,15 @@ use super::{
 };
 use crate::{
     action::Action,
-    amqp::{AmqpEvent, PublishOutcome},
     keymap::action_for,
     model::{Focus, Model},
+    session::{PublishOutcome, WorkerEvent},
 };
 
 fn returned(model: &mut Model) -> String {
     feed(
         model,
-        AmqpEvent::Published {
+        WorkerEvent::Published {
             id: 1,
             exchange: "testEx".into(),
             routing_key: "nobody".into(),

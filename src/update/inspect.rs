@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use super::Effect;
 use crate::{
     action::Action,
-    amqp::PublishRequest,
     inspect::export::ExportedMessage,
     keymap,
     model::{ConnState, Focus, Level, Model, Overlay, Prompt, PromptKind},
+    session::{PublishPart, PublishRequest},
 };
 
 /// The default file name a prompt offers.
@@ -164,6 +164,7 @@ pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
             properties: d.properties,
             copies: 1,
             confirm: true,
+            part: PublishPart::Amqp,
         })
         .collect();
     let count = requests.len();

@@ -28,7 +28,6 @@ pub use profiles::open_in_new_tab;
 
 use crate::{
     action::Action,
-    amqp::{Binding, ConnectionSettings, PublishRequest, SessionId, Settle},
     inspect::body::BodyView,
     keymap,
     model::{
@@ -37,23 +36,9 @@ use crate::{
         text_field::{TextField, paste_one_line},
     },
     profile::Profile,
+    session::{ConnectionSettings, PublishRequest, SessionCommand, SessionId},
 };
 use tab::{connect, disconnect};
-
-/// What `Effect::Command` carries; the app turns it into an `AmqpCommand`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SessionCommand {
-    Bind(Binding),
-    Unbind(Binding),
-    Settle {
-        delivery_tag: u64,
-        epoch: u64,
-        settle: Settle,
-    },
-    Peek {
-        max: u32,
-    },
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -71,7 +56,7 @@ pub enum Effect {
     /// Write the whole list to the profiles file.
     SaveProfiles(Vec<Profile>),
     /// A command for a session's worker that needs no bookkeeping in the app: bind,
-    /// unbind, settle, peek.
+    /// unbind, settle, peek. Never a publish or a disconnect, which have their own effects.
     Command {
         session: SessionId,
         command: SessionCommand,

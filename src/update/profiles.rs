@@ -4,9 +4,9 @@
 
 use super::{Effect, connect};
 use crate::{
-    amqp::{ConnectionSettings, uri::apply_uri},
     model::{ConnectForm, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen},
     profile::{self, ProfileError, SaveOutcome},
+    session::{ConnectionSettings, uri::apply_uri},
 };
 
 pub fn open_list(model: &mut Model) {

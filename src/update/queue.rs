@@ -1,18 +1,20 @@
 //! What the user does with the broker's queue beyond watching: settle messages taken from
 //! an existing queue, peek at one, and add or remove the session's bindings live.
 
-use super::{Effect, SessionCommand};
+use super::Effect;
+use crate::session::SessionCommand;
 use crate::{
-    amqp::{AckMode, Settle, Source},
+    amqp::{AckMode, Source},
     model::{ConnState, Level, Model, Overlay, Tab},
     routing,
+    session::Settle,
 };
 
 /// Messages a peek takes at most: enough to see what is queued, bounded so one key press
 /// never holds a busy queue's messages for long.
 pub const PEEK_MAX: u32 = 100;
 
-fn live_session(tab: &mut Tab) -> Option<crate::amqp::SessionId> {
+fn live_session(tab: &mut Tab) -> Option<crate::session::SessionId> {
     if matches!(tab.conn, ConnState::Connected { .. }) {
         Some(tab.session)
     } else {

@@ -6,12 +6,13 @@ use tui_input::backend::crossterm::EventHandler;
 use super::{Effect, target_label};
 use crate::{
     action::Action,
-    amqp::{AckMode, ConnectionSettings, Source, settings::cycle},
+    amqp::{AckMode, Source},
     keymap,
     model::{
         ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
         text_field::{paste_exact, paste_one_line},
     },
+    session::{ConnectionSettings, cycle},
 };
 
 /// The order Tab walks the session screen in.

@@ -9,11 +9,11 @@ use super::{
 };
 use crate::{
     action::Action,
-    amqp::{AmqpEvent, SessionEvent},
     keymap::BINDINGS,
     model::{
         ConnState, ConnectForm, Field, Focus, Level, MAX_TABS, Model, Overlay, PromptKind, Screen,
     },
+    session::{SessionEvent, WorkerEvent},
 };
 
 fn with_tabs(count: usize) -> Model {
@@ -141,7 +141,7 @@ fn a_delivery_for_a_background_tab_lands_in_its_log_only() {
         &mut model,
         Action::Broker(SessionEvent {
             session: first,
-            event: AmqpEvent::Delivery(delivery(b"for tab 1")),
+            event: WorkerEvent::Delivery(delivery(b"for tab 1")),
         }),
     );
     assert_eq!(model.active(), 1, "a delivery does not switch tabs");
@@ -161,7 +161,7 @@ fn events_for_the_session_of_a_closed_tab_are_ignored() {
     update(&mut model, Action::PrevTab);
     let effects = confirmed(&mut model, Action::CloseTab);
     assert_eq!(effects, [Effect::Disconnect { session: closed }]);
-    for event in [connected_event(), AmqpEvent::Delivery(delivery(b"late"))] {
+    for event in [connected_event(), WorkerEvent::Delivery(delivery(b"late"))] {
         update(
             &mut model,
             Action::Broker(SessionEvent {

@@ -8,8 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::{Effect, update};
 use crate::{
     action::Action,
-    amqp::{AmqpEvent, ConnectError, ConnectionSettings, Delivery, Security, SessionEvent},
     model::{ConnState, Field, Focus, Level, Model, Overlay, Screen},
+    session::{ConnectError, ConnectionSettings, Message, SessionEvent, WorkerEvent},
+    tls::Security,
 };
 
 pub(super) fn connected() -> Model {
@@ -37,8 +38,8 @@ pub(super) fn confirmed(model: &mut Model, action: Action) -> Vec<Effect> {
     update(model, action)
 }
 
-pub(super) fn connected_event() -> AmqpEvent {
-    AmqpEvent::Connected {
+pub(super) fn connected_event() -> WorkerEvent {
+    WorkerEvent::Connected {
         queue: "q".into(),
         security: Security::Plain,
         reconnected: false,
@@ -46,8 +47,8 @@ pub(super) fn connected_event() -> AmqpEvent {
     }
 }
 
-pub(super) fn delivery(body: &[u8]) -> Box<Delivery> {
-    Box::new(Delivery {
+pub(super) fn delivery(body: &[u8]) -> Box<Message> {
+    Box::new(Message {
         received_at: chrono::Local::now(),
         exchange: "testEx".into(),
         routing_key: "test".into(),
@@ -57,11 +58,12 @@ pub(super) fn delivery(body: &[u8]) -> Box<Delivery> {
         consumer_tag: None,
         properties: Default::default(),
         body: body.to_vec(),
+        part: Default::default(),
     })
 }
 
 /// An event for the current tab's session.
-pub(super) fn feed(model: &mut Model, event: AmqpEvent) {
+pub(super) fn feed(model: &mut Model, event: WorkerEvent) {
     let session = model.tab().session;
     update(model, Action::Broker(SessionEvent { session, event }));
 }
@@ -101,7 +103,7 @@ fn connect_starts_a_session_and_connected_opens_the_pane() {
     );
     feed(
         &mut model,
-        AmqpEvent::Connected {
+        WorkerEvent::Connected {
             queue: "q".into(),
             security: Security::Plain,
             reconnected: false,
@@ -128,7 +130,7 @@ fn events_of_a_session_the_user_left_are_ignored() {
         &mut model,
         Action::Broker(SessionEvent {
             session: old,
-            event: AmqpEvent::Delivery(late),
+            event: WorkerEvent::Delivery(late),
         }),
     );
     assert_eq!(model.tab().messages_received, 0);
@@ -140,7 +142,7 @@ fn a_failed_connect_returns_to_the_field_at_fault() {
     update(&mut model, Action::Connect);
     feed(
         &mut model,
-        AmqpEvent::Failed(ConnectError::AccessRefused {
+        WorkerEvent::Failed(ConnectError::AccessRefused {
             user: "guest".into(),
         }),
     );
@@ -162,7 +164,7 @@ fn publishing_while_reconnecting_goes_to_the_worker_which_keeps_it_for_the_conne
     model.tab_mut().compose.body = tui_input::Input::new("keep me".into());
     feed(
         &mut model,
-        AmqpEvent::ConnectionLost {
+        WorkerEvent::ConnectionLost {
             error: ConnectError::HeartbeatMissed { secs: 120 },
             retry_in: Duration::from_secs(1),
             attempt: 1,
@@ -176,7 +178,7 @@ fn publishing_while_reconnecting_goes_to_the_worker_which_keeps_it_for_the_conne
     assert_eq!(model.tab().compose.body.value(), "keep me");
     feed(
         &mut model,
-        AmqpEvent::PublishQueued {
+        WorkerEvent::PublishQueued {
             id: request.id,
             waiting: 1,
         },
@@ -192,7 +194,7 @@ fn publishing_while_reconnecting_goes_to_the_worker_which_keeps_it_for_the_conne
 fn with_no_session_a_publish_is_refused_and_the_text_kept() {
     let mut model = connected();
     model.tab_mut().compose.body = tui_input::Input::new("keep me".into());
-    feed(&mut model, AmqpEvent::Stopped);
+    feed(&mut model, WorkerEvent::Stopped);
     let effects = update(&mut model, Action::Publish);
     assert!(effects.is_empty());
     assert_eq!(model.tab().compose.body.value(), "keep me");
@@ -216,11 +218,11 @@ fn what_the_broker_did_not_confirm_is_kept_and_ctrl_r_sends_it_again_under_a_new
     let lost = request.with_copies(1);
     feed(
         &mut model,
-        AmqpEvent::Published {
+        WorkerEvent::Published {
             id: request.id,
             exchange: request.exchange.clone(),
             routing_key: request.routing_key.clone(),
-            outcome: crate::amqp::PublishOutcome::Failed {
+            outcome: crate::session::PublishOutcome::Failed {
                 reason: "connection reset: it may or may not be in a queue".into(),
             },
             unsent: Some(Box::new(lost.clone())),
@@ -273,7 +275,7 @@ fn a_publish_carries_the_compose_box() {
 fn reconnecting_from_the_form_to_another_exchange_keeps_the_body_but_not_the_rows() {
     let mut model = connected();
     model.tab_mut().compose.body = tui_input::Input::new("draft".into());
-    feed(&mut model, AmqpEvent::Delivery(delivery(b"seen")));
+    feed(&mut model, WorkerEvent::Delivery(delivery(b"seen")));
     confirmed(&mut model, Action::LeaveSession);
     model.tab_mut().form = crate::model::ConnectForm::from_settings(&ConnectionSettings {
         routing: crate::amqp::Routing {
@@ -299,7 +301,7 @@ fn notices_quoting_the_network_are_made_safe() {
     let mut model = connected();
     feed(
         &mut model,
-        AmqpEvent::Notice("blocked: \x1b[2Jlow memory".into()),
+        WorkerEvent::Notice("blocked: \x1b[2Jlow memory".into()),
     );
     let text = &model.tab().notice.as_ref().expect("a notice").text;
     assert!(!text.chars().any(crate::text::is_unsafe), "{text:?}");
@@ -310,7 +312,7 @@ fn a_closed_consuming_channel_is_shown_until_watching_resumes_on_a_new_queue() {
     let mut model = connected();
     feed(
         &mut model,
-        AmqpEvent::WatchLost {
+        WorkerEvent::WatchLost {
             error: ConnectError::Closed {
                 detail: "PRECONDITION_FAILED - inequivalent arg 'type'".into(),
             },
@@ -329,7 +331,7 @@ fn a_closed_consuming_channel_is_shown_until_watching_resumes_on_a_new_queue() {
     assert!(matches!(tab.conn, ConnState::Connected { .. }));
     feed(
         &mut model,
-        AmqpEvent::WatchResumed {
+        WorkerEvent::WatchResumed {
             queue: "amq.gen-new".into(),
         },
     );
@@ -354,7 +356,7 @@ fn leaving_a_session_with_messages_waiting_still_accounts_for_them() {
     let request = request.clone();
     feed(
         &mut model,
-        AmqpEvent::PublishQueued {
+        WorkerEvent::PublishQueued {
             id: request.id,
             waiting: 1,
         },
@@ -362,11 +364,11 @@ fn leaving_a_session_with_messages_waiting_still_accounts_for_them() {
     let effects = confirmed(&mut model, Action::LeaveSession);
     assert!(matches!(effects.as_slice(), [Effect::Disconnect { .. }]));
     // The worker, ending, reports what still waited, under the session the tab has left.
-    let event = AmqpEvent::Published {
+    let event = WorkerEvent::Published {
         id: request.id,
         exchange: request.exchange.clone(),
         routing_key: request.routing_key.clone(),
-        outcome: crate::amqp::PublishOutcome::Failed {
+        outcome: crate::session::PublishOutcome::Failed {
             reason: "you disconnected before the connection came back".into(),
         },
         unsent: Some(Box::new(request.clone())),

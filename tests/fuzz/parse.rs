@@ -4,10 +4,10 @@
 
 use amqp_tui::{
     action::Action,
-    amqp::{ConnectionSettings, uri::apply_uri},
     cli::Cli,
     model::{Field, Focus, Level, Model, Overlay, Prompt, PromptKind},
     profile::{FILE_NAME, Profile, ProfileStore},
+    session::{ConnectionSettings, uri::apply_uri},
     update::update,
 };
 use clap::Parser;

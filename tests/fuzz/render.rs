@@ -2,12 +2,12 @@
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, Delivery},
     inspect::{
         body::{self, BodyView},
         headers,
     },
     model::{Focus, Model, Overlay, scroll::Step},
+    session::{Message, WorkerEvent},
     text, ui,
     update::update,
 };
@@ -28,7 +28,7 @@ fn draw(model: &Model, (width, height): (u16, u16)) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
-fn hostile_delivery() -> impl Strategy<Value = Box<Delivery>> {
+fn hostile_delivery() -> impl Strategy<Value = Box<Message>> {
     (
         hostile_body(),
         properties(),
@@ -105,7 +105,7 @@ proptest! {
     ) {
         let mut model = with_messages(0);
         update(&mut model, Action::Resize { page_rows: ui::message_rows(size.1) });
-        feed(&mut model, AmqpEvent::Delivery(d));
+        feed(&mut model, WorkerEvent::Delivery(d));
         assert_clean!(draw(&model, size), "the pane");
         model.tab_mut().focus = Focus::Messages;
         update(&mut model, Action::OpenMessage);

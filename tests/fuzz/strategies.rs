@@ -1,7 +1,7 @@
 //! Hostile input: characters a terminal would act on, text that looks like JSON or TOML,
 //! bytes that are not UTF-8, header values of every kind, and mutations of valid input.
 
-use amqp_tui::amqp::{Properties, Value};
+use amqp_tui::session::{Properties, Value};
 use proptest::{collection::vec, prelude::*};
 
 /// Characters that control, reorder or hide text, and their neighbours that do not.

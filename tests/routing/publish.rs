@@ -1,6 +1,6 @@
 //! Publishing: copies, returns, and a message arriving exactly as it was sent.
 
-use amqp_tui::amqp::{Properties, PublishOutcome, Value};
+use amqp_tui::session::{Properties, PublishOutcome, Value};
 
 use super::{publish, request, support};
 use support::{

@@ -1,8 +1,11 @@
 //! Consuming a queue that already exists: missing, no-ack, manual settling, peeking.
 
-use amqp_tui::amqp::{
-    AckMode, AmqpCommand, AmqpEvent, Binding, ConnectError, ConnectionSettings, Settle, Source,
-    worker::STALE_DELIVERY,
+use amqp_tui::{
+    amqp::{AckMode, Binding, Source},
+    session::{
+        ConnectError, ConnectionSettings, SessionCommand, Settle, WorkerEvent,
+        worker::STALE_DELIVERY,
+    },
 };
 use lapin::BasicProperties;
 
@@ -42,7 +45,7 @@ async fn settle(
 ) -> Result<(), String> {
     send(
         session,
-        AmqpCommand::Settle {
+        SessionCommand::Settle {
             delivery_tag,
             epoch,
             settle,
@@ -51,7 +54,7 @@ async fn settle(
     .await;
     session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Settled {
+            WorkerEvent::Settled {
                 delivery_tag: t,
                 epoch: e,
                 result,
@@ -119,10 +122,10 @@ async fn manual_acks_wait_for_the_user_and_old_tags_are_refused() {
         (got[0].epoch, got.iter().map(|d| d.delivery_tag).collect());
 
     // A session on someone else's queue leaves its bindings alone.
-    send(&session, AmqpCommand::Bind(Binding::key("k"))).await;
+    send(&session, SessionCommand::Bind(Binding::key("k"))).await;
     let refused = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::BindingChanged { result, .. } => Some(result.clone()),
+            WorkerEvent::BindingChanged { result, .. } => Some(result.clone()),
             _ => None,
         })
         .await;
@@ -183,10 +186,10 @@ async fn peek_shows_the_messages_and_leaves_the_queue_as_it_was() {
     session.connected().await;
     expect_counts(&broker, &queue, (5, 0)).await;
 
-    send(&session, AmqpCommand::Peek { max: 10 }).await;
+    send(&session, SessionCommand::Peek { max: 10 }).await;
     let peeked = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Peeked { count, result } => Some((*count, result.clone())),
+            WorkerEvent::Peeked { count, result } => Some((*count, result.clone())),
             _ => None,
         })
         .await;
@@ -201,10 +204,10 @@ async fn peek_shows_the_messages_and_leaves_the_queue_as_it_was() {
     expect_counts(&broker, &queue, (5, 0)).await;
 
     // Peeking again sees the same five: nothing was taken.
-    send(&session, AmqpCommand::Peek { max: 2 }).await;
+    send(&session, SessionCommand::Peek { max: 2 }).await;
     let peeked = session
         .wait_for(WAIT, |e| match e {
-            AmqpEvent::Peeked { count, result } => Some((*count, result.clone())),
+            WorkerEvent::Peeked { count, result } => Some((*count, result.clone())),
             _ => None,
         })
         .await;

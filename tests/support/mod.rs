@@ -15,9 +15,13 @@ use std::{
     time::Duration,
 };
 
-use amqp_tui::amqp::{
-    AmqpCommand, AmqpEvent, ClientCert, ConnectionDetails, ConnectionSettings, PublishOutcome,
-    PublishRequest, Routing, Security, SessionEvent, TlsMode, worker,
+use amqp_tui::{
+    amqp::Routing,
+    session::{
+        self, ConnectionDetails, ConnectionSettings, PublishOutcome, PublishRequest,
+        SessionCommand, SessionEvent, WorkerEvent,
+    },
+    tls::{ClientCert, Security, TlsMode},
 };
 use tokio::sync::mpsc;
 
@@ -248,17 +252,17 @@ pub fn unique_routing(tag: &str) -> Routing {
 
 /// A running session worker and the events it sends.
 pub struct Session {
-    pub commands_tx: mpsc::Sender<AmqpCommand>,
+    pub commands_tx: mpsc::Sender<SessionCommand>,
     pub events_rx: mpsc::Receiver<SessionEvent>,
     pub settings: ConnectionSettings,
-    pending: VecDeque<AmqpEvent>,
+    pending: VecDeque<WorkerEvent>,
     next_id: u64,
 }
 
 impl Session {
     pub fn start(settings: ConnectionSettings) -> Self {
         let (events_tx, events_rx) = mpsc::channel(1024);
-        let commands_tx = worker::spawn(1, settings.clone(), events_tx);
+        let commands_tx = session::spawn(1, settings.clone(), events_tx, session::COMMAND_CAPACITY);
         Self {
             commands_tx,
             events_rx,
@@ -273,7 +277,7 @@ impl Session {
     pub async fn wait_for<T>(
         &mut self,
         within: Duration,
-        mut pick: impl FnMut(&AmqpEvent) -> Option<T>,
+        mut pick: impl FnMut(&WorkerEvent) -> Option<T>,
     ) -> T {
         if let Some(found) = self.take_pending(&mut pick) {
             return found;
@@ -294,7 +298,7 @@ impl Session {
         }
     }
 
-    fn take_pending<T>(&mut self, pick: &mut impl FnMut(&AmqpEvent) -> Option<T>) -> Option<T> {
+    fn take_pending<T>(&mut self, pick: &mut impl FnMut(&WorkerEvent) -> Option<T>) -> Option<T> {
         let (index, found) = self
             .pending
             .iter()
@@ -306,7 +310,10 @@ impl Session {
 
     /// Takes every event `pick` accepts from those passed over so far and those already
     /// sent: to check something did *not* happen up to now.
-    pub fn drain_pending(&mut self, mut pick: impl FnMut(&AmqpEvent) -> bool) -> Vec<AmqpEvent> {
+    pub fn drain_pending(
+        &mut self,
+        mut pick: impl FnMut(&WorkerEvent) -> bool,
+    ) -> Vec<WorkerEvent> {
         while let Ok(event) = self.events_rx.try_recv() {
             self.pending.push_back(event.event);
         }
@@ -327,10 +334,10 @@ impl Session {
 
     async fn connected_as(&mut self) -> (String, Security) {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected {
+            WorkerEvent::Connected {
                 queue, security, ..
             } => Some((queue.clone(), security.clone())),
-            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
+            WorkerEvent::Failed(err) => panic!("connect failed: {err}"),
             _ => None,
         })
         .await
@@ -339,17 +346,17 @@ impl Session {
     /// What the worker reported about the link once connected; panics if the connect failed.
     pub async fn connected_details(&mut self) -> ConnectionDetails {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Connected { details, .. } => Some(details.as_ref().clone()),
-            AmqpEvent::Failed(err) => panic!("connect failed: {err}"),
+            WorkerEvent::Connected { details, .. } => Some(details.as_ref().clone()),
+            WorkerEvent::Failed(err) => panic!("connect failed: {err}"),
             _ => None,
         })
         .await
     }
 
-    pub async fn failure(&mut self) -> amqp_tui::amqp::ConnectError {
+    pub async fn failure(&mut self) -> amqp_tui::session::ConnectError {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Failed(err) => Some(err.clone()),
-            AmqpEvent::Connected { .. } => panic!("connected, but a failure was expected"),
+            WorkerEvent::Failed(err) => Some(err.clone()),
+            WorkerEvent::Connected { .. } => panic!("connected, but a failure was expected"),
             _ => None,
         })
         .await
@@ -373,13 +380,14 @@ impl Session {
             exchange: exchange.into(),
             routing_key: key.into(),
             body: body.to_vec(),
-            properties: amqp_tui::amqp::Properties {
+            properties: amqp_tui::session::Properties {
                 content_type: Some("text/plain".into()),
                 delivery_mode: Some(if persistent { 2 } else { 1 }),
                 ..Default::default()
             },
             copies: 1,
             confirm: true,
+            part: Default::default(),
         };
         self.request(request).await.0
     }
@@ -392,11 +400,11 @@ impl Session {
     ) -> (PublishOutcome, Option<Box<PublishRequest>>) {
         let id = request.id;
         self.commands_tx
-            .send(AmqpCommand::Publish(Box::new(request)))
+            .send(SessionCommand::Publish(Box::new(request)))
             .await
             .expect("worker is running");
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Published {
+            WorkerEvent::Published {
                 id: got,
                 outcome,
                 unsent,
@@ -407,9 +415,9 @@ impl Session {
         .await
     }
 
-    pub async fn delivery(&mut self) -> amqp_tui::amqp::Delivery {
+    pub async fn delivery(&mut self) -> amqp_tui::session::Message {
         self.wait_for(WAIT, |e| match e {
-            AmqpEvent::Delivery(d) => Some(d.as_ref().clone()),
+            WorkerEvent::Delivery(d) => Some(d.as_ref().clone()),
             _ => None,
         })
         .await

@@ -3,8 +3,8 @@
 
 use amqp_tui::{
     action::Action,
-    amqp::{AmqpEvent, ConnectionSettings, Delivery, SessionEvent},
     model::Model,
+    session::{ConnectionSettings, Message, SessionEvent, WorkerEvent},
     ui,
     update::update,
 };
@@ -42,7 +42,7 @@ pub fn connected(settings: ConnectionSettings) -> Model {
     let mut model = Model::new(&settings);
     let effects = update(&mut model, Action::Connect);
     assert_eq!(effects.len(), 1, "Connect asks the app to start a session");
-    let event = AmqpEvent::Connected {
+    let event = WorkerEvent::Connected {
         queue: "amq.gen-test".into(),
         security: settings.security(),
         reconnected: false,
@@ -53,7 +53,7 @@ pub fn connected(settings: ConnectionSettings) -> Model {
 }
 
 /// Applies a broker event of the model's current session.
-pub fn feed(model: &mut Model, event: AmqpEvent) {
+pub fn feed(model: &mut Model, event: WorkerEvent) {
     let session = model.tab().session;
     update(model, Action::Broker(SessionEvent { session, event }));
 }
@@ -70,14 +70,14 @@ pub fn with_messages(n: usize) -> Model {
     for i in 0..n {
         feed(
             &mut model,
-            AmqpEvent::Delivery(delivery(format!("message {i}").as_bytes())),
+            WorkerEvent::Delivery(delivery(format!("message {i}").as_bytes())),
         );
     }
     model
 }
 
-pub fn delivery(body: &[u8]) -> Box<Delivery> {
-    Box::new(Delivery {
+pub fn delivery(body: &[u8]) -> Box<Message> {
+    Box::new(Message {
         received_at: Local
             .with_ymd_and_hms(2026, 11, 24, 12, 34, 56)
             .single()
@@ -90,6 +90,7 @@ pub fn delivery(body: &[u8]) -> Box<Delivery> {
         consumer_tag: None,
         properties: Default::default(),
         body: body.to_vec(),
+        part: Default::default(),
     })
 }
 

@@ -4,7 +4,7 @@ use lapin::{Confirmation, PublisherConfirm, message::BasicReturnMessage};
 
 use lapin::{ErrorKind, protocol::AMQPErrorKind};
 
-use crate::amqp::{PublishOutcome, error::describe};
+use crate::{amqp::error::describe, session::PublishOutcome};
 
 /// Awaits every confirm and sums them up: the old single outcomes for one copy. Copies
 /// never written because the channel closed under them (`problem`) share the fate of

@@ -11,16 +11,16 @@ use lapin::{
 };
 
 use super::{
-    Events,
     outcome::{settle_confirms, unconfirmed_outcome},
-    published,
     session::LiveSession,
     source::short,
 };
-use crate::amqp::{
-    AmqpEvent, PublishRequest,
-    error::describe,
-    message::{Table, Value},
+use crate::{
+    amqp::error::describe,
+    session::{
+        PublishRequest, Table, Value, WorkerEvent,
+        worker::{Events, published},
+    },
 };
 
 /// Publishes written ahead of the one the loop waits for.
@@ -138,7 +138,7 @@ impl LiveSession {
                 return Ok(channel.clone());
             }
             events
-                .send(AmqpEvent::Notice(
+                .send(WorkerEvent::Notice(
                     "The broker closed the publish channel; reopened it.".into(),
                 ))
                 .await;

@@ -3,11 +3,12 @@
 
 use lapin::options::{BasicGetOptions, BasicNackOptions, BasicRejectOptions};
 
-use super::{Ended, Events, STALE_DELIVERY, session::LiveSession, source};
-use crate::amqp::{
-    AmqpEvent, Settle,
-    error::describe,
-    settings::{AckMode, Binding, Source},
+use super::{session::LiveSession, source};
+use crate::session::run::Ended;
+use crate::session::worker::{Events, STALE_DELIVERY};
+use crate::{
+    amqp::{error::describe, settings::AckMode, settings::Binding, settings::Source},
+    session::{Settle, WorkerEvent},
 };
 
 impl LiveSession {
@@ -18,7 +19,7 @@ impl LiveSession {
         events: &Events,
     ) -> Result<(), Ended> {
         let result = self.bind_live(&binding, added).await;
-        let event = AmqpEvent::BindingChanged {
+        let event = WorkerEvent::BindingChanged {
             binding,
             added,
             result,
@@ -123,7 +124,7 @@ impl LiveSession {
             Err(PeekError::Ended(ended)) => return Err(ended),
             Err(PeekError::Failed { count, reason }) => (count, Err(reason)),
         };
-        if events.send(AmqpEvent::Peeked { count, result }).await {
+        if events.send(WorkerEvent::Peeked { count, result }).await {
             Ok(())
         } else {
             Err(Ended::ByUser)
@@ -162,7 +163,7 @@ impl LiveSession {
                     last_tag = Some(got.delivery.delivery_tag);
                     count += 1;
                     let delivery = super::session::to_delivery(got.delivery, self.epoch, None);
-                    if !events.send(AmqpEvent::Delivery(Box::new(delivery))).await {
+                    if !events.send(WorkerEvent::Delivery(Box::new(delivery))).await {
                         return Err(PeekError::Ended(Ended::ByUser));
                     }
                 }

@@ -8,15 +8,18 @@ use futures_lite::StreamExt;
 use lapin::{Acker, Channel, Connection, Event, types::ShortString};
 use tokio::sync::mpsc;
 
-use super::{
-    Ended, Events, handover::PendingAcks, outbox::Outbox, queue, source, watchdog::Watchdog,
+use super::{handover::PendingAcks, source, watchdog::Watchdog};
+use crate::session::worker::Events;
+use crate::session::{
+    outbox::Outbox,
+    run::{Ended, queue_publish},
 };
-use crate::amqp::{
-    AmqpCommand, AmqpEvent, Delivery, connect,
-    details::ConnectionDetails,
-    error::{ConnectError, Context, Stage},
-    message::Properties,
-    settings::{AckMode, ConnectionSettings, Source},
+use crate::{
+    amqp::{connect, error::Context, settings::AckMode, settings::Source},
+    session::{
+        ConnectionDetails, ConnectionSettings, Message, MessagePart, SessionCommand, WorkerEvent,
+        error::ConnectError, error::Stage, properties::Properties,
+    },
 };
 
 /// How long a few handed-over messages wait for more before they are acked.
@@ -105,7 +108,7 @@ impl LiveSession {
 
     pub async fn serve(
         &mut self,
-        commands_rx: &mut mpsc::Receiver<AmqpCommand>,
+        commands_rx: &mut mpsc::Receiver<SessionCommand>,
         events: &Events,
         outbox: &mut Outbox,
     ) -> Ended {
@@ -123,7 +126,7 @@ impl LiveSession {
                     return Ended::Lost(ConnectError::HeartbeatMissed { secs: silence.as_secs() });
                 }
                 command = commands_rx.recv() => match command {
-                    None | Some(AmqpCommand::Disconnect) => return Ended::ByUser,
+                    None | Some(SessionCommand::Disconnect) => return Ended::ByUser,
                     Some(command) => {
                         if let Err(ended) = self.command(command, events, outbox).await {
                             return ended;
@@ -133,11 +136,11 @@ impl LiveSession {
                 Some(event) = connection_events.next() => match event {
                     Event::ConnectionBlocked(reason) => {
                         self.watchdog.set_blocked(true);
-                        events.send(AmqpEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
+                        events.send(WorkerEvent::Notice(format!("The broker blocked publishing on this connection: {reason}"))).await;
                     }
                     Event::ConnectionUnblocked => {
                         self.watchdog.set_blocked(false);
-                        events.send(AmqpEvent::Notice("The broker unblocked publishing.".into())).await;
+                        events.send(WorkerEvent::Notice("The broker unblocked publishing.".into())).await;
                     }
                     // Channel errors arrive here too; only a dead connection ends the session.
                     Event::Error(err) if !self.connection.status().connected() => {
@@ -194,7 +197,7 @@ impl LiveSession {
             "Publishing the {} messages that waited for the connection.",
             outbox.len()
         );
-        if !events.send(AmqpEvent::Notice(notice)).await {
+        if !events.send(WorkerEvent::Notice(notice)).await {
             return Err(Ended::ByUser);
         }
         while let Some(request) = outbox.pop() {
@@ -209,27 +212,29 @@ impl LiveSession {
 
     async fn command(
         &mut self,
-        command: AmqpCommand,
+        command: SessionCommand,
         events: &Events,
         outbox: &mut Outbox,
     ) -> Result<(), Ended> {
         match command {
-            AmqpCommand::Publish(request) => {
+            SessionCommand::Publish(request) => {
                 if let Some(request) = self.publish(*request, events).await {
-                    queue(outbox, request, events).await;
+                    queue_publish(outbox, request, events).await;
                 }
             }
-            AmqpCommand::Bind(binding) => return self.change_binding(binding, true, events).await,
-            AmqpCommand::Unbind(binding) => {
+            SessionCommand::Bind(binding) => {
+                return self.change_binding(binding, true, events).await;
+            }
+            SessionCommand::Unbind(binding) => {
                 return self.change_binding(binding, false, events).await;
             }
-            AmqpCommand::Settle {
+            SessionCommand::Settle {
                 delivery_tag,
                 epoch,
                 settle,
             } => {
                 let result = self.settle(delivery_tag, epoch, settle).await;
-                let settled = AmqpEvent::Settled {
+                let settled = WorkerEvent::Settled {
                     delivery_tag,
                     epoch,
                     settle,
@@ -239,8 +244,8 @@ impl LiveSession {
                     return Err(Ended::ByUser);
                 }
             }
-            AmqpCommand::Peek { max } => return self.peek(max, events).await,
-            AmqpCommand::Disconnect => return Err(Ended::ByUser),
+            SessionCommand::Peek { max } => return self.peek(max, events).await,
+            SessionCommand::Disconnect => return Err(Ended::ByUser),
         }
         Ok(())
     }
@@ -261,7 +266,7 @@ impl LiveSession {
         if events.is_full() {
             self.flush_handed_over().await?;
         }
-        if !events.send(AmqpEvent::Delivery(Box::new(event))).await {
+        if !events.send(WorkerEvent::Delivery(Box::new(event))).await {
             return Err(Ended::ByUser);
         }
         if taking == Taking::AckOnHandover {
@@ -311,7 +316,7 @@ impl LiveSession {
         let event = match source::open(&self.connection, &self.settings).await {
             Ok(consuming) => {
                 self.consuming = consuming;
-                AmqpEvent::WatchResumed {
+                WorkerEvent::WatchResumed {
                     queue: self.consuming.queue.clone(),
                 }
             }
@@ -320,7 +325,7 @@ impl LiveSession {
                 tracing::warn!(%error, "the consuming channel cannot be reopened");
                 self.consuming.consumer = None;
                 self.rewatch_at = Some(tokio::time::Instant::now() + REWATCH_DELAY);
-                AmqpEvent::WatchLost {
+                WorkerEvent::WatchLost {
                     error,
                     retry_in: REWATCH_DELAY,
                 }
@@ -382,8 +387,8 @@ pub(super) fn to_delivery(
     delivery: lapin::message::Delivery,
     epoch: u64,
     consumer_tag: Option<&str>,
-) -> Delivery {
-    Delivery {
+) -> Message {
+    Message {
         received_at: Local::now(),
         exchange: delivery.exchange.to_string(),
         routing_key: delivery.routing_key.to_string(),
@@ -393,5 +398,6 @@ pub(super) fn to_delivery(
         epoch,
         properties: Properties::from_amqp(&delivery.properties),
         body: delivery.data,
+        part: MessagePart::Amqp,
     }
 }

@@ -10,10 +10,12 @@ use lapin::{
     types::{FieldTable, ShortString},
 };
 
-use crate::amqp::{
-    error::{ConnectError, Context, Stage},
-    message::table_to_amqp,
-    settings::{AckMode, Binding, ConnectionSettings, Source},
+use crate::{
+    amqp::{
+        error::Context, properties::table_to_amqp, settings::AckMode, settings::Binding,
+        settings::Source,
+    },
+    session::{ConnectionSettings, error::ConnectError, error::Stage},
 };
 
 /// The tag of our one consumer; tags only need to be unique per channel.

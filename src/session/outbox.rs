@@ -2,7 +2,7 @@
 //! soon as the connection is back. Bounded by count and by bytes: an outage must not turn
 //! into unbounded memory, and what does not fit is refused with its reason, never dropped.
 
-use crate::amqp::{PublishRequest, requests::Requests};
+use super::{PublishRequest, requests::Requests};
 
 /// Requests kept while disconnected.
 pub const MAX_REQUESTS: usize = 10_000;
@@ -10,7 +10,7 @@ pub const MAX_REQUESTS: usize = 10_000;
 pub const MAX_BYTES: usize = 256 << 20;
 
 #[derive(Default)]
-pub(super) struct Outbox {
+pub struct Outbox {
     waiting: Requests,
 }
 
@@ -54,7 +54,7 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amqp::Properties;
+    use crate::session::Properties;
 
     fn request(id: u64, size: usize) -> PublishRequest {
         PublishRequest {
@@ -65,6 +65,7 @@ mod tests {
             properties: Properties::default(),
             copies: 1,
             confirm: true,
+            part: Default::default(),
         }
     }
 

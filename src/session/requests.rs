@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::PublishRequest;
+use crate::session::PublishRequest;
 
 #[derive(Clone, Debug, Default)]
 pub struct Requests {

@@ -6,9 +6,10 @@
 
 use std::path::Path;
 
-use tokio_native_tls::native_tls::{Certificate, Protocol, TlsConnector, TlsConnectorBuilder};
+use tokio_native_tls::native_tls::{Certificate, TlsConnector, TlsConnectorBuilder};
 
-use super::{client_cert::ClientIdentity, error::ConnectError, settings::TlsMode};
+use super::{TlsMode, client_cert::ClientIdentity};
+use crate::session::{ConnectError, Protocol};
 
 /// Reads and parses a CA file up front so a bad path fails with a message about the file,
 /// not about a handshake.
@@ -51,7 +52,8 @@ pub fn connector_builder(
     client: Option<&ClientIdentity>,
 ) -> TlsConnectorBuilder {
     let mut builder = TlsConnector::builder();
-    builder.min_protocol_version(Some(Protocol::Tlsv12));
+    // TLS 1.2 at least, for every protocol: older versions are broken.
+    builder.min_protocol_version(Some(tokio_native_tls::native_tls::Protocol::Tlsv12));
     if let Some(client) = client {
         builder.identity(client.identity.clone());
     }
@@ -76,6 +78,7 @@ pub fn connector_builder(
 /// server sends about it only mean "your certificate" if there was one.
 pub fn classify_handshake(
     detail: &str,
+    protocol: Protocol,
     host: &str,
     addr: &str,
     trusted: &str,
@@ -118,7 +121,10 @@ pub fn classify_handshake(
         || lower.contains("unexpected eof")
         || lower.contains("record layer failure")
     {
-        ConnectError::TlsNotTls { addr: addr.into() }
+        ConnectError::TlsNotTls {
+            addr: addr.into(),
+            protocol,
+        }
     } else {
         ConnectError::TlsHandshake {
             detail: detail.into(),
@@ -177,7 +183,16 @@ mod tests {
 
     #[test]
     fn openssl_verify_results_map_to_causes() {
-        let c = |d: &str| classify_handshake(d, "localhost", "localhost:5671", "ca.pem", false);
+        let c = |d: &str| {
+            classify_handshake(
+                d,
+                Protocol::Amqp,
+                "localhost",
+                "localhost:5671",
+                "ca.pem",
+                false,
+            )
+        };
         assert_eq!(
             c(
                 "error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../ssl/statem/statem_clnt.c:1889: (unable to get local issuer certificate)"
@@ -217,7 +232,8 @@ mod tests {
         assert_eq!(
             c("ssl3_get_record:wrong version number"),
             ConnectError::TlsNotTls {
-                addr: "localhost:5671".into()
+                addr: "localhost:5671".into(),
+                protocol: Protocol::Amqp,
             }
         );
     }
@@ -232,7 +248,14 @@ mod tests {
             })
         );
         assert_eq!(
-            classify_handshake(unknown_ca, "localhost", "localhost:5671", "ca.pem", true),
+            classify_handshake(
+                unknown_ca,
+                Protocol::Amqp,
+                "localhost",
+                "localhost:5671",
+                "ca.pem",
+                true
+            ),
             ConnectError::TlsClientCertRejected {
                 detail: "tlsv1 alert unknown ca".into()
             }

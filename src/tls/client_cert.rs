@@ -5,7 +5,8 @@ use std::path::Path;
 
 use tokio_native_tls::native_tls::{Identity, TlsConnector};
 
-use super::{certificate::pem_subject, error::ConnectError, settings::ClientCert};
+use super::{ClientCert, certificate::pem_subject};
+use crate::session::ConnectError;
 
 const CERT_BEGIN: &str = "-----BEGIN CERTIFICATE-----";
 const PKCS8_BEGIN: &str = "-----BEGIN PRIVATE KEY-----";

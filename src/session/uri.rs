@@ -1,6 +1,7 @@
 //! AMQP URIs as users paste them: `amqp[s]://user:password@host:port/vhost?heartbeat=N`.
 
-use super::settings::{ConnectionSettings, DEFAULT_PORT, DEFAULT_TLS_PORT};
+use super::ConnectionSettings;
+use crate::amqp::settings::{DEFAULT_PORT, DEFAULT_TLS_PORT};
 
 /// Fills `settings` from an AMQP URI the way pika reads one; returns whether it is amqps.
 pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, String> {

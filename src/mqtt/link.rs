@@ -1,0 +1,329 @@
+//! One live MQTT connection: CONNECT, SUBSCRIBE, then deliveries in and publishes out,
+//! until the connection drops. A new connection gets a new rumqttc event loop: rumqttc
+//! would otherwise send unacknowledged publishes again by itself, behind the outcome the
+//! user was already shown (failed, kept for Ctrl-R).
+
+use chrono::Local;
+use rumqttc::{
+    AsyncClient, ConnectionError, Event, EventLoop, Outgoing, Packet, SubscribeFilter,
+    SubscribeReasonCode,
+};
+use tokio::sync::mpsc;
+
+use super::{
+    connect::{self, generated_client_id},
+    publisher::{self, BACKLOG_MAX, Publisher},
+    topic,
+};
+use crate::{
+    session::{
+        ConnectError, ConnectionDetails, ConnectionSettings, Message, MessagePart, MqttFacts,
+        Properties, SessionCommand, WorkerEvent,
+        outbox::Outbox,
+        refusal,
+        run::{Ended, Link},
+        worker::{Events, published},
+    },
+    tls::{TlsDetails, trust::Trust},
+};
+
+/// RabbitMQ's default `mqtt.exchange`: where every MQTT publish lands, as AMQP sees it.
+pub const MQTT_EXCHANGE: &str = "amq.topic";
+
+pub struct MqttLink {
+    client: AsyncClient,
+    eventloop: EventLoop,
+    settings: ConnectionSettings,
+    details: ConnectionDetails,
+    trust: Trust,
+    epoch: u64,
+    publisher: Publisher,
+    /// Arrived before `serve` could hand them on: retained messages come with the SUBACK.
+    early: Vec<Message>,
+    /// Said once serving starts: a downgraded QoS, a topic with dots.
+    notices: Vec<String>,
+}
+
+impl MqttLink {
+    fn message(&self, publish: rumqttc::Publish) -> Message {
+        Message {
+            received_at: Local::now(),
+            exchange: MQTT_EXCHANGE.into(),
+            routing_key: topic::to_routing_key(&publish.topic),
+            redelivered: publish.dup,
+            // Nothing to settle: rumqttc acknowledges QoS 1 deliveries itself.
+            delivery_tag: 0,
+            consumer_tag: Some(self.settings.mqtt.client_id.clone()),
+            epoch: self.epoch,
+            properties: Properties::default(),
+            body: publish.payload.to_vec(),
+            part: MessagePart::Mqtt(MqttFacts {
+                topic: publish.topic,
+                qos: publish.qos as u8,
+                retain: publish.retain,
+                dup: publish.dup,
+            }),
+        }
+    }
+
+    fn lost(&self, err: &ConnectionError) -> ConnectError {
+        match err {
+            // A clean close by the broker while all was well: RabbitMQ does this to the
+            // older of two connections with one client id, and says nothing to it.
+            ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted)
+            | ConnectionError::Io(_)
+                if is_peer_close(err) =>
+            {
+                ConnectError::Closed {
+                    detail: format!(
+                        "the broker closed the connection. RabbitMQ does that to a client when another one connects with the same client id ('{}'); if that is what happened, give this tab another client id",
+                        self.settings.mqtt.client_id
+                    ),
+                }
+            }
+            other => connect::classify(other, &self.settings, &self.trust, true),
+        }
+    }
+
+    async fn report(
+        &mut self,
+        events: &Events,
+        done: Vec<(
+            crate::session::PublishRequest,
+            crate::session::PublishOutcome,
+        )>,
+    ) -> bool {
+        for (request, outcome) in done {
+            if !events.send(published(&request, outcome)).await {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn is_peer_close(err: &ConnectionError) -> bool {
+    match err {
+        ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted) => true,
+        ConnectionError::Io(io) | ConnectionError::MqttState(rumqttc::StateError::Io(io)) => {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
+            )
+        }
+        _ => false,
+    }
+}
+
+impl Link for MqttLink {
+    async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
+        let mut settings = settings.clone();
+        if settings.mqtt.client_id.is_empty() {
+            settings.mqtt.client_id = generated_client_id(epoch);
+        }
+        let target = settings.display_target();
+        tracing::info!(%target, security = %settings.security().label(), "connecting (MQTT)");
+        let (client, mut eventloop, dialed, trust) =
+            connect::open(&settings, &settings.mqtt.client_id).await?;
+        let classify = |err: &ConnectionError| connect::classify(err, &settings, &trust, false);
+        let mut early = Vec::new();
+        // CONNECT, then CONNACK: rumqttc returns the refusal as an error.
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Packet::ConnAck(_))) => break,
+                Ok(_) => {}
+                Err(err) => {
+                    let error = classify(&err);
+                    tracing::warn!(%target, %error, "connect failed (MQTT)");
+                    return Err(error);
+                }
+            }
+        }
+        let level = settings.mqtt.qos;
+        let filters: Vec<SubscribeFilter> = settings
+            .mqtt
+            .subscriptions
+            .iter()
+            .map(|f| SubscribeFilter::new(f.clone(), publisher::qos(level)))
+            .collect();
+        let mut notices = Vec::new();
+        if !filters.is_empty() {
+            client
+                .subscribe_many(filters)
+                .await
+                .map_err(|err| ConnectError::Closed {
+                    detail: err.to_string(),
+                })?;
+            loop {
+                match eventloop.poll().await {
+                    Ok(Event::Incoming(Packet::SubAck(ack))) => {
+                        for (filter, code) in
+                            settings.mqtt.subscriptions.iter().zip(&ack.return_codes)
+                        {
+                            match code {
+                                SubscribeReasonCode::Failure => {
+                                    return Err(ConnectError::SubscriptionRefused {
+                                        filter: filter.clone(),
+                                    });
+                                }
+                                SubscribeReasonCode::Success(granted)
+                                    if (*granted as u8) < level.min(2) =>
+                                {
+                                    notices.push(format!(
+                                        "The broker granted QoS {} for '{filter}', not the {level} asked for (RabbitMQ 3.10 downgrades QoS 2 to 1).",
+                                        *granted as u8
+                                    ));
+                                }
+                                SubscribeReasonCode::Success(_) => {}
+                            }
+                        }
+                        break;
+                    }
+                    Ok(Event::Incoming(Packet::Publish(p))) => early.push(p),
+                    Ok(_) => {}
+                    Err(err) => return Err(classify(&err)),
+                }
+            }
+        }
+        let details = ConnectionDetails {
+            peer_addr: dialed.peer_addr,
+            // MQTT's CONNACK names no server.
+            server: None,
+            heartbeat_secs: Some(settings.heartbeat_secs),
+            tls: trust.is_on().then(|| TlsDetails {
+                protocol: None,
+                cipher: None,
+                security: settings.security(),
+                server_certificate: dialed.server_certificate,
+                client_certificate: trust.client_subject(),
+            }),
+        };
+        tracing::info!(%target, client_id = %settings.mqtt.client_id, "connected (MQTT)");
+        let mut link = Self {
+            client,
+            eventloop,
+            settings,
+            details,
+            trust,
+            epoch,
+            publisher: Publisher::default(),
+            early: Vec::new(),
+            notices,
+        };
+        link.early = early.into_iter().map(|p| link.message(p)).collect();
+        Ok(link)
+    }
+
+    fn watching(&self) -> String {
+        let qos = self.settings.mqtt.qos.min(1);
+        format!(
+            "{} (QoS {qos})",
+            self.settings.mqtt.subscriptions.join(", ")
+        )
+    }
+
+    fn details(&self) -> ConnectionDetails {
+        self.details.clone()
+    }
+
+    async fn serve(
+        &mut self,
+        commands_rx: &mut mpsc::Receiver<SessionCommand>,
+        events: &Events,
+        outbox: &mut Outbox,
+    ) -> Ended {
+        for text in std::mem::take(&mut self.notices) {
+            events.send(WorkerEvent::Notice(text)).await;
+        }
+        for message in std::mem::take(&mut self.early) {
+            if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
+                return Ended::ByUser;
+            }
+        }
+        while let Some(request) = outbox.pop() {
+            if let Err(refused) = self.publisher.enqueue(request) {
+                let (request, outcome) = *refused;
+                events.send(published(&request, outcome)).await;
+            }
+        }
+        loop {
+            self.publisher.hand_over(&self.client);
+            let done = self.publisher.finished();
+            if !self.report(events, done).await {
+                return Ended::ByUser;
+            }
+            let room = self.publisher.backlog() < BACKLOG_MAX;
+            tokio::select! {
+                polled = self.eventloop.poll() => match polled {
+                    Ok(Event::Incoming(Packet::Publish(p))) => {
+                        let message = self.message(p);
+                        if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
+                            return Ended::ByUser;
+                        }
+                    }
+                    Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
+                        let done = self.publisher.written(pkid).into_iter().collect();
+                        if !self.report(events, done).await {
+                            return Ended::ByUser;
+                        }
+                    }
+                    Ok(Event::Incoming(Packet::PubAck(ack))) => {
+                        let done = self.publisher.acked(ack.pkid).into_iter().collect();
+                        if !self.report(events, done).await {
+                            return Ended::ByUser;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(err) => {
+                        let error = self.lost(&err);
+                        let why = format!("the connection was lost before the broker acknowledged it ({error})");
+                        let done = self.publisher.fail_all(&why);
+                        self.report(events, done).await;
+                        return Ended::Lost(error);
+                    }
+                },
+                command = commands_rx.recv(), if room => match command {
+                    None | Some(SessionCommand::Disconnect) => {
+                        let done = self.publisher.fail_all("you disconnected before the broker acknowledged it");
+                        self.report(events, done).await;
+                        return Ended::ByUser;
+                    }
+                    Some(SessionCommand::Publish(request)) => {
+                        if let Err(refused) = self.publisher.enqueue(*request) {
+                            let (request, outcome) = *refused;
+                            events.send(published(&request, outcome)).await;
+                        }
+                    }
+                    Some(other) => {
+                        events.send(refusal(other, "MQTT has no bindings, peeking or acks")).await;
+                    }
+                },
+            }
+        }
+    }
+
+    fn settings(&self) -> &ConnectionSettings {
+        &self.settings
+    }
+
+    fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    async fn close(&mut self) {
+        // DISCONNECT, written by polling until it is out or the link is gone; bounded, as
+        // a dead link must not keep the user waiting.
+        if self.client.try_disconnect().is_err() {
+            return;
+        }
+        let bye = async {
+            loop {
+                match self.eventloop.poll().await {
+                    Ok(Event::Outgoing(Outgoing::Disconnect)) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+    }
+}

@@ -1,0 +1,172 @@
+//! MQTT topic names and filters: what MQTT 3.1.1 allows, and what RabbitMQ makes of them.
+//!
+//! RabbitMQ publishes every MQTT message to `amq.topic` (its `mqtt.exchange`) with the
+//! topic as routing key, swapping `/` and `.` (and `+` for `*` in filters), so an AMQP
+//! tap on `amq.topic` with `test.#` sees `test/any`, and an AMQP publish with key
+//! `test.any` reaches an MQTT subscriber of `test/#`.
+
+/// MQTT's limit on a topic: a two-byte length prefix.
+const MAX_TOPIC_BYTES: usize = 65_535;
+
+/// Why a topic filter or name is refused, said for the field that holds it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TopicError {
+    #[error("is empty: give a topic such as test/any")]
+    Empty,
+    #[error("is {0} bytes long: MQTT allows at most 65535")]
+    TooLong(usize),
+    #[error("contains a NUL character, which MQTT forbids")]
+    Nul,
+    #[error("'{0}' puts # before its end: # must be the last level, alone (a/b/#)")]
+    HashNotLast(String),
+    #[error(
+        "'{0}' mixes a wildcard with other characters in one level: use + or # alone between slashes (a/+/c)"
+    )]
+    WildcardInLevel(String),
+    #[error(
+        "'{0}' has a wildcard (+ or #): a publish goes to one topic, only subscriptions take wildcards"
+    )]
+    WildcardInName(String),
+}
+
+fn common(topic: &str) -> Result<(), TopicError> {
+    if topic.is_empty() {
+        return Err(TopicError::Empty);
+    }
+    if topic.len() > MAX_TOPIC_BYTES {
+        return Err(TopicError::TooLong(topic.len()));
+    }
+    if topic.contains('\0') {
+        return Err(TopicError::Nul);
+    }
+    Ok(())
+}
+
+/// A subscription's topic filter, by MQTT 3.1.1 section 4.7.
+pub fn check_filter(filter: &str) -> Result<(), TopicError> {
+    common(filter)?;
+    let levels: Vec<&str> = filter.split('/').collect();
+    for (i, level) in levels.iter().enumerate() {
+        if level.contains('#') {
+            if *level != "#" {
+                return Err(TopicError::WildcardInLevel(filter.into()));
+            }
+            if i + 1 != levels.len() {
+                return Err(TopicError::HashNotLast(filter.into()));
+            }
+        }
+        if level.contains('+') && *level != "+" {
+            return Err(TopicError::WildcardInLevel(filter.into()));
+        }
+    }
+    Ok(())
+}
+
+/// A topic to publish to: no wildcards.
+pub fn check_name(topic: &str) -> Result<(), TopicError> {
+    common(topic)?;
+    if topic.contains(['+', '#']) {
+        return Err(TopicError::WildcardInName(topic.into()));
+    }
+    Ok(())
+}
+
+/// A warning for a topic with dots, which RabbitMQ turns into slashes on the way back.
+pub fn dot_warning(topic: &str) -> Option<String> {
+    topic.contains('.').then(|| {
+        format!(
+            "'{topic}' contains dots: RabbitMQ maps '.' and '/' into each other, so AMQP sees key '{}' and MQTT subscribers see '{}'.",
+            to_routing_key(topic),
+            from_routing_key(&to_routing_key(topic))
+        )
+    })
+}
+
+/// The routing key RabbitMQ publishes an MQTT topic (or binds a filter) with.
+pub fn to_routing_key(topic: &str) -> String {
+    topic
+        .chars()
+        .map(|c| match c {
+            '/' => '.',
+            '.' => '/',
+            '+' => '*',
+            other => other,
+        })
+        .collect()
+}
+
+/// The MQTT topic an AMQP routing key arrives as.
+pub fn from_routing_key(key: &str) -> String {
+    key.chars()
+        .map(|c| match c {
+            '.' => '/',
+            '/' => '.',
+            '*' => '+',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_follow_mqtt_3_1_1() {
+        for good in [
+            "test/#",
+            "#",
+            "+",
+            "a/+/c",
+            "+/+",
+            "/a",
+            "a//b",
+            "sport/tennis/+",
+        ] {
+            assert_eq!(check_filter(good), Ok(()), "{good}");
+        }
+        assert_eq!(
+            check_filter("a/#/b"),
+            Err(TopicError::HashNotLast("a/#/b".into()))
+        );
+        assert_eq!(
+            check_filter("a/b#"),
+            Err(TopicError::WildcardInLevel("a/b#".into()))
+        );
+        assert_eq!(
+            check_filter("a+/b"),
+            Err(TopicError::WildcardInLevel("a+/b".into()))
+        );
+        assert_eq!(check_filter(""), Err(TopicError::Empty));
+        assert_eq!(check_filter("a\0b"), Err(TopicError::Nul));
+        assert_eq!(
+            check_filter(&"a".repeat(65_536)),
+            Err(TopicError::TooLong(65_536))
+        );
+    }
+
+    #[test]
+    fn a_publish_topic_takes_no_wildcard() {
+        assert_eq!(check_name("test/any"), Ok(()));
+        assert_eq!(
+            check_name("test/#"),
+            Err(TopicError::WildcardInName("test/#".into()))
+        );
+        assert_eq!(
+            check_name("a/+/b"),
+            Err(TopicError::WildcardInName("a/+/b".into()))
+        );
+    }
+
+    #[test]
+    fn topics_map_to_keys_as_rabbitmq_maps_them() {
+        assert_eq!(to_routing_key("test/any"), "test.any");
+        assert_eq!(to_routing_key("a/+/#"), "a.*.#");
+        assert_eq!(to_routing_key("v1.2/x"), "v1/2.x");
+        assert_eq!(from_routing_key("test.any"), "test/any");
+        assert_eq!(from_routing_key(&to_routing_key("x/y.z")), "x/y.z");
+        assert!(dot_warning("test/any").is_none());
+        let warning = dot_warning("v1.2/x").expect("dots");
+        assert!(warning.contains("key 'v1/2.x'"), "{warning}");
+    }
+}

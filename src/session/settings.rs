@@ -1,0 +1,108 @@
+//! What a session connects to: the fields every protocol shares, and each protocol's own
+//! options beside them. Plain data, validated by the form.
+
+use std::fmt;
+
+use crate::{
+    amqp::{
+        Routing,
+        settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PREFETCH},
+    },
+    mqtt::MqttOptions,
+    tls::{ClientCert, Security, TlsMode},
+};
+
+use super::Protocol;
+
+/// Cycles through a `const ALL` list, for the form's choice fields.
+pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, step: isize) -> T {
+    let n = all.len() as isize;
+    let i = all.iter().position(|x| *x == current).unwrap_or(0) as isize;
+    all[(i + step).rem_euclid(n) as usize]
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    pub protocol: Protocol,
+    pub host: String,
+    pub port: u16,
+    pub vhost: String,
+    pub user: String,
+    pub password: String,
+    pub tls: TlsMode,
+    /// Presented during the TLS handshake; unused when `tls` is `Off`.
+    pub client_cert: Option<ClientCert>,
+    /// AMQP's heartbeat, MQTT's keep-alive.
+    pub heartbeat_secs: u16,
+    /// AMQP: deliveries the broker may push before we ack.
+    pub prefetch: u16,
+    /// AMQP: what the session declares, binds and consumes.
+    pub routing: Routing,
+    /// MQTT: client id, subscriptions, clean session.
+    pub mqtt: MqttOptions,
+}
+
+// Hand-written so a password can never reach a log or a panic message through `{:?}`.
+impl fmt::Debug for ConnectionSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionSettings")
+            .field("protocol", &self.protocol)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("vhost", &self.vhost)
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .field("tls", &self.tls)
+            .field("client_cert", &self.client_cert)
+            .field("heartbeat_secs", &self.heartbeat_secs)
+            .field("prefetch", &self.prefetch)
+            .field("routing", &self.routing)
+            .field("mqtt", &self.mqtt)
+            .finish()
+    }
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            protocol: Protocol::Amqp,
+            host: "localhost".into(),
+            port: Protocol::Amqp.default_port(false),
+            vhost: "/".into(),
+            user: "guest".into(),
+            password: "guest".into(),
+            tls: TlsMode::Off,
+            client_cert: None,
+            heartbeat_secs: DEFAULT_HEARTBEAT_SECS,
+            prefetch: DEFAULT_PREFETCH,
+            routing: Routing::default(),
+            mqtt: MqttOptions::default(),
+        }
+    }
+}
+
+impl ConnectionSettings {
+    pub fn security(&self) -> Security {
+        match &self.tls {
+            TlsMode::Off => Security::Plain,
+            TlsMode::Verify { ca_file } => Security::TlsVerified {
+                ca_file: ca_file.clone(),
+            },
+            TlsMode::NoVerify => Security::TlsNotVerified,
+        }
+    }
+
+    /// `host:port`, bracketing IPv6 literals.
+    pub fn addr(&self) -> String {
+        if self.host.contains(':') && !self.host.starts_with('[') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// `user@host:port/vhost`, never the password.
+    pub fn display_target(&self) -> String {
+        super::uri::display_target(&self.user, &self.host, self.port, &self.vhost)
+    }
+}
