@@ -4,13 +4,20 @@
 use tui_input::Input;
 
 use crate::{
-    amqp::{AckMode, ExchangeType, Source, settings::DEFAULT_PORT, settings::DEFAULT_TLS_PORT},
-    session::{ConnectError, ConnectionSettings, cycle},
+    amqp::{AckMode, ExchangeType, Source},
+    session::{ConnectError, ConnectionSettings, Protocol, cycle},
     tls::TlsMode,
 };
 
+/// Tells generated client ids of two forms apart.
+fn rand_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
+    Protocol,
     Host,
     Port,
     Vhost,
@@ -30,6 +37,10 @@ pub enum Field {
     Queue,
     AckMode,
     RoutingKey,
+    ClientId,
+    CleanSession,
+    Topics,
+    Qos,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +52,8 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 19] = [
+    pub const ALL: [Field; 24] = [
+        Self::Protocol,
         Self::Host,
         Self::Port,
         Self::Vhost,
@@ -61,10 +73,34 @@ impl Field {
         Self::Queue,
         Self::AckMode,
         Self::RoutingKey,
+        Self::ClientId,
+        Self::CleanSession,
+        Self::Topics,
+        Self::Qos,
     ];
+
+    /// The fields of one protocol only: the form hides the others.
+    const AMQP_ONLY: [Field; 6] = [
+        Self::Source,
+        Self::Exchange,
+        Self::ExchangeType,
+        Self::Queue,
+        Self::AckMode,
+        Self::RoutingKey,
+    ];
+    const MQTT_ONLY: [Field; 4] = [Self::ClientId, Self::CleanSession, Self::Topics, Self::Qos];
+
+    /// Whether the form shows this field for `protocol`.
+    pub fn belongs_to(self, protocol: Protocol) -> bool {
+        match protocol {
+            Protocol::Amqp => !Self::MQTT_ONLY.contains(&self),
+            Protocol::Mqtt => !Self::AMQP_ONLY.contains(&self),
+        }
+    }
 
     pub fn label(self) -> &'static str {
         match self {
+            Self::Protocol => "Protocol",
             Self::Host => "Host",
             Self::Port => "Port",
             Self::Vhost => "Virtual host",
@@ -84,14 +120,22 @@ impl Field {
             Self::Source => "Watch",
             Self::AckMode => "Ack mode (existing queue)",
             Self::RoutingKey => "Binding key",
+            Self::ClientId => "Client id",
+            Self::CleanSession => "Clean session",
+            Self::Topics => "Subscribe to (topic filters)",
+            Self::Qos => "QoS (subscriptions)",
         }
     }
 
     pub fn kind(self) -> FieldKind {
         match self {
             Self::Password => FieldKind::Secret,
-            Self::Tls | Self::Verify | Self::RememberPassword => FieldKind::Toggle,
-            Self::ExchangeType | Self::Source | Self::AckMode => FieldKind::Choice,
+            Self::Tls | Self::Verify | Self::RememberPassword | Self::CleanSession => {
+                FieldKind::Toggle
+            }
+            Self::Protocol | Self::ExchangeType | Self::Source | Self::AckMode | Self::Qos => {
+                FieldKind::Choice
+            }
             _ => FieldKind::Text,
         }
     }
@@ -116,6 +160,7 @@ impl Field {
 #[derive(Clone)]
 pub struct ConnectForm {
     inputs: [Input; Field::ALL.len()],
+    pub protocol: Protocol,
     pub tls: bool,
     pub verify: bool,
     /// Whether saving this form as a profile writes the password to disk.
@@ -123,10 +168,16 @@ pub struct ConnectForm {
     pub exchange_type: ExchangeType,
     pub source: Source,
     pub ack: AckMode,
+    /// MQTT: start without the broker's state for the client id.
+    pub clean_session: bool,
+    /// MQTT: the subscriptions' QoS (0 or 1; RabbitMQ 3.10 downgrades 2 to 1).
+    pub qos: u8,
     /// Once the user types a port, toggling TLS stops changing it.
     pub port_edited: bool,
     /// Not on the form (`--prefetch`), but carried through it.
     pub prefetch: u16,
+    /// MQTT: where the compose box publishes first (`--publish-topic`); carried through.
+    pub publish_topic: String,
     pub error: Option<(Option<Field>, String)>,
 }
 
@@ -142,14 +193,18 @@ impl std::fmt::Debug for ConnectForm {
             };
             out.field(field.label(), &shown);
         }
-        out.field("tls", &self.tls)
+        out.field("protocol", &self.protocol)
+            .field("tls", &self.tls)
             .field("verify", &self.verify)
             .field("remember_password", &self.remember_password)
             .field("exchange_type", &self.exchange_type)
             .field("source", &self.source)
             .field("ack", &self.ack)
+            .field("clean_session", &self.clean_session)
+            .field("qos", &self.qos)
             .field("port_edited", &self.port_edited)
             .field("prefetch", &self.prefetch)
+            .field("publish_topic", &self.publish_topic)
             .field("error", &self.error)
             .finish()
     }
@@ -194,6 +249,12 @@ impl ConnectForm {
                     .map(|b| crate::routing::format_binding(s.routing.exchange_type, b))
                     .unwrap_or_default(),
                 Field::PasswordEnv => String::new(),
+                Field::ClientId if s.mqtt.client_id.is_empty() => {
+                    crate::mqtt::connect::generated_client_id(rand_seed())
+                }
+                Field::ClientId => s.mqtt.client_id.clone(),
+                Field::Topics => s.mqtt.subscriptions.join(", "),
+                Field::Protocol | Field::CleanSession | Field::Qos => String::new(),
                 Field::Tls
                 | Field::Verify
                 | Field::RememberPassword
@@ -203,17 +264,21 @@ impl ConnectForm {
             }
         };
         let tls = s.tls != TlsMode::Off;
-        let default_port = if tls { DEFAULT_TLS_PORT } else { DEFAULT_PORT };
+        let default_port = s.protocol.default_port(tls);
         Self {
             inputs: Field::ALL.map(|f| Input::new(text(f))),
+            protocol: s.protocol,
             tls,
             verify: s.tls != TlsMode::NoVerify,
             remember_password: false,
             exchange_type: s.routing.exchange_type,
             source: s.routing.source,
             ack: s.routing.ack,
+            clean_session: s.mqtt.clean_session,
+            qos: s.mqtt.qos,
             port_edited: s.port != default_port,
             prefetch: s.prefetch,
+            publish_topic: s.mqtt.publish_topic.clone(),
             error: None,
         }
     }
@@ -242,6 +307,9 @@ impl ConnectForm {
     /// fields only with TLS on, the CA only while verifying, the ack mode only for an
     /// existing queue. What does not apply is neither checked nor marked at fault.
     pub fn applies(&self, field: Field) -> bool {
+        if !field.belongs_to(self.protocol) {
+            return false;
+        }
         match field {
             Field::CaFile => self.tls && self.verify,
             Field::Verify | Field::ClientCert | Field::ClientKey => self.tls,
@@ -260,14 +328,43 @@ impl ConnectForm {
         }
     }
 
+    /// The fields shown, in order: those of the form's protocol.
+    pub fn fields(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| f.belongs_to(self.protocol))
+            .collect()
+    }
+
+    /// The shown field `step` places after (or before) `field`, wrapping around.
+    pub fn step_field(&self, field: Field, step: isize) -> Field {
+        let fields = self.fields();
+        let at = fields.iter().position(|f| *f == field).unwrap_or(0);
+        cycle(&fields, fields[at], step)
+    }
+
+    /// The label, in the protocol's words.
+    pub fn label(&self, field: Field) -> &'static str {
+        match (field, self.protocol) {
+            (Field::Heartbeat, Protocol::Mqtt) => "Keep-alive (s)",
+            _ => field.label(),
+        }
+    }
+
     pub fn toggle_tls(&mut self) {
         self.tls = !self.tls;
+        self.follow_port();
+    }
+
+    pub fn set_protocol(&mut self, protocol: Protocol) {
+        self.protocol = protocol;
+        self.follow_port();
+    }
+
+    /// The port follows the protocol and TLS, until the user types one.
+    fn follow_port(&mut self) {
         if !self.port_edited {
-            let port = if self.tls {
-                DEFAULT_TLS_PORT
-            } else {
-                DEFAULT_PORT
-            };
+            let port = self.protocol.default_port(self.tls);
             self.inputs[Field::Port.index()] = Input::new(port.to_string());
         }
     }
@@ -314,6 +411,8 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         | E::ClientKeyEncrypted { .. }
         | E::ClientKeyMismatch { .. } => Field::ClientKey,
         E::AccessRefused { .. } => Field::Password,
+        E::ClientIdRefused { .. } => Field::ClientId,
+        E::SubscriptionRefused { .. } => Field::Topics,
         E::VhostNotAllowed { .. } | E::VhostOrLoginRefused { .. } => Field::Vhost,
         E::ExchangeMismatch { .. } => Field::ExchangeType,
         E::ExchangeNotFound { .. } => Field::Exchange,
@@ -325,12 +424,7 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         },
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
-        E::Broker { .. }
-        | E::HeartbeatMissed { .. }
-        | E::Io { .. }
-        | E::Closed { .. }
-        | E::ClientIdRefused { .. }
-        | E::SubscriptionRefused { .. } => {
+        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
             return None;
         }
     })

@@ -31,7 +31,8 @@ impl ConnectForm {
                 return Err((
                     Field::Port,
                     format!(
-                        "Port '{port_text}' is not a number from 1 to 65535 (AMQP listens on 5672, AMQPS on 5671)."
+                        "Port '{port_text}' is not a number from 1 to 65535 ({}).",
+                        self.protocol.port_hint()
                     ),
                 ));
             }
@@ -58,12 +59,52 @@ impl ConnectForm {
                 ),
             ));
         };
-        for field in [
-            Field::Vhost,
-            Field::Exchange,
-            Field::Queue,
-            Field::RoutingKey,
-        ] {
+        if vhost.len() > 255 {
+            return Err((
+                Field::Vhost,
+                format!(
+                    "Virtual host is {} bytes long: AMQP names are at most 255 bytes.",
+                    vhost.len()
+                ),
+            ));
+        }
+        let (routing, mqtt) = match self.protocol {
+            Protocol::Amqp => (self.routing()?, MqttOptions::default()),
+            Protocol::Mqtt => (Routing::default(), self.mqtt_options()?),
+        };
+        let password = self.password(env)?;
+        let client_cert = if self.applies(Field::ClientCert) {
+            self.client_cert()?
+        } else {
+            None
+        };
+        let ca_text = self.value(Field::CaFile).trim();
+        let tls = match (self.tls, self.verify) {
+            (false, _) => TlsMode::Off,
+            (true, false) => TlsMode::NoVerify,
+            (true, true) => TlsMode::Verify {
+                ca_file: (!ca_text.is_empty()).then(|| PathBuf::from(ca_text)),
+            },
+        };
+        Ok(ConnectionSettings {
+            protocol: self.protocol,
+            host: host.to_string(),
+            port,
+            vhost: vhost.to_string(),
+            user: self.value(Field::User).to_string(),
+            password,
+            tls,
+            client_cert,
+            heartbeat_secs,
+            prefetch: self.prefetch,
+            routing,
+            mqtt,
+        })
+    }
+
+    /// What an AMQP session declares, binds and consumes.
+    fn routing(&self) -> Result<Routing, (Field, String)> {
+        for field in [Field::Exchange, Field::Queue, Field::RoutingKey] {
             let len = self.value(field).len();
             if len > 255 {
                 return Err((
@@ -98,40 +139,64 @@ impl ConnectForm {
         );
         let binding = crate::routing::parse_binding(exchange_type, self.value(Field::RoutingKey))
             .map_err(|reason| (Field::RoutingKey, format!("Binding key: {reason}")))?;
-        let password = self.password(env)?;
-        let client_cert = if self.applies(Field::ClientCert) {
-            self.client_cert()?
-        } else {
-            None
-        };
-        let ca_text = self.value(Field::CaFile).trim();
-        let tls = match (self.tls, self.verify) {
-            (false, _) => TlsMode::Off,
-            (true, false) => TlsMode::NoVerify,
-            (true, true) => TlsMode::Verify {
-                ca_file: (!ca_text.is_empty()).then(|| PathBuf::from(ca_text)),
-            },
-        };
-        Ok(ConnectionSettings {
-            protocol: Protocol::Amqp,
-            host: host.to_string(),
-            port,
-            vhost: vhost.to_string(),
-            user: self.value(Field::User).to_string(),
-            password,
-            tls,
-            client_cert,
-            heartbeat_secs,
-            prefetch: self.prefetch,
-            routing: Routing {
-                source: self.source,
-                exchange: self.value(Field::Exchange).to_string(),
-                exchange_type,
-                queue: self.value(Field::Queue).to_string(),
-                bindings: vec![binding],
-                ack: self.ack,
-            },
-            mqtt: MqttOptions::default(),
+        Ok(Routing {
+            source: self.source,
+            exchange: self.value(Field::Exchange).to_string(),
+            exchange_type,
+            queue: self.value(Field::Queue).to_string(),
+            bindings: vec![binding],
+            ack: self.ack,
+        })
+    }
+
+    /// What an MQTT session subscribes to, and as whom.
+    fn mqtt_options(&self) -> Result<MqttOptions, (Field, String)> {
+        let text = self.value(Field::Topics);
+        let subscriptions: Vec<String> = text
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        if subscriptions.is_empty() {
+            return Err((
+                Field::Topics,
+                "Subscribe to is empty: give one or more topic filters, separated by commas (test/#, sensors/+/temp).".into(),
+            ));
+        }
+        for filter in &subscriptions {
+            crate::mqtt::topic::check_filter(filter).map_err(|problem| {
+                (
+                    Field::Topics,
+                    format!(
+                        "Subscribe to: topic filter '{}' {problem}.",
+                        crate::text::visible(filter)
+                    ),
+                )
+            })?;
+        }
+        let client_id = self.value(Field::ClientId).trim().to_string();
+        if client_id.len() > 65_535 {
+            return Err((
+                Field::ClientId,
+                format!(
+                    "Client id is {} bytes long: MQTT allows at most 65535.",
+                    client_id.len()
+                ),
+            ));
+        }
+        if client_id.is_empty() && !self.clean_session {
+            return Err((
+                Field::ClientId,
+                "Client id is empty: a session the broker keeps (clean session off) needs a client id to find it again.".into(),
+            ));
+        }
+        Ok(MqttOptions {
+            client_id,
+            clean_session: self.clean_session,
+            subscriptions,
+            qos: self.qos,
+            publish_topic: self.publish_topic.clone(),
         })
     }
 

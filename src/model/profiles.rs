@@ -64,10 +64,19 @@ impl ConnectForm {
             (Field::Exchange, Some(p.exchange.clone())),
             (Field::Queue, Some(p.queue.clone())),
             (Field::RoutingKey, Some(p.routing_key.clone())),
+            (Field::Topics, Some(p.topics.join(", "))),
         ];
         for (field, text) in texts {
             *form.input_mut(field) = Input::new(text.unwrap_or_default());
         }
+        // An empty client id in the file keeps the form's generated one.
+        if !p.client_id.is_empty() {
+            *form.input_mut(Field::ClientId) = Input::new(p.client_id.clone());
+        }
+        form.protocol = p.protocol;
+        form.publish_topic = p.publish_topic.clone();
+        form.clean_session = p.clean_session;
+        form.qos = p.qos;
         form.tls = p.tls;
         form.verify = p.verify;
         form.remember_password = p.remember_password;
@@ -113,7 +122,12 @@ impl ConnectForm {
             routing_key,
             source: settings.routing.source,
             ack: settings.routing.ack,
-            ..Profile::default()
+            protocol: settings.protocol,
+            client_id: settings.mqtt.client_id,
+            clean_session: settings.mqtt.clean_session,
+            topics: settings.mqtt.subscriptions,
+            qos: settings.mqtt.qos,
+            publish_topic: settings.mqtt.publish_topic,
         })
     }
 }

@@ -30,7 +30,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let rows = Field::ALL.len() as u16;
+    let shown_fields = tab.form.fields();
+    let rows = shown_fields.len() as u16;
     let error_rows = if tab.form.error_shown().is_some() {
         2
     } else {
@@ -41,11 +42,11 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     // A short terminal scrolls the form so the focused field is always on screen.
     let shown = usize::from(fields.height);
     let focused = match tab.focus {
-        Focus::Form(field) => field.index(),
+        Focus::Form(field) => shown_fields.iter().position(|f| *f == field).unwrap_or(0),
         _ => 0,
     };
     let first = (focused + 1).saturating_sub(shown);
-    for (row_index, field) in Field::ALL.into_iter().skip(first).take(shown).enumerate() {
+    for (row_index, field) in shown_fields.into_iter().skip(first).take(shown).enumerate() {
         let row = Rect {
             y: fields.y + row_index as u16,
             height: 1,
@@ -70,7 +71,11 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
     let label = Line::from(vec![
         Span::styled(marker, theme::ERROR),
         Span::styled(
-            format!("{:>w$} ", field.label(), w = usize::from(LABEL_WIDTH) - 3),
+            format!(
+                "{:>w$} ",
+                form.label(field),
+                w = usize::from(LABEL_WIDTH) - 3
+            ),
             label_style,
         ),
     ]);
@@ -93,6 +98,7 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
             let on = match field {
                 Field::Tls => form.tls,
                 Field::RememberPassword => form.remember_password,
+                Field::CleanSession => form.clean_session,
                 _ => form.verify,
             };
             let shown = if on { "[x] on" } else { "[ ] off" }.to_string();
@@ -107,6 +113,10 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
                     Some(("  any certificate is accepted: NOT VERIFIED", theme::ERROR))
                 }
                 (Field::Verify, _) if !form.tls => Some(("  (TLS is off)", theme::DIM)),
+                (Field::CleanSession, false) => Some((
+                    "  the broker keeps subscriptions and QoS 1 messages for this client id",
+                    theme::DIM,
+                )),
                 _ => None,
             };
             (shown, hint)
@@ -116,6 +126,15 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
                 String::new(),
                 Some(("(only when consuming an existing queue)", theme::DIM)),
             ),
+            Field::Protocol => (
+                format!("< {} >", form.protocol.label()),
+                Some(("  ←/→ AMQP, MQTT", theme::DIM)),
+            ),
+            Field::Qos if form.qos >= 2 => (
+                format!("< {} >", form.qos),
+                Some(("  RabbitMQ 3.10 downgrades QoS 2 to 1", theme::HEADER)),
+            ),
+            Field::Qos => (format!("< {} >", form.qos), None),
             Field::Source => (format!("< {} >", form.source.label()), None),
             Field::AckMode => (format!("< {} >", form.ack.label()), None),
             _ => (format!("< {} >", form.exchange_type), None),
@@ -153,6 +172,8 @@ fn text_hint(tab: &Tab, field: Field) -> Option<(&'static str, Style)> {
         Field::ClientCert if empty => {
             Some(("(none: for brokers that require mutual TLS)", theme::DIM))
         }
+        Field::ClientId if empty => Some(("(generated when connecting)", theme::DIM)),
+        Field::Topics => Some(("  AMQP sees test/# as key test.# on amq.topic", theme::DIM)),
         Field::PasswordEnv if empty => Some((
             "(e.g. AMQP_PASSWORD; used when Password is empty)",
             theme::DIM,

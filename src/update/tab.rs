@@ -12,7 +12,7 @@ use crate::{
         ConnState, Field, Focus, Level, Model, Overlay, Prompt, PromptKind, Screen, Tab,
         text_field::{paste_exact, paste_one_line},
     },
-    session::{ConnectionSettings, cycle},
+    session::{ConnectionSettings, Protocol, cycle},
 };
 
 /// The order Tab walks the session screen in.
@@ -158,9 +158,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
 
 fn cycle_focus(tab: &Tab, step: isize) -> Focus {
     match (tab.screen, tab.focus) {
-        (Screen::Form, Focus::Form(field)) => {
-            Focus::Form(if step > 0 { field.next() } else { field.prev() })
-        }
+        (Screen::Form, Focus::Form(field)) => Focus::Form(tab.form.step_field(field, step)),
         (Screen::Form, _) => Focus::Form(Field::Host),
         (Screen::Session, focus) => {
             let i = SESSION_FOCUS.iter().position(|f| *f == focus).unwrap_or(0) as isize;
@@ -382,6 +380,12 @@ fn toggle(tab: &mut Tab, step: isize) {
         Focus::Form(Field::RememberPassword) => {
             tab.form.remember_password = !tab.form.remember_password;
         }
+        Focus::Form(Field::CleanSession) => tab.form.clean_session = !tab.form.clean_session,
+        Focus::Form(Field::Protocol) => {
+            let protocol = cycle(&Protocol::ALL, tab.form.protocol, step);
+            tab.form.set_protocol(protocol);
+        }
+        Focus::Form(Field::Qos) => tab.form.qos = cycle(&[0, 1], tab.form.qos.min(1), step),
         Focus::Form(Field::Source) => {
             tab.form.source = cycle(&Source::ALL, tab.form.source, step);
         }
