@@ -1,11 +1,20 @@
-//! `scripts/demo` as a new user runs it: a node of its own, three profiles that connect.
+//! `scripts/demo` as a new user runs it: a node of its own, AMQP and MQTT profiles that
+//! connect.
 
 mod support;
 
 use std::{path::Path, process::Command};
 
-use amqp_tui::{model::ConnectForm, profile::ProfileStore, tls::Security};
-use support::Session;
+use amqp_tui::{
+    model::ConnectForm,
+    profile::{Profile, ProfileStore},
+    session::Protocol,
+    tls::Security,
+};
+use support::{
+    Broker, Session,
+    mqtt_clients::{self, MqttTarget, Subscriber},
+};
 
 fn demo(dir: &Path, arg: &str) {
     let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/demo"))
@@ -30,7 +39,7 @@ impl Drop for Stop<'_> {
 }
 
 #[tokio::test]
-async fn the_demo_writes_three_profiles_that_connect_as_named() {
+async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
     let scratch = support::scratch_dir("demo");
     let dir = scratch.path();
     demo(dir, "--no-app");
@@ -41,8 +50,19 @@ async fn the_demo_writes_three_profiles_that_connect_as_named() {
     let names: Vec<&str> = loaded.profiles.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
-        ["local-plain", "local-tls-verified", "local-tls-unverified"]
+        [
+            "local-plain",
+            "local-tls-verified",
+            "local-tls-unverified",
+            "local-mqtt-plain",
+            "local-mqtt-tls-verified"
+        ]
     );
+    let (amqp, mqtt): (Vec<&Profile>, Vec<&Profile>) = loaded
+        .profiles
+        .iter()
+        .partition(|p| p.protocol == Protocol::Amqp);
+
     let ca = dir.join("broker/tls/ca.pem");
     let expected = [
         Security::Plain,
@@ -51,7 +71,8 @@ async fn the_demo_writes_three_profiles_that_connect_as_named() {
         },
         Security::TlsNotVerified,
     ];
-    for (profile, security) in loaded.profiles.iter().zip(expected) {
+    assert_eq!(amqp.len(), expected.len());
+    for (profile, security) in amqp.into_iter().zip(expected) {
         let settings = ConnectForm::from_profile(profile)
             .validate()
             .unwrap_or_else(|e| panic!("{}: {e:?}", profile.name));
@@ -63,4 +84,63 @@ async fn the_demo_writes_three_profiles_that_connect_as_named() {
             profile.name
         );
     }
+
+    // Until the app speaks MQTT, mosquitto connects with each MQTT profile's settings: its
+    // subscription gets what goes to its publish topic, plain and verified against the CA.
+    let broker = Broker::from_env_file(&dir.join("broker/env"));
+    let expected = [(broker.mqtt_port(), None), (broker.mqtts_port(), Some(ca))];
+    assert_eq!(mqtt.len(), expected.len());
+    for (profile, (port, ca_file)) in mqtt.into_iter().zip(expected) {
+        let name = &profile.name;
+        assert_eq!(
+            (profile.port, profile.tls, profile.verify, &profile.ca_file),
+            (port, ca_file.is_some(), true, &ca_file),
+            "{name}"
+        );
+        assert_eq!(profile.topics, ["test/#"], "{name}");
+        assert_eq!(
+            (profile.qos, profile.publish_topic.as_str()),
+            (1, "test/any")
+        );
+        let target = MqttTarget {
+            host: profile.host.clone(),
+            port: profile.port,
+            cafile: profile.ca_file.clone(),
+            user: profile.user.clone(),
+            password: profile.password.clone().unwrap_or_default(),
+        };
+        let subscriber = Subscriber::mosquitto(&target, &profile.topics[0], profile.qos, 1).await;
+        let body = format!("hello from {name}");
+        mqtt_clients::mosquitto_pub(&target, &profile.publish_topic, &body, profile.qos, &[])
+            .await
+            .expect_success(name);
+        let got = subscriber.finish().await.expect_success(name).messages();
+        assert_eq!(got.len(), 1, "{name}: {got:?}");
+        assert_eq!(
+            (got[0].topic.as_str(), got[0].payload.as_slice()),
+            ("test/any", body.as_bytes()),
+            "{name}"
+        );
+    }
+
+    // The app still loads the whole file.
+    let out = Command::new(env!("CARGO_BIN_EXE_amqp-tui"))
+        .arg("--list-profiles")
+        .env("AMQP_TUI_CONFIG_DIR", dir.join("config"))
+        .output()
+        .expect("run amqp-tui --list-profiles");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{listed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed_names: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert!(
+        names.iter().all(|name| listed_names.contains(name)),
+        "{listed}"
+    );
 }

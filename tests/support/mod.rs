@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod mqtt_clients;
 pub mod old_tls;
 pub mod pty;
 pub mod screen;
@@ -67,6 +68,16 @@ impl Broker {
         self.var("AMQPS_PORT")
             .parse()
             .expect("AMQPS_PORT is a port")
+    }
+
+    pub fn mqtt_port(&self) -> u16 {
+        self.var("MQTT_PORT").parse().expect("MQTT_PORT is a port")
+    }
+
+    pub fn mqtts_port(&self) -> u16 {
+        self.var("MQTTS_PORT")
+            .parse()
+            .expect("MQTTS_PORT is a port")
     }
 
     pub fn ca(&self) -> PathBuf {
