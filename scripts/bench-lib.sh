@@ -97,7 +97,8 @@ pair() {
         fi
         if [[ -n $a && -n $b ]]; then
             apps+=("$a") bares+=("$b") ratios+=("$(calc '%.3f' "$a / $b")")
-            raw+=("$(rate "$a")/$(rate "$b")=$(calc '%.2f' "$a / $b")")
+            # Rounded from the same figure as the spread, so the two agree.
+            raw+=("$(rate "$a")/$(rate "$b")=$(calc '%.2f' "${ratios[-1]}")")
         else
             raw+=("pair $p lost")
         fi
