@@ -43,9 +43,7 @@ struct Run {
 fn bench(dir: &Path, pairs: u32, script: &str) -> Run {
     let out = Command::new("bash")
         .arg("-c")
-        .arg(format!(
-            "set -euo pipefail; . {LIB}; {script}\nprint_table"
-        ))
+        .arg(format!("set -euo pipefail; . {LIB}; {script}\nprint_table"))
         .env("ROOT", dir)
         .env("EXAMPLES", dir.join("bin"))
         .env("STEP_TIMEOUT", "20")
@@ -125,7 +123,9 @@ fn a_row_alternates_app_and_bare_and_reports_the_median_ratio_its_spread_and_raw
     );
     assert_eq!(
         cells(&run.table, "figure"),
-        ["figure", "ours", "baseline", "ratio", "spread", "pairs", "target", "met"]
+        [
+            "figure", "ours", "baseline", "ratio", "spread", "pairs", "target", "met"
+        ]
     );
     assert!(
         run.table.contains(
@@ -200,7 +200,11 @@ fn prepare_runs_before_every_side_and_its_failure_is_a_crash() {
 fn a_row_whose_example_is_missing_shows_n_a_and_runs_nothing() {
     let dir = setup();
     example(dir.path(), "bare_x", &["100000"]);
-    let run = bench(dir.path(), 3, "pair 'mqtt later' 0.9 - -- app_mqtt -- bare_x");
+    let run = bench(
+        dir.path(),
+        3,
+        "pair 'mqtt later' 0.9 - -- app_mqtt -- bare_x",
+    );
     assert_eq!(
         cells(&run.table, "mqtt later")[1..],
         ["n/a", "n/a", "n/a", "-", "-", ">= 0.9x", "n/a"]
