@@ -2,7 +2,7 @@
 //! queue in take mode (`AckMode::Auto`) and counts the deliveries it hands over, draining
 //! the event channel in batches the way the app's loop does. Prints
 //! `msgs_per_sec=<f64> count=<M> secs=<f64>`, like `bare_consumer`; the clock starts
-//! before the connection opens on both sides.
+//! at the first delivery on both sides.
 
 mod support;
 
@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
     let deadline = Duration::from_secs(args.timeout_secs);
     let mut batch = Vec::with_capacity(EVENT_BATCH);
     let mut count = 0u64;
+    let mut first = None::<Instant>;
     while count < args.count {
         let Some(left) = deadline.checked_sub(started.elapsed()) else {
             bail!("timed out after {count} messages");
@@ -64,14 +65,17 @@ async fn main() -> anyhow::Result<()> {
         }
         for event in batch.drain(..) {
             match event.event {
-                WorkerEvent::Delivery(_) => count += 1,
+                WorkerEvent::Delivery(_) => {
+                    first.get_or_insert_with(Instant::now);
+                    count += 1;
+                }
                 WorkerEvent::Failed(err) => bail!("could not connect: {err}"),
                 WorkerEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
                 _ => {}
             }
         }
     }
-    let secs = started.elapsed().as_secs_f64();
+    let secs = first.map_or(0.0, |at| at.elapsed().as_secs_f64());
     println!(
         "msgs_per_sec={} count={count} secs={secs}",
         count as f64 / secs
