@@ -11,14 +11,16 @@ use amqp_tui::{
 };
 use support::screen::{connected, line_with, lines, render};
 
-#[test]
-fn a_directory_keeps_the_prompt_open_with_its_path_and_counts_no_publish() {
+#[tokio::test]
+async fn a_directory_keeps_the_prompt_open_with_its_path_and_counts_no_publish() {
     // A directory that exists on every machine; nothing is created, nothing to remove.
     let dir = std::env::temp_dir().display().to_string();
     let mut app = App::new(connected(ConnectionSettings::default()));
     app.dispatch(Action::PublishFile);
     app.dispatch(Action::Paste(dir.clone()));
     app.dispatch(Action::SubmitPrompt);
+    // The file is read off the loop; its answer comes back as an action.
+    app.settle_disk().await;
 
     let model = app.model();
     let Overlay::Prompt(prompt) = &model.overlay else {
