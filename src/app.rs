@@ -18,7 +18,7 @@ use tokio::{
     sync::mpsc,
 };
 
-use disk::{Disk, Done, Job};
+use disk::{Disk, Job};
 use outgoing::Outgoing;
 
 use crate::{
@@ -96,27 +96,6 @@ impl App {
     pub fn with_profiles(mut self, store: ProfileStore) -> Self {
         self.disk.set_store(store);
         self
-    }
-
-    /// For tests: each disk job (export, load, file body, profile save) waits for one `()`
-    /// from `gate` before it starts, so a test can watch the loop while a job is under
-    /// way. Dropping the sender lets every job through.
-    pub fn with_disk_gate(mut self, gate: std::sync::mpsc::Receiver<()>) -> Self {
-        self.disk.set_gate(gate);
-        self
-    }
-
-    /// Disk jobs asked for whose result has not come back yet.
-    pub fn disk_jobs_pending(&self) -> usize {
-        self.disk.pending()
-    }
-
-    /// Waits for every disk job asked for so far and applies its result, as the loop does.
-    pub async fn settle_disk(&mut self) {
-        while self.disk.pending() > 0 {
-            let done = self.disk.next().await;
-            self.disk_done(done);
-        }
     }
 
     pub fn model(&self) -> &Model {
@@ -212,32 +191,6 @@ impl App {
     fn send(&mut self, session: SessionId, command: AmqpCommand) {
         if let Err((command, why)) = self.outgoing.send(session, command) {
             self.refuse(session, vec![command], why);
-        }
-    }
-
-    /// A disk job's result: an action for `update`, or a file's bytes for their slot.
-    fn disk_done(&mut self, done: Done) {
-        match done {
-            Done::Action(action) => self.dispatch(action),
-            Done::Body {
-                session,
-                slot,
-                request,
-            } => {
-                let command = AmqpCommand::Publish(Box::new(request));
-                if let Err((command, why)) = self.outgoing.fill(session, slot, command) {
-                    self.refuse(session, vec![command], why);
-                }
-            }
-            Done::Unread {
-                session,
-                slot,
-                unreadable,
-            } => {
-                self.outgoing.release(session, slot);
-                self.dispatch(unreadable);
-            }
-            Done::Skipped { session, slot } => self.outgoing.release(session, slot),
         }
     }
 

@@ -17,10 +17,10 @@ use std::{
 
 use tokio::sync::mpsc;
 
-use super::file_body::read_body;
+use super::{App, file_body::read_body};
 use crate::{
     action::Action,
-    amqp::{PublishRequest, SessionId},
+    amqp::{AmqpCommand, PublishRequest, SessionId},
     inspect::export::{ExportedMessage, read_jsonl, write_jsonl},
     profile::{Profile, ProfileError, ProfileStore},
 };
@@ -250,6 +250,56 @@ impl Disk {
                 self.jobs_tx = Some(jobs_tx);
             }
             Err(err) => tracing::warn!("no thread for disk work, it runs on the UI loop: {err}"),
+        }
+    }
+}
+
+/// The app's side: where results go, and what tests reach.
+impl App {
+    /// For tests: each disk job (export, load, file body, profile save) waits for one `()`
+    /// from `gate` before it starts, so a test can watch the loop while a job is under
+    /// way. Dropping the sender lets every job through.
+    pub fn with_disk_gate(mut self, gate: std::sync::mpsc::Receiver<()>) -> Self {
+        self.disk.set_gate(gate);
+        self
+    }
+
+    /// Disk jobs asked for whose result has not come back yet.
+    pub fn disk_jobs_pending(&self) -> usize {
+        self.disk.pending()
+    }
+
+    /// Waits for every disk job asked for so far and applies its result, as the loop does.
+    pub async fn settle_disk(&mut self) {
+        while self.disk.pending() > 0 {
+            let done = self.disk.next().await;
+            self.disk_done(done);
+        }
+    }
+
+    /// A disk job's result: an action for `update`, or a file's bytes for their slot.
+    pub(super) fn disk_done(&mut self, done: Done) {
+        match done {
+            Done::Action(action) => self.dispatch(action),
+            Done::Body {
+                session,
+                slot,
+                request,
+            } => {
+                let command = AmqpCommand::Publish(Box::new(request));
+                if let Err((command, why)) = self.outgoing.fill(session, slot, command) {
+                    self.refuse(session, vec![command], why);
+                }
+            }
+            Done::Unread {
+                session,
+                slot,
+                unreadable,
+            } => {
+                self.outgoing.release(session, slot);
+                self.dispatch(unreadable);
+            }
+            Done::Skipped { session, slot } => self.outgoing.release(session, slot),
         }
     }
 }

@@ -357,3 +357,7 @@ mod tests {
         assert!(outgoing.send(1, publish(quarter)).is_ok());
     }
 }
+
+#[cfg(test)]
+#[path = "outgoing_slot_tests.rs"]
+mod slot_tests;
