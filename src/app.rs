@@ -151,7 +151,7 @@ impl App {
                     tab,
                     session,
                     slot,
-                    request,
+                    request: Box::new(request),
                     path,
                 });
             }

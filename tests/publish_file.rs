@@ -143,7 +143,11 @@ async fn a_file_that_cannot_be_read_sends_nothing_and_lets_what_waited_behind_it
     })
     .await;
     assert_eq!(bodies(app.model()), ["typed after Ctrl-O"]);
-    assert_eq!(app.model().tab().compose.tally.acked, 1, "only the typed one");
+    assert_eq!(
+        app.model().tab().compose.tally.acked,
+        1,
+        "only the typed one"
+    );
     let expected = format!("{} does not exist: check the path.", missing.display());
     let Overlay::Prompt(prompt) = &app.model().overlay else {
         panic!("the prompt asks again, got {:?}", app.model().overlay);

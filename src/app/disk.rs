@@ -41,7 +41,7 @@ pub(super) enum Job {
         tab: u32,
         session: SessionId,
         slot: u64,
-        request: PublishRequest,
+        request: Box<PublishRequest>,
         path: PathBuf,
     },
     /// The store moves to the thread once, before any save: it is its only owner.
@@ -57,7 +57,7 @@ pub(super) enum Done {
     Body {
         session: SessionId,
         slot: u64,
-        request: PublishRequest,
+        request: Box<PublishRequest>,
     },
     /// The file could not be read: the slot is let go, nothing is sent, and `unreadable`
     /// (an `Action::PublishFileUnreadable`) tells the prompt why.
@@ -286,7 +286,7 @@ impl App {
                 slot,
                 request,
             } => {
-                let command = AmqpCommand::Publish(Box::new(request));
+                let command = AmqpCommand::Publish(request);
                 if let Err((command, why)) = self.outgoing.fill(session, slot, command) {
                     self.refuse(session, vec![command], why);
                 }

@@ -27,7 +27,11 @@ async fn commands_sent_after_a_held_slot_wait_until_it_is_filled() {
     assert!(outgoing.send(1, peek(0)).is_ok());
     outgoing.hold(1, 42);
     assert!(outgoing.send(1, peek(2)).is_ok());
-    assert_eq!(received(&mut commands_rx), [0], "the one after the slot waits");
+    assert_eq!(
+        received(&mut commands_rx),
+        [0],
+        "the one after the slot waits"
+    );
     // Nothing to feed while the slot is first: the loop must not spin on room().
     let room = futures_lite::future::poll_once(outgoing.room()).await;
     assert!(room.is_none(), "room() waits while a file is read");
@@ -35,7 +39,11 @@ async fn commands_sent_after_a_held_slot_wait_until_it_is_filled() {
     assert!(outgoing.fill(1, 42, peek(1)).is_ok());
     let room = outgoing.room().await;
     assert!(outgoing.feed(room).is_empty());
-    assert_eq!(received(&mut commands_rx), [1, 2], "the file's first, in order");
+    assert_eq!(
+        received(&mut commands_rx),
+        [1, 2],
+        "the file's first, in order"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +58,9 @@ async fn a_released_slot_lets_what_waited_behind_it_go_and_a_late_fill_is_refuse
     assert!(outgoing.feed(room).is_empty());
     assert_eq!(received(&mut commands_rx), [3]);
 
-    let (_, why) = outgoing.fill(1, 7, peek(9)).expect_err("no slot 7 any more");
+    let (_, why) = outgoing
+        .fill(1, 7, peek(9))
+        .expect_err("no slot 7 any more");
     assert_eq!(why, NO_WORKER);
     let (_, why) = outgoing.fill(2, 1, peek(9)).expect_err("no such session");
     assert_eq!(why, NO_WORKER);
