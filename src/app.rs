@@ -1,7 +1,9 @@
 //! The loop: terminal events, broker events and a frame clock become actions; `update`
 //! applies them; effects go to the session workers; the screen is redrawn at most once a
-//! frame while the broker is busy, and at once after a key.
+//! frame while the broker is busy, and at once after a key. Disk work runs on a thread of
+//! its own and comes back as actions too.
 
+mod disk;
 mod file_body;
 mod outgoing;
 
@@ -16,14 +18,14 @@ use tokio::{
     sync::mpsc,
 };
 
-use file_body::read_body;
+use disk::{Disk, Job};
 use outgoing::Outgoing;
 
 use crate::{
     action::Action,
     keymap,
     model::Model,
-    profile::{ProfileError, ProfileStore},
+    profile::ProfileStore,
     session::{self, SessionCommand, SessionEvent, SessionId, WorkerEvent},
     ui,
     update::{Effect, update},
@@ -36,6 +38,9 @@ pub const EVENT_CAPACITY: usize = 4096;
 pub const EVENT_BATCH: usize = 1024;
 /// How long quitting waits for sessions to close their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+/// How long quitting waits, after that, for exports and profile saves under way to reach
+/// the disk: they are small and quick, but a hung network mount must not keep the user.
+const DISK_GRACE: Duration = Duration::from_secs(10);
 
 /// What a run did, for benchmarks: redraws are coalesced to at most one a frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,8 +59,10 @@ pub struct App {
     stopping: HashSet<SessionId>,
     events_tx: mpsc::Sender<SessionEvent>,
     events_rx: mpsc::Receiver<SessionEvent>,
-    /// Where profiles are written; `None` when no config directory could be found.
-    profiles: Option<ProfileStore>,
+    /// Exports, loads, file bodies and profile saves, in order, off the loop.
+    disk: Disk,
+    /// Numbers the outgoing slots of files being read for a publish.
+    next_slot: u64,
 }
 
 impl App {
@@ -74,7 +81,8 @@ impl App {
             stopping: HashSet::new(),
             events_tx,
             events_rx,
-            profiles: None,
+            disk: Disk::default(),
+            next_slot: 0,
         }
     }
 
@@ -84,9 +92,9 @@ impl App {
         self
     }
 
-    /// Saves go to `store` (a small file, written synchronously between frames).
+    /// Saves go to `store`, which moves to the disk thread: one save at a time, in order.
     pub fn with_profiles(mut self, store: ProfileStore) -> Self {
-        self.profiles = Some(store);
+        self.disk.set_store(store);
         self
     }
 
@@ -129,37 +137,28 @@ impl App {
             Effect::PublishFile {
                 tab,
                 session,
-                mut request,
+                request,
                 path,
-            } => match read_body(&path) {
-                Ok(body) => {
-                    request.body = body;
-                    self.send(session, SessionCommand::Publish(Box::new(request)));
-                }
-                Err(error) => self.dispatch(Action::PublishFileUnreadable {
+            } => {
+                // The publish keeps its place among the session's commands while the file
+                // is read: a message typed meanwhile goes after it. Without a worker there
+                // is no place to keep, and the file is still read: a path that cannot be
+                // read is the user's to fix first, and a body finds no slot and is refused.
+                self.next_slot += 1;
+                let slot = self.next_slot;
+                self.outgoing.hold(session, slot);
+                self.disk.start(Job::ReadBody {
                     tab,
+                    session,
+                    slot,
+                    request: Box::new(request),
                     path,
-                    reason: error.to_string(),
-                }),
-            },
+                });
+            }
             Effect::Command { session, command } => self.send(session, command),
-            Effect::Export { path, messages } => {
-                let result = crate::inspect::export::write_jsonl(&path, &messages)
-                    .map(|count| (count, path))
-                    .map_err(|e| e.to_string());
-                self.dispatch(Action::Exported(result));
-            }
-            Effect::LoadFile { tab, path } => {
-                let result = crate::inspect::export::read_jsonl(&path).map_err(|e| e.to_string());
-                self.dispatch(Action::FileLoaded { tab, path, result });
-            }
-            Effect::SaveProfiles(profiles) => {
-                let result = match &mut self.profiles {
-                    Some(store) => store.save(&profiles),
-                    None => Err(ProfileError::NoConfigDir),
-                };
-                self.dispatch(Action::ProfilesSaved(result));
-            }
+            Effect::Export { path, messages } => self.disk.start(Job::Export { path, messages }),
+            Effect::LoadFile { tab, path } => self.disk.start(Job::Load { tab, path }),
+            Effect::SaveProfiles(profiles) => self.disk.start(Job::SaveProfiles(profiles)),
             Effect::Disconnect { session } => {
                 if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
                     self.refuse(session, unsent, "you disconnected before it was sent");
@@ -267,6 +266,11 @@ impl App {
                     }
                     dirty = true;
                 }
+                // Only while a disk job is under way.
+                done = self.disk.next() => {
+                    self.disk_done(done);
+                    dirty = true;
+                }
                 // Only while commands wait for room in a worker's channel.
                 room = self.outgoing.room() => {
                     let session = room.0;
@@ -296,8 +300,11 @@ impl App {
         Ok(stats)
     }
 
-    /// Lets workers close their connections politely, without keeping the user waiting.
+    /// Lets workers close their connections politely, without keeping the user waiting,
+    /// and lets exports and profile saves under way finish (files being read to publish
+    /// are skipped: their sessions are closed).
     pub async fn shutdown(&mut self) {
+        self.disk.quitting();
         // Quitting disconnected every tab first, which reported what waited for them.
         for (session, commands_tx, _) in self.outgoing.drain() {
             // Dropping the sender ends the worker even if this does not get through.
@@ -316,6 +323,15 @@ impl App {
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => break,
             }
+        }
+        if tokio::time::timeout(DISK_GRACE, self.settle_disk())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "quit with {} disk jobs unfinished after {DISK_GRACE:?}",
+                self.disk.pending()
+            );
         }
     }
 }

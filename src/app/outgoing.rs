@@ -2,6 +2,8 @@
 //! room. A worker's channel stays bounded (its memory); what does not fit waits here and
 //! goes out as the worker takes it, so a replay of 10,000 messages is sent whole without
 //! the UI loop ever blocking, and a settle or bind typed meanwhile does not overtake it.
+//! A file being read for a publish holds its place (a slot) the same way: what is typed
+//! after Ctrl-O waits behind it until its bytes arrive from the disk thread.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -30,10 +32,26 @@ pub(super) struct Outgoing {
 
 struct Worker {
     commands_tx: mpsc::Sender<SessionCommand>,
-    /// Commands the channel had no room for yet, oldest first.
-    waiting: VecDeque<SessionCommand>,
+    /// Commands the channel had no room for yet, or that wait behind a file being read,
+    /// oldest first.
+    waiting: VecDeque<Slot>,
     /// The bodies among them, in bytes.
     waiting_bytes: usize,
+}
+
+enum Slot {
+    Ready(SessionCommand),
+    /// The place of a publish whose file is being read; the number the read carries.
+    Reading(u64),
+}
+
+impl Slot {
+    fn ready(self) -> Option<SessionCommand> {
+        match self {
+            Slot::Ready(command) => Some(command),
+            Slot::Reading(_) => None,
+        }
+    }
 }
 
 /// What a command holds in memory, for the bound on what waits.
@@ -44,6 +62,10 @@ fn bytes(command: &SessionCommand) -> usize {
     }
 }
 
+fn ready(waiting: impl IntoIterator<Item = Slot>) -> Vec<SessionCommand> {
+    waiting.into_iter().filter_map(Slot::ready).collect()
+}
+
 impl Worker {
     fn wait(&mut self, command: SessionCommand) -> Result<(), (SessionCommand, &'static str)> {
         let size = bytes(&command);
@@ -51,19 +73,46 @@ impl Worker {
             return Err((command, TOO_MUCH_WAITING));
         }
         self.waiting_bytes += size;
-        self.waiting.push_back(command);
+        self.waiting.push_back(Slot::Ready(command));
         Ok(())
     }
 
+    /// The oldest waiting command, unless a file being read comes first.
     fn next_waiting(&mut self) -> Option<SessionCommand> {
-        let command = self.waiting.pop_front()?;
+        let Some(Slot::Ready(_)) = self.waiting.front() else {
+            return None;
+        };
+        let command = self.waiting.pop_front()?.ready()?;
         self.waiting_bytes -= bytes(&command);
         Some(command)
     }
 
     fn put_back(&mut self, command: SessionCommand) {
         self.waiting_bytes += bytes(&command);
-        self.waiting.push_front(command);
+        self.waiting.push_front(Slot::Ready(command));
+    }
+
+    fn slot(&self, slot: u64) -> Option<usize> {
+        self.waiting
+            .iter()
+            .position(|s| matches!(s, Slot::Reading(n) if *n == slot))
+    }
+
+    /// Whether the oldest waiting command can go as soon as there is room.
+    fn can_feed(&self) -> bool {
+        matches!(self.waiting.front(), Some(Slot::Ready(_)))
+    }
+
+    /// Takes every command that is ready: the worker ended and will take none of them.
+    /// Slots of files still being read stay, to be refused when their bytes arrive.
+    fn drain_ready(&mut self) -> Vec<SessionCommand> {
+        let (ready_ones, reading): (Vec<Slot>, Vec<Slot>) = self
+            .waiting
+            .drain(..)
+            .partition(|s| matches!(s, Slot::Ready(_)));
+        self.waiting = reading.into();
+        self.waiting_bytes = 0;
+        ready(ready_ones)
     }
 }
 
@@ -105,14 +154,57 @@ impl Outgoing {
         session: SessionId,
     ) -> Option<(mpsc::Sender<SessionCommand>, Vec<SessionCommand>)> {
         let worker = self.workers.remove(&session)?;
-        Some((worker.commands_tx, worker.waiting.into()))
+        Some((worker.commands_tx, ready(worker.waiting)))
+    }
+
+    /// Holds the place of a publish whose file `slot` is being read: what is sent after
+    /// it waits behind it. Nothing to hold for a session without a worker: [`Outgoing::fill`]
+    /// refuses its body.
+    pub fn hold(&mut self, session: SessionId, slot: u64) {
+        if let Some(worker) = self.workers.get_mut(&session) {
+            worker.waiting.push_back(Slot::Reading(slot));
+        }
+    }
+
+    /// The publish read for `slot` takes its place; it goes out once what was sent before
+    /// it has (see [`Outgoing::room`]). It comes back, with why, when the session ended
+    /// meanwhile or too much waits already.
+    pub fn fill(
+        &mut self,
+        session: SessionId,
+        slot: u64,
+        command: SessionCommand,
+    ) -> Result<(), (SessionCommand, &'static str)> {
+        let Some(worker) = self.workers.get_mut(&session) else {
+            return Err((command, NO_WORKER));
+        };
+        let Some(at) = worker.slot(slot) else {
+            return Err((command, NO_WORKER));
+        };
+        let size = bytes(&command);
+        if worker.waiting_bytes + size > MAX_WAITING_BYTES && worker.waiting.len() > 1 {
+            worker.waiting.remove(at);
+            return Err((command, TOO_MUCH_WAITING));
+        }
+        worker.waiting_bytes += size;
+        worker.waiting[at] = Slot::Ready(command);
+        Ok(())
+    }
+
+    /// The file for `slot` could not be read: what waited behind it may go.
+    pub fn release(&mut self, session: SessionId, slot: u64) {
+        if let Some(worker) = self.workers.get_mut(&session)
+            && let Some(at) = worker.slot(slot)
+        {
+            worker.waiting.remove(at);
+        }
     }
 
     /// Every worker, with what never reached it.
     pub fn drain(&mut self) -> Vec<(SessionId, mpsc::Sender<SessionCommand>, Vec<SessionCommand>)> {
         self.workers
             .drain()
-            .map(|(session, w)| (session, w.commands_tx, w.waiting.into()))
+            .map(|(session, w)| (session, w.commands_tx, ready(w.waiting)))
             .collect()
     }
 
@@ -123,12 +215,13 @@ impl Outgoing {
     }
 
     /// Resolves once a session with waiting commands has room in its channel (or has
-    /// ended); never while nothing waits. Cancel-safe: a permit not taken is given back.
+    /// ended); never while nothing waits, or only behind a file being read. Cancel-safe: a
+    /// permit not taken is given back.
     pub async fn room(&self) -> Room {
         let waits: Vec<_> = self
             .workers
             .iter()
-            .filter(|(_, worker)| !worker.waiting.is_empty())
+            .filter(|(_, worker)| worker.can_feed())
             .map(|(session, worker)| {
                 let (session, commands_tx) = (*session, worker.commands_tx.clone());
                 Box::pin(async move { (session, commands_tx.reserve_owned().await.map_err(drop)) })
@@ -147,8 +240,7 @@ impl Outgoing {
             return Vec::new();
         };
         let Ok(permit) = permit else {
-            worker.waiting_bytes = 0;
-            return worker.waiting.drain(..).collect();
+            return worker.drain_ready();
         };
         if let Some(command) = worker.next_waiting() {
             permit.send(command);
@@ -162,8 +254,7 @@ impl Outgoing {
                 }
                 Err(TrySendError::Closed(command)) => {
                     worker.put_back(command);
-                    worker.waiting_bytes = 0;
-                    return worker.waiting.drain(..).collect();
+                    return worker.drain_ready();
                 }
             }
         }
@@ -267,3 +358,7 @@ mod tests {
         assert!(outgoing.send(1, publish(quarter)).is_ok());
     }
 }
+
+#[cfg(test)]
+#[path = "outgoing_slot_tests.rs"]
+mod slot_tests;

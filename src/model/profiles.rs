@@ -16,6 +16,9 @@ pub struct ProfileList {
     pub problem: Option<String>,
     /// Where the profiles live, for the list's title.
     pub path: Option<PathBuf>,
+    /// Saves asked for whose outcome has not come back: saves run off the loop, so only
+    /// the last one's outcome may replace the list (an earlier one would undo later edits).
+    pub saving: usize,
 }
 
 impl ProfileList {

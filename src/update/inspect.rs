@@ -55,6 +55,15 @@ pub fn export(model: &mut Model, path: &str, all: bool) -> Result<Vec<Effect>, S
             .collect()
     };
     model.overlay = Overlay::None;
+    // The file is written off the loop; this says so until `exported` replaces it.
+    let count = messages.len();
+    model.notify(
+        Level::Info,
+        format!(
+            "Exporting {count} message{} to {path} …",
+            if count == 1 { "" } else { "s" }
+        ),
+    );
     Ok(vec![Effect::Export {
         path: PathBuf::from(path),
         messages,
@@ -81,6 +90,7 @@ pub fn load(model: &mut Model, path: &str) -> Result<Vec<Effect>, String> {
         return Err("Type the path of a JSON Lines file exported by amqp-tui.".into());
     }
     model.overlay = Overlay::None;
+    model.notify(Level::Info, format!("Loading {path} …"));
     Ok(vec![Effect::LoadFile {
         tab: model.tab().number,
         path: PathBuf::from(path),

@@ -130,7 +130,13 @@ pub(super) fn edit_list(
 fn finish_edit(model: &mut Model, name: &str) -> Result<Vec<Effect>, String> {
     model.profiles.select_name(name);
     model.overlay = Overlay::Profiles;
-    Ok(vec![Effect::SaveProfiles(model.profiles.profiles.clone())])
+    Ok(vec![save(model)])
+}
+
+/// The whole list, to be written; its outcome comes back as `Action::ProfilesSaved`.
+fn save(model: &mut Model) -> Effect {
+    model.profiles.saving += 1;
+    Effect::SaveProfiles(model.profiles.profiles.clone())
 }
 
 /// `y` on "delete profile?".
@@ -146,7 +152,7 @@ pub fn delete(model: &mut Model, name: &str) -> Vec<Effect> {
                     }
                 }
             }
-            vec![Effect::SaveProfiles(model.profiles.profiles.clone())]
+            vec![save(model)]
         }
         Err(err) => {
             model.notify(Level::Error, err.to_string());
@@ -211,15 +217,20 @@ pub(super) fn import_uri(model: &mut Model, uri: &str) -> Vec<Effect> {
 /// What the app reports after writing the profiles file. The list becomes what was
 /// written, which includes what another program added to the file meanwhile.
 pub fn saved(model: &mut Model, result: Result<SaveOutcome, ProfileError>) {
+    model.profiles.saving = model.profiles.saving.saturating_sub(1);
     match result {
         Ok(outcome) => {
             model.profiles.problem = None;
-            let selected = model.profiles.selected().map(|p| p.name.clone());
-            model.profiles.profiles = outcome.profiles;
-            if let Some(name) = selected {
-                model.profiles.select_name(&name);
+            // A later save is on its way with edits made since this one: its outcome,
+            // not this older list, is what the list becomes.
+            if model.profiles.saving == 0 {
+                let selected = model.profiles.selected().map(|p| p.name.clone());
+                model.profiles.profiles = outcome.profiles;
+                if let Some(name) = selected {
+                    model.profiles.select_name(&name);
+                }
+                model.profiles.clamp_selection();
             }
-            model.profiles.clamp_selection();
             let mut text = format!("Profiles saved to {}.", outcome.path.display());
             if let Some(backup) = outcome.backed_up {
                 text = format!(

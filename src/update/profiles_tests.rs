@@ -400,3 +400,31 @@ fn a_save_shows_the_profiles_another_program_added_meanwhile() {
     assert!(text.contains("another program"), "{text}");
     assert!(text.contains("by-hand"), "{text}");
 }
+
+#[test]
+fn an_earlier_saves_outcome_does_not_undo_an_edit_made_while_it_was_written() {
+    // Saves run off the loop: a rename's outcome can arrive after the next edit.
+    let mut model = with_profiles(&["a", "b"]);
+    update(&mut model, Action::RenameProfile);
+    answer(&mut model, "first");
+    let first = saved_list(update(&mut model, Action::SubmitPrompt));
+    update(&mut model, Action::DeleteProfile);
+    let second = saved_list(update(&mut model, Action::Confirm));
+    assert_eq!(names(&second), ["b"]);
+
+    let outcome = |profiles: Vec<Profile>| SaveOutcome {
+        path: PathBuf::from("/cfg/profiles.toml"),
+        backed_up: None,
+        profiles,
+        from_disk: Vec::new(),
+    };
+    update(&mut model, Action::ProfilesSaved(Ok(outcome(first))));
+    assert_eq!(
+        names(&model.profiles.profiles),
+        ["b"],
+        "the deleted profile does not come back with the older save's list"
+    );
+    update(&mut model, Action::ProfilesSaved(Ok(outcome(second))));
+    assert_eq!(names(&model.profiles.profiles), ["b"]);
+    assert_eq!(model.profiles.saving, 0);
+}
