@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::{
     action::Action,
     model::{Focus, Model, Overlay, scroll::Step},
-    session::Settle,
+    session::{Protocol, Settle},
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -382,12 +382,23 @@ pub fn reach(focus: Focus, action: &Action) -> String {
     format!("{back}, then {there}")
 }
 
-/// The footer's hints for where the keys go now.
+/// Whether a session of `protocol` offers `action`: bindings, settling, peeking and the
+/// properties editor are AMQP's; MQTT 3.1.1 has none of them.
+pub fn offered(protocol: Protocol, action: &Action) -> bool {
+    let amqp_only = matches!(
+        action,
+        Action::OpenBindings | Action::Settle(_) | Action::Peek | Action::OpenProperties
+    );
+    protocol == Protocol::Amqp || !amqp_only
+}
+
+/// The footer's hints for where the keys go now, naming only what the tab's protocol offers.
 pub fn hints(model: &Model) -> impl Iterator<Item = &'static Binding> {
     let context = context_of(model);
+    let protocol = model.tab().protocol();
     BINDINGS.iter().filter(move |b| {
         let anywhere = b.context == Context::Anywhere && !context.is_overlay();
-        b.hint && (b.context == context || anywhere)
+        b.hint && (b.context == context || anywhere) && offered(protocol, &b.action)
     })
 }
 

@@ -64,7 +64,7 @@ pub async fn open(
     settings: &ConnectionSettings,
 ) -> Result<(Connection, ConnectionDetails), ConnectError> {
     let target = settings.display_target();
-    tracing::info!(%target, security = %settings.security().label(), "connecting");
+    tracing::info!(%target, security = %settings.security().label_for(settings.protocol), "connecting");
     let result = attempt(settings).await;
     match &result {
         Ok((_, details)) => tracing::info!(

@@ -9,15 +9,17 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::{
-    amqp::{AckMode, ExchangeType, Source, settings::DEFAULT_TLS_PORT},
-    session::{ConnectionSettings, uri::apply_uri},
+    amqp::{AckMode, ExchangeType, Source},
+    session::{ConnectionSettings, Protocol, uri::apply_uri},
     tls::{ClientCert, TlsMode},
 };
 
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub struct Cli {
-    /// Broker URI, e.g. amqps://guest:guest@localhost:5671/%2f; given, the app connects at once
+    /// Broker URI; its scheme picks the protocol: amqp://, amqps://, mqtt://, mqtts://
+    /// (e.g. amqps://guest:guest@localhost:5671/%2f, mqtts://guest:guest@localhost:8883);
+    /// given, the app connects at once
     #[arg(long, env = "AMQP_URL", hide_env_values = true, value_name = "URI")]
     pub uri: Option<String>,
     /// Verify the server against this CA certificate (PEM) instead of the system store
@@ -65,6 +67,20 @@ pub struct Cli {
     /// Unacknowledged deliveries the broker may push ahead of the UI
     #[arg(long, value_name = "N")]
     pub prefetch: Option<u16>,
+    /// MQTT: a topic filter to subscribe to (repeat for several; default test/#)
+    #[arg(long, value_name = "FILTER")]
+    pub topic: Vec<String>,
+    /// MQTT: QoS of the subscriptions and of the compose box's publishes (0 or 1;
+    /// RabbitMQ 3.10 downgrades 2 to 1)
+    #[arg(long, value_name = "0|1", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub qos: Option<u8>,
+    /// MQTT: the topic the compose box publishes to (default test/any)
+    #[arg(long, value_name = "TOPIC")]
+    pub publish_topic: Option<String>,
+    /// MQTT: the client id (default: generated; RabbitMQ disconnects an older connection
+    /// with the same id)
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
     /// Fill in the form from the URI but wait for Enter
     #[arg(long)]
     pub no_connect: bool,
@@ -81,7 +97,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack"]
+        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack", "topic", "qos", "publish_topic", "client_id"]
     )]
     pub profile: Vec<String>,
     /// Print the saved profiles (never their passwords) and exit
@@ -151,14 +167,16 @@ impl Cli {
         if let Some(uri) = &self.uri {
             match apply_uri(&mut settings, uri) {
                 Ok(false) if tls => {
-                    problem = Some(
-                        "--ca-cert, --insecure and --client-cert are for TLS, but the URI is amqp:// (plain). Use an amqps:// URI, or switch TLS on below.".into(),
-                    );
+                    let plain = settings.protocol.scheme(false);
+                    let secure = settings.protocol.scheme(true);
+                    problem = Some(format!(
+                        "--ca-cert, --insecure and --client-cert are for TLS, but the URI is {plain}:// (plain). Use an {secure}:// URI, or switch TLS on below."
+                    ));
                 }
                 Ok(is_tls) => tls = is_tls,
                 Err(reason) => {
                     problem = Some(format!(
-                        "The URI does not parse: {reason}. Fix the fields below, or pass a URI like amqps://user:pass@host:5671/%2f."
+                        "The URI does not parse: {reason}. Fix the fields below, or pass a URI like amqps://user:pass@host:5671/%2f or mqtts://user:pass@host:8883."
                     ))
                 }
             }
@@ -172,7 +190,7 @@ impl Cli {
                 }
             };
             if self.uri.is_none() {
-                settings.port = DEFAULT_TLS_PORT;
+                settings.port = settings.protocol.default_port(true);
             }
         }
         if let (Some(cert_file), Some(key_file)) = (&self.client_cert, &self.client_key) {
@@ -218,12 +236,84 @@ impl Cli {
                 Err(reason) => problem = Some(format!("--routing-key: {reason}")),
             }
         }
+        if let Some(other) = self.wrong_protocol_flags(settings.protocol) {
+            problem.get_or_insert(other);
+        }
+        let mqtt = &mut settings.mqtt;
+        if !self.topic.is_empty() {
+            mqtt.subscriptions = self.topic.clone();
+            for filter in &self.topic {
+                if let Err(why) = crate::mqtt::topic::check_filter(filter) {
+                    problem.get_or_insert(format!(
+                        "--topic '{}' {why}.",
+                        crate::text::visible(filter)
+                    ));
+                }
+            }
+        }
+        if let Some(qos) = self.qos {
+            mqtt.qos = qos;
+        }
+        if let Some(topic) = &self.publish_topic {
+            if let Err(why) = crate::mqtt::topic::check_name(topic) {
+                problem.get_or_insert(format!(
+                    "--publish-topic '{}' {why}.",
+                    crate::text::visible(topic)
+                ));
+            }
+            mqtt.publish_topic = topic.clone();
+        }
+        if let Some(id) = &self.client_id {
+            mqtt.client_id = id.clone();
+        }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
             settings,
             password_env,
             problem,
         }
+    }
+}
+
+impl Cli {
+    /// Flags of the other protocol than the URI's: said, not silently ignored.
+    fn wrong_protocol_flags(&self, protocol: Protocol) -> Option<String> {
+        let amqp_only = [
+            ("--exchange", self.exchange.is_some()),
+            ("--exchange-type", self.exchange_type.is_some()),
+            ("--queue", self.queue.is_some()),
+            ("--watch", self.watch.is_some()),
+            ("--ack", self.ack.is_some()),
+            ("--routing-key", self.routing_key.is_some()),
+            ("--prefetch", self.prefetch.is_some()),
+        ];
+        let mqtt_only = [
+            ("--topic", !self.topic.is_empty()),
+            ("--qos", self.qos.is_some()),
+            ("--publish-topic", self.publish_topic.is_some()),
+            ("--client-id", self.client_id.is_some()),
+        ];
+        let (given, other): (Vec<&str>, Protocol) = match protocol {
+            Protocol::Amqp => (
+                mqtt_only.iter().filter(|f| f.1).map(|f| f.0).collect(),
+                Protocol::Mqtt,
+            ),
+            Protocol::Mqtt => (
+                amqp_only.iter().filter(|f| f.1).map(|f| f.0).collect(),
+                Protocol::Amqp,
+            ),
+        };
+        (!given.is_empty()).then(|| {
+            format!(
+                "{} {} for {} sessions, but the URI is {}: they were ignored. Use an {}:// or {}:// URI for them.",
+                given.join(", "),
+                if given.len() == 1 { "is" } else { "are" },
+                other.label(),
+                protocol.label(),
+                other.scheme(false),
+                other.scheme(true)
+            )
+        })
     }
 }
 

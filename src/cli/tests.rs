@@ -217,7 +217,7 @@ fn a_client_certificate_needs_its_key_and_tls() {
     assert!(launch.problem.expect("a problem").contains("--client-cert"));
     let launch = parse(&["--client-cert", "c.pem", "--client-key", "c.key"]);
     assert_eq!(
-        launch.settings.port, DEFAULT_TLS_PORT,
+        launch.settings.port, crate::amqp::settings::DEFAULT_TLS_PORT,
         "TLS, like --ca-cert"
     );
 }

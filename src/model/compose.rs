@@ -12,7 +12,9 @@ use super::{
 };
 use crate::{
     amqp::Routing,
-    session::{PublishOutcome, PublishPart, PublishRequest},
+    session::{
+        ConnectionSettings, Properties, Protocol, PublishOutcome, PublishPart, PublishRequest,
+    },
 };
 
 /// "Publish N copies" is bounded: a typo must not flood a production broker.
@@ -20,6 +22,9 @@ pub const MAX_COPIES: u32 = 100_000;
 
 #[derive(Clone, Debug)]
 pub struct Compose {
+    /// The session's protocol: for MQTT `routing_key` holds the topic, `confirm` means
+    /// QoS 1 (confirmed by PUBACK) and `persistent` the retain flag.
+    pub protocol: Protocol,
     pub body: Input,
     pub exchange: Input,
     pub routing_key: Input,
@@ -40,6 +45,8 @@ pub struct Compose {
     pub unsent: Unsent,
     /// Bulk sends (replay, resend) whose outcomes are still coming in.
     pub bulks: Vec<Bulk>,
+    /// MQTT publishes sent with the retain flag, by id: their outcome says so.
+    pub retained: BTreeSet<u64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -99,6 +106,7 @@ pub struct ComposeError {
 impl Compose {
     pub fn for_routing(routing: &Routing) -> Self {
         Self {
+            protocol: Protocol::Amqp,
             body: Input::default(),
             exchange: Input::new(routing.exchange.clone()),
             routing_key: Input::new(routing.key().to_string()),
@@ -113,6 +121,7 @@ impl Compose {
             waiting: BTreeSet::new(),
             unsent: Unsent::default(),
             bulks: Vec::new(),
+            retained: BTreeSet::new(),
         }
     }
 
@@ -122,12 +131,33 @@ impl Compose {
         self.routing_key = Input::new(routing.key().to_string());
     }
 
-    pub fn delivery_mode_label(&self) -> &'static str {
-        if self.persistent {
-            "2 persistent"
-        } else {
-            "1 transient"
+    /// Aims at what a session of `settings` publishes to: AMQP's exchange and key, or
+    /// MQTT's topic with the session's QoS.
+    pub fn aim(&mut self, settings: &ConnectionSettings) {
+        self.protocol = settings.protocol;
+        match settings.protocol {
+            Protocol::Amqp => self.aim_at(&settings.routing),
+            Protocol::Mqtt => {
+                self.exchange = Input::default();
+                self.routing_key = Input::new(settings.mqtt.publish_topic.clone());
+                self.confirm = settings.mqtt.qos >= 1;
+                self.persistent = false;
+            }
         }
+    }
+
+    pub fn delivery_mode_label(&self) -> &'static str {
+        match (self.protocol, self.persistent) {
+            (Protocol::Mqtt, true) => "retain",
+            (Protocol::Mqtt, false) => "no retain",
+            (Protocol::Amqp, true) => "2 persistent",
+            (Protocol::Amqp, false) => "1 transient",
+        }
+    }
+
+    /// The QoS an MQTT publish goes out with: 1 while confirms are on.
+    pub fn qos(&self) -> u8 {
+        u8::from(self.confirm)
     }
 
     /// The body is kept after publishing, so sending the same message again is one key.
@@ -136,6 +166,9 @@ impl Compose {
             message,
             property: None,
         };
+        if self.protocol == Protocol::Mqtt {
+            return self.mqtt_request();
+        }
         let exchange = self.exchange.value().to_string();
         let key = self.routing_key.value().to_string();
         for (name, value) in [("Exchange", &exchange), ("Routing key", &key)] {
@@ -146,15 +179,7 @@ impl Compose {
                 )));
             }
         }
-        let copies_text = self.copies.value().trim();
-        let copies = match copies_text.parse::<u32>() {
-            Ok(n) if (1..=MAX_COPIES).contains(&n) => n,
-            _ => {
-                return Err(plain(format!(
-                    "Copies '{copies_text}' is not a number from 1 to {MAX_COPIES}."
-                )));
-            }
-        };
+        let copies = self.copies()?;
         let mode = if self.persistent { 2 } else { 1 };
         let properties =
             self.props
@@ -168,14 +193,60 @@ impl Compose {
             id,
             exchange,
             routing_key: key,
-            body: self
-                .raw_body
-                .clone()
-                .unwrap_or_else(|| self.body.value().as_bytes().to_vec()),
+            body: self.body_bytes(),
             properties,
             copies,
             confirm: self.confirm,
             part: PublishPart::Amqp,
+        })
+    }
+
+    fn copies(&self) -> Result<u32, ComposeError> {
+        let copies_text = self.copies.value().trim();
+        match copies_text.parse::<u32>() {
+            Ok(n) if (1..=MAX_COPIES).contains(&n) => Ok(n),
+            _ => Err(ComposeError {
+                message: format!("Copies '{copies_text}' is not a number from 1 to {MAX_COPIES}."),
+                property: None,
+            }),
+        }
+    }
+
+    fn body_bytes(&self) -> Vec<u8> {
+        self.raw_body
+            .clone()
+            .unwrap_or_else(|| self.body.value().as_bytes().to_vec())
+    }
+
+    /// An MQTT publish: to a topic (no wildcards), with the box's QoS and retain flag.
+    /// MQTT 3.1.1 carries no properties, so the editor's are not sent.
+    fn mqtt_request(&mut self) -> Result<PublishRequest, ComposeError> {
+        let topic = self.routing_key.value().to_string();
+        if let Err(problem) = crate::mqtt::topic::check_name(&topic) {
+            return Err(ComposeError {
+                message: format!("Topic {problem}."),
+                property: None,
+            });
+        }
+        let copies = self.copies()?;
+        let qos = self.qos();
+        let id = self.take_id();
+        if self.persistent {
+            self.retained.insert(id);
+        }
+        Ok(PublishRequest {
+            id,
+            exchange: crate::mqtt::MQTT_EXCHANGE.into(),
+            routing_key: crate::mqtt::topic::to_routing_key(&topic),
+            body: self.body_bytes(),
+            properties: Properties::default(),
+            copies,
+            confirm: qos >= 1,
+            part: PublishPart::Mqtt {
+                topic,
+                qos,
+                retain: self.persistent,
+            },
         })
     }
 

@@ -2,7 +2,7 @@
 
 use crate::{
     amqp::Routing,
-    session::{ConnectionDetails, ConnectionSettings, SessionId},
+    session::{ConnectionDetails, ConnectionSettings, Protocol, SessionId},
 };
 
 use super::{
@@ -61,6 +61,13 @@ impl Tab {
             not_watching: None,
             outages: 0,
         }
+    }
+
+    /// The protocol of the session, or of the form while there is none.
+    pub fn protocol(&self) -> Protocol {
+        self.session_settings
+            .as_ref()
+            .map_or(self.form.protocol, |s| s.protocol)
     }
 
     /// Starts a new session id, so late events of the previous one are ignored.

@@ -122,7 +122,7 @@ impl Link for MqttLink {
             settings.mqtt.client_id = generated_client_id(epoch);
         }
         let target = settings.display_target();
-        tracing::info!(%target, security = %settings.security().label(), "connecting (MQTT)");
+        tracing::info!(%target, security = %settings.security().label_for(settings.protocol), "connecting (MQTT)");
         let (client, mut eventloop, dialed, trust) =
             connect::open(&settings, &settings.mqtt.client_id).await?;
         let classify = |err: &ConnectionError| connect::classify(err, &settings, &trust, false);

@@ -3,7 +3,8 @@
 use super::Profile;
 use crate::text::{self, visible};
 
-/// One line per profile: name, URL (never the password), routing, TLS verification and
+/// One line per profile: name, URL (its scheme names the protocol; never the password),
+/// routing (MQTT: the topics), TLS verification and
 /// where the password comes from. Every field is passed through [`visible`], since a
 /// hand-edited file may hold escape sequences. Empty when there are no profiles.
 pub fn list_text(profiles: &[Profile]) -> String {
@@ -40,6 +41,7 @@ fn row(profile: &Profile) -> [String; 5] {
 
 fn url(profile: &Profile) -> String {
     crate::session::uri::display_uri(
+        profile.protocol,
         profile.tls,
         &profile.user,
         &profile.host,
@@ -49,6 +51,14 @@ fn url(profile: &Profile) -> String {
 }
 
 fn routing(profile: &Profile) -> String {
+    if profile.protocol == crate::session::Protocol::Mqtt {
+        return format!(
+            "topics {} (QoS {}) publish {}",
+            profile.topics.join(", "),
+            profile.qos.min(1),
+            profile.publish_topic
+        );
+    }
     let exchange = if profile.exchange.is_empty() {
         "(default exchange)".to_string()
     } else {

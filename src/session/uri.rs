@@ -1,16 +1,21 @@
-//! AMQP URIs as users paste them: `amqp[s]://user:password@host:port/vhost?heartbeat=N`.
+//! Broker URIs as users paste them, for every protocol:
+//! `amqp[s]://user:password@host:port/vhost?heartbeat=N`, and the same shape for
+//! `mqtt[s]://` (the vhost as the path, `%2f` or empty for `/`).
 
-use super::ConnectionSettings;
-use crate::amqp::settings::{DEFAULT_PORT, DEFAULT_TLS_PORT};
+use super::{ConnectionSettings, Protocol};
 
-/// Fills `settings` from an AMQP URI the way pika reads one; returns whether it is amqps.
+/// Fills `settings` from a URI the way pika reads an AMQP one; the scheme picks the
+/// protocol. Returns whether it is a TLS scheme.
 pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, String> {
     let url = url::Url::parse(uri.trim()).map_err(|e| e.to_string())?;
-    let tls = match url.scheme() {
-        "amqp" => false,
-        "amqps" => true,
-        other => return Err(format!("scheme '{other}' is not amqp or amqps")),
+    let Some((protocol, tls)) = Protocol::from_scheme(url.scheme()) else {
+        return Err(format!(
+            "scheme '{}' is not one of {}",
+            url.scheme(),
+            Protocol::schemes()
+        ));
     };
+    settings.protocol = protocol;
     let decode = |s: &str| {
         percent_decode(s).ok_or_else(|| "it holds percent-escapes that are not UTF-8".to_string())
     };
@@ -19,9 +24,7 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
         Some(host) => decode(&host.to_string())?,
         None => return Err("it names no host".into()),
     };
-    settings.port = url
-        .port()
-        .unwrap_or(if tls { DEFAULT_TLS_PORT } else { DEFAULT_PORT });
+    settings.port = url.port().unwrap_or(protocol.default_port(tls));
     if !url.username().is_empty() {
         settings.user = decode(url.username())?;
         settings.password = decode(url.password().unwrap_or_default())?;
@@ -54,8 +57,15 @@ const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
 /// The one way a connection target is written for people: `amqps://user@host:port/vhost`
 /// with no password, reading back through [`apply_uri`] to the same user, host, port and
 /// vhost. For `--list-profiles`, the profile list and (without the scheme) the status bar.
-pub fn display_uri(tls: bool, user: &str, host: &str, port: u16, vhost: &str) -> String {
-    let scheme = if tls { "amqps" } else { "amqp" };
+pub fn display_uri(
+    protocol: Protocol,
+    tls: bool,
+    user: &str,
+    host: &str,
+    port: u16,
+    vhost: &str,
+) -> String {
+    let scheme = protocol.scheme(tls);
     format!("{scheme}://{}", display_target(user, host, port, vhost))
 }
 
@@ -193,13 +203,13 @@ mod tests {
             ("%", "amqp://guest@localhost:5672/%25"),
         ];
         for (vhost, shown) in cases {
-            let uri = display_uri(false, "guest", "localhost", 5672, vhost);
+            let uri = display_uri(Protocol::Amqp, false, "guest", "localhost", 5672, vhost);
             assert_eq!(uri, shown);
             let mut settings = ConnectionSettings::default();
             assert_eq!(apply_uri(&mut settings, &uri), Ok(false), "{uri}");
             assert_eq!(settings.vhost, vhost, "{uri}");
         }
-        let uri = display_uri(true, "bob@corp:x", "::1", 5671, "/");
+        let uri = display_uri(Protocol::Amqp, true, "bob@corp:x", "::1", 5671, "/");
         assert_eq!(uri, "amqps://bob%40corp%3Ax@[::1]:5671/%2F");
         let mut settings = ConnectionSettings::default();
         assert_eq!(apply_uri(&mut settings, &uri), Ok(true));

@@ -11,6 +11,8 @@ pub mod trust;
 
 use std::path::PathBuf;
 
+use crate::session::Protocol;
+
 pub use details::{CertificateInfo, TlsDetails};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +42,16 @@ pub enum Security {
 }
 
 impl Security {
+    /// As the status bar states it, after the protocol: `MQTT · TLS, server verified
+    /// against ca.pem`.
+    pub fn label_for(&self, protocol: Protocol) -> String {
+        format!("{} · {}", protocol.label(), self.label())
+    }
+
+    /// The protection alone.
     pub fn label(&self) -> String {
         match self {
-            Self::Plain => "plain AMQP".into(),
+            Self::Plain => "plain".into(),
             Self::TlsVerified { ca_file: Some(ca) } => {
                 format!("TLS, server verified against {}", ca.display())
             }

@@ -9,7 +9,10 @@ use ratatui::{
 };
 
 use super::{draw_input, place_cursor, theme};
-use crate::model::{Compose, Focus, Tab};
+use crate::{
+    model::{Compose, Focus, Tab},
+    session::Protocol,
+};
 
 pub const HEIGHT: u16 = 4;
 
@@ -48,6 +51,14 @@ fn title(compose: &Compose) -> Vec<String> {
         if t.sent > 0 {
             parts.push(format!("{} sent unconfirmed", t.sent));
         }
+    }
+    if compose.protocol == Protocol::Mqtt {
+        parts.push(if compose.confirm {
+            "QoS 1, PUBACK confirms (F5)".to_string()
+        } else {
+            "QoS 0, NOT confirmed (F5)".to_string()
+        });
+        return parts;
     }
     let confirmed = if compose.confirm {
         "confirmed"
@@ -106,20 +117,35 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         Constraint::Length(7),
     ])
     .areas(targets);
-    label(frame, ex_label, "Exchange ");
-    field(
-        frame,
-        ex,
-        &compose.exchange,
-        tab.focus == Focus::ComposeExchange,
-    );
-    label(frame, key_label, " Key ");
-    field(
-        frame,
-        key,
-        &compose.routing_key,
-        tab.focus == Focus::ComposeKey,
-    );
+    if compose.protocol == Protocol::Mqtt {
+        // One wide topic field where AMQP has an exchange and a key.
+        let topic_area = Rect {
+            width: key.right().saturating_sub(ex.x),
+            ..ex
+        };
+        label(frame, ex_label, "Topic ");
+        field(
+            frame,
+            topic_area,
+            &compose.routing_key,
+            tab.focus == Focus::ComposeKey,
+        );
+    } else {
+        label(frame, ex_label, "Exchange ");
+        field(
+            frame,
+            ex,
+            &compose.exchange,
+            tab.focus == Focus::ComposeExchange,
+        );
+        label(frame, key_label, " Key ");
+        field(
+            frame,
+            key,
+            &compose.routing_key,
+            tab.focus == Focus::ComposeKey,
+        );
+    }
     label(frame, mode_label, " Mode ");
     let mode_style = if tab.focus == Focus::ComposeMode {
         theme::FOCUS

@@ -12,6 +12,7 @@ use ratatui::{
 use super::theme;
 use crate::{
     model::{ConnState, Tab, scroll::Scroll},
+    session::Protocol,
     text::visible,
     tls::{CertificateInfo, Security, TlsDetails},
 };
@@ -70,7 +71,18 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
     let (Some(settings), Some(details)) = (&tab.session_settings, &tab.details) else {
         return out;
     };
+    let protocol = settings.protocol;
+    out.push(field("Protocol", protocol_name(protocol).into()));
     out.push(field("Target", settings.display_target()));
+    if protocol == Protocol::Mqtt {
+        out.push(field("Client id", settings.mqtt.client_id.clone()));
+        let clean = if settings.mqtt.clean_session {
+            "yes (the broker keeps nothing for this client id)"
+        } else {
+            "no (the broker keeps subscriptions and QoS 1 messages)"
+        };
+        out.push(field("Clean session", clean.into()));
+    }
     if let Some(addr) = &details.peer_addr {
         out.push(field("Peer address", addr.clone()));
     }
@@ -83,26 +95,49 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
         } else {
             format!("{secs} s")
         };
-        out.push(field("Heartbeat", text));
+        let label = match protocol {
+            Protocol::Amqp => "Heartbeat",
+            Protocol::Mqtt => "Keep-alive",
+        };
+        out.push(field(label, text));
     }
     if let ConnState::Connected { queue, .. } = &tab.conn {
-        out.push(field("Watching", settings.routing.summary(queue)));
+        let watching = match protocol {
+            Protocol::Amqp => settings.routing.summary(queue),
+            Protocol::Mqtt => format!("subscribed to {queue}"),
+        };
+        out.push(field("Watching", watching));
     }
     out.push(Line::raw(""));
     match &details.tls {
-        None => plain_warning(&mut out),
+        None => plain_warning(&mut out, protocol),
         Some(tls) => tls_lines(&mut out, tls),
     }
     out
 }
 
-fn plain_warning(out: &mut Vec<Line<'static>>) {
+fn protocol_name(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Amqp => "AMQP 0-9-1",
+        Protocol::Mqtt => "MQTT 3.1.1",
+    }
+}
+
+fn plain_warning(out: &mut Vec<Line<'static>>, protocol: Protocol) {
     let warning = theme::security(&Security::Plain);
-    out.push(Line::styled("Plain AMQP: NOT ENCRYPTED", warning.bold()));
+    let name = protocol.label();
     out.push(Line::styled(
-        "The user name, the password and every message body cross the network in clear text: \
-         anyone on the path can read or change them. Use TLS (AMQPS, port 5671) for anything \
-         beyond a loopback test.",
+        format!("Plain {name}: NOT ENCRYPTED"),
+        warning.bold(),
+    ));
+    out.push(Line::styled(
+        format!(
+            "The user name, the password and every message body cross the network in clear text: \
+             anyone on the path can read or change them. Use TLS ({}, port {}) for anything \
+             beyond a loopback test.",
+            protocol.scheme(true).to_uppercase(),
+            protocol.default_port(true)
+        ),
         warning,
     ));
 }

@@ -12,6 +12,7 @@ use super::theme;
 use crate::{
     keymap,
     model::{ConnState, Model, Tab},
+    session::Protocol,
     text::width,
 };
 
@@ -47,7 +48,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
     let target = crate::text::visible(&target);
     // Security first: it is what must never be cut off on a narrow terminal.
     if let Some(security) = tab.conn.security() {
-        let label = crate::text::visible(&security.label());
+        let label = crate::text::visible(&security.label_for(tab.protocol()));
         let room = usize::from(area.width)
             .saturating_sub(crate::text::width(&spans_text(&spans)) + width(&target) + 4);
         spans.push(Span::styled(
@@ -71,8 +72,12 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
             Style::new().fg(Color::Red).bold(),
         ));
     } else if let ConnState::Connected { queue, .. } = &tab.conn {
+        let what = match tab.protocol() {
+            Protocol::Amqp => "queue",
+            Protocol::Mqtt => "subscribed",
+        };
         spans.push(Span::styled(
-            format!("  queue {}", crate::text::visible(queue)),
+            format!("  {what} {}", crate::text::visible(queue)),
             theme::DIM,
         ));
     }

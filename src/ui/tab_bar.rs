@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
         if let Some(security) = tab.conn.security() {
             spans.push(Span::styled(
-                format!("{} ", security_tag(security)),
+                format!("{} {} ", tab.protocol().label(), security_tag(security)),
                 theme::security(security),
             ));
         }

@@ -1,6 +1,7 @@
 //! What the broker reports about a session, applied to the tab that owns it.
 
 use super::target_label;
+use crate::session::Protocol;
 use crate::{
     action::Action,
     amqp::Binding,
@@ -70,7 +71,10 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             } else {
                 "Connected to".to_string()
             };
-            let watch = settings.routing.summary(&queue);
+            let watch = match settings.protocol {
+                Protocol::Amqp => settings.routing.summary(&queue),
+                Protocol::Mqtt => format!("subscribed to {queue}"),
+            };
             tab.notify(Level::Success, format!("{verb} {target}: {watch}."));
             tab.conn = ConnState::Connected {
                 target,
@@ -194,6 +198,7 @@ fn publish_reported(
 ) {
     let compose = &mut tab.compose;
     compose.waiting.remove(&id);
+    let retained = compose.retained.remove(&id);
     compose.in_flight = compose.in_flight.saturating_sub(1);
     compose.tally.add(&outcome);
     let kept = unsent.is_some();
@@ -205,7 +210,16 @@ fn publish_reported(
         BulkReport::Counted => return,
         BulkReport::Done(level, text) => return tab.notify(level, text),
     }
+    let confirmed = outcome.unconfirmed() == 0;
     published(tab, exchange, routing_key, outcome);
+    if retained
+        && confirmed
+        && let Some(notice) = &mut tab.notice
+    {
+        notice.text.push_str(
+            " Retained: the broker keeps it for new subscribers of exactly this topic (RabbitMQ 3.10 gives it to no wildcard subscription).",
+        );
+    }
     if kept {
         // The failure itself is already in the notice; say how to recover.
         if let Some(notice) = &mut tab.notice {
@@ -230,12 +244,26 @@ fn explain_hint(focus: Focus) -> String {
 /// A publish sent on its own is named in the notice; a message no queue took is shown
 /// prominently, since finding those is the point.
 fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
-    let to = target_label(exchange, routing_key);
+    let protocol = tab.compose.protocol;
+    let to = target_label(protocol, exchange, routing_key);
     let explain = explain_hint(tab.focus);
+    let mqtt = protocol == Protocol::Mqtt;
     let (level, text) = match outcome {
+        PublishOutcome::Routed if mqtt => (
+            Level::Success,
+            format!("Published to {to}: acked by the broker (PUBACK)."),
+        ),
         PublishOutcome::Routed => (
             Level::Success,
             format!("Published to {to}: acked by the broker."),
+        ),
+        PublishOutcome::Sent if mqtt => (
+            Level::Success,
+            format!("Published to {to} at QoS 0: sent; nothing confirms it."),
+        ),
+        PublishOutcome::Refused { reason } if mqtt => (
+            Level::Error,
+            format!("Not published to {to}: {reason}. Nothing was sent."),
         ),
         PublishOutcome::Unroutable {
             reply_code,

@@ -36,7 +36,7 @@ use crate::{
         text_field::{TextField, paste_one_line},
     },
     profile::Profile,
-    session::{ConnectionSettings, PublishRequest, SessionCommand, SessionId},
+    session::{ConnectionSettings, Protocol, PublishRequest, SessionCommand, SessionId},
 };
 use tab::{connect, disconnect};
 
@@ -83,6 +83,17 @@ pub enum Effect {
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
     if armed::holds(model, &action) {
+        return Vec::new();
+    }
+    let protocol = model.tab().protocol();
+    if !keymap::offered(protocol, &action) {
+        model.notify(
+            Level::Info,
+            format!(
+                "Bindings, acks, peeking and AMQP properties are AMQP features: this tab speaks {}.",
+                protocol.label()
+            ),
+        );
         return Vec::new();
     }
     match action {
@@ -270,8 +281,12 @@ fn open_message(model: &mut Model) {
     };
 }
 
-/// Starts from the selected message's key and headers, else the compose box's key.
+/// Starts from the selected message's key and headers, else the compose box's key. An
+/// MQTT tab has no bindings of its own to explain: it says what AMQP makes of its topics.
 fn open_explain(model: &mut Model) {
+    if model.tab().protocol() == Protocol::Mqtt {
+        return explain_mqtt(model);
+    }
     let tab = model.tab();
     let (key, headers) = match tab.log.selected() {
         Some(entry) => (
@@ -291,6 +306,36 @@ fn open_explain(model: &mut Model) {
         headers: TextField::prefilled(headers),
         on_headers: false,
     };
+}
+
+/// What RabbitMQ makes of this tab's topics: the AMQP routing key of the selected
+/// message's topic (or the compose box's), and the binding key of each subscription.
+fn explain_mqtt(model: &mut Model) {
+    use crate::mqtt::{MQTT_EXCHANGE, topic::to_routing_key};
+    let tab = model.tab_mut();
+    let topic = match tab.log.selected().map(|e| &e.delivery.part) {
+        Some(crate::session::MessagePart::Mqtt(facts)) => facts.topic.clone(),
+        _ => tab.compose.routing_key.value().to_string(),
+    };
+    let filters: Vec<String> = tab
+        .session_settings
+        .as_ref()
+        .map(|s| s.mqtt.subscriptions.clone())
+        .unwrap_or_default()
+        .iter()
+        .map(|f| format!("'{f}' is binding key '{}'", to_routing_key(f)))
+        .collect();
+    let subscriptions = if filters.is_empty() {
+        String::new()
+    } else {
+        format!(" Subscriptions: {}.", filters.join(", "))
+    };
+    let text = format!(
+        "MQTT topic '{topic}' reaches AMQP as routing key '{}' on {MQTT_EXCHANGE} (RabbitMQ swaps / and ., and + becomes *): an AMQP tap on {MQTT_EXCHANGE} with '{}' sees it.{subscriptions}",
+        to_routing_key(&topic),
+        to_routing_key(&topic),
+    );
+    tab.notify(Level::Info, text);
 }
 
 fn explain_input(overlay: &mut Overlay) -> Option<&mut TextField> {
@@ -349,7 +394,12 @@ fn close_tab(model: &mut Model) -> Vec<Effect> {
     }
 }
 
-fn target_label(exchange: &str, key: &str) -> String {
+/// Where a publish went, in its protocol's words: an MQTT topic, or an AMQP exchange and
+/// key (an MQTT session's key is its topic, mapped as RabbitMQ maps it).
+fn target_label(protocol: Protocol, exchange: &str, key: &str) -> String {
+    if protocol == Protocol::Mqtt {
+        return format!("topic '{}'", crate::mqtt::topic::from_routing_key(key));
+    }
     let exchange = if exchange.is_empty() {
         "the default exchange".to_string()
     } else {

@@ -67,10 +67,19 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::PageDown => tab.log.select_by(page_rows as isize, page_rows),
         Action::ToggleConfirms => {
             tab.compose.confirm = !tab.compose.confirm;
-            let text = if tab.compose.confirm {
-                "Publisher confirms on: every publish is reported acked, nacked or returned."
-            } else {
-                "Publisher confirms OFF: publishes are only reported as sent (or returned)."
+            let text = match (tab.compose.protocol, tab.compose.confirm) {
+                (Protocol::Amqp, true) => {
+                    "Publisher confirms on: every publish is reported acked, nacked or returned."
+                }
+                (Protocol::Amqp, false) => {
+                    "Publisher confirms OFF: publishes are only reported as sent (or returned)."
+                }
+                (Protocol::Mqtt, true) => {
+                    "QoS 1: every publish is confirmed by the broker's PUBACK, counted like publisher confirms."
+                }
+                (Protocol::Mqtt, false) => {
+                    "QoS 0: publishes are only reported as sent; nothing confirms them."
+                }
             };
             tab.notify(Level::Info, text);
         }
@@ -161,9 +170,16 @@ fn cycle_focus(tab: &Tab, step: isize) -> Focus {
         (Screen::Form, Focus::Form(field)) => Focus::Form(tab.form.step_field(field, step)),
         (Screen::Form, _) => Focus::Form(Field::Host),
         (Screen::Session, focus) => {
-            let i = SESSION_FOCUS.iter().position(|f| *f == focus).unwrap_or(0) as isize;
-            let n = SESSION_FOCUS.len() as isize;
-            SESSION_FOCUS[(i + step).rem_euclid(n) as usize]
+            // An MQTT publish has a topic and no exchange.
+            let stops: Vec<Focus> = SESSION_FOCUS
+                .into_iter()
+                .filter(|f| {
+                    !(tab.compose.protocol == Protocol::Mqtt && *f == Focus::ComposeExchange)
+                })
+                .collect();
+            let i = stops.iter().position(|f| *f == focus).unwrap_or(0) as isize;
+            let n = stops.len() as isize;
+            stops[(i + step).rem_euclid(n) as usize]
         }
     }
 }
@@ -237,9 +253,10 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
     }
     // What the user typed and the messages seen so far are kept; the compose box aims at
     // the new routing only when the routing changed.
-    let previous = tab.session_settings.as_ref().map(|s| &s.routing);
-    if previous != Some(&settings.routing) {
-        tab.compose.aim_at(&settings.routing);
+    let aim =
+        |s: &ConnectionSettings| (s.protocol, s.routing.clone(), s.mqtt.publish_topic.clone());
+    if tab.session_settings.as_ref().map(aim) != Some(aim(&settings)) {
+        tab.compose.aim(&settings);
     }
     tab.session_settings = Some(settings.clone());
     // The tab is called after what it is connected to, not after a profile the form is
@@ -293,7 +310,11 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
                 Level::Info,
                 format!(
                     "Publishing {copies}to {} …",
-                    target_label(&request.exchange, &request.routing_key)
+                    target_label(
+                        tab.compose.protocol,
+                        &request.exchange,
+                        &request.routing_key
+                    )
                 ),
             );
             vec![Effect::Publish {
