@@ -5,16 +5,8 @@ mod support;
 
 use std::{path::Path, process::Command};
 
-use amqp_tui::{
-    model::ConnectForm,
-    profile::{Profile, ProfileStore},
-    session::Protocol,
-    tls::Security,
-};
-use support::{
-    Broker, Session,
-    mqtt_clients::{self, MqttTarget, Subscriber},
-};
+use amqp_tui::{model::ConnectForm, profile::ProfileStore, session::Protocol, tls::Security};
+use support::{Broker, Session, mqtt_clients};
 
 fn demo(dir: &Path, arg: &str) {
     let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/demo"))
@@ -55,27 +47,29 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
             "local-tls-verified",
             "local-tls-unverified",
             "local-mqtt-plain",
-            "local-mqtt-tls-verified"
+            "local-mqtt-tls-verified",
+            "local-tap-amq-topic",
         ]
     );
-    let (amqp, mqtt): (Vec<&Profile>, Vec<&Profile>) = loaded
-        .profiles
-        .iter()
-        .partition(|p| p.protocol == Protocol::Amqp);
-
     let ca = dir.join("broker/tls/ca.pem");
+    let verified = Security::TlsVerified {
+        ca_file: Some(ca.clone()),
+    };
     let expected = [
-        Security::Plain,
-        Security::TlsVerified {
-            ca_file: Some(ca.clone()),
-        },
-        Security::TlsNotVerified,
+        (Protocol::Amqp, Security::Plain),
+        (Protocol::Amqp, verified.clone()),
+        (Protocol::Amqp, Security::TlsNotVerified),
+        (Protocol::Mqtt, Security::Plain),
+        (Protocol::Mqtt, verified.clone()),
+        (Protocol::Amqp, verified),
     ];
-    assert_eq!(amqp.len(), expected.len());
-    for (profile, security) in amqp.into_iter().zip(expected) {
+    // Every profile connects as the app would connect it, with the protection it names.
+    let mut sessions = Vec::new();
+    for (profile, (protocol, security)) in loaded.profiles.iter().zip(expected) {
         let settings = ConnectForm::from_profile(profile)
             .validate()
             .unwrap_or_else(|e| panic!("{}: {e:?}", profile.name));
+        assert_eq!(settings.protocol, protocol, "{}", profile.name);
         let mut session = Session::start(settings);
         assert_eq!(
             session.connected_security().await,
@@ -83,45 +77,36 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
             "{}",
             profile.name
         );
+        sessions.push(session);
     }
 
-    // Until the app speaks MQTT, mosquitto connects with each MQTT profile's settings: its
-    // subscription gets what goes to its publish topic, plain and verified against the CA.
+    // The demo: mosquitto_pub over TLS to test/any reaches both MQTT tabs, and the
+    // AMQP tap of amq.topic sees it as key test.any.
     let broker = Broker::from_env_file(&dir.join("broker/env"));
-    let expected = [(broker.mqtt_port(), None), (broker.mqtts_port(), Some(ca))];
-    assert_eq!(mqtt.len(), expected.len());
-    for (profile, (port, ca_file)) in mqtt.into_iter().zip(expected) {
-        let name = &profile.name;
-        assert_eq!(
-            (profile.port, profile.tls, profile.verify, &profile.ca_file),
-            (port, ca_file.is_some(), true, &ca_file),
-            "{name}"
-        );
-        assert_eq!(profile.topics, ["test/#"], "{name}");
-        assert_eq!(
-            (profile.qos, profile.publish_topic.as_str()),
-            (1, "test/any")
-        );
-        let target = MqttTarget {
-            host: profile.host.clone(),
-            port: profile.port,
-            cafile: profile.ca_file.clone(),
-            user: profile.user.clone(),
-            password: profile.password.clone().unwrap_or_default(),
-        };
-        let subscriber = Subscriber::mosquitto(&target, &profile.topics[0], profile.qos, 1).await;
-        let body = format!("hello from {name}");
-        mqtt_clients::mosquitto_pub(&target, &profile.publish_topic, &body, profile.qos, &[])
-            .await
-            .expect_success(name);
-        let got = subscriber.finish().await.expect_success(name).messages();
-        assert_eq!(got.len(), 1, "{name}: {got:?}");
-        assert_eq!(
-            (got[0].topic.as_str(), got[0].payload.as_slice()),
-            ("test/any", body.as_bytes()),
-            "{name}"
-        );
+    mqtt_clients::mosquitto_pub(
+        &broker.mqtt_tls(),
+        "test/any",
+        "hello from mosquitto",
+        1,
+        &[],
+    )
+    .await
+    .expect_success("mosquitto_pub");
+    for (i, name) in [(3, "mqtt plain"), (4, "mqtt tls"), (5, "amq.topic tap")] {
+        let message = sessions[i].delivery().await;
+        assert_eq!(message.body, b"hello from mosquitto", "{name}");
+        assert_eq!(message.routing_key, "test.any", "{name}");
+        match (&message.part, i) {
+            (amqp_tui::session::MessagePart::Mqtt(facts), 3 | 4) => {
+                assert_eq!(facts.topic, "test/any", "{name}")
+            }
+            (amqp_tui::session::MessagePart::Amqp, 5) => {
+                assert_eq!(message.exchange, "amq.topic")
+            }
+            (part, _) => panic!("{name}: {part:?}"),
+        }
     }
+    drop(sessions);
 
     // The app still loads the whole file.
     let out = Command::new(env!("CARGO_BIN_EXE_amqp-tui"))
@@ -141,6 +126,26 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
         .collect();
     assert!(
         names.iter().all(|name| listed_names.contains(name)),
+        "{listed}"
+    );
+    // The scheme names each profile's protocol, and MQTT profiles list their topics.
+    let line = |name: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("local-mqtt-tls-verified ").contains("mqtts://guest@localhost:"),
+        "{listed}"
+    );
+    assert!(
+        line("local-mqtt-plain ").contains("topics test/# (QoS 1)"),
+        "{listed}"
+    );
+    assert!(
+        line("local-plain ").contains("amqp://guest@localhost:"),
         "{listed}"
     );
 }

@@ -104,7 +104,7 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
         Launched::start_with_config(&["--profile", "tab-plain", "--profile", "tab-tls"], config);
     let text = app.wait_for("tab 1 connected", CONNECT, |s| s.contains(" CONNECTED "));
     assert!(
-        text.contains("plain AMQP"),
+        text.contains("AMQP · plain"),
         "tab 1 is the plain one:\n{text}"
     );
     app.press(b"\tfor-the-plain-tab\r"); // Tab: from the pane into the compose box
@@ -127,7 +127,7 @@ fn two_tabs_plain_and_tls_each_receive_only_their_own_messages() {
     assert!(!text.contains("for-the-plain-tab"), "{text}");
 
     app.press(b"\x1b1"); // Alt-1
-    let text = app.wait_for("back on tab 1", CONNECT, |s| s.contains("plain AMQP"));
+    let text = app.wait_for("back on tab 1", CONNECT, |s| s.contains("AMQP · plain"));
     assert!(text.contains("1 received"), "{text}");
     assert!(
         !text.contains("for-the-tls-tab"),

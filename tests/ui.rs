@@ -142,7 +142,7 @@ fn paging_moves_by_exactly_the_rows_the_pane_shows() {
 fn the_status_bar_states_the_security_of_each_kind_of_session() {
     let plain = connected(ConnectionSettings::default());
     let screen = lines(&render(&plain));
-    assert!(line_with(&screen, "CONNECTED").contains("plain AMQP"));
+    assert!(line_with(&screen, "CONNECTED").contains("AMQP · plain"));
 
     let verified = connected(ConnectionSettings {
         tls: TlsMode::Verify {

@@ -114,7 +114,7 @@ fn the_details_panel_sizes_by_wrapped_rows_and_scrolls_to_the_fingerprint() {
         let rows = panel(&screen);
         let shown = screen.join("\n");
         assert!(
-            rows[0].starts_with("Target"),
+            rows[0].starts_with("Protocol") && rows[1].starts_with("Target"),
             "the top is shown first:\n{shown}"
         );
         // The whole CA path, over the rows it wraps to.
@@ -148,7 +148,7 @@ fn the_details_panel_scrolls_with_home_end_and_the_arrows_when_it_does_not_fit()
     let mut model = details_model(&Security::TlsVerified { ca_file: Some(ca) });
     let fingerprint = FINGERPRINT.replace(' ', "");
     let top = panel(&draw(&model, 100, 14));
-    assert!(top[0].starts_with("Target"), "{top:?}");
+    assert!(top[0].starts_with("Protocol"), "{top:?}");
     assert!(!top.contains(&fingerprint));
     press(&mut model, KeyCode::End);
     let end = panel(&draw(&model, 100, 14));

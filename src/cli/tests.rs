@@ -217,7 +217,90 @@ fn a_client_certificate_needs_its_key_and_tls() {
     assert!(launch.problem.expect("a problem").contains("--client-cert"));
     let launch = parse(&["--client-cert", "c.pem", "--client-key", "c.key"]);
     assert_eq!(
-        launch.settings.port, crate::amqp::settings::DEFAULT_TLS_PORT,
+        launch.settings.port,
+        crate::amqp::settings::DEFAULT_TLS_PORT,
         "TLS, like --ca-cert"
+    );
+}
+
+#[test]
+fn an_mqtts_uri_and_its_flags_make_an_mqtt_session() {
+    let launch = parse(&[
+        "--uri",
+        "mqtts://dev:pw@broker.example/plant",
+        "--ca-cert",
+        "ca.pem",
+        "--topic",
+        "plant/+/temp",
+        "--topic",
+        "alarms/#",
+        "--qos",
+        "0",
+        "--publish-topic",
+        "plant/7/cmd",
+        "--client-id",
+        "tui-7",
+    ]);
+    assert!(launch.connect_now, "{:?}", launch.problem);
+    let s = launch.settings;
+    assert_eq!(s.protocol, Protocol::Mqtt);
+    assert_eq!(
+        (s.host.as_str(), s.port, s.vhost.as_str()),
+        ("broker.example", 8883, "plant")
+    );
+    assert_eq!((s.user.as_str(), s.password.as_str()), ("dev", "pw"));
+    assert_eq!(s.mqtt.subscriptions, ["plant/+/temp", "alarms/#"]);
+    assert_eq!(s.mqtt.qos, 0);
+    assert_eq!(s.mqtt.publish_topic, "plant/7/cmd");
+    assert_eq!(s.mqtt.client_id, "tui-7");
+    assert_eq!(
+        s.tls,
+        TlsMode::Verify {
+            ca_file: Some("ca.pem".into())
+        }
+    );
+    let plain = parse(&["--uri", "mqtt://guest:guest@localhost"]).settings;
+    assert_eq!((plain.port, plain.vhost.as_str()), (1883, "/"));
+}
+
+#[test]
+fn flags_of_the_other_protocol_and_bad_topics_are_said_not_ignored() {
+    let launch = parse(&["--uri", "mqtt://localhost", "--exchange", "x"]);
+    let problem = launch.problem.expect("a problem");
+    assert!(
+        problem.contains("--exchange is for AMQP sessions, but the URI is MQTT"),
+        "{problem}"
+    );
+    assert!(!launch.connect_now);
+    let launch = parse(&["--uri", "amqp://localhost", "--topic", "a/#"]);
+    let problem = launch.problem.expect("a problem");
+    assert!(
+        problem.contains("--topic is for MQTT sessions"),
+        "{problem}"
+    );
+    let problem = parse(&["--uri", "mqtt://localhost", "--topic", "a/#/b"])
+        .problem
+        .expect("bad filter");
+    assert!(
+        problem.contains("--topic 'a/#/b' puts # before its end"),
+        "{problem}"
+    );
+    let problem = parse(&["--uri", "mqtt://localhost", "--publish-topic", "a/+"])
+        .problem
+        .expect("wildcard");
+    assert!(
+        problem.contains("only subscriptions take wildcards"),
+        "{problem}"
+    );
+    let problem = parse(&["--uri", "mqtt://localhost", "--insecure"])
+        .problem
+        .expect("plain");
+    assert!(
+        problem.contains("the URI is mqtt:// (plain). Use an mqtts:// URI"),
+        "{problem}"
+    );
+    assert!(
+        Cli::try_parse_from(["amqp-tui", "--qos", "3"]).is_err(),
+        "QoS 3 does not exist"
     );
 }

@@ -224,7 +224,7 @@ impl Compose {
         let topic = self.routing_key.value().to_string();
         if let Err(problem) = crate::mqtt::topic::check_name(&topic) {
             return Err(ComposeError {
-                message: format!("Topic {problem}."),
+                message: format!("Topic '{}' {problem}.", crate::text::visible(&topic)),
                 property: None,
             });
         }

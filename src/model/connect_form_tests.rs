@@ -164,3 +164,91 @@ fn debug_never_shows_the_password() {
     let settings = form.validate().expect("valid");
     assert!(!format!("{settings:?}").contains("hunter2-secret"));
 }
+
+#[test]
+fn the_protocol_comes_first_and_the_port_follows_it_and_tls() {
+    let mut form = ConnectForm::default();
+    assert_eq!(form.fields()[0], Field::Protocol);
+    form.set_protocol(Protocol::Mqtt);
+    assert_eq!(form.value(Field::Port), "1883");
+    form.toggle_tls();
+    assert_eq!(form.value(Field::Port), "8883");
+    form.set_protocol(Protocol::Amqp);
+    assert_eq!(form.value(Field::Port), "5671");
+    form.input_mut(Field::Port)
+        .handle(InputRequest::InsertChar('9'));
+    form.set_protocol(Protocol::Mqtt);
+    assert_eq!(form.value(Field::Port), "56719", "a typed port is kept");
+}
+
+#[test]
+fn each_protocol_shows_only_its_own_fields() {
+    let mut form = ConnectForm::default();
+    let amqp = form.fields();
+    assert!(amqp.contains(&Field::Exchange) && !amqp.contains(&Field::Topics));
+    form.set_protocol(Protocol::Mqtt);
+    let mqtt = form.fields();
+    for hidden in [
+        Field::Source,
+        Field::Exchange,
+        Field::ExchangeType,
+        Field::Queue,
+        Field::AckMode,
+        Field::RoutingKey,
+    ] {
+        assert!(!mqtt.contains(&hidden), "{hidden:?} is AMQP's");
+        assert!(!form.applies(hidden));
+    }
+    for shown in [
+        Field::ClientId,
+        Field::CleanSession,
+        Field::Topics,
+        Field::Qos,
+        Field::CaFile,
+        Field::ClientCert,
+    ] {
+        assert!(mqtt.contains(&shown), "{shown:?}");
+    }
+    assert_eq!(form.label(Field::Heartbeat), "Keep-alive (s)");
+    // Tab goes from the last shown field back to the first, skipping hidden ones.
+    let last = *mqtt.last().expect("fields");
+    assert_eq!(form.step_field(last, 1), Field::Protocol);
+    assert_eq!(form.step_field(Field::Heartbeat, 1), Field::ClientId);
+}
+
+#[test]
+fn an_mqtt_form_validates_its_topics_and_client_id() {
+    let mut form = ConnectForm::default();
+    form.set_protocol(Protocol::Mqtt);
+    assert!(
+        !form.value(Field::ClientId).is_empty(),
+        "a generated default"
+    );
+    set(&mut form, Field::Topics, "test/#, sensors/+/temp");
+    set(&mut form, Field::ClientId, "dev-7");
+    let s = form.validate().expect("valid");
+    assert_eq!(s.protocol, Protocol::Mqtt);
+    assert_eq!(s.port, 1883);
+    assert_eq!(s.mqtt.subscriptions, ["test/#", "sensors/+/temp"]);
+    assert_eq!(s.mqtt.client_id, "dev-7");
+    assert_eq!(s.mqtt.qos, 1);
+
+    set(&mut form, Field::Topics, "a/#/b");
+    let (field, message) = form.validate().expect_err("bad filter");
+    assert_eq!(field, Field::Topics);
+    assert!(
+        message.contains("'a/#/b' puts # before its end"),
+        "{message}"
+    );
+    set(&mut form, Field::Topics, " , ");
+    let (field, message) = form.validate().expect_err("no filter");
+    assert_eq!(field, Field::Topics);
+    assert!(message.contains("Subscribe to is empty"), "{message}");
+
+    set(&mut form, Field::Topics, "test/#");
+    set(&mut form, Field::ClientId, "");
+    form.clean_session = false;
+    let (field, message) = form.validate().expect_err("a kept session needs an id");
+    assert_eq!(field, Field::ClientId);
+    assert!(message.contains("clean session off"), "{message}");
+}

@@ -177,6 +177,27 @@ mod tests {
     }
 
     #[test]
+    fn every_mqtt_field_survives_the_form() {
+        let profile = Profile {
+            name: "plant".into(),
+            protocol: crate::session::Protocol::Mqtt,
+            port: 8883,
+            tls: true,
+            ca_file: Some("/etc/ca.pem".into()),
+            client_id: "tui-7".into(),
+            clean_session: false,
+            topics: vec!["plant/+/temp".into(), "alarms/#".into()],
+            qos: 0,
+            publish_topic: "plant/7/cmd".into(),
+            ..Profile::default()
+        };
+        let back = ConnectForm::from_profile(&profile)
+            .to_profile("plant")
+            .expect("valid");
+        assert_eq!(back, profile);
+    }
+
+    #[test]
     fn the_password_is_kept_only_when_the_user_asks() {
         let mut form = ConnectForm::from_profile(&everything_set());
         form.remember_password = false;

@@ -71,7 +71,7 @@ impl Publisher {
             return Err(Box::new((request, outcome)));
         };
         if let Err(problem) = super::topic::check_name(&topic) {
-            let outcome = refused(request.copies, format!("the topic {problem}"));
+            let outcome = refused(request.copies, format!("topic '{topic}' {problem}"));
             return Err(Box::new((request, outcome)));
         }
         let size = request.body.len() + topic.len() + 5;

@@ -101,6 +101,17 @@ impl ConnectionSettings {
         }
     }
 
+    /// What the session watches, as titles and notices say it: an AMQP routing summary
+    /// (`testEx (direct) ─test→ amq.gen-…`) or MQTT's subscriptions. `watching` is what
+    /// the worker reported on connecting (the queue's name, the filters with their QoS).
+    /// Raw names: make it safe before drawing it.
+    pub fn watch_summary(&self, watching: &str) -> String {
+        match self.protocol {
+            Protocol::Amqp => self.routing.summary(watching),
+            Protocol::Mqtt => format!("subscribed to {watching}"),
+        }
+    }
+
     /// `user@host:port/vhost`, never the password.
     pub fn display_target(&self) -> String {
         super::uri::display_target(&self.user, &self.host, self.port, &self.vhost)

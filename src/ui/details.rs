@@ -102,11 +102,7 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
         out.push(field(label, text));
     }
     if let ConnState::Connected { queue, .. } = &tab.conn {
-        let watching = match protocol {
-            Protocol::Amqp => settings.routing.summary(queue),
-            Protocol::Mqtt => format!("subscribed to {queue}"),
-        };
-        out.push(field("Watching", watching));
+        out.push(field("Watching", settings.watch_summary(queue)));
     }
     out.push(Line::raw(""));
     match &details.tls {

@@ -99,6 +99,6 @@ fn watching(tab: &Tab) -> String {
     };
     tab.session_settings
         .as_ref()
-        .map(|settings| text::visible(&settings.routing.summary(queue)))
+        .map(|settings| text::visible(&settings.watch_summary(queue)))
         .unwrap_or_default()
 }

@@ -99,11 +99,16 @@ fn fit_label(label: &str, room: usize) -> String {
             let keep = room.saturating_sub(width(verdict) + " against ".len());
             format!(
                 "{verdict} against {}",
-                super::title::middle(path, keep.max(MIN_PATH))
+                super::title::middle_keeping(path, keep.max(MIN_PATH), file_name_width(path))
             )
         }
         None => label.to_string(),
     }
+}
+
+/// The columns of a path's last component and the slash before it.
+fn file_name_width(path: &str) -> usize {
+    path.rsplit_once('/').map_or(0, |(_, name)| width(name) + 1)
 }
 
 /// A shortened path keeps at least its file name's worth of columns.

@@ -43,11 +43,17 @@ pub fn fit(parts: &[String], shorten: usize, border: u16) -> String {
 
 /// `s` in at most `keep` columns: its start and its end, `…` between.
 pub(super) fn middle(s: &str, keep: usize) -> String {
+    middle_keeping(s, keep, 0)
+}
+
+/// [`middle`], keeping at least `min_tail` columns of the end (a path's file name) when
+/// `keep` has room for them.
+pub(super) fn middle_keeping(s: &str, keep: usize, min_tail: usize) -> String {
     let total = width(s);
     if total <= keep {
         return s.to_string();
     }
-    let tail = keep.saturating_sub(1) / 2;
+    let tail = (keep.saturating_sub(1) / 2).max(min_tail.min(keep.saturating_sub(1)));
     let head = keep.saturating_sub(1) - tail;
     let end = columns(s, total - tail, tail);
     format!("{}…{end}", columns(s, 0, head))

@@ -71,10 +71,7 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             } else {
                 "Connected to".to_string()
             };
-            let watch = match settings.protocol {
-                Protocol::Amqp => settings.routing.summary(&queue),
-                Protocol::Mqtt => format!("subscribed to {queue}"),
-            };
+            let watch = settings.watch_summary(&queue);
             tab.notify(Level::Success, format!("{verb} {target}: {watch}."));
             tab.conn = ConnState::Connected {
                 target,
