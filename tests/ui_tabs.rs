@@ -94,7 +94,7 @@ fn saving_an_imported_uri_does_not_rename_the_connected_tab() {
     );
     let screen = lines(&render(&model));
     assert!(
-        screen[0].starts_with(" 1 localhost:5671 AMQP TLS "),
+        screen[0].starts_with(" 1 localhost:5671 TLS "),
         "{}",
         screen[0]
     );

@@ -11,6 +11,7 @@ use ratatui::{
 use super::theme;
 use crate::{
     model::{ConnState, Model},
+    session::Protocol,
     tls::Security,
 };
 
@@ -26,7 +27,11 @@ pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
         spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
         if let Some(security) = tab.conn.security() {
             spans.push(Span::styled(
-                format!("{} {} ", tab.protocol().label(), security_tag(security)),
+                format!(
+                    "{}{} ",
+                    protocol_tag(tab.protocol()),
+                    security_tag(security)
+                ),
                 theme::security(security),
             ));
         }
@@ -48,6 +53,15 @@ fn state_color(conn: &ConnState) -> Color {
         ConnState::Connecting { .. } => Color::Yellow,
         ConnState::Connected { .. } => Color::Green,
         ConnState::Reconnecting { .. } => Color::Red,
+    }
+}
+
+/// The protocol, for a tab that does not speak amqp-tui's first one: nine tabs of AMQP
+/// need no label each, and the status bar names it for the current tab anyway.
+fn protocol_tag(protocol: Protocol) -> String {
+    match protocol {
+        Protocol::Amqp => String::new(),
+        other => format!("{} ", other.label()),
     }
 }
 
