@@ -1,9 +1,11 @@
 //! MQTT topic names and filters: what MQTT 3.1.1 allows, and what RabbitMQ makes of them.
 //!
 //! RabbitMQ publishes every MQTT message to `amq.topic` (its `mqtt.exchange`) with the
-//! topic as routing key, swapping `/` and `.` (and `+` for `*` in filters), so an AMQP
-//! tap on `amq.topic` with `test.#` sees `test/any`, and an AMQP publish with key
-//! `test.any` reaches an MQTT subscriber of `test/#`.
+//! topic as routing key, `/` made `.` (and `+` made `*` in filters), so an AMQP tap on
+//! `amq.topic` with `test.#` sees `test/any`, and an AMQP publish with key `test.any`
+//! reaches an MQTT subscriber of `test/#`. A dot in a topic is left a dot on the way in
+//! and becomes a `/` on the way out (`rabbit_mqtt_util:mqtt2amqp`/`amqp2mqtt`): such a
+//! topic does not come back as it was sent.
 
 /// MQTT's limit on a topic: a two-byte length prefix.
 const MAX_TOPIC_BYTES: usize = 65_535;
@@ -76,7 +78,7 @@ pub fn check_name(topic: &str) -> Result<(), TopicError> {
 pub fn dot_warning(topic: &str) -> Option<String> {
     topic.contains('.').then(|| {
         format!(
-            "'{topic}' contains dots: RabbitMQ maps '.' and '/' into each other, so AMQP sees key '{}' and MQTT subscribers see '{}'.",
+            "'{topic}' contains dots: RabbitMQ maps '/' to '.' and back, so AMQP sees key '{}' and MQTT subscribers get topic '{}'.",
             to_routing_key(topic),
             from_routing_key(&to_routing_key(topic))
         )
@@ -89,7 +91,6 @@ pub fn to_routing_key(topic: &str) -> String {
         .chars()
         .map(|c| match c {
             '/' => '.',
-            '.' => '/',
             '+' => '*',
             other => other,
         })
@@ -101,7 +102,6 @@ pub fn from_routing_key(key: &str) -> String {
     key.chars()
         .map(|c| match c {
             '.' => '/',
-            '/' => '.',
             '*' => '+',
             other => other,
         })
@@ -148,11 +148,14 @@ mod tests {
     fn topics_map_to_keys_as_rabbitmq_maps_them() {
         assert_eq!(to_routing_key("test/any"), "test.any");
         assert_eq!(to_routing_key("a/+/#"), "a.*.#");
-        assert_eq!(to_routing_key("v1.2/x"), "v1/2.x");
+        assert_eq!(to_routing_key("v1.2/x"), "v1.2.x");
         assert_eq!(from_routing_key("test.any"), "test/any");
-        assert_eq!(from_routing_key(&to_routing_key("x/y.z")), "x/y.z");
+        assert_eq!(from_routing_key("a.*.#"), "a/+/#");
+        // A dot does not survive the trip: what MQTT subscribers get differs.
+        assert_eq!(from_routing_key(&to_routing_key("x/y.z")), "x/y/z");
         assert!(dot_warning("test/any").is_none());
         let warning = dot_warning("v1.2/x").expect("dots");
-        assert!(warning.contains("key 'v1/2.x'"), "{warning}");
+        assert!(warning.contains("key 'v1.2.x'"), "{warning}");
+        assert!(warning.contains("get topic 'v1/2/x'"), "{warning}");
     }
 }

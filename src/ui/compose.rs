@@ -53,6 +53,15 @@ fn title(compose: &Compose) -> Vec<String> {
         }
     }
     if compose.protocol == Protocol::Mqtt {
+        // A dot comes back to MQTT subscribers as a '/': the topic is not what they see.
+        let topic = compose.routing_key.value();
+        if topic.contains('.') {
+            let key = crate::mqtt::topic::to_routing_key(topic);
+            parts.push(format!(
+                "dots! subscribers get {}",
+                crate::mqtt::topic::from_routing_key(&key)
+            ));
+        }
         parts.push(if compose.confirm {
             "QoS 1, PUBACK confirms (F5)".to_string()
         } else {

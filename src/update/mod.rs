@@ -331,7 +331,7 @@ fn explain_mqtt(model: &mut Model) {
         format!(" Subscriptions: {}.", filters.join(", "))
     };
     let text = format!(
-        "MQTT topic '{topic}' reaches AMQP as routing key '{}' on {MQTT_EXCHANGE} (RabbitMQ swaps / and ., and + becomes *): an AMQP tap on {MQTT_EXCHANGE} with '{}' sees it.{subscriptions}",
+        "MQTT topic '{topic}' reaches AMQP as routing key '{}' on {MQTT_EXCHANGE} (RabbitMQ makes / into . and + into *): an AMQP tap on {MQTT_EXCHANGE} with '{}' sees it.{subscriptions}",
         to_routing_key(&topic),
         to_routing_key(&topic),
     );
