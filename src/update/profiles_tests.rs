@@ -283,6 +283,23 @@ fn an_imported_uri_fills_the_form_and_offers_to_save_it() {
 }
 
 #[test]
+fn an_imported_mqtts_uri_makes_an_mqtt_form() {
+    let mut model = with_profiles(&[]);
+    update(&mut model, Action::ImportUri);
+    answer(&mut model, "mqtts://dev:pw@broker.example/plant");
+    assert!(update(&mut model, Action::SubmitPrompt).is_empty());
+    let form = &model.tab().form;
+    assert_eq!(form.protocol, crate::session::Protocol::Mqtt);
+    assert!(form.tls);
+    assert_eq!(
+        [Field::Host, Field::Port, Field::Vhost, Field::User].map(|f| form.value(f)),
+        ["broker.example", "8883", "plant", "dev"]
+    );
+    let list = saved_list(update(&mut model, Action::SubmitPrompt));
+    assert_eq!(list[0].protocol, crate::session::Protocol::Mqtt);
+}
+
+#[test]
 fn a_uri_that_does_not_parse_keeps_the_prompt_and_the_form() {
     for uri in ["not a uri", "http://h/", "amqp://h/?heartbeat=soon"] {
         let mut model = Model::default();
