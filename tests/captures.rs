@@ -290,6 +290,84 @@ async fn the_tap_the_explainer_and_the_message_view() {
     client.delete_exchange(exchange).await;
 }
 
+/// An MQTT tab over TLS and an AMQP tap of amq.topic, side by side: one publish from
+/// mosquitto_pub (a client no one here wrote) shows in both, as topic and as key.
+#[tokio::test]
+async fn an_mqtt_tab_and_an_amq_topic_tap_see_one_message() {
+    let broker = Broker::shared();
+    let scratch = tempfile::Builder::new()
+        .prefix("amqp-tui-captures-")
+        .tempdir()
+        .expect("scratch dir");
+    let ca = scratch.path().join("ca.pem");
+    std::fs::copy(broker.ca(), &ca).expect("copy the CA");
+    let mqtt = Profile {
+        name: "local-mqtt-tls-verified".into(),
+        protocol: amqp_tui::session::Protocol::Mqtt,
+        port: broker.mqtts_port(),
+        client_id: "amqp-tui-capture".into(),
+        topics: vec!["capture/#".into()],
+        publish_topic: "capture/any".into(),
+        ..profile(&broker, "", true, true, &ca)
+    };
+    let tap = Profile {
+        name: "local-tap-amq-topic".into(),
+        source: amqp_tui::amqp::Source::TapExchange,
+        exchange: "amq.topic".into(),
+        exchange_type: amqp_tui::amqp::ExchangeType::Topic,
+        routing_key: "capture.#".into(),
+        ..profile(&broker, "", true, true, &ca)
+    };
+    let config = scratch.path().join("config");
+    ProfileStore::load(&config)
+        .store
+        .save(&[mqtt, tap])
+        .expect("write the profiles");
+    let mut app = Launched::start_sized(
+        &[
+            "--profile",
+            "local-mqtt-tls-verified",
+            "--profile",
+            "local-tap-amq-topic",
+        ],
+        &config,
+        &[],
+        SIZE,
+    );
+    app.wait_for("the MQTT tab", WAIT, |s| {
+        s.contains(" CONNECTED ") && s.contains("MQTT · TLS, server verified")
+    });
+    app.press(b"\x1b2"); // Alt-2: the tap must be bound before the publish
+    app.wait_for("the tap", WAIT, |s| {
+        s.contains(" CONNECTED ") && s.contains("tap amq.topic")
+    });
+    app.press(b"\x1b1");
+    app.wait_for("back on the MQTT tab", WAIT, |s| s.contains("MQTT · TLS"));
+    support::mqtt_clients::mosquitto_pub(
+        &broker.mqtt_tls(),
+        "capture/sensor/7",
+        "{\"temp\": 21.5}",
+        1,
+        &[],
+    )
+    .await
+    .expect_success("mosquitto_pub");
+    app.wait_for("mosquitto's message", WAIT, |s| s.contains("1 received"));
+    app.press(b"\t");
+    app.wait_for("the compose box", WAIT, |s| s.contains("Enter publish"));
+    app.press(b"hello from the MQTT tab\r");
+    let shown = app.wait_for("the publish, acked and received", WAIT, |s| {
+        s.contains("2 received") && s.contains("PUBACK")
+    });
+    capture("screen-mqtt.txt", &shown);
+    app.press(b"\x1b2");
+    let shown = app.wait_for("both in the tap", WAIT, |s| {
+        s.contains("tap amq.topic") && s.contains("2 received")
+    });
+    capture("screen-mqtt-tap.txt", &shown);
+    quit(&mut app);
+}
+
 /// Ctrl-C asks first while a session is live; the second one quits.
 fn quit(app: &mut Launched) {
     app.press(b"\x03");
@@ -314,5 +392,5 @@ fn the_readme_shows_the_captures_as_they_are() {
         );
         seen += 1;
     }
-    assert!(seen >= 3, "README shows {seen} marked captures");
+    assert!(seen >= 5, "README shows {seen} marked captures");
 }
