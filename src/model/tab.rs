@@ -2,7 +2,7 @@
 
 use crate::{
     amqp::Routing,
-    session::{ConnectionDetails, ConnectionSettings, SessionId},
+    session::{ConnectionDetails, ConnectionSettings, Protocol, SessionId},
 };
 
 use super::{
@@ -92,6 +92,14 @@ impl Tab {
             level,
             text: crate::text::visible(text.as_ref()),
         });
+    }
+
+    /// The protocol the tab speaks: its session's, or before it has one the form's. The
+    /// pane's columns and where a replay goes follow it.
+    pub fn protocol(&self) -> Protocol {
+        self.session_settings
+            .as_ref()
+            .map_or(self.form.protocol, |s| s.protocol)
     }
 }
 
