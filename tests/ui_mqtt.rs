@@ -265,6 +265,8 @@ fn an_amqp_message_replayed_from_an_mqtt_tab_goes_to_the_topic_its_key_maps_to()
             ExportedMessage::from_delivery(&wildcard),
         ],
     );
+    let text = notice(&model);
+    assert!(text.ends_with("every shown one to its topic."), "{text}");
     model.tab_mut().focus = Focus::Messages;
     update(&mut model, Action::ScrollUp);
     update(&mut model, Action::ScrollUp);

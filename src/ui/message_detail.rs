@@ -1,5 +1,6 @@
-//! One message in full: delivery information, every property, the headers (nested tables
-//! and arrays with their AMQP types) and the body as text, JSON or hex.
+//! One message in full: delivery information (for MQTT the publish's topic, QoS and flags,
+//! and what RabbitMQ routes it as), every property, the headers (nested tables and arrays
+//! with their AMQP types) and the body as text, JSON or hex.
 
 use ratatui::{
     Frame,

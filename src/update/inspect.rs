@@ -107,11 +107,15 @@ pub fn loaded(
             // The file arrives later: the keys are named for where the user is then.
             let one = keymap::reach(tab.focus, &Action::Replay);
             let all = keymap::reach(tab.focus, &Action::ReplayShown);
+            let target = match tab.protocol() {
+                Protocol::Amqp => "its original exchange and key",
+                Protocol::Mqtt => "its topic",
+            };
             let how = if one.is_empty() || all.is_empty() {
                 String::new()
             } else {
                 format!(
-                    ": {one} replays the one under the cursor, {all} every shown one to its original exchange and key"
+                    ": {one} replays the one under the cursor, {all} every shown one to {target}"
                 )
             };
             tab.notify(
