@@ -71,6 +71,7 @@ async fn replaying_thousands_of_shown_messages_sends_them_all_in_order() {
             received_at: None,
             properties: Properties::default(),
             body,
+            part: Default::default(),
         })
         .collect();
     let tab = app.model().tab().number;

@@ -7,7 +7,9 @@
 //!  "received_at":"2024-05-01T12:00:00+02:00","properties":{…},"body_utf8":"{\"id\":1}"}
 //! ```
 //! A body that is not UTF-8 is written as `body_base64` instead; a file has exactly one
-//! of the two on every line.
+//! of the two on every line. A message that came by MQTT adds what only MQTT knows,
+//! `"mqtt":{"topic":"test/any","qos":1,"retain":false,"dup":false}`; a line without it
+//! (every file written before MQTT) is an AMQP message.
 
 use std::{
     fs::File,
@@ -15,7 +17,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::{private_file, session::MessagePart};
+use crate::{
+    private_file,
+    session::{MessagePart, MqttFacts},
+};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
@@ -34,6 +39,8 @@ pub struct ExportedMessage {
     pub received_at: Option<String>,
     pub properties: Properties,
     pub body: Vec<u8>,
+    /// The protocol's own part: `Mqtt` keeps topic, QoS and flags.
+    pub part: MessagePart,
 }
 
 impl ExportedMessage {
@@ -45,6 +52,7 @@ impl ExportedMessage {
             received_at: Some(d.received_at.to_rfc3339()),
             properties: d.properties.clone(),
             body: d.body.clone(),
+            part: d.part.clone(),
         }
     }
 
@@ -66,7 +74,7 @@ impl ExportedMessage {
             consumer_tag: Some(format!("file {file}")),
             properties: self.properties.clone(),
             body: self.body.clone(),
-            part: MessagePart::Amqp,
+            part: self.part.clone(),
         }
     }
 }
@@ -113,6 +121,19 @@ struct WireOut<'a> {
     body_utf8: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     body_base64: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mqtt: Option<MqttWire>,
+}
+
+/// An MQTT message's own facts, as written and read.
+#[derive(Serialize, Deserialize)]
+struct MqttWire {
+    topic: String,
+    qos: u8,
+    #[serde(default)]
+    retain: bool,
+    #[serde(default)]
+    dup: bool,
 }
 
 /// The line as read. Unknown fields are ignored, so files from a newer version load.
@@ -128,6 +149,8 @@ struct WireIn {
     properties: Properties,
     body_utf8: Option<String>,
     body_base64: Option<String>,
+    #[serde(default)]
+    mqtt: Option<MqttWire>,
 }
 
 impl Serialize for ExportedMessage {
@@ -141,6 +164,15 @@ impl Serialize for ExportedMessage {
             properties: &self.properties,
             body_utf8: utf8,
             body_base64: utf8.is_none().then(|| BASE64.encode(&self.body)),
+            mqtt: match &self.part {
+                MessagePart::Amqp => None,
+                MessagePart::Mqtt(facts) => Some(MqttWire {
+                    topic: facts.topic.clone(),
+                    qos: facts.qos,
+                    retain: facts.retain,
+                    dup: facts.dup,
+                }),
+            },
         }
         .serialize(serializer)
     }
@@ -168,6 +200,26 @@ impl<'de> Deserialize<'de> for ExportedMessage {
                 ))
             })?;
         }
+        let part = match wire.mqtt {
+            None => MessagePart::Amqp,
+            Some(mqtt) => {
+                // What MQTT 3.1.1 allows, so a replay can send it as it is.
+                if mqtt.qos > 2 {
+                    return Err(D::Error::custom(format!(
+                        "mqtt.qos is {}: MQTT has QoS 0, 1 and 2",
+                        mqtt.qos
+                    )));
+                }
+                crate::mqtt::topic::check_name(&mqtt.topic)
+                    .map_err(|err| D::Error::custom(format!("mqtt.topic {err}")))?;
+                MessagePart::Mqtt(MqttFacts {
+                    topic: mqtt.topic,
+                    qos: mqtt.qos,
+                    retain: mqtt.retain,
+                    dup: mqtt.dup,
+                })
+            }
+        };
         Ok(Self {
             exchange: wire.exchange,
             routing_key: wire.routing_key,
@@ -175,6 +227,7 @@ impl<'de> Deserialize<'de> for ExportedMessage {
             received_at: wire.received_at,
             properties: wire.properties,
             body,
+            part,
         })
     }
 }

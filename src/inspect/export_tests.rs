@@ -27,6 +27,7 @@ fn sample() -> Vec<ExportedMessage> {
         received_at: Some("2024-05-01T12:00:00.123+02:00".into()),
         properties: properties.clone(),
         body: body.to_vec(),
+        part: MessagePart::Amqp,
     };
     let mut binary = message(&[0xff, 0x00, 0xfe]);
     binary.redelivered = true;
@@ -196,4 +197,106 @@ fn headers_as_deep_as_a_delivery_keeps_them_load_back() {
     let path = dir.path().join("deep.jsonl");
     assert_eq!(write_jsonl(&path, [&message]), Ok(1));
     assert_eq!(read_jsonl(&path), Ok(vec![message]));
+}
+
+fn mqtt(topic: &str, qos: u8, retain: bool, dup: bool) -> ExportedMessage {
+    ExportedMessage {
+        exchange: crate::mqtt::MQTT_EXCHANGE.into(),
+        routing_key: crate::mqtt::topic::to_routing_key(topic),
+        redelivered: dup,
+        received_at: Some("2026-11-30T06:00:00+00:00".into()),
+        properties: Properties::default(),
+        body: b"21.5".to_vec(),
+        part: MessagePart::Mqtt(MqttFacts {
+            topic: topic.into(),
+            qos,
+            retain,
+            dup,
+        }),
+    }
+}
+
+#[test]
+fn an_mqtt_message_keeps_topic_qos_and_flags_and_loads_back_as_mqtt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mqtt.jsonl");
+    // A hostile topic (an escape sequence, a bidi override, wide text) is data like any
+    // other: kept byte for byte, never interpreted.
+    let hostile = "dev/\x1b[2J\x1b]0;pwned\x07/\u{202e}中文🙂";
+    let messages = vec![
+        mqtt("sensors/kitchen/temp", 1, true, false),
+        mqtt(hostile, 0, false, true),
+    ];
+    assert_eq!(write_jsonl(&path, &messages), Ok(2));
+    let text = fs::read_to_string(&path).expect("read back");
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(
+        first["mqtt"],
+        json!({"topic": "sensors/kitchen/temp", "qos": 1, "retain": true, "dup": false})
+    );
+    assert!(!text.contains('\x1b'), "escapes are JSON-escaped: {text}");
+    let loaded = read_jsonl(&path).expect("loads");
+    assert_eq!(loaded, messages);
+    let delivery = loaded[1].to_delivery("mqtt.jsonl");
+    assert_eq!(delivery.protocol(), crate::session::Protocol::Mqtt);
+    assert_eq!(
+        delivery.part,
+        MessagePart::Mqtt(MqttFacts {
+            topic: hostile.into(),
+            qos: 0,
+            retain: false,
+            dup: true
+        })
+    );
+}
+
+#[test]
+fn a_line_in_the_format_before_mqtt_loads_as_amqp() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.jsonl");
+    // Written by amqp-tui before MQTT: no "mqtt" object.
+    let line = r#"{"exchange":"amq.topic","routing_key":"test.any","redelivered":false,"received_at":"2024-05-01T12:00:00+02:00","properties":{"delivery_mode":2},"body_utf8":"hi"}"#;
+    fs::write(&path, format!("{line}\n")).expect("written");
+    let loaded = read_jsonl(&path).expect("loads");
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(loaded[0].part, MessagePart::Amqp);
+    assert_eq!(loaded[0].routing_key, "test.any");
+    let delivery = loaded[0].to_delivery("old.jsonl");
+    assert_eq!(delivery.protocol(), crate::session::Protocol::Amqp);
+    // And an AMQP message is still written without one.
+    write_jsonl(&path, &loaded).expect("written");
+    let text = fs::read_to_string(&path).expect("read back");
+    assert!(!text.contains("\"mqtt\""), "{text}");
+}
+
+#[test]
+fn a_bad_mqtt_object_says_which_field_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.jsonl");
+    let start = r#"{"exchange":"amq.topic","routing_key":"a","body_utf8":"","mqtt":"#;
+    let cases = [
+        (
+            format!(r#"{start}{{"topic":"a","qos":3}}}}"#),
+            "mqtt.qos is 3: MQTT has QoS 0, 1 and 2",
+        ),
+        (
+            format!(r#"{start}{{"topic":"a/#","qos":1}}}}"#),
+            "mqtt.topic 'a/#' has a wildcard",
+        ),
+        (
+            format!(r#"{start}{{"topic":"","qos":0}}}}"#),
+            "mqtt.topic is empty",
+        ),
+        (format!(r#"{start}{{"qos":0}}}}"#), "missing field `topic`"),
+    ];
+    for (line, expected) in cases {
+        fs::write(&path, &line).expect("written");
+        match read_jsonl(&path) {
+            Err(ExportError::Line {
+                line: 1, reason, ..
+            }) => assert!(reason.starts_with(expected), "{line}: {reason}"),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
 }

@@ -271,11 +271,24 @@ impl Compose {
     }
 
     /// Loads a message to send again: its target, properties and exact body, all editable.
+    /// An MQTT message fills the box as an MQTT tab reads it: its topic in the key's
+    /// field, QoS 1 as confirms on, retain as `persistent`. The caller hands it over in
+    /// the terms of the tab's protocol (`update::inspect` maps one into the other).
     pub fn load(&mut self, d: &crate::session::Message) {
-        self.exchange = Input::new(d.exchange.clone());
-        self.routing_key = Input::new(d.routing_key.clone());
+        match &d.part {
+            crate::session::MessagePart::Amqp => {
+                self.exchange = Input::new(d.exchange.clone());
+                self.routing_key = Input::new(d.routing_key.clone());
+                self.persistent = d.properties.delivery_mode == Some(2);
+            }
+            crate::session::MessagePart::Mqtt(facts) => {
+                self.exchange = Input::default();
+                self.routing_key = Input::new(facts.topic.clone());
+                self.confirm = facts.qos >= 1;
+                self.persistent = facts.retain;
+            }
+        }
         self.props = PropertiesForm::from_properties(&d.properties);
-        self.persistent = d.properties.delivery_mode == Some(2);
         self.copies = Input::new("1".into());
         match std::str::from_utf8(&d.body) {
             // One line of plain text is edited as text; anything else is kept as bytes.

@@ -1,9 +1,9 @@
 //! The message pane's filter: a substring (any case) or a `/regex/`, matched against the
-//! routing key, the exchange, the headers and the body.
+//! routing key, an MQTT message's topic, the exchange, the headers and the body.
 
 use regex::bytes::Regex;
 
-use crate::session::{Message, Value};
+use crate::session::{Message, MessagePart, Value};
 
 /// Bodies are searched up to here: a filter must not stall the UI on a 128 MiB body.
 pub const SEARCHED_BODY_BYTES: usize = 64 * 1024;
@@ -35,7 +35,14 @@ impl Filter {
     pub fn matches(&self, delivery: &Message) -> bool {
         let body_end = delivery.body.len().min(SEARCHED_BODY_BYTES);
         let found = |bytes: &[u8]| self.matcher.is_match(bytes);
+        // An MQTT message's key is its topic with `/` and `.` swapped: a term written
+        // either way finds it, as the user sees the topic in the pane and AMQP sees the key.
+        let topic = match &delivery.part {
+            MessagePart::Mqtt(facts) => Some(facts.topic.as_bytes()),
+            MessagePart::Amqp => None,
+        };
         found(delivery.routing_key.as_bytes())
+            || topic.is_some_and(found)
             || found(delivery.exchange.as_bytes())
             || found(&delivery.body[..body_end])
             || delivery
@@ -185,6 +192,54 @@ mod tests {
         let err = Filter::parse("/a{2,1}/").expect_err("invalid");
         assert!(!err.contains('\n'), "{err}");
         assert!(err.contains("column 2"), "{err}");
+    }
+
+    fn mqtt(topic: &str) -> Message {
+        let mut message = delivery(&crate::mqtt::topic::to_routing_key(topic), b"", None);
+        message.exchange = crate::mqtt::MQTT_EXCHANGE.into();
+        message.part = MessagePart::Mqtt(crate::session::MqttFacts {
+            topic: topic.into(),
+            qos: 1,
+            retain: false,
+            dup: false,
+        });
+        message
+    }
+
+    #[test]
+    fn a_term_finds_an_mqtt_message_by_its_topic_or_its_key() {
+        let message = mqtt("sensors/kitchen/temp");
+        for term in [
+            "Kitchen/Temp",
+            "kitchen.temp",
+            "/^sensors/kitchen/temp$/",
+            "/^sensors\\.kitchen\\.temp$/",
+        ] {
+            let filter = Filter::parse(term).expect("valid");
+            assert!(filter.matches(&message), "{term} finds it");
+        }
+        for term in ["kitchen/humidity", "/^kitchen/"] {
+            let filter = Filter::parse(term).expect("valid");
+            assert!(!filter.matches(&message), "{term} does not");
+        }
+        // An AMQP message has no topic: a slash term finds it only in its own fields.
+        let amqp = delivery("sensors.kitchen.temp", b"", None);
+        assert!(!Filter::parse("kitchen/temp").expect("valid").matches(&amqp));
+    }
+
+    #[test]
+    fn a_hostile_topic_is_matched_as_the_bytes_it_is() {
+        let message = mqtt("a/\x1b[2J/中文");
+        assert!(
+            Filter::parse("\x1b[2J/中")
+                .expect("valid")
+                .matches(&message)
+        );
+        assert!(
+            Filter::parse("/2J/中文$/")
+                .expect("valid")
+                .matches(&message)
+        );
     }
 
     #[test]

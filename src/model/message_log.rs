@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 
 use super::filter::Filter;
 use crate::{
-    session::{Message, Settle},
+    mqtt::topic,
+    session::{Message, MessagePart, Settle},
     text,
 };
 
@@ -52,6 +53,35 @@ impl LogEntry {
 
     pub fn preview(&self) -> String {
         text::body_preview(&self.delivery.body)
+    }
+
+    /// The MQTT topic, safe to draw: the one it was published to, or for an AMQP message
+    /// the topic an MQTT subscriber would receive its routing key as.
+    pub fn topic(&self) -> String {
+        match &self.delivery.part {
+            MessagePart::Mqtt(facts) => text::visible(&facts.topic),
+            MessagePart::Amqp => {
+                text::visible(&topic::from_routing_key(&self.delivery.routing_key))
+            }
+        }
+    }
+
+    /// QoS and flags in a few columns, `q1 R D` (retained, duplicate); `AMQP` for a
+    /// message that came by AMQP and has neither.
+    pub fn mqtt_flags(&self) -> String {
+        match &self.delivery.part {
+            MessagePart::Mqtt(facts) => {
+                let mut flags = format!("q{}", facts.qos);
+                if facts.retain {
+                    flags.push_str(" R");
+                }
+                if facts.dup {
+                    flags.push_str(" D");
+                }
+                flags
+            }
+            MessagePart::Amqp => "AMQP".into(),
+        }
     }
 }
 

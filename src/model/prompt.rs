@@ -83,7 +83,7 @@ impl PromptKind {
                 "The file's bytes are sent as they are, with the compose box's exchange, key, properties and copies."
             }
             Self::Filter => {
-                "Text (any case) or /regex/, matched against routing key, exchange, headers and body. Empty clears."
+                "Text (any case) or /regex/, matched against routing key or MQTT topic, exchange, headers and body. Empty clears."
             }
         }
     }

@@ -100,6 +100,14 @@ impl Tab {
             text: crate::text::visible(text.as_ref()),
         });
     }
+
+    /// The protocol the tab speaks: its session's, or before it has one the form's. The
+    /// pane's columns and where a replay goes follow it.
+    pub fn protocol(&self) -> Protocol {
+        self.session_settings
+            .as_ref()
+            .map_or(self.form.protocol, |s| s.protocol)
+    }
 }
 
 /// The tab bar's labels: each tab's [`Tab::title`], and where several tabs would read the

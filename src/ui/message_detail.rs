@@ -1,5 +1,6 @@
-//! One message in full: delivery information, every property, the headers (nested tables
-//! and arrays with their AMQP types) and the body as text, JSON or hex.
+//! One message in full: delivery information (for MQTT the publish's topic, QoS and flags,
+//! and what RabbitMQ routes it as), every property, the headers (nested tables and arrays
+//! with their AMQP types) and the body as text, JSON or hex.
 
 use ratatui::{
     Frame,
@@ -17,6 +18,7 @@ use crate::{
     },
     keymap::{self, Context},
     model::{Tab, message_log::LogEntry, scroll::Scroll},
+    session::{Message, MessagePart, MqttFacts, Protocol},
     text::{human_size, visible},
 };
 
@@ -120,6 +122,38 @@ fn rows_of(line: &Line, width: u16) -> usize {
 /// Everything above the body.
 pub fn head_lines(entry: &LogEntry) -> Vec<Line<'static>> {
     let d = &entry.delivery;
+    let mut lines = match &d.part {
+        MessagePart::Amqp => delivery_lines(d),
+        MessagePart::Mqtt(facts) => mqtt_lines(d, facts),
+    };
+    let props = headers::property_lines(&d.properties);
+    // MQTT 3.1.1 has no properties: an empty section would only be noise there.
+    if !props.is_empty() || d.protocol() == Protocol::Amqp {
+        lines.push(Line::styled("Properties", theme::HEADER));
+    }
+    if props.is_empty() && d.protocol() == Protocol::Amqp {
+        lines.push(Line::styled("  (none set)", theme::DIM));
+    }
+    for (label, value) in props {
+        lines.push(pair(label, value));
+    }
+    if let Some(table) = &d.properties.headers {
+        lines.push(Line::styled("Headers", theme::HEADER));
+        lines.extend(headers::header_lines(table));
+    }
+    lines.push(Line::styled("Body", theme::HEADER));
+    lines
+}
+
+fn received(d: &Message) -> String {
+    d.received_at.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+}
+
+fn body_size(d: &Message) -> String {
+    format!("{} ({} bytes)", human_size(d.body.len()), d.body.len())
+}
+
+fn delivery_lines(d: &Message) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled("Delivery", theme::HEADER)];
     let exchange = if d.exchange.is_empty() {
         "(default exchange)".to_string()
@@ -131,35 +165,40 @@ pub fn head_lines(entry: &LogEntry) -> Vec<Line<'static>> {
         .as_deref()
         .map_or_else(|| "(basic.get: peeked)".to_string(), visible);
     for (label, value) in [
-        (
-            "received",
-            d.received_at.format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-        ),
+        ("received", received(d)),
         ("exchange", exchange),
         ("routing-key", visible(&d.routing_key)),
         ("redelivered", d.redelivered.to_string()),
         ("delivery-tag", d.delivery_tag.to_string()),
         ("consumer-tag", consumer),
-        (
-            "body size",
-            format!("{} ({} bytes)", human_size(d.body.len()), d.body.len()),
-        ),
+        ("body size", body_size(d)),
     ] {
         lines.push(pair(label, value));
     }
-    lines.push(Line::styled("Properties", theme::HEADER));
-    let props = headers::property_lines(&d.properties);
-    if props.is_empty() {
-        lines.push(Line::styled("  (none set)", theme::DIM));
-    }
-    for (label, value) in props {
+    lines
+}
+
+/// The PUBLISH as MQTT carried it, then what RabbitMQ made of it: the exchange and key an
+/// AMQP tap on the same broker sees it with.
+fn mqtt_lines(d: &Message, facts: &MqttFacts) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("MQTT publish", theme::HEADER)];
+    let yes_no = |flag: bool| if flag { "yes" } else { "no" }.to_string();
+    for (label, value) in [
+        ("received", received(d)),
+        ("topic", visible(&facts.topic)),
+        ("qos", facts.qos.to_string()),
+        ("retain", yes_no(facts.retain)),
+        ("dup", yes_no(facts.dup)),
+        ("body size", body_size(d)),
+    ] {
         lines.push(pair(label, value));
     }
-    if let Some(table) = &d.properties.headers {
-        lines.push(Line::styled("Headers", theme::HEADER));
-        lines.extend(headers::header_lines(table));
-    }
-    lines.push(Line::styled("Body", theme::HEADER));
+    lines.push(Line::styled(
+        "As RabbitMQ routes it (what AMQP sees)",
+        theme::HEADER,
+    ));
+    lines.push(pair("exchange", visible(&d.exchange)));
+    lines.push(pair("routing-key", visible(&d.routing_key)));
     lines
 }
 

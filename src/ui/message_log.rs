@@ -10,7 +10,7 @@ use ratatui::{
 use super::theme;
 use crate::{
     model::{ConnState, Focus, Tab},
-    session::Settle,
+    session::{Protocol, Settle},
     text,
 };
 
@@ -54,6 +54,11 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         .border_style(border);
     // Header row takes one line of the inner area.
     let rows_fit = usize::from(block.inner(area).height.saturating_sub(1));
+    // An MQTT tab names each message by its topic, with its QoS and flags, where an AMQP
+    // tab names the exchange and key: for an MQTT message those are only what RabbitMQ
+    // made of its topic (amq.topic, slashes as dots). The columns follow the tab, so a
+    // file of the other protocol's messages loaded into it reads the same way.
+    let mqtt = tab.protocol() == Protocol::Mqtt;
     let rows = log.visible(rows_fit).map(|(entry, selected)| {
         // Manual acks: what the user did to it, after the size.
         let size = match entry.settled {
@@ -62,28 +67,42 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             Some(Settle::Reject) => format!("{} ✗", entry.size()),
             Some(Settle::Requeue) => format!("{} ↺", entry.size()),
         };
-        let row = Row::new([
-            entry.time(),
-            entry.exchange(),
-            entry.routing_key(),
-            size,
-            entry.preview(),
-        ]);
+        let (target, detail) = if mqtt {
+            (entry.topic(), entry.mqtt_flags())
+        } else {
+            (entry.exchange(), entry.routing_key())
+        };
+        let row = Row::new([entry.time(), target, detail, size, entry.preview()]);
         if selected {
             row.style(theme::FOCUS)
         } else {
             row
         }
     });
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Length(14),
-        Constraint::Length(16),
-        Constraint::Length(9),
-        Constraint::Min(10),
-    ];
-    let header =
-        Row::new(["Received", "Exchange", "Routing key", "Size", "Body"]).style(theme::HEADER);
+    let (widths, header) = if mqtt {
+        (
+            [
+                Constraint::Length(12),
+                Constraint::Length(22),
+                Constraint::Length(8),
+                Constraint::Length(9),
+                Constraint::Min(10),
+            ],
+            ["Received", "Topic", "QoS", "Size", "Body"],
+        )
+    } else {
+        (
+            [
+                Constraint::Length(12),
+                Constraint::Length(14),
+                Constraint::Length(16),
+                Constraint::Length(9),
+                Constraint::Min(10),
+            ],
+            ["Received", "Exchange", "Routing key", "Size", "Body"],
+        )
+    };
+    let header = Row::new(header).style(theme::HEADER);
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)

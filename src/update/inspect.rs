@@ -9,7 +9,8 @@ use crate::{
     inspect::export::ExportedMessage,
     keymap,
     model::{ConnState, Focus, Level, Model, Overlay, Prompt, PromptKind},
-    session::{PublishPart, PublishRequest},
+    mqtt,
+    session::{Message, MessagePart, MqttFacts, Properties, Protocol, PublishPart, PublishRequest},
 };
 
 /// The default file name a prompt offers.
@@ -116,11 +117,15 @@ pub fn loaded(
             // The file arrives later: the keys are named for where the user is then.
             let one = keymap::reach(tab.focus, &Action::Replay);
             let all = keymap::reach(tab.focus, &Action::ReplayShown);
+            let target = match tab.protocol() {
+                Protocol::Amqp => "its original exchange and key",
+                Protocol::Mqtt => "its topic",
+            };
             let how = if one.is_empty() || all.is_empty() {
                 String::new()
             } else {
                 format!(
-                    ": {one} replays the one under the cursor, {all} every shown one to its original exchange and key"
+                    ": {one} replays the one under the cursor, {all} every shown one to {target}"
                 )
             };
             tab.notify(
@@ -142,47 +147,158 @@ pub fn replay_into_compose(model: &mut Model) {
         tab.notify(Level::Info, "No message is selected: Up/Down picks one.");
         return;
     };
-    let delivery = entry.delivery.clone();
-    tab.compose.load(&delivery);
-    tab.focus = Focus::ComposeExchange;
+    let protocol = tab.protocol();
+    let (message, mapped) = in_terms_of((*entry.delivery).clone(), protocol);
+    tab.compose.load(&message);
+    // An MQTT publish has no exchange: its box starts at the topic.
+    tab.focus = match protocol {
+        Protocol::Amqp => Focus::ComposeExchange,
+        Protocol::Mqtt => Focus::ComposeKey,
+    };
     model.overlay = Overlay::None;
-    model.notify(
-        Level::Info,
-        "The message is in the compose box with its properties and exact body: change the exchange or key if you like, Enter publishes it.",
-    );
+    let what = match protocol {
+        Protocol::Amqp => {
+            "The message is in the compose box with its properties and exact body: change the exchange or key if you like, Enter publishes it."
+        }
+        Protocol::Mqtt => {
+            "The message is in the compose box with its topic, QoS, retain flag and exact body: change the topic if you like, Enter publishes it."
+        }
+    };
+    let text = match mapped {
+        Some(mapped) => format!("{mapped}. {what}"),
+        None => what.to_string(),
+    };
+    model.notify(Level::Info, text);
 }
 
-/// `Ctrl-R`: every shown message again, each to its own original exchange and key.
+/// `message` as the tab's `protocol` publishes it, and in words how it was mapped when it
+/// came by the other one. RabbitMQ routes every MQTT publish to `amq.topic` with its topic
+/// as key (`/` and `.` swapped), so the two map into each other: an MQTT message from an
+/// AMQP tab goes to amq.topic with its key, an AMQP message from an MQTT tab to the topic
+/// its key becomes, QoS 1 if it was persistent (as RabbitMQ marks QoS 1 publishes).
+fn in_terms_of(mut message: Message, protocol: Protocol) -> (Message, Option<String>) {
+    let mapped = match (&message.part, protocol) {
+        (MessagePart::Amqp, Protocol::Amqp) | (MessagePart::Mqtt(_), Protocol::Mqtt) => None,
+        (MessagePart::Mqtt(facts), Protocol::Amqp) => {
+            let note = format!(
+                "MQTT topic '{}' goes to {} with key '{}'",
+                facts.topic, message.exchange, message.routing_key
+            );
+            message.part = MessagePart::Amqp;
+            Some(note)
+        }
+        (MessagePart::Amqp, Protocol::Mqtt) => {
+            let topic = mqtt::topic::from_routing_key(&message.routing_key);
+            let note = format!(
+                "AMQP key '{}' becomes MQTT topic '{topic}'",
+                message.routing_key
+            );
+            let qos = u8::from(message.properties.delivery_mode == Some(2));
+            // MQTT 3.1.1 carries no properties: none are kept to look as if they were sent.
+            message.properties = Properties::default();
+            message.part = MessagePart::Mqtt(MqttFacts {
+                topic,
+                qos,
+                retain: false,
+                dup: false,
+            });
+            Some(note)
+        }
+    };
+    (message, mapped)
+}
+
+/// The publish that sends `message` (in the tab's terms) again, as it is.
+fn replay_request(message: Message) -> Result<PublishRequest, String> {
+    match message.part {
+        MessagePart::Amqp => Ok(PublishRequest {
+            id: 0,
+            exchange: message.exchange,
+            routing_key: message.routing_key,
+            body: message.body,
+            properties: message.properties,
+            copies: 1,
+            confirm: true,
+            part: PublishPart::Amqp,
+        }),
+        MessagePart::Mqtt(facts) => {
+            mqtt::topic::check_name(&facts.topic).map_err(|err| format!("topic {err}"))?;
+            // RabbitMQ 3.10 takes QoS 0 and 1; it would downgrade a 2 anyway.
+            let qos = facts.qos.min(1);
+            Ok(PublishRequest {
+                id: 0,
+                exchange: mqtt::MQTT_EXCHANGE.into(),
+                routing_key: mqtt::topic::to_routing_key(&facts.topic),
+                body: message.body,
+                properties: Properties::default(),
+                copies: 1,
+                confirm: qos >= 1,
+                part: PublishPart::Mqtt {
+                    topic: facts.topic,
+                    qos,
+                    retain: facts.retain,
+                },
+            })
+        }
+    }
+}
+
+/// `Ctrl-R`: every shown message again, each to its own original target: exchange and
+/// key, or topic with its QoS and retain flag, mapped to the tab's protocol.
 pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
     let tab = model.tab_mut();
     if !matches!(tab.conn, ConnState::Connected { .. }) {
         tab.notify(Level::Error, "Not connected: nothing was replayed.");
         return Vec::new();
     }
+    let protocol = tab.protocol();
     let deliveries: Vec<_> = tab
         .log
         .shown_entries()
-        .map(|e| e.delivery.clone())
+        .map(|e| (*e.delivery).clone())
         .collect();
-    let mut requests: Vec<PublishRequest> = deliveries
-        .into_iter()
-        .map(|d| PublishRequest {
-            id: 0,
-            exchange: d.exchange,
-            routing_key: d.routing_key,
-            body: d.body,
-            properties: d.properties,
-            copies: 1,
-            confirm: true,
-            part: PublishPart::Amqp,
-        })
-        .collect();
+    let (mut mapped, mut skipped, mut first_skip) = (0, 0, None);
+    let mut requests = Vec::with_capacity(deliveries.len());
+    for delivery in deliveries {
+        let (message, note) = in_terms_of(delivery, protocol);
+        mapped += usize::from(note.is_some());
+        match replay_request(message) {
+            Ok(request) => requests.push(request),
+            Err(reason) => {
+                skipped += 1;
+                first_skip.get_or_insert(reason);
+            }
+        }
+    }
     let count = requests.len();
-    let what = format!("Replayed {count} messages to their original exchanges and keys");
+    let targets = match protocol {
+        Protocol::Amqp => "their original exchanges and keys",
+        Protocol::Mqtt => "their topics",
+    };
+    let what = format!("Replayed {count} messages to {targets}");
     tab.compose.number_bulk(what, &mut requests);
+    let mut text = format!("Replaying {count} messages to {targets} …");
+    if mapped > 0 {
+        text.push_str(&match protocol {
+            Protocol::Amqp => format!(
+                " {mapped} came by MQTT: each goes to {} with the key RabbitMQ made of its topic.",
+                mqtt::MQTT_EXCHANGE
+            ),
+            Protocol::Mqtt => format!(
+                " {mapped} came by AMQP: each goes to the topic its routing key becomes ('.' as '/')."
+            ),
+        });
+    }
+    if let Some(reason) = first_skip {
+        text.push_str(&format!(" {skipped} not replayed, as their {reason}."));
+    }
     tab.notify(
-        Level::Info,
-        format!("Replaying {count} messages to their original exchanges and keys …"),
+        if skipped > 0 {
+            Level::Warning
+        } else {
+            Level::Info
+        },
+        text,
     );
     let session = tab.session;
     requests
