@@ -22,10 +22,9 @@ pub const MAX_COPIES: u32 = 100_000;
 
 #[derive(Clone, Debug)]
 pub struct Compose {
-    /// The session's protocol: for MQTT `routing_key` holds the topic, `confirm` means
-    /// QoS 1 (confirmed by PUBACK) and `persistent` the retain flag.
-    pub protocol: Protocol,
     pub body: Input,
+    /// In an MQTT tab (see `Tab::protocol`): the topic. `confirm` then means QoS 1
+    /// (confirmed by PUBACK) and `persistent` the retain flag.
     pub exchange: Input,
     pub routing_key: Input,
     pub copies: Input,
@@ -106,7 +105,6 @@ pub struct ComposeError {
 impl Compose {
     pub fn for_routing(routing: &Routing) -> Self {
         Self {
-            protocol: Protocol::Amqp,
             body: Input::default(),
             exchange: Input::new(routing.exchange.clone()),
             routing_key: Input::new(routing.key().to_string()),
@@ -134,7 +132,6 @@ impl Compose {
     /// Aims at what a session of `settings` publishes to: AMQP's exchange and key, or
     /// MQTT's topic with the session's QoS.
     pub fn aim(&mut self, settings: &ConnectionSettings) {
-        self.protocol = settings.protocol;
         match settings.protocol {
             Protocol::Amqp => self.aim_at(&settings.routing),
             Protocol::Mqtt => {
@@ -146,8 +143,8 @@ impl Compose {
         }
     }
 
-    pub fn delivery_mode_label(&self) -> &'static str {
-        match (self.protocol, self.persistent) {
+    pub fn delivery_mode_label(&self, protocol: Protocol) -> &'static str {
+        match (protocol, self.persistent) {
             (Protocol::Mqtt, true) => "retain",
             (Protocol::Mqtt, false) => "no retain",
             (Protocol::Amqp, true) => "2 persistent",
@@ -161,12 +158,14 @@ impl Compose {
     }
 
     /// The body is kept after publishing, so sending the same message again is one key.
-    pub fn request(&mut self) -> Result<PublishRequest, ComposeError> {
+    /// A request for a session of `protocol`: AMQP's exchange, key and properties, or an
+    /// MQTT topic.
+    pub fn request(&mut self, protocol: Protocol) -> Result<PublishRequest, ComposeError> {
         let plain = |message: String| ComposeError {
             message,
             property: None,
         };
-        if self.protocol == Protocol::Mqtt {
+        if protocol == Protocol::Mqtt {
             return self.mqtt_request();
         }
         let exchange = self.exchange.value().to_string();

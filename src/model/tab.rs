@@ -63,13 +63,6 @@ impl Tab {
         }
     }
 
-    /// The protocol of the session, or of the form while there is none.
-    pub fn protocol(&self) -> Protocol {
-        self.session_settings
-            .as_ref()
-            .map_or(self.form.protocol, |s| s.protocol)
-    }
-
     /// Starts a new session id, so late events of the previous one are ignored.
     pub fn next_session(&mut self) -> SessionId {
         self.session += 1;

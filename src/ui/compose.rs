@@ -18,7 +18,7 @@ pub const HEIGHT: u16 = 4;
 
 /// What needs the user first, so a narrow terminal cuts the settings, not the news:
 /// messages waiting or unconfirmed, then the tally, then how publishes go out.
-fn title(compose: &Compose) -> Vec<String> {
+fn title(compose: &Compose, protocol: Protocol) -> Vec<String> {
     let mut parts = vec!["Publish".to_string()];
     // Waiting ones are in flight too, but not yet on the wire: counted apart.
     let waiting = compose.waiting.len();
@@ -52,7 +52,7 @@ fn title(compose: &Compose) -> Vec<String> {
             parts.push(format!("{} sent unconfirmed", t.sent));
         }
     }
-    if compose.protocol == Protocol::Mqtt {
+    if protocol == Protocol::Mqtt {
         // A dot comes back to MQTT subscribers as a '/': the topic is not what they see.
         let topic = compose.routing_key.value();
         if topic.contains('.') {
@@ -93,7 +93,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     );
     let block = Block::bordered()
         .title(Span::styled(
-            super::title::fit(&title(compose), 0, area.width),
+            super::title::fit(&title(compose, tab.protocol()), 0, area.width),
             theme::TITLE,
         ))
         .border_style(if focused {
@@ -126,7 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         Constraint::Length(7),
     ])
     .areas(targets);
-    if compose.protocol == Protocol::Mqtt {
+    if tab.protocol() == Protocol::Mqtt {
         // One wide topic field where AMQP has an exchange and a key.
         let topic_area = Rect {
             width: key.right().saturating_sub(ex.x),
@@ -162,7 +162,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         Style::new()
     };
     frame.render_widget(
-        Paragraph::new(Span::styled(compose.delivery_mode_label(), mode_style)),
+        Paragraph::new(Span::styled(
+            compose.delivery_mode_label(tab.protocol()),
+            mode_style,
+        )),
         mode,
     );
 
@@ -276,7 +279,7 @@ mod tests {
                 part: Default::default(),
             });
         }
-        let title = format!(" {} ", title(&compose).join(" · "));
+        let title = format!(" {} ", title(&compose, Protocol::Amqp).join(" · "));
         assert!(
             title.starts_with(" Publish · 1 waiting for the connection · 1000 unconfirmed, Ctrl-R resends · 1 unconfirmed let go · mandatory"),
             "{title}"

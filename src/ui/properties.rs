@@ -24,7 +24,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         .title(Span::styled(
             format!(
                 " Properties and headers · delivery mode {} is set in the box ",
-                tab.compose.delivery_mode_label()
+                tab.compose.delivery_mode_label(tab.protocol())
             ),
             theme::TITLE,
         ))

@@ -241,7 +241,7 @@ fn explain_hint(focus: Focus) -> String {
 /// A publish sent on its own is named in the notice; a message no queue took is shown
 /// prominently, since finding those is the point.
 fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
-    let protocol = tab.compose.protocol;
+    let protocol = tab.protocol();
     let to = target_label(protocol, exchange, routing_key);
     let explain = explain_hint(tab.focus);
     let mqtt = protocol == Protocol::Mqtt;

@@ -67,7 +67,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         Action::PageDown => tab.log.select_by(page_rows as isize, page_rows),
         Action::ToggleConfirms => {
             tab.compose.confirm = !tab.compose.confirm;
-            let text = match (tab.compose.protocol, tab.compose.confirm) {
+            let text = match (tab.protocol(), tab.compose.confirm) {
                 (Protocol::Amqp, true) => {
                     "Publisher confirms on: every publish is reported acked, nacked or returned."
                 }
@@ -173,9 +173,7 @@ fn cycle_focus(tab: &Tab, step: isize) -> Focus {
             // An MQTT publish has a topic and no exchange.
             let stops: Vec<Focus> = SESSION_FOCUS
                 .into_iter()
-                .filter(|f| {
-                    !(tab.compose.protocol == Protocol::Mqtt && *f == Focus::ComposeExchange)
-                })
+                .filter(|f| !(tab.protocol() == Protocol::Mqtt && *f == Focus::ComposeExchange))
                 .collect();
             let i = stops.iter().position(|f| *f == focus).unwrap_or(0) as isize;
             let n = stops.len() as isize;
@@ -300,7 +298,7 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    match tab.compose.request() {
+    match tab.compose.request(tab.protocol()) {
         Ok(request) => {
             let copies = match request.copies {
                 1 => String::new(),
@@ -310,11 +308,7 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
                 Level::Info,
                 format!(
                     "Publishing {copies}to {} …",
-                    target_label(
-                        tab.compose.protocol,
-                        &request.exchange,
-                        &request.routing_key
-                    )
+                    target_label(tab.protocol(), &request.exchange, &request.routing_key)
                 ),
             );
             vec![Effect::Publish {
@@ -374,7 +368,7 @@ pub(super) fn publish_file(model: &mut Model, path: &str) -> Result<Vec<Effect>,
     if !matches!(tab.conn, ConnState::Connected { .. }) {
         return Err("Not connected: connect first, then publish the file.".into());
     }
-    let request = tab.compose.request().map_err(|e| e.message)?;
+    let request = tab.compose.request(tab.protocol()).map_err(|e| e.message)?;
     model.overlay = Overlay::None;
     let tab = model.tab_mut();
     tab.notify(Level::Info, format!("Publishing the bytes of {path} …"));
