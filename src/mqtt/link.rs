@@ -42,6 +42,9 @@ pub struct MqttLink {
     early: Vec<Message>,
     /// Said once serving starts: a downgraded QoS, a topic with dots.
     notices: Vec<String>,
+    /// False once the event loop failed: polling it again would make rumqttc connect
+    /// again by itself, with our client id, kicking off whoever holds it now.
+    alive: bool,
 }
 
 impl MqttLink {
@@ -72,11 +75,12 @@ impl MqttLink {
             // older of two connections with one client id, and says nothing to it.
             ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted)
             | ConnectionError::Io(_)
+            | ConnectionError::MqttState(rumqttc::StateError::Io(_))
                 if is_peer_close(err) =>
             {
                 ConnectError::Closed {
                     detail: format!(
-                        "the broker closed the connection. RabbitMQ does that to a client when another one connects with the same client id ('{}'); if that is what happened, give this tab another client id",
+                        "the broker closed the connection without a word. RabbitMQ closes a client's connection so when another client connects with the same client id ('{}'): if another tab or device uses it, give this tab another client id. An operator closing the connection, or the node shutting down, looks the same",
                         self.settings.mqtt.client_id
                     ),
                 }
@@ -119,7 +123,8 @@ impl Link for MqttLink {
     async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
         let mut settings = settings.clone();
         if settings.mqtt.client_id.is_empty() {
-            settings.mqtt.client_id = generated_client_id(epoch);
+            // Kept in `settings`, so a reconnect comes back as the same client.
+            settings.mqtt.client_id = generated_client_id(connect::clock_seed());
         }
         let target = settings.display_target();
         tracing::info!(%target, security = %settings.security().label(), "connecting (MQTT)");
@@ -209,6 +214,7 @@ impl Link for MqttLink {
             publisher: Publisher::default(),
             early: Vec::new(),
             notices,
+            alive: true,
         };
         link.early = early.into_iter().map(|p| link.message(p)).collect();
         Ok(link)
@@ -275,6 +281,7 @@ impl Link for MqttLink {
                     }
                     Ok(_) => {}
                     Err(err) => {
+                        self.alive = false;
                         let error = self.lost(&err);
                         let why = format!("the connection was lost before the broker acknowledged it ({error})");
                         let done = self.publisher.fail_all(&why);
@@ -312,8 +319,9 @@ impl Link for MqttLink {
 
     async fn close(&mut self) {
         // DISCONNECT, written by polling until it is out or the link is gone; bounded, as
-        // a dead link must not keep the user waiting.
-        if self.client.try_disconnect().is_err() {
+        // a dead link must not keep the user waiting. A failed one is left alone: its
+        // next poll would open a new connection, not close the old one.
+        if !self.alive || self.client.try_disconnect().is_err() {
             return;
         }
         let bye = async {
