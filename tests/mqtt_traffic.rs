@@ -55,12 +55,8 @@ async fn mosquitto_pub_reaches_the_app(
 #[tokio::test]
 async fn mosquitto_pub_reaches_an_app_session_over_plain_mqtt() {
     let broker = Broker::shared();
-    mosquitto_pub_reaches_the_app(
-        |f| plain(&broker, f, 1),
-        broker.mqtt_plain(),
-        "mosq-to-app",
-    )
-    .await;
+    mosquitto_pub_reaches_the_app(|f| plain(&broker, f, 1), broker.mqtt_plain(), "mosq-to-app")
+        .await;
 }
 
 #[tokio::test]
@@ -156,7 +152,15 @@ async fn copies_at_qos_0_are_all_sent() {
     request.copies = N;
     let (outcome, _) = session.request(request).await;
     assert!(
-        matches!(outcome, PublishOutcome::Copies { sent: N, routed: 0, failed: 0, .. }),
+        matches!(
+            outcome,
+            PublishOutcome::Copies {
+                sent: N,
+                routed: 0,
+                failed: 0,
+                ..
+            }
+        ),
         "{outcome:?}"
     );
 }

@@ -1,9 +1,10 @@
+#![allow(dead_code)]
 //! Helpers shared by the MQTT session tests: settings for an app session on the test
 //! node's MQTT listeners, and publish requests as the compose box builds them.
 
 use amqp_tui::{
     mqtt::{self, MqttOptions},
-    session::{ConnectionSettings, PublishPart, PublishRequest, Protocol},
+    session::{ConnectionSettings, Protocol, PublishPart, PublishRequest},
     tls::TlsMode,
 };
 

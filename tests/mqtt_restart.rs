@@ -1,0 +1,111 @@
+//! An MQTT session across a restart of its node (a private one: this test stops it):
+//! the loss is reported, the session reconnects by itself and subscribes again, and a
+//! QoS 1 publish typed while the node was down waits in the outbox and goes out then.
+//! Takes about half a minute; run it alone.
+
+#[path = "mqtt/common.rs"]
+mod common;
+mod support;
+
+use std::time::Duration;
+
+use amqp_tui::session::{PublishOutcome, SessionCommand, WorkerEvent};
+use common::{plain, publish, unique};
+use support::{PrivateNode, Session, mqtt_clients};
+
+/// Stopping and starting a node takes a while; the session retries every 5 s at most.
+const RESTART: Duration = Duration::from_secs(90);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mqtt_session_reconnects_after_a_node_restart_subscribes_again_and_sends_what_waited() {
+    let (node, broker) = PrivateNode::start("mqtt-restart");
+    let id = unique("restart");
+    let mut session = Session::start(plain(&broker, &[format!("test/{id}/#")], 1));
+    session.connected().await;
+
+    let node = tokio::task::spawn_blocking(move || {
+        node.down();
+        node
+    })
+    .await
+    .expect("stop the node");
+    let error = session
+        .wait_for(RESTART, |e| match e {
+            WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .await;
+    // Not the duplicate client id that a silent close on a live node means.
+    let message = error.to_string();
+    assert!(
+        message.contains("no longer takes new ones: the node is shutting down or restarting")
+            && !message.contains("client id"),
+        "{message}"
+    );
+
+    // Typed while the node is down: kept, and said so.
+    let waiting = publish(
+        7,
+        &format!("test/{id}/waited"),
+        b"typed while down",
+        1,
+        false,
+    );
+    session
+        .commands_tx
+        .send(SessionCommand::Publish(Box::new(waiting)))
+        .await
+        .expect("worker runs");
+    let queued = session
+        .wait_for(support::WAIT, |e| match e {
+            WorkerEvent::PublishQueued { id: 7, waiting } => Some(*waiting),
+            WorkerEvent::Published { id: 7, outcome, .. } => {
+                panic!("published while the node was down: {outcome:?}")
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(queued, 1);
+
+    let node = tokio::task::spawn_blocking(move || {
+        node.up();
+        node
+    })
+    .await
+    .expect("start the node");
+    session
+        .wait_for(RESTART, |e| match e {
+            WorkerEvent::Connected { reconnected, .. } => {
+                assert!(reconnected, "a reconnect says so");
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+
+    // What waited went out, acknowledged, and came back through the new subscription.
+    let outcome = session
+        .wait_for(support::WAIT, |e| match e {
+            WorkerEvent::Published { id: 7, outcome, .. } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"typed while down");
+
+    // And a third-party client's publish reaches it: it is subscribed again.
+    mqtt_clients::mosquitto_pub(
+        &broker.mqtt_plain(),
+        &format!("test/{id}/after"),
+        "after the restart",
+        1,
+        &[],
+    )
+    .await
+    .expect_success("mosquitto_pub");
+    assert_eq!(session.delivery().await.body, b"after the restart");
+    drop(session);
+    tokio::task::spawn_blocking(move || drop(node))
+        .await
+        .expect("remove the node");
+}
