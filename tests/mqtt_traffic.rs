@@ -270,3 +270,38 @@ async fn an_amqp_publish_to_amq_topic_reaches_an_mqtt_session_with_the_topic_map
     assert_eq!(facts(&message).topic, format!("test/{id}/any"));
     assert_eq!(message.routing_key, format!("test.{id}.any"));
 }
+
+/// What `mqtt::topic` says RabbitMQ makes of a topic with a dot and a `*`, checked against
+/// the node: the key an AMQP tap sees, and the topic an MQTT subscriber sees.
+#[tokio::test]
+async fn topics_with_dots_map_as_mqtt_topic_says_on_the_node() {
+    let broker = Broker::shared();
+    let id = unique("dots");
+    let mut amqp = Session::start(ConnectionSettings {
+        routing: Routing {
+            source: Source::TapExchange,
+            exchange: mqtt::MQTT_EXCHANGE.into(),
+            bindings: vec![Binding::key(format!("test.{id}.#"))],
+            ..Routing::default()
+        },
+        ..broker.plain("tap-dots")
+    });
+    amqp.connected().await;
+    let mut session = Session::start(plain(&broker, &[format!("test/{id}/#")], 1));
+    session.connected().await;
+    let topic = format!("test/{id}/v1.2/a*b");
+    let request = publish(1, &topic, b"dotted", 1, false);
+    assert_eq!(session.request(request).await.0, PublishOutcome::Routed);
+
+    let seen_by_amqp = amqp.delivery().await;
+    assert_eq!(seen_by_amqp.routing_key, format!("test.{id}.v1.2.a*b"));
+    assert_eq!(seen_by_amqp.routing_key, mqtt::topic::to_routing_key(&topic));
+
+    let seen_by_mqtt = session.delivery().await;
+    assert_eq!(facts(&seen_by_mqtt).topic, format!("test/{id}/v1/2/a+b"));
+    assert_eq!(
+        facts(&seen_by_mqtt).topic,
+        mqtt::topic::from_routing_key(&mqtt::topic::to_routing_key(&topic))
+    );
+    assert!(mqtt::topic::dot_warning(&topic).is_some_and(|w| w.contains("v1/2/a+b")));
+}
