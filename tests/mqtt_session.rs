@@ -300,3 +300,30 @@ async fn a_message_bigger_than_the_packet_limit_is_refused_naming_the_limit() {
         .await;
     assert_eq!(outcome, PublishOutcome::Routed);
 }
+
+/// The limit counts the whole packet, to the byte: one that fills it exactly goes out, one
+/// byte more is refused before it can fail the connection (as rumqttc would fail it).
+#[tokio::test]
+async fn the_packet_limit_holds_to_the_byte() {
+    let broker = Broker::shared();
+    let id = unique("edge");
+    let mut session = Session::start(plain(&broker, &[], 1));
+    session.connected().await;
+    let limit = amqp_tui::mqtt::connect::MAX_PACKET_BYTES;
+    let topic = format!("test/{id}/edge");
+    // Fixed header (1), remaining length (4 bytes at this size), topic length (2), packet id (2).
+    let fits = limit - topic.len() - 9;
+    let (outcome, _) = session
+        .request(common::publish(1, &topic, &vec![b'x'; fits + 1], 1, false))
+        .await;
+    assert!(
+        matches!(&outcome, PublishOutcome::Refused { .. }),
+        "one byte over: {outcome:?}"
+    );
+    let (outcome, _) = session
+        .request(common::publish(2, &topic, &vec![b'x'; fits], 1, false))
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    let lost = session.drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }));
+    assert_eq!(lost, []);
+}
