@@ -295,7 +295,10 @@ async fn topics_with_dots_map_as_mqtt_topic_says_on_the_node() {
 
     let seen_by_amqp = amqp.delivery().await;
     assert_eq!(seen_by_amqp.routing_key, format!("test.{id}.v1.2.a*b"));
-    assert_eq!(seen_by_amqp.routing_key, mqtt::topic::to_routing_key(&topic));
+    assert_eq!(
+        seen_by_amqp.routing_key,
+        mqtt::topic::to_routing_key(&topic)
+    );
 
     let seen_by_mqtt = session.delivery().await;
     assert_eq!(facts(&seen_by_mqtt).topic, format!("test/{id}/v1/2/a+b"));
@@ -304,4 +307,53 @@ async fn topics_with_dots_map_as_mqtt_topic_says_on_the_node() {
         mqtt::topic::from_routing_key(&mqtt::topic::to_routing_key(&topic))
     );
     assert!(mqtt::topic::dot_warning(&topic).is_some_and(|w| w.contains("v1/2/a+b")));
+}
+
+/// A message bigger than the packet limit arriving from AMQP: the session says what came
+/// and what the limit is, instead of a bare decoding error, and carries on.
+#[tokio::test]
+async fn a_message_over_the_packet_limit_arriving_is_named_and_the_session_carries_on() {
+    let broker = Broker::shared();
+    let id = unique("big-in");
+    let mut session = Session::start(plain(&broker, &[format!("test/{id}/#")], 0));
+    session.connected().await;
+    let amqp = Client::connect(&broker).await;
+    let limit = mqtt::connect::MAX_PACKET_BYTES;
+    amqp.publish(
+        "amq.topic",
+        &format!("test.{id}.big"),
+        &vec![b'x'; limit + 1],
+        Default::default(),
+    )
+    .await;
+    let error = session
+        .wait_for(support::WAIT, |e| match e {
+            amqp_tui::session::WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
+            amqp_tui::session::WorkerEvent::Delivery(m) => {
+                panic!("delivered {} bytes", m.body.len())
+            }
+            _ => None,
+        })
+        .await;
+    let message = error.to_string();
+    assert!(
+        message.contains("a message of ")
+            && message.contains(" bytes arrived")
+            && message.contains(&format!("more than the {} MiB", limit >> 20)),
+        "{message}"
+    );
+    // It reconnects, and what comes next arrives.
+    session
+        .wait_for(support::WAIT, |e| {
+            matches!(e, amqp_tui::session::WorkerEvent::Connected { .. }).then_some(())
+        })
+        .await;
+    amqp.publish(
+        "amq.topic",
+        &format!("test.{id}.small"),
+        b"small",
+        Default::default(),
+    )
+    .await;
+    assert_eq!(session.delivery().await.body, b"small");
 }

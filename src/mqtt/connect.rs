@@ -172,6 +172,15 @@ pub fn classify(
         ConnectionError::MqttState(StateError::ConnectionAborted) => ConnectError::Closed {
             detail: "the broker closed the connection".into(),
         },
+        // rumqttc drops the connection over it: the message cannot reach us at all.
+        ConnectionError::MqttState(StateError::Deserialization(
+            rumqttc::Error::PayloadSizeLimitExceeded(size),
+        )) => ConnectError::Closed {
+            detail: format!(
+                "a message of {size} bytes arrived, more than the {} MiB an MQTT packet may hold here, so the connection had to be dropped. With a clean session RabbitMQ discards it; without one it offers it again on every reconnect, and the subscription must be cleared (connect once with clean session on)",
+                MAX_PACKET_BYTES >> 20
+            ),
+        },
         ConnectionError::NotConnAck(packet) => ConnectError::Closed {
             detail: format!("the broker answered CONNECT with {packet:?}, not CONNACK"),
         },
