@@ -1,7 +1,8 @@
 //! An MQTT session across a restart of its node (a private one: this test stops it):
 //! the loss is reported, the session reconnects by itself and subscribes again, and a
-//! QoS 1 publish typed while the node was down waits in the outbox and goes out then.
-//! Takes about half a minute; run it alone.
+//! QoS 1 publish typed while the node was down waits in the outbox and goes out then;
+//! one the node never acknowledged before it crashed is reported and handed back.
+//! Takes about a minute; run it alone.
 
 #[path = "mqtt/common.rs"]
 mod common;
@@ -104,6 +105,67 @@ async fn an_mqtt_session_reconnects_after_a_node_restart_subscribes_again_and_se
     .await
     .expect_success("mosquitto_pub");
     assert_eq!(session.delivery().await.body, b"after the restart");
+
+    // A hung node takes a QoS 1 publish and never acknowledges it; then it crashes. The
+    // publish is reported failed and handed back whole, for Ctrl-R, which then works.
+    let node = tokio::task::spawn_blocking(move || {
+        node.pause();
+        node
+    })
+    .await
+    .expect("pause the node");
+    let unacked = publish(9, &format!("test/{id}/unacked"), b"never acked", 1, false);
+    session
+        .commands_tx
+        .send(SessionCommand::Publish(Box::new(unacked.clone())))
+        .await
+        .expect("worker runs");
+    let node = tokio::task::spawn_blocking(move || {
+        node.kill();
+        node
+    })
+    .await
+    .expect("kill the node");
+    let (outcome, unsent) = session
+        .wait_for(RESTART, |e| match e {
+            WorkerEvent::Published {
+                id: 9,
+                outcome,
+                unsent,
+                ..
+            } => Some((outcome.clone(), unsent.clone())),
+            _ => None,
+        })
+        .await;
+    let PublishOutcome::Failed { reason } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        reason.contains("the connection was lost before the broker acknowledged it"),
+        "{reason}"
+    );
+    assert_eq!(unsent.as_deref(), Some(&unacked));
+    let node = tokio::task::spawn_blocking(move || {
+        node.up();
+        node
+    })
+    .await
+    .expect("start the node again");
+    session
+        .wait_for(RESTART, |e| {
+            matches!(
+                e,
+                WorkerEvent::Connected {
+                    reconnected: true,
+                    ..
+                }
+            )
+            .then_some(())
+        })
+        .await;
+    let (outcome, _) = session.request(*unsent.expect("handed back")).await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"never acked");
     drop(session);
     tokio::task::spawn_blocking(move || drop(node))
         .await
