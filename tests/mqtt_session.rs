@@ -20,7 +20,7 @@ const PASSWORD: &str = "Pw-never-in-an-mqtt-message";
 async fn plain_mqtt_connects_and_names_its_subscriptions() {
     let broker = Broker::shared();
     let filter = format!("test/{}/#", unique("plain"));
-    let mut session = Session::start(plain(&broker, &[filter.clone()], 1));
+    let mut session = Session::start(plain(&broker, std::slice::from_ref(&filter), 1));
     let (watching, security) = session
         .wait_for(WAIT, |e| match e {
             WorkerEvent::Connected {
@@ -184,7 +184,7 @@ async fn an_unknown_vhost_is_refused_naming_the_vhost() {
 async fn qos_2_asked_for_is_granted_as_1_and_a_notice_says_so() {
     let broker = Broker::shared();
     let filter = format!("test/{}/#", unique("qos2"));
-    let mut session = Session::start(plain(&broker, &[filter.clone()], 2));
+    let mut session = Session::start(plain(&broker, std::slice::from_ref(&filter), 2));
     session.connected().await;
     let notice = session
         .wait_for(WAIT, |e| match e {

@@ -176,7 +176,7 @@ async fn a_retained_message_reaches_a_later_exact_topic_subscription_flagged_ret
     mqtt_clients::mosquitto_pub(&target, &topic, "kept for later", 1, &["-r"])
         .await
         .expect_success("mosquitto_pub -r");
-    let mut session = Session::start(plain(&broker, &[topic.clone()], 1));
+    let mut session = Session::start(plain(&broker, std::slice::from_ref(&topic), 1));
     session.connected().await;
     let message = session.delivery().await;
     assert_eq!(message.body, b"kept for later");
