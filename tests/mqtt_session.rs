@@ -327,3 +327,26 @@ async fn the_packet_limit_holds_to_the_byte() {
     let lost = session.drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }));
     assert_eq!(lost, []);
 }
+
+/// A keep-alive of 0 means off in MQTT (rumqttc refuses only fractions of a second): the
+/// session connects, says 0, and works.
+#[tokio::test]
+async fn a_keep_alive_of_zero_means_off_and_connects() {
+    let broker = Broker::shared();
+    let id = unique("ka0");
+    let mut settings = plain(&broker, &[format!("test/{id}/#")], 1);
+    settings.heartbeat_secs = 0;
+    let mut session = Session::start(settings);
+    assert_eq!(session.connected_details().await.heartbeat_secs, Some(0));
+    let (outcome, _) = session
+        .request(common::publish(
+            1,
+            &format!("test/{id}/x"),
+            b"ka0",
+            1,
+            false,
+        ))
+        .await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"ka0");
+}
