@@ -1,7 +1,8 @@
 //! An MQTT session across a restart of its node (a private one: this test stops it):
 //! the loss is reported, the session reconnects by itself and subscribes again, and a
 //! QoS 1 publish typed while the node was down waits in the outbox and goes out then;
-//! one the node never acknowledged before it crashed is reported and handed back.
+//! a hung node is noticed by its missing PINGRESP; a publish the node never acknowledged
+//! before it crashed is reported and handed back.
 //! Takes about a minute; run it alone.
 
 #[path = "mqtt/common.rs"]
@@ -10,7 +11,7 @@ mod support;
 
 use std::time::Duration;
 
-use amqp_tui::session::{PublishOutcome, SessionCommand, WorkerEvent};
+use amqp_tui::session::{ConnectError, PublishOutcome, SessionCommand, WorkerEvent};
 use common::{plain, publish, unique};
 use support::{PrivateNode, Session, mqtt_clients};
 
@@ -21,7 +22,10 @@ const RESTART: Duration = Duration::from_secs(90);
 async fn an_mqtt_session_reconnects_after_a_node_restart_subscribes_again_and_sends_what_waited() {
     let (node, broker) = PrivateNode::start("mqtt-restart");
     let id = unique("restart");
-    let mut session = Session::start(plain(&broker, &[format!("test/{id}/#")], 1));
+    let mut settings = plain(&broker, &[format!("test/{id}/#")], 1);
+    // Short, so that a hung node is noticed within seconds.
+    settings.heartbeat_secs = 2;
+    let mut session = Session::start(settings);
     session.connected().await;
 
     let node = tokio::task::spawn_blocking(move || {
@@ -105,6 +109,42 @@ async fn an_mqtt_session_reconnects_after_a_node_restart_subscribes_again_and_se
     .await
     .expect_success("mosquitto_pub");
     assert_eq!(session.delivery().await.body, b"after the restart");
+
+    // The failed reconnects of the restart are over.
+    session.drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }));
+    // A hung node: no PINGRESP within two keep-alive intervals is a lost connection, and
+    // the session is back once the node answers again.
+    let node = tokio::task::spawn_blocking(move || {
+        node.pause();
+        node
+    })
+    .await
+    .expect("pause the node");
+    let error = session
+        .wait_for(support::WAIT, |e| match e {
+            WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(error, ConnectError::HeartbeatMissed { secs: 4 });
+    let node = tokio::task::spawn_blocking(move || {
+        node.resume();
+        node
+    })
+    .await
+    .expect("resume the node");
+    session
+        .wait_for(RESTART, |e| {
+            matches!(
+                e,
+                WorkerEvent::Connected {
+                    reconnected: true,
+                    ..
+                }
+            )
+            .then_some(())
+        })
+        .await;
 
     // A hung node takes a QoS 1 publish and never acknowledges it; then it crashes. The
     // publish is reported failed and handed back whole, for Ctrl-R, which then works.
