@@ -1,7 +1,10 @@
 //! Opening an MQTT connection: rumqttc's options from the session's settings, TLS through
 //! the shared trust module, and rumqttc's errors as the app's [`ConnectError`]s.
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 use rumqttc::{
     AsyncClient, ConnectReturnCode, ConnectionError, EventLoop, MqttOptions, StateError,
@@ -42,8 +45,24 @@ pub fn user_name(vhost: &str, user: &str) -> String {
 
 /// A client id for a session that was not given one: unique enough that two tabs (or two
 /// copies of the app) do not kick each other off, which RabbitMQ does to a duplicate id.
+/// The process id tells copies of the app on one host apart, a counter the ids of one
+/// process (whatever seed its callers pass: every session's first connection has the
+/// same epoch), and `seed` (random, or the clock) copies on different hosts.
 pub fn generated_client_id(seed: u64) -> String {
-    format!("amqp-tui-{:x}-{:x}", std::process::id(), seed & 0xffff_ffff)
+    static MADE: AtomicU64 = AtomicU64::new(0);
+    let n = MADE.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "amqp-tui-{:x}-{n:x}-{:x}",
+        std::process::id(),
+        seed & 0xffff_ffff
+    )
+}
+
+/// A seed for [`generated_client_id`] when no random one is at hand: the clock.
+pub fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()) ^ d.as_secs())
 }
 
 /// A client and its event loop for one connection attempt, after a TCP (and TLS) dial
@@ -153,6 +172,15 @@ pub fn classify(
         ConnectionError::MqttState(StateError::ConnectionAborted) => ConnectError::Closed {
             detail: "the broker closed the connection".into(),
         },
+        // rumqttc drops the connection over it: the message cannot reach us at all.
+        ConnectionError::MqttState(StateError::Deserialization(
+            rumqttc::Error::PayloadSizeLimitExceeded(size),
+        )) => ConnectError::Closed {
+            detail: format!(
+                "a message of {size} bytes arrived, more than the {} MiB an MQTT packet may hold here, so the connection had to be dropped. With a clean session RabbitMQ discards it; without one it offers it again on every reconnect, and the subscription must be cleared (connect once with clean session on)",
+                MAX_PACKET_BYTES >> 20
+            ),
+        },
         ConnectionError::NotConnAck(packet) => ConnectError::Closed {
             detail: format!("the broker answered CONNECT with {packet:?}, not CONNACK"),
         },
@@ -172,6 +200,13 @@ mod tests {
         assert_eq!(user_name("orders", "ops"), "orders:ops");
         // A colon in the user would be read as the separator: say the vhost explicitly.
         assert_eq!(user_name("/", "a:b"), "/:a:b");
+    }
+
+    #[test]
+    fn generated_client_ids_differ_even_for_one_seed() {
+        let (a, b) = (generated_client_id(1), generated_client_id(1));
+        assert_ne!(a, b);
+        assert!(a.starts_with("amqp-tui-"), "{a}");
     }
 
     #[test]

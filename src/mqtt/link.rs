@@ -30,6 +30,9 @@ use crate::{
 /// RabbitMQ's default `mqtt.exchange`: where every MQTT publish lands, as AMQP sees it.
 pub const MQTT_EXCHANGE: &str = "amq.topic";
 
+/// How long the check of a silently closed connection may take (see `MqttLink::lost`).
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct MqttLink {
     client: AsyncClient,
     eventloop: EventLoop,
@@ -42,6 +45,9 @@ pub struct MqttLink {
     early: Vec<Message>,
     /// Said once serving starts: a downgraded QoS, a topic with dots.
     notices: Vec<String>,
+    /// False once the event loop failed: polling it again would make rumqttc connect
+    /// again by itself, with our client id, kicking off whoever holds it now.
+    alive: bool,
 }
 
 impl MqttLink {
@@ -66,25 +72,6 @@ impl MqttLink {
         }
     }
 
-    fn lost(&self, err: &ConnectionError) -> ConnectError {
-        match err {
-            // A clean close by the broker while all was well: RabbitMQ does this to the
-            // older of two connections with one client id, and says nothing to it.
-            ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted)
-            | ConnectionError::Io(_)
-                if is_peer_close(err) =>
-            {
-                ConnectError::Closed {
-                    detail: format!(
-                        "the broker closed the connection. RabbitMQ does that to a client when another one connects with the same client id ('{}'); if that is what happened, give this tab another client id",
-                        self.settings.mqtt.client_id
-                    ),
-                }
-            }
-            other => connect::classify(other, &self.settings, &self.trust, true),
-        }
-    }
-
     async fn report(
         &mut self,
         events: &Events,
@@ -100,6 +87,32 @@ impl MqttLink {
         }
         true
     }
+}
+
+/// What ended a connection that was serving. MQTT 3.1.1 gives a server no way to say
+/// why it closes one, so a silent close is told apart by whether the port still takes
+/// connections (the same dial every connect makes): RabbitMQ closes the older of two
+/// connections with one client id and stays up, a node shutting down closes its
+/// listener first.
+async fn lost(s: &ConnectionSettings, trust: &Trust, err: &ConnectionError) -> ConnectError {
+    if !is_peer_close(err) {
+        return connect::classify(err, s, trust, true);
+    }
+    let addr = s.addr();
+    let probe = trust
+        .dial(s.protocol, &s.host, s.port, &addr, PROBE_LIMIT)
+        .await;
+    let detail = if probe.is_ok() {
+        format!(
+            "the broker closed the connection without a word while it still takes new ones. RabbitMQ does that when another client connects with the same client id ('{}'): if another tab or device uses it, give this tab another client id (an operator closing the connection looks the same)",
+            s.mqtt.client_id
+        )
+    } else {
+        format!(
+            "the broker closed the connection, and {addr} no longer takes new ones: the node is shutting down or restarting"
+        )
+    };
+    ConnectError::Closed { detail }
 }
 
 fn is_peer_close(err: &ConnectionError) -> bool {
@@ -119,7 +132,8 @@ impl Link for MqttLink {
     async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
         let mut settings = settings.clone();
         if settings.mqtt.client_id.is_empty() {
-            settings.mqtt.client_id = generated_client_id(epoch);
+            // Kept in `settings`, so a reconnect comes back as the same client.
+            settings.mqtt.client_id = generated_client_id(connect::clock_seed());
         }
         let target = settings.display_target();
         tracing::info!(%target, security = %settings.security().label_for(settings.protocol), "connecting (MQTT)");
@@ -209,6 +223,7 @@ impl Link for MqttLink {
             publisher: Publisher::default(),
             early: Vec::new(),
             notices,
+            alive: true,
         };
         link.early = early.into_iter().map(|p| link.message(p)).collect();
         Ok(link)
@@ -275,7 +290,9 @@ impl Link for MqttLink {
                     }
                     Ok(_) => {}
                     Err(err) => {
-                        let error = self.lost(&err);
+                        self.alive = false;
+                        // Fields, not `self`: the rumqttc client is not Sync, and `serve` must be Send.
+                        let error = lost(&self.settings, &self.trust, &err).await;
                         let why = format!("the connection was lost before the broker acknowledged it ({error})");
                         let done = self.publisher.fail_all(&why);
                         self.report(events, done).await;
@@ -312,8 +329,9 @@ impl Link for MqttLink {
 
     async fn close(&mut self) {
         // DISCONNECT, written by polling until it is out or the link is gone; bounded, as
-        // a dead link must not keep the user waiting.
-        if self.client.try_disconnect().is_err() {
+        // a dead link must not keep the user waiting. A failed one is left alone: its
+        // next poll would open a new connection, not close the old one.
+        if !self.alive || self.client.try_disconnect().is_err() {
             return;
         }
         let bye = async {

@@ -74,8 +74,7 @@ impl Publisher {
             let outcome = refused(request.copies, format!("topic '{topic}' {problem}"));
             return Err(Box::new((request, outcome)));
         }
-        let size = request.body.len() + topic.len() + 5;
-        if size > MAX_PACKET_BYTES {
+        if packet_size(&topic, request.body.len(), qos(level)) > MAX_PACKET_BYTES {
             let reason = format!(
                 "the message is {} bytes, more than the {} MiB an MQTT packet may hold here",
                 request.body.len(),
@@ -209,6 +208,22 @@ impl Publisher {
         };
         Some((t.request, outcome))
     }
+}
+
+/// The size of the PUBLISH packet, counted as rumqttc counts it before writing: past its
+/// limit rumqttc fails the whole connection, so a message that would not fit must be
+/// refused here, to the byte.
+fn packet_size(topic: &str, body: usize, qos: QoS) -> usize {
+    let packet_id = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    let remaining = 2 + topic.len() + packet_id + body;
+    // MQTT's remaining length: 7 bits per byte.
+    let length_bytes = match remaining {
+        0..=127 => 1,
+        128..=16_383 => 2,
+        16_384..=2_097_151 => 3,
+        _ => 4,
+    };
+    1 + length_bytes + remaining
 }
 
 fn refused(copies: u32, reason: String) -> PublishOutcome {
