@@ -83,17 +83,17 @@ fn an_mqtt_row_shows_its_topic_qos_flags_size_and_body() {
     let screen = lines(&render(&model));
     let header = line_with(&screen, "Received");
     assert!(
-        header.contains(&format!("{:<22} {:<8} {:<9} Body", "Topic", "QoS", "Size")),
+        header.contains(&format!("{:<30} {:<8} {:<9} Body", "Topic", "QoS", "Size")),
         "{header}"
     );
     let row = line_with(&screen, TOPIC);
     assert!(
-        row.contains(&format!("{TOPIC:<22} {:<8} {:<9} 21.5", "q1 R D", "4 B")),
+        row.contains(&format!("{TOPIC:<30} {:<8} {:<9} 21.5", "q1 R D", "4 B")),
         "{row}"
     );
     let row = line_with(&screen, "a/b ");
     assert!(
-        row.contains(&format!("{:<22} {:<8} {:<9} x", "a/b", "q0", "1 B")),
+        row.contains(&format!("{:<30} {:<8} {:<9} x", "a/b", "q0", "1 B")),
         "{row}"
     );
     // What RabbitMQ made of the topic is the message view's business, not the row's.
@@ -149,13 +149,13 @@ fn a_hostile_topic_is_shown_escaped_and_wide_text_keeps_its_columns() {
     );
     let row = line_with(&screen, "evil");
     assert!(
-        row.contains(&format!("{:<22} {:<8}", "d/\\e]0;\\u{7}/\\u{202e}", "q1")),
+        row.contains(&format!("{:<30} {:<8}", "d/\\e]0;\\u{7}/\\u{202e}", "q1")),
         "{row}"
     );
-    // Four two-column characters and a slash: 9 columns, padded to 22 like any other.
+    // Four two-column characters and a slash: 9 columns, padded to 30 like any other.
     let row = line_with(&screen, "wide");
     assert!(
-        row.contains(&format!("温度/厨房{} {:<8}", " ".repeat(22 - 9), "q0 R")),
+        row.contains(&format!("温度/厨房{} {:<8}", " ".repeat(30 - 9), "q0 R")),
         "{row}"
     );
 }

@@ -210,8 +210,15 @@ impl<'de> Deserialize<'de> for ExportedMessage {
                         mqtt.qos
                     )));
                 }
-                crate::mqtt::topic::check_name(&mqtt.topic)
-                    .map_err(|err| D::Error::custom(format!("mqtt.topic {err}")))?;
+                crate::mqtt::topic::check_name(&mqtt.topic).map_err(|err| {
+                    match mqtt.topic.as_str() {
+                        "" => D::Error::custom(format!("mqtt.topic {err}")),
+                        topic => D::Error::custom(format!(
+                            "mqtt.topic '{}' {err}",
+                            crate::text::visible(topic)
+                        )),
+                    }
+                })?;
                 MessagePart::Mqtt(MqttFacts {
                     topic: mqtt.topic,
                     qos: mqtt.qos,

@@ -83,7 +83,9 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         (
             [
                 Constraint::Length(12),
-                Constraint::Length(22),
+                // Where AMQP has exchange and key (30 columns): a topic's last levels
+                // are what tell messages apart.
+                Constraint::Length(30),
                 Constraint::Length(8),
                 Constraint::Length(9),
                 Constraint::Min(10),

@@ -222,7 +222,8 @@ fn replay_request(message: Message) -> Result<PublishRequest, String> {
             part: PublishPart::Amqp,
         }),
         MessagePart::Mqtt(facts) => {
-            mqtt::topic::check_name(&facts.topic).map_err(|err| format!("topic {err}"))?;
+            mqtt::topic::check_name(&facts.topic)
+                .map_err(|err| format!("topic '{}' {err}", crate::text::visible(&facts.topic)))?;
             // RabbitMQ 3.10 takes QoS 0 and 1; it would downgrade a 2 anyway.
             let qos = facts.qos.min(1);
             Ok(PublishRequest {
