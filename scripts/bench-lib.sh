@@ -145,3 +145,47 @@ print_table() {
         printf '  %s\n' "${RAW[@]}"
     fi
 }
+
+# ---------------------------------------------------------------- MQTT ingest rows
+# Both sides of an MQTT ingest row subscribe with one client id, and so consume one
+# subscription queue, which holds N messages before each side starts, as on the AMQP
+# rows. RabbitMQ 3.10 keeps a QoS 1 subscription's queue between connections when the
+# session is kept (clean session off): a subscribe and leave makes it. A QoS 0 one is
+# auto-delete, gone once its client leaves: the bench declares it as the MQTT plugin
+# would, and the side's SUBSCRIBE finds it full. The messages are filed over AMQP
+# (bare_publisher to amq.topic, confirmed): the confirms say every message is in the
+# queue before the clock can start, and it is the fastest way in; they reach both sides
+# over MQTT all the same. One client id and topic per QoS, so the two rows' queues never
+# share a binding. These need AMQP_URL, MQTT_URL and scripts/bench's queue function.
+mqtt_client() { printf 'bench-in-qos%s' "$1"; }
+mqtt_topic() { printf 'bench/in%s' "$1"; }
+# RabbitMQ 3.10's name for a client's subscription queue of a QoS.
+mqtt_queue() { printf 'mqtt-subscription-%sqos%s' "$(mqtt_client "$1")" "$1"; }
+# mqtt_fill QOS N SIZE: that QoS's subscription queue, holding exactly N messages.
+mqtt_fill() {
+    local qos=$1 depth q key
+    q=$(mqtt_queue "$qos")
+    # The AMQP routing key RabbitMQ makes of the topic: '/' becomes '.'.
+    key=$(mqtt_topic "$qos" | tr / .)
+    if ((qos == 0)); then
+        queue auto-delete "$q" amq.topic "$key" || return 1
+    else
+        # Subscribing with a kept session makes the queue and binds it; then empty it.
+        run bare_mqtt_subscriber --uri "$MQTT_URL" --topic "$(mqtt_topic "$qos")" \
+            --qos "$qos" --client-id "$(mqtt_client "$qos")" --no-clean-session --count 0 \
+            >/dev/null || return 1
+        queue purge "$q" || return 1
+    fi
+    run bare_publisher --uri "$AMQP_URL" --exchange amq.topic --key "$key" \
+        --count "$2" --size "$3" --confirm >/dev/null || return 1
+    depth=$(queue depth "$q") || return 1
+    ((depth == $2)) || warn "the queue $q holds $depth of $2 messages"
+}
+# mqtt_ingest QOS N: the arguments of both sides of that QoS's ingest row, one a line;
+# a kept session for QoS 1, whose queue outlives a connection only then.
+mqtt_ingest() {
+    local kept=()
+    (($1 == 1)) && kept=(--no-clean-session)
+    printf '%s\n' --uri "$MQTT_URL" --topic "$(mqtt_topic "$1")" --qos "$1" \
+        --client-id "$(mqtt_client "$1")" "${kept[@]}" --count "$2"
+}

@@ -37,6 +37,8 @@ struct Run {
     log: Vec<String>,
     /// The crash file's lines.
     crashes: Vec<String>,
+    /// What the library warned about.
+    stderr: String,
 }
 
 /// Sources the library with `pairs` pairs, runs `script`, then prints the table.
@@ -64,6 +66,7 @@ fn bench(dir: &Path, pairs: u32, script: &str) -> Run {
         table: String::from_utf8(out.stdout).expect("UTF-8"),
         log: read("log"),
         crashes: read("crashes"),
+        stderr: stderr.into_owned(),
     }
 }
 
@@ -211,4 +214,93 @@ fn a_row_whose_example_is_missing_shows_n_a_and_runs_nothing() {
     );
     assert!(run.log.is_empty(), "{:?}", run.log);
     assert!(run.crashes.is_empty(), "{:?}", run.crashes);
+}
+
+/// scripts/bench's `queue` (pika) stood in for: logs its call, and answers `depth` with
+/// `depth`.
+fn fake_queue(dir: &Path, depth: u64) -> String {
+    format!(
+        "queue() {{ echo \"queue $*\" >>{log}; if [[ $1 == depth ]]; then echo {depth}; fi; }}\n\
+         AMQP_URL=amqp://a MQTT_URL=mqtt://m\n",
+        log = dir.join("log").display()
+    )
+}
+
+#[test]
+fn an_mqtt_ingest_row_fills_the_kept_session_queue_its_two_sides_then_drain() {
+    let dir = setup();
+    for name in ["bare_mqtt_subscriber", "bare_publisher"] {
+        example(dir.path(), name, &["0"; 8]);
+    }
+    example(dir.path(), "app_x", &["9000"]);
+    example(dir.path(), "bare_x", &["10000"]);
+    let run = bench(
+        dir.path(),
+        1,
+        &format!(
+            "{}mapfile -t args < <(mqtt_ingest 1 500)\n\
+             pair 'mqtt ingest' 0.9 'mqtt_fill 1 500 64' -- app_x \"${{args[@]}}\" -- bare_x \"${{args[@]}}\"",
+            fake_queue(dir.path(), 500)
+        ),
+    );
+    // The subscriber makes the queue of the client id both sides use, the filler routes
+    // to it through amq.topic with the key RabbitMQ makes of the topic, and both sides
+    // resume that session rather than start a clean one.
+    let fill = [
+        "bare_mqtt_subscriber --uri mqtt://m --topic bench/in1 --qos 1 --client-id bench-in-qos1 --no-clean-session --count 0",
+        "queue purge mqtt-subscription-bench-in-qos1qos1",
+        "bare_publisher --uri amqp://a --exchange amq.topic --key bench.in1 --count 500 --size 64 --confirm",
+        "queue depth mqtt-subscription-bench-in-qos1qos1",
+    ];
+    let side = "--uri mqtt://m --topic bench/in1 --qos 1 --client-id bench-in-qos1 --no-clean-session --count 500";
+    let mut expected: Vec<String> = fill.iter().map(|l| l.to_string()).collect();
+    expected.push(format!("app_x {side}"));
+    expected.extend(fill.iter().map(|l| l.to_string()));
+    expected.push(format!("bare_x {side}"));
+    assert_eq!(run.log, expected);
+    assert_eq!(
+        cells(&run.table, "mqtt ingest")[3..6],
+        ["0.90", "0.90-0.90", "1/1"]
+    );
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.crashes.is_empty(), "{:?}", run.crashes);
+}
+
+#[test]
+fn a_qos_0_queue_is_declared_as_the_mqtt_plugin_would_a_short_fill_is_said_a_crash_counted() {
+    let dir = setup();
+    example(dir.path(), "bare_mqtt_subscriber", &["crash"]);
+    example(dir.path(), "bare_publisher", &["0"]);
+    let run = bench(
+        dir.path(),
+        1,
+        &format!(
+            "{}mqtt_fill 0 500 64\n\
+             mqtt_fill 1 500 64 || echo 'fill failed' >>{log}\n\
+             mqtt_ingest 0 500 | paste -sd' ' >>{log}",
+            fake_queue(dir.path(), 499),
+            log = dir.path().join("log").display()
+        ),
+    );
+    // RabbitMQ 3.10 deletes a QoS 0 subscription's queue when its client leaves, so no
+    // session can keep it: it is declared (auto-delete, bound to the topic's key), and
+    // both sides start clean.
+    assert_eq!(
+        run.log,
+        [
+            "queue auto-delete mqtt-subscription-bench-in-qos0qos0 amq.topic bench.in0",
+            "bare_publisher --uri amqp://a --exchange amq.topic --key bench.in0 --count 500 --size 64 --confirm",
+            "queue depth mqtt-subscription-bench-in-qos0qos0",
+            "bare_mqtt_subscriber --uri mqtt://m --topic bench/in1 --qos 1 --client-id bench-in-qos1 --no-clean-session --count 0",
+            "fill failed",
+            "--uri mqtt://m --topic bench/in0 --qos 0 --client-id bench-in-qos0 --count 500",
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("the queue mqtt-subscription-bench-in-qos0qos0 holds 499 of 500 messages"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.crashes, ["bare_mqtt_subscriber"]);
 }

@@ -1,0 +1,95 @@
+//! The MQTT session worker alone, for `scripts/bench`: spawns the app's MQTT worker on a
+//! subscription and counts the messages it hands over, draining the event channel in
+//! batches the way the app's loop does, with no model and no drawing. Beside
+//! `bare_mqtt_subscriber` it tells the worker's cost from the rest of the app's
+//! (`app_mqtt_ingest`). Prints `msgs_per_sec=<f64> count=<M> secs=<f64>`; the clock
+//! starts at the first message, as on the other sides.
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use clap::Parser;
+use tokio::sync::mpsc;
+
+use amqp_tui::{
+    app::{EVENT_BATCH, EVENT_CAPACITY},
+    session::{self, ConnectionSettings, Protocol, SessionCommand, WorkerEvent, uri::apply_uri},
+};
+
+#[derive(Parser)]
+struct Args {
+    /// mqtt://user:pass@127.0.0.1:PORT
+    #[arg(long)]
+    uri: String,
+    #[arg(long)]
+    topic: String,
+    #[arg(long, default_value_t = 1)]
+    qos: u8,
+    #[arg(long, default_value = "worker-mqtt-ingest")]
+    client_id: String,
+    /// Keep the broker's session (and its queue) after disconnecting.
+    #[arg(long)]
+    no_clean_session: bool,
+    #[arg(long)]
+    count: u64,
+    /// Give up after this many seconds: a load loop must end even if no message comes.
+    #[arg(long, default_value_t = 120)]
+    timeout_secs: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut settings = ConnectionSettings::default();
+    apply_uri(&mut settings, &args.uri).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        settings.protocol == Protocol::Mqtt,
+        "--uri must be mqtt://…"
+    );
+    settings.mqtt.subscriptions = vec![args.topic.clone()];
+    settings.mqtt.qos = args.qos;
+    settings.mqtt.client_id = args.client_id.clone();
+    settings.mqtt.clean_session = !args.no_clean_session;
+    let started = Instant::now();
+    let (events_tx, mut events_rx) = mpsc::channel(EVENT_CAPACITY);
+    let commands_tx = session::spawn(1, settings, events_tx, session::COMMAND_CAPACITY);
+    let deadline = Duration::from_secs(args.timeout_secs);
+    let mut batch = Vec::with_capacity(EVENT_BATCH);
+    let mut count = 0u64;
+    let mut first = None::<Instant>;
+    while count < args.count {
+        let Some(left) = deadline.checked_sub(started.elapsed()) else {
+            bail!("timed out after {count} messages");
+        };
+        match tokio::time::timeout(left, events_rx.recv_many(&mut batch, EVENT_BATCH)).await {
+            Ok(0) => bail!("the worker stopped after {count} messages"),
+            Ok(_) => {}
+            Err(_) => bail!("timed out after {count} messages"),
+        }
+        for event in batch.drain(..) {
+            match event.event {
+                WorkerEvent::Delivery(_) => {
+                    first.get_or_insert_with(Instant::now);
+                    count += 1;
+                }
+                WorkerEvent::Failed(err) => bail!("could not connect: {err}"),
+                WorkerEvent::ConnectionLost { error, .. } => bail!("connection lost: {error}"),
+                _ => {}
+            }
+        }
+    }
+    let secs = first.map_or(0.0, |at| at.elapsed().as_secs_f64());
+    println!(
+        "msgs_per_sec={} count={count} secs={secs}",
+        count as f64 / secs
+    );
+    // The worker closes its connection on Disconnect; if it is gone already, so be it.
+    let _ = commands_tx.send(SessionCommand::Disconnect).await;
+    while let Ok(Some(event)) = tokio::time::timeout(Duration::from_secs(3), events_rx.recv()).await
+    {
+        if event.event == WorkerEvent::Stopped {
+            break;
+        }
+    }
+    Ok(())
+}
