@@ -93,7 +93,11 @@ pub async fn open(
         .set_keep_alive(Duration::from_secs(u64::from(settings.heartbeat_secs)))
         .set_clean_session(settings.mqtt.clean_session)
         .set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES)
-        .set_inflight(INFLIGHT);
+        .set_inflight(INFLIGHT)
+        // A QoS 1 delivery is acknowledged once it is handed to the app, not on arrival:
+        // what the worker still holds when the app stops stays with the broker (for a
+        // kept session) instead of being acknowledged and lost.
+        .set_manual_acks(true);
     if trust.is_on() {
         let connector = trust.connector()?;
         options.set_transport(Transport::tls_with_config(

@@ -3,9 +3,11 @@
 //! would otherwise send unacknowledged publishes again by itself, behind the outcome the
 //! user was already shown (failed, kept for Ctrl-R).
 
+use std::collections::VecDeque;
+
 use chrono::Local;
 use rumqttc::{
-    AsyncClient, ConnectionError, Event, EventLoop, Outgoing, Packet, SubscribeFilter,
+    AsyncClient, ConnectionError, Event, EventLoop, Outgoing, Packet, Publish, SubscribeFilter,
     SubscribeReasonCode,
 };
 use tokio::sync::mpsc;
@@ -42,7 +44,10 @@ pub struct MqttLink {
     epoch: u64,
     publisher: Publisher,
     /// Arrived before `serve` could hand them on: retained messages come with the SUBACK.
-    early: Vec<Message>,
+    early: Vec<(Message, Option<Publish>)>,
+    /// Acknowledgements of deliveries handed to the app, waiting for room in rumqttc's
+    /// request queue.
+    to_ack: VecDeque<Publish>,
     /// Said once serving starts: a downgraded QoS, a topic with dots.
     notices: Vec<String>,
     /// False once the event loop failed: polling it again would make rumqttc connect
@@ -115,6 +120,16 @@ async fn lost(s: &ConnectionSettings, trust: &Trust, err: &ConnectionError) -> C
     ConnectError::Closed { detail }
 }
 
+/// What acknowledges `publish` (rumqttc reads only its QoS and packet id), or `None` for
+/// QoS 0, which has nothing to acknowledge.
+fn ack_of(publish: &Publish) -> Option<Publish> {
+    (publish.qos != rumqttc::QoS::AtMostOnce).then(|| {
+        let mut ack = Publish::new("", publish.qos, Vec::new());
+        ack.pkid = publish.pkid;
+        ack
+    })
+}
+
 fn is_peer_close(err: &ConnectionError) -> bool {
     match err {
         ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted) => true,
@@ -125,6 +140,22 @@ fn is_peer_close(err: &ConnectionError) -> bool {
             )
         }
         _ => false,
+    }
+}
+
+impl MqttLink {
+    /// Acknowledges what the app has, while rumqttc's queue has room.
+    fn send_acks(&mut self) {
+        while let Some(ack) = self.to_ack.front() {
+            match self.client.try_ack(ack) {
+                Ok(()) => {}
+                // Full: the event loop makes room as it writes.
+                Err(rumqttc::ClientError::TryRequest(_)) => return,
+                // The loop is gone: the connection's end is reported by the loop itself.
+                Err(_) => {}
+            }
+            self.to_ack.pop_front();
+        }
     }
 }
 
@@ -222,10 +253,17 @@ impl Link for MqttLink {
             epoch,
             publisher: Publisher::default(),
             early: Vec::new(),
+            to_ack: VecDeque::new(),
             notices,
             alive: true,
         };
-        link.early = early.into_iter().map(|p| link.message(p)).collect();
+        link.early = early
+            .into_iter()
+            .map(|p| {
+                let ack = ack_of(&p);
+                (link.message(p), ack)
+            })
+            .collect();
         Ok(link)
     }
 
@@ -250,10 +288,11 @@ impl Link for MqttLink {
         for text in std::mem::take(&mut self.notices) {
             events.send(WorkerEvent::Notice(text)).await;
         }
-        for message in std::mem::take(&mut self.early) {
+        for (message, ack) in std::mem::take(&mut self.early) {
             if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
                 return Ended::ByUser;
             }
+            self.to_ack.extend(ack);
         }
         while let Some(request) = outbox.pop() {
             if let Err(refused) = self.publisher.enqueue(request) {
@@ -262,6 +301,7 @@ impl Link for MqttLink {
             }
         }
         loop {
+            self.send_acks();
             self.publisher.hand_over(&self.client);
             let done = self.publisher.finished();
             if !self.report(events, done).await {
@@ -271,10 +311,12 @@ impl Link for MqttLink {
             tokio::select! {
                 polled = self.eventloop.poll() => match polled {
                     Ok(Event::Incoming(Packet::Publish(p))) => {
+                        let ack = ack_of(&p);
                         let message = self.message(p);
                         if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
                             return Ended::ByUser;
                         }
+                        self.to_ack.extend(ack);
                     }
                     Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
                         let done = self.publisher.written(pkid).into_iter().collect();
