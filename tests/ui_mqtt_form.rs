@@ -99,7 +99,7 @@ fn an_mqtt_session_publishes_to_a_topic_and_offers_no_amqp_only_keys() {
         "{all}"
     );
     assert!(
-        line_with(&screen, "Topic").contains("sensors/7/cmd"),
+        line_with(&screen, "Topic sensors").contains("sensors/7/cmd"),
         "{all}"
     );
     assert!(

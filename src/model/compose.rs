@@ -1,7 +1,7 @@
 //! The compose box: body, target exchange and key, delivery mode, copies, and the
 //! properties and headers edited beside it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tui_input::Input;
 
@@ -46,6 +46,9 @@ pub struct Compose {
     pub bulks: Vec<Bulk>,
     /// MQTT publishes sent with the retain flag, by id: their outcome says so.
     pub retained: BTreeSet<u64>,
+    /// The topic of each MQTT publish in flight, by id: the notice names the topic as
+    /// typed (a key mapped back would turn its dots into slashes).
+    pub topics: BTreeMap<u64, String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -120,6 +123,7 @@ impl Compose {
             unsent: Unsent::default(),
             bulks: Vec::new(),
             retained: BTreeSet::new(),
+            topics: BTreeMap::new(),
         }
     }
 
@@ -233,6 +237,7 @@ impl Compose {
         if self.persistent {
             self.retained.insert(id);
         }
+        self.topics.insert(id, topic.clone());
         Ok(PublishRequest {
             id,
             exchange: crate::mqtt::MQTT_EXCHANGE.into(),

@@ -24,7 +24,7 @@ use crate::{
         outbox::Outbox,
         refusal,
         run::{Ended, Link},
-        worker::{Events, published},
+        worker::{Events, not_sent, published},
     },
     tls::{TlsDetails, trust::Trust},
 };
@@ -34,6 +34,10 @@ pub const MQTT_EXCHANGE: &str = "amq.topic";
 
 /// How long the check of a silently closed connection may take (see `MqttLink::lost`).
 const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+#[path = "link_acks.rs"]
+mod acks;
+use acks::{GOODBYE, ack_of};
 
 pub struct MqttLink {
     client: AsyncClient,
@@ -62,7 +66,8 @@ impl MqttLink {
             exchange: MQTT_EXCHANGE.into(),
             routing_key: topic::to_routing_key(&publish.topic),
             redelivered: publish.dup,
-            // Nothing to settle: rumqttc acknowledges QoS 1 deliveries itself.
+            // Nothing for the user to settle: the worker acknowledges a QoS 1 delivery
+            // once it is handed to the app.
             delivery_tag: 0,
             consumer_tag: Some(self.settings.mqtt.client_id.clone()),
             epoch: self.epoch,
@@ -120,16 +125,6 @@ async fn lost(s: &ConnectionSettings, trust: &Trust, err: &ConnectionError) -> C
     ConnectError::Closed { detail }
 }
 
-/// What acknowledges `publish` (rumqttc reads only its QoS and packet id), or `None` for
-/// QoS 0, which has nothing to acknowledge.
-fn ack_of(publish: &Publish) -> Option<Publish> {
-    (publish.qos != rumqttc::QoS::AtMostOnce).then(|| {
-        let mut ack = Publish::new("", publish.qos, Vec::new());
-        ack.pkid = publish.pkid;
-        ack
-    })
-}
-
 fn is_peer_close(err: &ConnectionError) -> bool {
     match err {
         ConnectionError::MqttState(rumqttc::StateError::ConnectionAborted) => true,
@@ -140,22 +135,6 @@ fn is_peer_close(err: &ConnectionError) -> bool {
             )
         }
         _ => false,
-    }
-}
-
-impl MqttLink {
-    /// Acknowledges what the app has, while rumqttc's queue has room.
-    fn send_acks(&mut self) {
-        while let Some(ack) = self.to_ack.front() {
-            match self.client.try_ack(ack) {
-                Ok(()) => {}
-                // Full: the event loop makes room as it writes.
-                Err(rumqttc::ClientError::TryRequest(_)) => return,
-                // The loop is gone: the connection's end is reported by the loop itself.
-                Err(_) => {}
-            }
-            self.to_ack.pop_front();
-        }
     }
 }
 
@@ -189,7 +168,7 @@ impl Link for MqttLink {
             .mqtt
             .subscriptions
             .iter()
-            .map(|f| SubscribeFilter::new(f.clone(), publisher::qos(level)))
+            .map(|f| SubscribeFilter::new(f.clone(), publisher::subscription_qos(level)))
             .collect();
         let mut notices = Vec::new();
         if !filters.is_empty() {
@@ -294,20 +273,25 @@ impl Link for MqttLink {
             }
             self.to_ack.extend(ack);
         }
-        while let Some(request) = outbox.pop() {
-            if let Err(refused) = self.publisher.enqueue(request) {
-                let (request, outcome) = *refused;
-                events.send(published(&request, outcome)).await;
-            }
-        }
         loop {
+            // What waited for a connection goes first, as room allows.
+            while self.publisher.backlog() < BACKLOG_MAX
+                && let Some(request) = outbox.pop()
+            {
+                if let Err(refused) = self.publisher.enqueue(request) {
+                    let (request, outcome) = *refused;
+                    events.send(published(&request, outcome)).await;
+                }
+            }
             self.send_acks();
             self.publisher.hand_over(&self.client);
             let done = self.publisher.finished();
             if !self.report(events, done).await {
                 return Ended::ByUser;
             }
-            let room = self.publisher.backlog() < BACKLOG_MAX;
+            // Past the backlog, publishes wait in the outbox, in order: commands are
+            // always read, so a disconnect is never stuck behind them.
+            let room = self.publisher.backlog() < BACKLOG_MAX && outbox.is_empty();
             tokio::select! {
                 polled = self.eventloop.poll() => match polled {
                     Ok(Event::Incoming(Packet::Publish(p))) => {
@@ -335,22 +319,30 @@ impl Link for MqttLink {
                         self.alive = false;
                         // Fields, not `self`: the rumqttc client is not Sync, and `serve` must be Send.
                         let error = lost(&self.settings, &self.trust, &err).await;
+                        // Untouched requests wait for the next connection, in order.
+                        for request in self.publisher.take_unsent().into_iter().rev() {
+                            outbox.unpop(request);
+                        }
                         let why = format!("the connection was lost before the broker acknowledged it ({error})");
                         let done = self.publisher.fail_all(&why);
                         self.report(events, done).await;
                         return Ended::Lost(error);
                     }
                 },
-                command = commands_rx.recv(), if room => match command {
+                command = commands_rx.recv() => match command {
                     None | Some(SessionCommand::Disconnect) => {
-                        let done = self.publisher.fail_all("you disconnected before the broker acknowledged it");
-                        self.report(events, done).await;
+                        self.say_goodbye(events).await;
                         return Ended::ByUser;
                     }
-                    Some(SessionCommand::Publish(request)) => {
+                    Some(SessionCommand::Publish(request)) if room => {
                         if let Err(refused) = self.publisher.enqueue(*request) {
                             let (request, outcome) = *refused;
                             events.send(published(&request, outcome)).await;
+                        }
+                    }
+                    Some(SessionCommand::Publish(request)) => {
+                        if let Err((request, reason)) = outbox.push(*request) {
+                            events.send(not_sent(*request, reason)).await;
                         }
                     }
                     Some(other) => {
@@ -370,12 +362,12 @@ impl Link for MqttLink {
     }
 
     async fn close(&mut self) {
-        // DISCONNECT, written by polling until it is out or the link is gone; bounded, as
-        // a dead link must not keep the user waiting. A failed one is left alone: its
+        // Said by `serve` when the user disconnects; a failed link is left alone: its
         // next poll would open a new connection, not close the old one.
         if !self.alive || self.client.try_disconnect().is_err() {
             return;
         }
+        self.alive = false;
         let bye = async {
             loop {
                 match self.eventloop.poll().await {
@@ -384,6 +376,6 @@ impl Link for MqttLink {
                 }
             }
         };
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), bye).await;
+        let _ = tokio::time::timeout(GOODBYE, bye).await;
     }
 }

@@ -39,6 +39,8 @@ pub struct Publisher {
     handed: VecDeque<u64>,
     /// QoS 1 copies written and waiting for their PUBACK, by packet id.
     unacked: HashMap<u16, u64>,
+    /// Requests whose hand-over failed, to report.
+    failed_over: Vec<u64>,
 }
 
 /// What MQTT makes of a QoS: RabbitMQ 3.10 speaks 0 and 1 and downgrades 2 to 1.
@@ -46,6 +48,16 @@ pub fn qos(level: u8) -> QoS {
     match level {
         0 => QoS::AtMostOnce,
         _ => QoS::AtLeastOnce,
+    }
+}
+
+/// The QoS a subscription asks for: 2 is asked as 2, and RabbitMQ 3.10's SUBACK grants 1,
+/// which the session then says.
+pub fn subscription_qos(level: u8) -> QoS {
+    match level {
+        0 => QoS::AtMostOnce,
+        1 => QoS::AtLeastOnce,
+        _ => QoS::ExactlyOnce,
     }
 }
 
@@ -130,6 +142,7 @@ impl Publisher {
                     t.failed += failed;
                     t.first_problem.get_or_insert(other.to_string());
                     self.to_hand.pop_front();
+                    self.failed_over.push(id);
                     return;
                 }
             }
@@ -155,10 +168,30 @@ impl Publisher {
         self.finish(id)
     }
 
-    /// Requests finished by now, e.g. a hand-over that failed.
+    /// Requests finished by a hand-over that failed.
     pub fn finished(&mut self) -> Vec<(PublishRequest, PublishOutcome)> {
-        let ids: Vec<u64> = self.tracked.keys().copied().collect();
+        let ids = std::mem::take(&mut self.failed_over);
         ids.into_iter().filter_map(|id| self.finish(id)).collect()
+    }
+
+    /// The requests none of whose copies were handed to rumqttc, oldest first, taken
+    /// back: nothing of them reached the connection, so they can wait for the next one.
+    pub fn take_unsent(&mut self) -> Vec<PublishRequest> {
+        let mut unsent = Vec::new();
+        self.to_hand.retain(|id| {
+            let untouched = self
+                .tracked
+                .get(id)
+                .is_some_and(|t| t.to_hand == t.request.copies.max(1));
+            if untouched {
+                unsent.push(*id);
+            }
+            !untouched
+        });
+        unsent
+            .into_iter()
+            .filter_map(|id| self.tracked.remove(&id).map(|t| t.request))
+            .collect()
     }
 
     /// The connection is gone: every copy not yet sent or acknowledged failed, `why`.

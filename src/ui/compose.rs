@@ -53,13 +53,13 @@ fn title(compose: &Compose, protocol: Protocol) -> Vec<String> {
         }
     }
     if protocol == Protocol::Mqtt {
-        // A dot comes back to MQTT subscribers as a '/': the topic is not what they see.
+        // A dot (or *) comes back to MQTT subscribers changed: say what they will get.
         let topic = compose.routing_key.value();
-        if topic.contains('.') {
-            let key = crate::mqtt::topic::to_routing_key(topic);
+        let seen = crate::mqtt::topic::from_routing_key(&crate::mqtt::topic::to_routing_key(topic));
+        if seen != topic {
             parts.push(format!(
                 "dots! subscribers get {}",
-                crate::mqtt::topic::from_routing_key(&key)
+                crate::text::visible(&seen)
             ));
         }
         parts.push(if compose.confirm {

@@ -196,6 +196,7 @@ fn publish_reported(
     let compose = &mut tab.compose;
     compose.waiting.remove(&id);
     let retained = compose.retained.remove(&id);
+    let topic = compose.topics.remove(&id);
     compose.in_flight = compose.in_flight.saturating_sub(1);
     compose.tally.add(&outcome);
     let kept = unsent.is_some();
@@ -208,7 +209,7 @@ fn publish_reported(
         BulkReport::Done(level, text) => return tab.notify(level, text),
     }
     let confirmed = outcome.unconfirmed() == 0;
-    published(tab, exchange, routing_key, outcome);
+    published(tab, exchange, routing_key, topic, outcome);
     if retained
         && confirmed
         && let Some(notice) = &mut tab.notice
@@ -240,9 +241,18 @@ fn explain_hint(focus: Focus) -> String {
 
 /// A publish sent on its own is named in the notice; a message no queue took is shown
 /// prominently, since finding those is the point.
-fn published(tab: &mut Tab, exchange: &str, routing_key: &str, outcome: PublishOutcome) {
+fn published(
+    tab: &mut Tab,
+    exchange: &str,
+    routing_key: &str,
+    topic: Option<String>,
+    outcome: PublishOutcome,
+) {
     let protocol = tab.protocol();
-    let to = target_label(protocol, exchange, routing_key);
+    let to = match topic {
+        Some(topic) => format!("topic '{topic}'"),
+        None => target_label(protocol, exchange, routing_key),
+    };
     let explain = explain_hint(tab.focus);
     let mqtt = protocol == Protocol::Mqtt;
     let (level, text) = match outcome {

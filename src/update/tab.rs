@@ -254,6 +254,12 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
     let aim =
         |s: &ConnectionSettings| (s.protocol, s.routing.clone(), s.mqtt.publish_topic.clone());
     if tab.session_settings.as_ref().map(aim) != Some(aim(&settings)) {
+        // Another protocol: F5 and the mode toggle mean other things there (QoS 0,
+        // retain), so they start from their defaults rather than carry over.
+        if tab.protocol() != settings.protocol {
+            tab.compose.confirm = true;
+            tab.compose.persistent = false;
+        }
         tab.compose.aim(&settings);
     }
     tab.session_settings = Some(settings.clone());
@@ -273,8 +279,10 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
 /// exchange or queue watched (bindings may change live without changing that).
 fn same_source(a: &ConnectionSettings, b: &ConnectionSettings) -> bool {
     let (x, y) = (&a.routing, &b.routing);
+    let mqtt = |s: &ConnectionSettings| (s.protocol, s.mqtt.subscriptions.clone());
     (&a.host, a.port, &a.vhost, x.source, &x.exchange, &x.queue)
         == (&b.host, b.port, &b.vhost, y.source, &y.exchange, &y.queue)
+        && mqtt(a) == mqtt(b)
 }
 
 /// Ends the current session, if any; its late events will be ignored.
