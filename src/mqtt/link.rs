@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use chrono::Local;
+use futures_util::FutureExt;
 use rumqttc::{
     AsyncClient, ConnectionError, Event, EventLoop, Outgoing, Packet, Publish, SubscribeFilter,
     SubscribeReasonCode,
@@ -39,6 +40,9 @@ const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 mod acks;
 use acks::{GOODBYE, ack_of};
 
+/// Deliveries taken from rumqttc's buffer without waiting, at most, per wake-up.
+const BURST: usize = 256;
+
 pub struct MqttLink {
     client: AsyncClient,
     eventloop: EventLoop,
@@ -60,6 +64,53 @@ pub struct MqttLink {
 }
 
 impl MqttLink {
+    /// One event of rumqttc's loop; `Some` when it ends the connection.
+    async fn on_polled(
+        &mut self,
+        polled: Result<Event, ConnectionError>,
+        events: &Events,
+        outbox: &mut Outbox,
+    ) -> Option<Ended> {
+        match polled {
+            Ok(Event::Incoming(Packet::Publish(p))) => {
+                let ack = ack_of(&p);
+                let message = self.message(p);
+                if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
+                    return Some(Ended::ByUser);
+                }
+                self.to_ack.extend(ack);
+            }
+            Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
+                let done = self.publisher.written(pkid).into_iter().collect();
+                if !self.report(events, done).await {
+                    return Some(Ended::ByUser);
+                }
+            }
+            Ok(Event::Incoming(Packet::PubAck(ack))) => {
+                let done = self.publisher.acked(ack.pkid).into_iter().collect();
+                if !self.report(events, done).await {
+                    return Some(Ended::ByUser);
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                self.alive = false;
+                // Fields, not `self`: the rumqttc client is not Sync, and `serve` must be Send.
+                let error = lost(&self.settings, &self.trust, &err).await;
+                // Untouched requests wait for the next connection, in order.
+                for request in self.publisher.take_unsent().into_iter().rev() {
+                    outbox.unpop(request);
+                }
+                let why =
+                    format!("the connection was lost before the broker acknowledged it ({error})");
+                let done = self.publisher.fail_all(&why);
+                self.report(events, done).await;
+                return Some(Ended::Lost(error));
+            }
+        }
+        None
+    }
+
     fn message(&self, publish: rumqttc::Publish) -> Message {
         Message {
             received_at: Local::now(),
@@ -293,42 +344,21 @@ impl Link for MqttLink {
             // always read, so a disconnect is never stuck behind them.
             let room = self.publisher.backlog() < BACKLOG_MAX && outbox.is_empty();
             tokio::select! {
-                polled = self.eventloop.poll() => match polled {
-                    Ok(Event::Incoming(Packet::Publish(p))) => {
-                        let ack = ack_of(&p);
-                        let message = self.message(p);
-                        if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
-                            return Ended::ByUser;
-                        }
-                        self.to_ack.extend(ack);
+                polled = self.eventloop.poll() => {
+                    if let Some(ended) = self.on_polled(polled, events, outbox).await {
+                        return ended;
                     }
-                    Ok(Event::Outgoing(Outgoing::Publish(pkid))) => {
-                        let done = self.publisher.written(pkid).into_iter().collect();
-                        if !self.report(events, done).await {
-                            return Ended::ByUser;
-                        }
-                    }
-                    Ok(Event::Incoming(Packet::PubAck(ack))) => {
-                        let done = self.publisher.acked(ack.pkid).into_iter().collect();
-                        if !self.report(events, done).await {
-                            return Ended::ByUser;
+                    // What rumqttc has already read goes to the app in one burst, so the
+                    // app takes many deliveries per wake-up instead of one.
+                    for _ in 0..BURST {
+                        let Some(polled) = self.eventloop.poll().now_or_never() else {
+                            break;
+                        };
+                        if let Some(ended) = self.on_polled(polled, events, outbox).await {
+                            return ended;
                         }
                     }
-                    Ok(_) => {}
-                    Err(err) => {
-                        self.alive = false;
-                        // Fields, not `self`: the rumqttc client is not Sync, and `serve` must be Send.
-                        let error = lost(&self.settings, &self.trust, &err).await;
-                        // Untouched requests wait for the next connection, in order.
-                        for request in self.publisher.take_unsent().into_iter().rev() {
-                            outbox.unpop(request);
-                        }
-                        let why = format!("the connection was lost before the broker acknowledged it ({error})");
-                        let done = self.publisher.fail_all(&why);
-                        self.report(events, done).await;
-                        return Ended::Lost(error);
-                    }
-                },
+                }
                 command = commands_rx.recv() => match command {
                     None | Some(SessionCommand::Disconnect) => {
                         self.say_goodbye(events).await;
