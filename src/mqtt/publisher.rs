@@ -83,7 +83,8 @@ impl Publisher {
             return Err(Box::new((request, outcome)));
         };
         if let Err(problem) = super::topic::check_name(&topic) {
-            let outcome = refused(request.copies, format!("topic '{topic}' {problem}"));
+            let outcome =
+                PublishOutcome::refused(request.copies, format!("topic '{topic}' {problem}"));
             return Err(Box::new((request, outcome)));
         }
         if packet_size(&topic, request.body.len(), qos(level)) > MAX_PACKET_BYTES {
@@ -92,7 +93,7 @@ impl Publisher {
                 request.body.len(),
                 MAX_PACKET_BYTES >> 20
             );
-            let outcome = refused(request.copies, reason);
+            let outcome = PublishOutcome::refused(request.copies, reason);
             return Err(Box::new((request, outcome)));
         }
         let id = request.id;
@@ -257,20 +258,4 @@ fn packet_size(topic: &str, body: usize, qos: QoS) -> usize {
         _ => 4,
     };
     1 + length_bytes + remaining
-}
-
-fn refused(copies: u32, reason: String) -> PublishOutcome {
-    if copies > 1 {
-        PublishOutcome::Copies {
-            routed: 0,
-            sent: 0,
-            returned: 0,
-            nacked: 0,
-            refused: copies,
-            failed: 0,
-            first_problem: Some(reason),
-        }
-    } else {
-        PublishOutcome::Refused { reason }
-    }
 }

@@ -116,6 +116,23 @@ impl PublishOutcome {
         }
     }
 
+    /// None of `copies` can be sent as they are, for `reason`: refused, not kept for Ctrl-R.
+    pub fn refused(copies: u32, reason: String) -> Self {
+        if copies > 1 {
+            Self::Copies {
+                routed: 0,
+                sent: 0,
+                returned: 0,
+                nacked: 0,
+                refused: copies,
+                failed: 0,
+                first_problem: Some(reason),
+            }
+        } else {
+            Self::Refused { reason }
+        }
+    }
+
     /// How many copies the broker did not take: never sent, lost unconfirmed, or nacked.
     /// Returned and refused ones did reach the broker; sending them again as they are
     /// would only bounce again.
