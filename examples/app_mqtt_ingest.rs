@@ -4,17 +4,11 @@
 //! client id, topic and QoS; with `--no-clean-session` both drain a subscription queue the
 //! bench filled beforehand. Prints `msgs_per_sec=… count=… secs=… draws=…`.
 
-use std::{cell::Cell, time::Instant};
-
-use amqp_tui::{
-    action::Action,
-    app::App,
-    model::Model,
-    session::{ConnectionSettings, Protocol, uri::apply_uri},
-};
-use anyhow::Context;
+use amqp_tui::session::{ConnectionSettings, Protocol, uri::apply_uri};
 use clap::Parser;
-use ratatui::{Terminal, backend::TestBackend};
+
+#[path = "support/app_ingest.rs"]
+mod ingest;
 
 #[derive(Parser)]
 struct Args {
@@ -52,36 +46,11 @@ async fn main() -> anyhow::Result<()> {
     settings.mqtt.qos = args.qos;
     settings.mqtt.client_id = args.client_id.clone();
     settings.mqtt.clean_session = !args.no_clean_session;
-    let mut app = App::new(Model::new(&settings));
-    app.dispatch(Action::Connect);
-    let mut terminal = Terminal::new(TestBackend::new(args.width, args.height))?;
-    // The clock starts at the first message, as the bare subscriber's does.
-    let first = Cell::new(None::<Instant>);
-    let stats = app
-        .run_until(&mut terminal, futures_lite::stream::pending(), |model| {
-            let received = model.tab().messages_received;
-            if received > 0 && first.get().is_none() {
-                first.set(Some(Instant::now()));
-            }
-            let failed = model.tab().form.error.is_some();
-            failed || received >= args.count
-        })
-        .await
-        .context("the app's loop failed")?;
-    if let Some((_, error)) = &app.model().tab().form.error {
-        anyhow::bail!("could not subscribe to {}: {error}", args.topic);
-    }
-    let secs = first
-        .get()
-        .context("no message arrived")?
-        .elapsed()
-        .as_secs_f64();
-    app.shutdown().await;
-    println!(
-        "msgs_per_sec={:.0} count={} secs={secs:.3} draws={}",
-        args.count as f64 / secs,
+    ingest::measure(
+        &settings,
         args.count,
-        stats.draws
-    );
-    Ok(())
+        (args.width, args.height),
+        &args.topic,
+    )
+    .await
 }

@@ -1,0 +1,49 @@
+//! The app's whole ingest path, measured the same way for every protocol: the real loop
+//! drawing into a test terminal until `count` messages are in the pane. Prints
+//! `msgs_per_sec=… count=… secs=… draws=…` for `scripts/bench`.
+
+use std::{cell::Cell, time::Instant};
+
+use amqp_tui::{action::Action, app::App, model::Model, session::ConnectionSettings};
+use anyhow::Context;
+use ratatui::{Terminal, backend::TestBackend};
+
+/// Connects with `settings` and counts; `what` names the source in a failure.
+pub async fn measure(
+    settings: &ConnectionSettings,
+    count: u64,
+    (width, height): (u16, u16),
+    what: &str,
+) -> anyhow::Result<()> {
+    let mut app = App::new(Model::new(settings));
+    app.dispatch(Action::Connect);
+    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+    // The clock starts at the first message, as the bare side's does.
+    let first = Cell::new(None::<Instant>);
+    let stats = app
+        .run_until(&mut terminal, futures_lite::stream::pending(), |model| {
+            let received = model.tab().messages_received;
+            if received > 0 && first.get().is_none() {
+                first.set(Some(Instant::now()));
+            }
+            let failed = model.tab().form.error.is_some();
+            failed || received >= count
+        })
+        .await
+        .context("the app's loop failed")?;
+    if let Some((_, error)) = &app.model().tab().form.error {
+        anyhow::bail!("could not take messages from {what}: {error}");
+    }
+    let secs = first
+        .get()
+        .context("no message arrived")?
+        .elapsed()
+        .as_secs_f64();
+    app.shutdown().await;
+    println!(
+        "msgs_per_sec={:.0} count={count} secs={secs:.3} draws={}",
+        count as f64 / secs,
+        stats.draws
+    );
+    Ok(())
+}
