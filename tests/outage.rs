@@ -38,6 +38,11 @@ async fn a_broker_crash_under_load_loses_no_publish_and_the_session_recovers_by_
         .await
         .expect("durable ledger queue");
     drop(client);
+    // RabbitMQ answers declare-ok before Mnesia's log reaches the disk (its writes are
+    // delayed up to 2 s): a queue declared just before a kill -9 can be gone after the
+    // restart ("Recovering 0 queues" in the node's log, and every later publish to it
+    // NO_ROUTE). The ledger must outlive the crash, so its declaration is synced first.
+    broker.ctl(&["eval", "mnesia:sync_log()."]);
 
     let mut session = Session::start(broker.plain("crash"));
     session.connected().await;
@@ -273,8 +278,10 @@ fn the_app_shows_the_outage_keeps_what_was_typed_and_recovers_by_itself() {
     let text = app.wait_for("the outage on screen", Duration::from_secs(10), |s| {
         s.contains("Connection lost")
     });
+    // RECONNECTING while it waits, then CONNECTING while it dials: a loaded machine can
+    // show either by the time the notice is read, but never CONNECTED.
     assert!(
-        text.contains("RECONNECTING") || text.contains("CONNECTING (attempt"),
+        !text.contains(" CONNECTED ") && text.contains("CONNECTING"),
         "{text}"
     );
     app.press(b"\x15during the outage\r");

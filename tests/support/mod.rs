@@ -205,10 +205,37 @@ impl PrivateNode {
     pub fn resume(&self) {
         run_script(&["resume", &self.dir.display().to_string()]);
     }
+
+    /// A failed test removes the node's directory; what the broker logged goes to stderr
+    /// first, so a failure in CI can be read without a rerun.
+    fn print_log_tail(&self) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("log")) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            // The node's own log is NODENAME.log; the others are the script's.
+            if name.contains('@') && name.ends_with("@localhost.log") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let lines: Vec<&str> = text.lines().collect();
+                let tail = &lines[lines.len().saturating_sub(80)..];
+                eprintln!(
+                    "--- last {} lines of {} ---\n{}",
+                    tail.len(),
+                    path.display(),
+                    tail.join("\n")
+                );
+            }
+        }
+    }
 }
 
 impl Drop for PrivateNode {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.print_log_tail();
+        }
         // A paused node would never answer the stop.
         let _ = Command::new(script())
             .args(["resume", &self.dir.display().to_string()])
