@@ -249,7 +249,12 @@ impl App {
         let mut batch = Vec::with_capacity(EVENT_BATCH);
 
         while !self.model.quit && !until(&self.model) {
+            // Biased, in this order: a key waiting is handled before anything else, and a
+            // due frame, a finished disk job or room for waiting commands before more
+            // broker events, so a flood that keeps `events_rx` ready delays none of them
+            // (an unbiased select picks at random).
             tokio::select! {
+                biased;
                 event = terminal_events.next() => {
                     let Some(event) = event else { break };
                     if let Some(action) = terminal_action(&self.model, event?) {
@@ -259,12 +264,16 @@ impl App {
                         dirty = false;
                     }
                 }
-                // We hold a sender, so this never reports a closed channel.
-                _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH) => {
-                    for event in batch.drain(..) {
-                        self.dispatch(Action::Broker(event));
+                _ = terminate.recv() => self.dispatch(Action::QuitNow),
+                _ = hangup.recv() => {
+                    hung_up = true;
+                    self.dispatch(Action::QuitNow);
+                }
+                _ = frame.tick() => {
+                    if dirty {
+                        draw(terminal, &self.model)?;
+                        dirty = false;
                     }
-                    dirty = true;
                 }
                 // Only while a disk job is under way.
                 done = self.disk.next() => {
@@ -281,16 +290,12 @@ impl App {
                         dirty = true;
                     }
                 }
-                _ = frame.tick() => {
-                    if dirty {
-                        draw(terminal, &self.model)?;
-                        dirty = false;
+                // We hold a sender, so this never reports a closed channel.
+                _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH) => {
+                    for event in batch.drain(..) {
+                        self.dispatch(Action::Broker(event));
                     }
-                }
-                _ = terminate.recv() => self.dispatch(Action::QuitNow),
-                _ = hangup.recv() => {
-                    hung_up = true;
-                    self.dispatch(Action::QuitNow);
+                    dirty = true;
                 }
             }
         }
