@@ -10,7 +10,7 @@ use amqp_tui::{
     tls::TlsMode,
     update::update,
 };
-use support::screen::{delivery, feed, lines, render};
+use support::screen::{delivery, draw_at, feed, lines, render};
 
 /// The TLS broker the three tabs share, watching `exchange` / `queue`.
 fn on_one_broker(exchange: &str, queue: &str) -> ConnectionSettings {
@@ -67,6 +67,45 @@ fn tabs_on_one_broker_are_told_apart_by_what_they_watch() {
         "{}",
         screen[0]
     );
+}
+
+/// The demo's matrix: nine tabs at 100 columns. Whichever is current is in view with its
+/// number, protection and a title that tells it apart; the hidden ones are counted.
+#[test]
+fn nine_tabs_at_100_columns_keep_the_current_one_in_view() {
+    let mut model = Model::new(&on_one_broker("test-exchange-for-the-demo", ""));
+    connect_current(&mut model, "amq.gen-1");
+    for n in 2..=9 {
+        update(&mut model, Action::NewTab);
+        set_field(&mut model, Field::Exchange, &format!("exchange-number-{n}"));
+        connect_current(&mut model, "");
+    }
+    for current in 1..=9usize {
+        update(&mut model, Action::GoToTab(current - 1));
+        let bar = draw_at(&model, 100, 30).remove(0);
+        // Titles are cut in the middle, keeping the end that tells these tabs apart.
+        let title_end = if current == 1 {
+            "-demo".to_string()
+        } else {
+            format!("ber-{current}")
+        };
+        assert!(
+            bar.contains(&format!(" {current} lo…{title_end} TLS ")),
+            "tab {current}: {bar}"
+        );
+        if current > 3 {
+            assert!(bar.starts_with('‹'), "tab {current}: {bar}");
+        }
+        if current < 7 {
+            assert!(bar.trim_end().ends_with('›'), "tab {current}: {bar}");
+        }
+        // Every label shown is whole: its number, a title and its protection.
+        assert_eq!(
+            bar.matches(" TLS ").count(),
+            bar.matches(" lo…").count(),
+            "tab {current}: {bar}"
+        );
+    }
 }
 
 #[test]

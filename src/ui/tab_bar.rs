@@ -1,4 +1,7 @@
-//! The top line: one label per tab with its state and how it is protected.
+//! The top line: one label per tab with its state and how it is protected. When the labels
+//! do not fit, long titles are shortened first, then the bar shows a window of tabs around
+//! the current one, with how many are hidden on each side: the current tab is always in
+//! view, and its protection is never cut.
 
 use ratatui::{
     Frame,
@@ -12,39 +15,176 @@ use super::theme;
 use crate::{
     model::{ConnState, Model},
     session::Protocol,
+    text,
     tls::Security,
 };
 
+/// Title lengths tried in turn when the full labels do not fit; the last is the shortest a
+/// title gets (a profile name cut shorter stops telling tabs apart).
+const TITLE_CAPS: [usize; 4] = [24, 16, 12, 8];
+
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
+    let labels = labels(model);
+    let hint = match &model.warning {
+        Some(warning) => Span::styled(warning.as_str(), theme::ERROR),
+        None if model.tabs().len() > 1 => Span::styled("Alt-1..9 / Ctrl-←→ switch", theme::DIM),
+        None => Span::styled("Ctrl-T new tab  F2 profiles", theme::DIM),
+    };
+    let fit = fit(&labels, model.active(), usize::from(area.width));
     let mut spans = Vec::new();
-    let titles = crate::model::tab::titles(model.tabs());
-    for ((i, tab), title) in model.tabs().iter().enumerate().zip(titles) {
-        let current = i == model.active();
-        let mut style = Style::new().fg(state_color(&tab.conn));
-        if current {
-            style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+    if fit.first > 0 {
+        spans.push(Span::styled(format!("‹{} ", fit.first), theme::DIM));
+    }
+    for label in &labels[fit.first..fit.end] {
+        label.push_spans(fit.cap, &mut spans);
+    }
+    if fit.end < labels.len() {
+        spans.push(Span::styled(
+            format!("{}› ", labels.len() - fit.end),
+            theme::DIM,
+        ));
+    }
+    // A warning is news and is shown however little room is left; a hint only when whole.
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if model.warning.is_some() || used + hint.width() <= usize::from(area.width) {
+        spans.push(hint);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// One tab's label, before it is fitted.
+struct Label {
+    number: usize,
+    title: String,
+    style: Style,
+    /// Protocol and protection, once the tab has a session.
+    tag: Option<(String, Style)>,
+}
+
+impl Label {
+    /// The title in at most `cap` columns, cut in the middle: tabs' titles often share
+    /// their start (`local-mqtt-plain`, `local-mqtt-tls-verified`; a host with the part
+    /// that tells twins apart appended), so the end is kept longer.
+    fn title(&self, cap: usize) -> String {
+        let width = text::width(&self.title);
+        if width <= cap {
+            return self.title.clone();
         }
-        spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
-        if let Some(security) = tab.conn.security() {
-            spans.push(Span::styled(
-                format!(
-                    "{}{} ",
-                    protocol_tag(tab.protocol()),
-                    security_tag(security)
-                ),
-                theme::security(security),
-            ));
+        let room = cap.saturating_sub(1);
+        let head = room * 2 / 5;
+        let tail = room - head;
+        // `columns` never splits a wide character, so each side may come out a column short.
+        let end = text::columns(&self.title, width - tail, tail);
+        format!("{}…{end}", text::columns(&self.title, 0, head))
+    }
+
+    fn push_spans<'a>(&self, cap: usize, spans: &mut Vec<Span<'a>>) {
+        spans.push(Span::styled(
+            format!(" {} {} ", self.number, self.title(cap)),
+            self.style,
+        ));
+        if let Some((tag, style)) = &self.tag {
+            spans.push(Span::styled(format!("{tag} "), *style));
         }
         spans.push(Span::raw(" "));
     }
-    if let Some(warning) = &model.warning {
-        spans.push(Span::styled(warning.as_str(), theme::ERROR));
-    } else if model.tabs().len() > 1 {
-        spans.push(Span::styled("Alt-1..9 / Ctrl-←→ switch", theme::DIM));
-    } else {
-        spans.push(Span::styled("Ctrl-T new tab  F2 profiles", theme::DIM));
+
+    fn width(&self, cap: usize) -> usize {
+        let mut spans = Vec::new();
+        self.push_spans(cap, &mut spans);
+        spans.iter().map(Span::width).sum()
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn labels(model: &Model) -> Vec<Label> {
+    let titles = crate::model::tab::titles(model.tabs());
+    model
+        .tabs()
+        .iter()
+        .zip(titles)
+        .enumerate()
+        .map(|(i, (tab, title))| {
+            let mut style = Style::new().fg(state_color(&tab.conn));
+            if i == model.active() {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
+            let tag = tab.conn.security().map(|security| {
+                (
+                    format!("{}{}", protocol_tag(tab.protocol()), security_tag(security)),
+                    theme::security(security),
+                )
+            });
+            Label {
+                number: i + 1,
+                title,
+                style,
+                tag,
+            }
+        })
+        .collect()
+}
+
+/// Which labels are shown, and how long their titles may be.
+#[derive(Debug, PartialEq, Eq)]
+struct Fit {
+    cap: usize,
+    first: usize,
+    end: usize,
+}
+
+fn fit(labels: &[Label], active: usize, width: usize) -> Fit {
+    let total = |cap: usize| labels.iter().map(|l| l.width(cap)).sum::<usize>();
+    let all = |cap| Fit {
+        cap,
+        first: 0,
+        end: labels.len(),
+    };
+    if total(usize::MAX) <= width {
+        return all(usize::MAX);
+    }
+    if let Some(cap) = TITLE_CAPS.into_iter().find(|&cap| total(cap) <= width) {
+        return all(cap);
+    }
+    // A window around the current tab, grown one tab at a time on the side with more
+    // hidden, while it fits beside the counts of the hidden ones ("‹3 " and "4› ").
+    let cap = TITLE_CAPS[TITLE_CAPS.len() - 1];
+    let active = active.min(labels.len().saturating_sub(1));
+    let (mut first, mut end) = (active, (active + 1).min(labels.len()));
+    let marks = |first: usize, end: usize| {
+        let left = if first > 0 {
+            first.to_string().len() + 2
+        } else {
+            0
+        };
+        let right = if end < labels.len() {
+            (labels.len() - end).to_string().len() + 2
+        } else {
+            0
+        };
+        left + right
+    };
+    let shown = |first: usize, end: usize| {
+        labels[first..end]
+            .iter()
+            .map(|l| l.width(cap))
+            .sum::<usize>()
+            + marks(first, end)
+    };
+    loop {
+        let grow_left = first > 0 && (end == labels.len() || first >= labels.len() - end);
+        let (f, e) = if grow_left {
+            (first - 1, end)
+        } else if end < labels.len() {
+            (first, end + 1)
+        } else {
+            break;
+        };
+        if shown(f, e) > width {
+            break;
+        }
+        (first, end) = (f, e);
+    }
+    Fit { cap, first, end }
 }
 
 fn state_color(conn: &ConnState) -> Color {
@@ -71,5 +211,85 @@ fn security_tag(security: &Security) -> &'static str {
         Security::Plain => "plain",
         Security::TlsVerified { .. } => "TLS",
         Security::TlsNotVerified => "TLS NOT VERIFIED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(number: usize, title: &str, tag: Option<&str>) -> Label {
+        Label {
+            number,
+            title: title.into(),
+            style: Style::new(),
+            tag: tag.map(|t| (t.to_string(), Style::new())),
+        }
+    }
+
+    fn nine() -> Vec<Label> {
+        (1..=9)
+            .map(|n| label(n, &format!("local-profile-number-{n}"), Some("MQTT TLS")))
+            .collect()
+    }
+
+    #[test]
+    fn labels_that_fit_are_shown_whole() {
+        let labels = vec![label(1, "a-rather-long-profile-name-indeed", None)];
+        assert_eq!(
+            fit(&labels, 0, 80),
+            Fit {
+                cap: usize::MAX,
+                first: 0,
+                end: 1
+            }
+        );
+    }
+
+    #[test]
+    fn titles_are_shortened_before_any_tab_is_hidden() {
+        let labels: Vec<Label> = (1..=3)
+            .map(|n| label(n, "a-profile-name-of-thirty-cols", Some("TLS")))
+            .collect();
+        let got = fit(&labels, 0, 80);
+        assert_eq!((got.first, got.end), (0, 3));
+        assert!(got.cap < 30, "{got:?}");
+        let title = labels[0].title(got.cap);
+        assert!(title.starts_with("a-p") && title.contains('…'), "{title}");
+        assert!(title.ends_with("-cols"), "{title}");
+        let used: usize = labels.iter().map(|l| l.width(got.cap)).sum();
+        assert!(used <= 80, "{used}");
+    }
+
+    #[test]
+    fn the_current_tab_stays_in_view_with_the_hidden_ones_counted() {
+        let labels = nine();
+        for active in 0..9 {
+            let got = fit(&labels, active, 100);
+            assert!(got.first <= active && active < got.end, "{active}: {got:?}");
+            assert!(got.end - got.first >= 3, "{active}: {got:?}");
+            let marks = if got.first > 0 { 3 } else { 0 } + if got.end < 9 { 3 } else { 0 };
+            let used: usize = labels[got.first..got.end]
+                .iter()
+                .map(|l| l.width(got.cap))
+                .sum::<usize>()
+                + marks;
+            assert!(used <= 100, "{active}: {used} columns");
+        }
+    }
+
+    #[test]
+    fn wide_titles_are_cut_between_characters_within_the_cap() {
+        let wide = label(1, "東京のブローカー本番環境", None);
+        let title = wide.title(8);
+        assert!(text::width(&title) <= 8, "{title}");
+        assert!(title.contains('…') && title.ends_with("環境"), "{title}");
+    }
+
+    #[test]
+    fn a_window_narrower_than_one_label_still_holds_the_current_tab() {
+        let labels = nine();
+        let got = fit(&labels, 4, 10);
+        assert_eq!((got.first, got.end), (4, 5));
     }
 }
