@@ -194,6 +194,7 @@ fn responsiveness(session: &Session, presses: usize, rate_count: u64, size: usiz
         .with_context(|| format!("the flood did not arrive:\n{}", app.screen()))?;
     let (start, first) = (Instant::now(), received(&app.screen()).unwrap_or(0));
 
+    let floor = TimerFloor::start();
     let (mut times, mut missed) = (Vec::with_capacity(presses), 0usize);
     let mut before_last = first;
     for _ in 0..presses.max(1) {
@@ -233,16 +234,50 @@ fn responsiveness(session: &Session, presses: usize, rate_count: u64, size: usiz
     // in the broker and keep arriving: the count rising over the last press says so too.
     let lasted = matches!(publisher.0.try_wait(), Ok(None)) || last > before_last;
     let times = sorted(times);
+    let late = sorted(floor.stop());
     println!("p50_ms={:.1}", percentile(&times, 50.0));
     println!("p99_ms={:.1}", percentile(&times, 99.0));
     println!("max_ms={:.1}", times.last().copied().unwrap_or(f64::NAN));
     println!("flood_msgs_per_sec={flood:.0}");
     println!("flood_lasted={}", if lasted { "yes" } else { "no" });
     println!("presses={} missed={missed}", times.len());
+    println!("timer_late_p99_ms={:.1}", percentile(&late, 99.0));
     // The publisher first: the app's exchange may go with it.
     drop(publisher);
     app.quit();
     Ok(())
+}
+
+/// How late a thread of this process wakes from a 5 ms sleep while the presses are timed:
+/// the delay the machine's scheduler alone adds to any process under the same flood, the
+/// floor under which no keypress figure can go.
+struct TimerFloor {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Vec<f64>>,
+}
+
+impl TimerFloor {
+    const NAP: Duration = Duration::from_millis(5);
+
+    fn start() -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut late = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let asleep = Instant::now();
+                std::thread::sleep(Self::NAP);
+                late.push(ms(asleep.elapsed().saturating_sub(Self::NAP)));
+            }
+            late
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) -> Vec<f64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
 }
 
 fn memory(
