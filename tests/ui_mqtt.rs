@@ -338,3 +338,32 @@ fn an_mqtt_message_replayed_from_an_amqp_tab_goes_to_amq_topic_with_its_key() {
         "{text}"
     );
 }
+
+/// F1 lists what the tab's protocol offers, as the footer does: an MQTT tab has no
+/// bindings, settling, peek or AMQP properties editor.
+#[test]
+fn the_help_overlay_of_an_mqtt_tab_lists_only_what_mqtt_offers() {
+    let help = |mut model: Model| -> String {
+        let mut screen = Vec::new();
+        for page in 0..4 {
+            model.overlay = Overlay::Help { page };
+            screen.extend(lines(&render(&model)));
+        }
+        screen.join("\n")
+    };
+    let mqtt = help(mqtt_tab());
+    let amqp = help(connected(ConnectionSettings::default()));
+    for binding in amqp_tui::keymap::BINDINGS {
+        let listed = |screen: &str| {
+            screen
+                .lines()
+                .any(|l| l.contains(binding.keys) && l.contains(binding.label))
+        };
+        assert!(listed(&amqp), "AMQP help lacks {}:\n{amqp}", binding.label);
+        let offered = amqp_tui::keymap::offered(Protocol::Mqtt, &binding.action);
+        if !offered {
+            assert!(!listed(&mqtt), "MQTT help lists {}:\n{mqtt}", binding.label);
+        }
+    }
+    assert!(!mqtt.contains("peek"), "{mqtt}");
+}

@@ -9,14 +9,21 @@ use ratatui::{
 };
 
 use super::theme;
-use crate::keymap::{BINDINGS, Context};
+use crate::{
+    keymap::{BINDINGS, Context, offered},
+    session::Protocol,
+};
 
 const COLUMN_WIDTH: u16 = 38;
 
 /// Draws page `page` of the key columns: as many columns as fit side by side; Right and
-/// Left turn the pages when there are more than fit.
-pub fn draw(frame: &mut Frame, area: Rect, page: usize) {
-    let sections: Vec<Vec<Line>> = Context::ALL.into_iter().map(section).collect();
+/// Left turn the pages when there are more than fit. Only the keys the current tab's
+/// protocol offers are listed, as in the footer.
+pub fn draw(frame: &mut Frame, area: Rect, page: usize, protocol: Protocol) {
+    let sections: Vec<Vec<Line>> = Context::ALL
+        .into_iter()
+        .map(|context| section(context, protocol))
+        .collect();
     let popup = area.inner(ratatui::layout::Margin::new(1, 0));
     let rows = usize::from(popup.height.saturating_sub(2).max(1));
     let columns = layout_columns(sections, rows);
@@ -57,9 +64,12 @@ pub fn draw(frame: &mut Frame, area: Rect, page: usize) {
 }
 
 /// A context's keys, one line per action: `Up, k  scroll up`.
-fn section(context: Context) -> Vec<Line<'static>> {
+fn section(context: Context, protocol: Protocol) -> Vec<Line<'static>> {
     let mut entries: Vec<(String, &'static str)> = Vec::new();
-    for binding in BINDINGS.iter().filter(|b| b.context == context) {
+    let listed = BINDINGS
+        .iter()
+        .filter(|b| b.context == context && offered(protocol, &b.action));
+    for binding in listed {
         match entries
             .iter_mut()
             .find(|(_, label)| *label == binding.label)

@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     status_bar::draw_hints(frame, hints, model);
     match &model.overlay {
         Overlay::None => {}
-        Overlay::Help { page } => help::draw(frame, frame.area(), *page),
+        Overlay::Help { page } => help::draw(frame, frame.area(), *page, model.tab().protocol()),
         Overlay::Details { scroll } => details::draw(frame, frame.area(), tab, *scroll),
         Overlay::Profiles => profiles::draw_list(frame, main, &model.profiles),
         Overlay::Prompt(prompt) => {
