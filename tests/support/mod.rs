@@ -5,8 +5,10 @@
 pub mod client;
 pub mod mqtt_clients;
 pub mod old_tls;
+pub mod process;
 pub mod pty;
 pub mod screen;
+pub mod stomp_clients;
 
 use std::{
     collections::{HashMap, VecDeque},
