@@ -96,7 +96,15 @@ fn a_stream_decodes_the_same_cut_at_every_byte() {
         Item::Frame(Frame::new(Command::Connected).with_header("server", "a\\b:c")),
         Item::Frame(Frame::new(Command::Error).with_body(&b"\0\0nul\0"[..])),
     ];
-    let wire = encode(&items);
+    // A CR LF heartbeat and a CR LF frame too, whose CR may end a read.
+    let crlf = Frame::new(Command::Message).with_header("k", "v");
+    let wire = [
+        &encode(&items)[..],
+        b"\r\n",
+        &with_crlf(&encode(&[Item::Frame(crlf.clone())])),
+    ]
+    .concat();
+    let items = [items, vec![Item::Heartbeat, Item::Frame(crlf)]].concat();
     for at in 0..=wire.len() {
         let (head, tail) = wire.split_at(at);
         let got = decode_chunks(&mut StompCodec::default(), [head, tail]);
