@@ -204,6 +204,17 @@ fn without_content_length_the_body_ends_at_the_first_nul() {
     assert_eq!(items, Ok(vec![Item::Frame(frame), Item::Heartbeat]));
 }
 
+/// RabbitMQ copies an AMQP publisher's string headers into a MESSAGE byte for byte, and
+/// AMQP strings need not be UTF-8: such a frame is a legal message, kept, not an error.
+#[test]
+fn header_bytes_that_are_not_utf8_become_replacement_characters() {
+    let frame = decode_frame(b"MESSAGE\nx-trace\xff:a\xfe\\cb\n\nbody\0").expect("kept");
+    assert_eq!(frame.header("x-trace\u{fffd}"), Some("a\u{fffd}:b"));
+    assert_eq!(frame.body, b"body");
+    let frame = decode_frame(b"CONNECTED\nserver:\xc3(\n\n\0").expect("kept");
+    assert_eq!(frame.header("server"), Some("\u{fffd}("));
+}
+
 #[test]
 fn a_heartbeat_is_encoded_as_a_bare_line_feed() {
     let mut wire = BytesMut::new();

@@ -6,7 +6,7 @@ use tokio_util::codec::Decoder;
 
 use super::codec::{CONTENT_LENGTH, Limits, Pending, State, StompCodec};
 use super::error::{FrameError, excerpt};
-use super::escape::{unescape, utf8};
+use super::escape::{text, unescape};
 use super::frame::{Command, Frame, Item};
 
 impl StompCodec {
@@ -193,15 +193,9 @@ impl Pending {
         })?;
         let (name, value) = (&line[..colon], &line[colon + 1..]);
         let (name, value) = if self.frame.command.escapes_headers() {
-            (
-                unescape(name, "header name")?,
-                unescape(value, "header value")?,
-            )
+            (unescape(name)?, unescape(value)?)
         } else {
-            (
-                utf8(name.to_vec(), "header name")?,
-                utf8(value.to_vec(), "header value")?,
-            )
+            (text(name.to_vec()), text(value.to_vec()))
         };
         if name != CONTENT_LENGTH {
             self.frame.headers.push((name, value));

@@ -32,8 +32,6 @@ pub enum FrameError {
         "a STOMP frame does not end with a NUL byte after its content-length bytes (found {found:#04x}): its content-length is wrong"
     )]
     MissingNul { found: u8 },
-    #[error("a STOMP {part} is not UTF-8, which STOMP 1.2 requires")]
-    NotUtf8 { part: &'static str },
     #[error("a STOMP header line '{line}' has no ':' between name and value")]
     HeaderWithoutColon { line: String },
     #[error("a STOMP line has a carriage return that is not followed by a line feed")]

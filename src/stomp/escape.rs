@@ -27,10 +27,10 @@ pub(crate) fn escape_into(text: &str, dst: &mut BytesMut) {
     dst.put_slice(&bytes[start..]);
 }
 
-/// The UTF-8 text of an escaped header name or value (`part` names it in errors).
-pub(crate) fn unescape(raw: &[u8], part: &'static str) -> Result<String, FrameError> {
+/// The text of an escaped header name or value.
+pub(crate) fn unescape(raw: &[u8]) -> Result<String, FrameError> {
     if memchr::memchr(b'\\', raw).is_none() {
-        return utf8(raw.to_vec(), part);
+        return Ok(text(raw.to_vec()));
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut bytes = raw.iter();
@@ -53,12 +53,17 @@ pub(crate) fn unescape(raw: &[u8], part: &'static str) -> Result<String, FrameEr
             }
         });
     }
-    utf8(out, part)
+    Ok(text(out))
 }
 
-/// The UTF-8 text of a header name or value that is not escaped (CONNECT, CONNECTED).
-pub(crate) fn utf8(raw: Vec<u8>, part: &'static str) -> Result<String, FrameError> {
-    String::from_utf8(raw).map_err(|_| FrameError::NotUtf8 { part })
+/// The text of a header name or value. STOMP 1.2 says headers are UTF-8, but RabbitMQ
+/// 3.10 copies an AMQP message's string headers and properties into a MESSAGE byte for byte
+/// (`rabbit_stomp_util:adhoc_convert_headers`), and AMQP strings are bytes: refusing the
+/// frame would end the session on every delivery of one legal message. Bytes that are not
+/// UTF-8 become U+FFFD instead, which the message view shows as such.
+pub(crate) fn text(raw: Vec<u8>) -> String {
+    String::from_utf8(raw)
+        .unwrap_or_else(|not_utf8| String::from_utf8_lossy(not_utf8.as_bytes()).into_owned())
 }
 
 /// Whether `text` can go into an unescaped (CONNECT/CONNECTED) header as it is: a line
