@@ -26,8 +26,10 @@ pub(super) const CONTENT_LENGTH: &str = "content-length";
 pub struct Limits {
     /// Header lines in one frame, repeats and `content-length` included.
     pub max_headers: usize,
-    /// Bytes in one header line (name, colon and value, as escaped on the wire) or in the
-    /// command line, line end not counted.
+    /// Bytes in one header line (name, colon and value, as escaped on the wire), line end
+    /// not counted. A command line is held to the longest command ([`Command::MAX_LEN`]).
+    ///
+    /// [`Command::MAX_LEN`]: super::Command::MAX_LEN
     pub max_header_line: usize,
     /// Bytes in one frame body.
     pub max_body: usize,

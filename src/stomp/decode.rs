@@ -9,6 +9,9 @@ use super::error::{FrameError, excerpt};
 use super::escape::{text, unescape};
 use super::frame::{Command, Frame, Item};
 
+/// The most the decoder sets aside at once for a body still to come.
+const RESERVE_STEP: usize = 16 * 1024 * 1024;
+
 impl StompCodec {
     /// Takes the next whole line off `src` without its LF or CR LF, or `None` until it
     /// has arrived. A line that grows past `limit` fails with `too_long(line so far)`
@@ -57,10 +60,11 @@ impl StompCodec {
         let end = match length {
             Some(length) => {
                 if src.len() <= length {
-                    // The length was checked against the limit when its header was read:
-                    // room for the whole body now saves the reader growing the buffer
-                    // step by step.
-                    src.reserve(length + 1 - src.len());
+                    // Room for the rest saves the reader growing the buffer step by step;
+                    // at most RESERVE_STEP at a time, so a length that is only a claim
+                    // costs no more than that until its bytes come.
+                    let missing = (length - src.len()).saturating_add(1);
+                    src.reserve(missing.min(RESERVE_STEP));
                     return Ok(None);
                 }
                 // With a content-length the body may hold NULs, but the byte after it

@@ -94,6 +94,19 @@ fn a_huge_content_length_fails_before_memory_is_reserved() {
     ));
 }
 
+/// A content-length within the limit is still only a claim until its bytes come: the
+/// decoder sets aside 16 MiB at most for it, not the whole 128 MiB.
+#[test]
+fn a_large_content_length_reserves_memory_step_by_step() {
+    let mut codec = StompCodec::default();
+    let claim = format!("MESSAGE\ncontent-length:{}\n\n", Limits::DEFAULT_MAX_BODY);
+    let mut src = BytesMut::from(claim.as_bytes());
+    assert_eq!(codec.decode(&mut src), Ok(None));
+    let most = 16 * 1024 * 1024 + claim.len();
+    assert!(src.capacity() <= most, "reserved {} bytes", src.capacity());
+    assert!(src.capacity() > 1024 * 1024, "room for the body set aside");
+}
+
 /// A MESSAGE frame with `n` distinct headers.
 fn with_headers(n: usize) -> Vec<u8> {
     let mut wire = b"MESSAGE\n".to_vec();
