@@ -10,41 +10,45 @@ use thiserror::Error;
 /// status line or a TLS alert, never a whole hostile header.
 pub(crate) const EXCERPT_BYTES: usize = 40;
 
+/// Decode errors are worded for the app, which decodes what the server sends; each names
+/// the cause, and the session adds what it does about it.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum FrameError {
     #[error(
-        "a STOMP header line is longer than {limit} bytes; the server is broken or hostile, so the connection is dropped"
+        "the server sent a STOMP header line longer than {limit} bytes (a broken or hostile server)"
     )]
     HeaderLineTooLong { limit: usize },
     #[error(
-        "a STOMP frame has more than {limit} headers; the server is broken or hostile, so the connection is dropped"
+        "the server sent a STOMP frame with more than {limit} headers (a broken or hostile server)"
     )]
     TooManyHeaders { limit: usize },
-    #[error("a STOMP frame body reaches {length} bytes, over the limit of {limit} bytes")]
+    #[error(
+        "the server sent a STOMP frame body reaching {length} bytes, over the limit of {limit} bytes"
+    )]
     BodyTooLarge { length: u64, limit: usize },
-    #[error("a STOMP frame's content-length header is '{value}', not a byte count")]
+    #[error("the server sent a STOMP content-length of '{value}', which is not a byte count")]
     BadContentLength { value: String },
     #[error(
-        "a STOMP header holds the undefined escape '{sequence}' (STOMP 1.2 defines only \\\\, \\n, \\r and \\c)"
+        "the server sent a STOMP header with the undefined escape '{sequence}' (STOMP 1.2 defines only \\\\, \\n, \\r and \\c)"
     )]
     BadEscape { sequence: String },
     #[error(
-        "a STOMP frame does not end with a NUL byte after its content-length bytes (found {found:#04x}): its content-length is wrong"
+        "the server sent a STOMP frame whose content-length is wrong: the byte after its body is {found:#04x}, not the NUL that ends a frame"
     )]
     MissingNul { found: u8 },
-    #[error("a STOMP header line '{line}' has no ':' between name and value")]
+    #[error("the server sent a STOMP header line without a ':' between name and value: '{line}'")]
     HeaderWithoutColon { line: String },
-    #[error("a STOMP line has a carriage return that is not followed by a line feed")]
+    #[error("the server sent a STOMP line with a carriage return not followed by a line feed")]
     BareCarriageReturn,
     #[error(
-        "received '{line}', which is not a STOMP command: is this port a STOMP listener, and TLS used exactly when the port expects it?"
+        "the server sent '{line}', which is not a STOMP frame: is this port a STOMP listener, and is TLS on exactly when the port expects it?"
     )]
     UnknownCommand { line: String },
     #[error(
-        "the header '{name}' of a {command} frame holds a line break or a colon in its name, which {command} frames cannot carry (they are not escaped)"
+        "the header '{name}' of a {command} frame holds a line break, or a colon in its name, which {command} frames cannot carry (they are not escaped)"
     )]
     Unencodable { command: &'static str, name: String },
-    #[error("the connection closed in the middle of a STOMP frame")]
+    #[error("the server closed the connection in the middle of a STOMP frame")]
     Truncated,
     #[error("reading or writing the STOMP connection failed: {detail}")]
     Io { kind: io::ErrorKind, detail: String },

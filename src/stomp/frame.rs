@@ -139,7 +139,9 @@ impl Frame {
 
 /// What the decoder yields: a frame, or a heartbeat (a bare line end between frames).
 /// Heartbeats are their own item so a session can tell the server is alive when no frame
-/// has come for a while (STOMP 1.2 "Heart-beating").
+/// has come for a while (STOMP 1.2 "Heart-beating"). RabbitMQ also writes a LF after every
+/// frame's NUL, which arrives here as a heartbeat: any item is a sign of life, and
+/// heartbeats are not worth counting.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Frame(Frame),

@@ -304,3 +304,26 @@ proptest! {
         let _ = codec.decode_eof(&mut src);
     }
 }
+
+/// Network text in an error is cut short and its control characters made visible, so the
+/// message can go to the status line or a log as it is.
+#[test]
+fn errors_show_network_text_safely() {
+    let err = decode(b"\x1b]0;owned\x07\n").expect_err("not STOMP");
+    assert_eq!(
+        err.to_string(),
+        "the server sent '\\e]0;owned\\u{7}', which is not a STOMP frame: is this port a \
+         STOMP listener, and is TLS on exactly when the port expects it?"
+    );
+    let err = decode(b"MESSAGE\nk:a\\tb\n\n\0").expect_err("bad escape");
+    assert_eq!(
+        err.to_string(),
+        "the server sent a STOMP header with the undefined escape '\\t' (STOMP 1.2 defines \
+         only \\\\, \\n, \\r and \\c)"
+    );
+    let line = [&b"MESSAGE\n"[..], &[b'x'; 100], b"\n\n\0"].concat();
+    let Err(FrameError::HeaderWithoutColon { line }) = decode(&line) else {
+        panic!("a line without a colon")
+    };
+    assert_eq!(line, format!("{}…", "x".repeat(40)));
+}
