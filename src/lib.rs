@@ -13,6 +13,7 @@ pub mod private_file;
 pub mod profile;
 pub mod routing;
 pub mod session;
+pub mod stomp;
 pub mod text;
 pub mod tls;
 pub mod tui;
