@@ -382,14 +382,14 @@ pub fn reach(focus: Focus, action: &Action) -> String {
     format!("{back}, then {there}")
 }
 
-/// Whether a session of `protocol` offers `action`: bindings, settling, peeking and the
-/// properties editor are AMQP's; MQTT 3.1.1 has none of them.
+/// Whether a session of `protocol` offers `action`: bindings and peeking are AMQP's;
+/// STOMP settles (in its client ack mode) and sends headers; MQTT 3.1.1 has none of them.
 pub fn offered(protocol: Protocol, action: &Action) -> bool {
-    let amqp_only = matches!(
-        action,
-        Action::OpenBindings | Action::Settle(_) | Action::Peek | Action::OpenProperties
-    );
-    protocol == Protocol::Amqp || !amqp_only
+    match action {
+        Action::OpenBindings | Action::Peek => protocol == Protocol::Amqp,
+        Action::Settle(_) | Action::OpenProperties => protocol != Protocol::Mqtt,
+        _ => true,
+    }
 }
 
 /// The footer's hints for where the keys go now, naming only what the tab's protocol offers.

@@ -302,6 +302,15 @@ impl Cli {
                 amqp_only.iter().filter(|f| f.1).map(|f| f.0).collect(),
                 Protocol::Amqp,
             ),
+            Protocol::Stomp | Protocol::WebStomp => (
+                amqp_only
+                    .iter()
+                    .chain(&mqtt_only)
+                    .filter(|f| f.1)
+                    .map(|f| f.0)
+                    .collect(),
+                Protocol::Amqp,
+            ),
         };
         (!given.is_empty()).then(|| {
             format!(

@@ -165,7 +165,7 @@ impl Serialize for ExportedMessage {
             body_utf8: utf8,
             body_base64: utf8.is_none().then(|| BASE64.encode(&self.body)),
             mqtt: match &self.part {
-                MessagePart::Amqp => None,
+                MessagePart::Amqp | MessagePart::Stomp(_) => None,
                 MessagePart::Mqtt(facts) => Some(MqttWire {
                     topic: facts.topic.clone(),
                     qos: facts.qos,

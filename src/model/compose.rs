@@ -144,6 +144,12 @@ impl Compose {
                 self.confirm = settings.mqtt.qos >= 1;
                 self.persistent = false;
             }
+            Protocol::Stomp | Protocol::WebStomp => {
+                self.exchange = Input::default();
+                self.routing_key = Input::new(settings.stomp.publish_destination.clone());
+                self.confirm = true;
+                self.persistent = false;
+            }
         }
     }
 
@@ -153,6 +159,8 @@ impl Compose {
             (Protocol::Mqtt, false) => "no retain",
             (Protocol::Amqp, true) => "2 persistent",
             (Protocol::Amqp, false) => "1 transient",
+            (Protocol::Stomp | Protocol::WebStomp, true) => "persistent",
+            (Protocol::Stomp | Protocol::WebStomp, false) => "transient",
         }
     }
 
@@ -172,8 +180,20 @@ impl Compose {
         if protocol == Protocol::Mqtt {
             return self.mqtt_request();
         }
-        let exchange = self.exchange.value().to_string();
-        let key = self.routing_key.value().to_string();
+        // STOMP sends to a destination (in the key's input), which RabbitMQ turns into an
+        // exchange and key; properties travel as headers, as for AMQP.
+        let stomp = matches!(protocol, Protocol::Stomp | Protocol::WebStomp);
+        let destination = self.routing_key.value().trim().to_string();
+        let (exchange, key) = if stomp {
+            crate::stomp::Destination::parse(&destination)
+                .map_err(|e| plain(format!("Destination: {e}.")))?
+                .routing()
+        } else {
+            (
+                self.exchange.value().to_string(),
+                self.routing_key.value().to_string(),
+            )
+        };
         for (name, value) in [("Exchange", &exchange), ("Routing key", &key)] {
             if value.len() > 255 {
                 return Err(plain(format!(
@@ -200,7 +220,11 @@ impl Compose {
             properties,
             copies,
             confirm: self.confirm,
-            part: PublishPart::Amqp,
+            part: if stomp {
+                PublishPart::Stomp { destination }
+            } else {
+                PublishPart::Amqp
+            },
         })
     }
 
@@ -290,6 +314,11 @@ impl Compose {
                 self.routing_key = Input::new(facts.topic.clone());
                 self.confirm = facts.qos >= 1;
                 self.persistent = facts.retain;
+            }
+            crate::session::MessagePart::Stomp(facts) => {
+                self.exchange = Input::default();
+                self.routing_key = Input::new(facts.destination.clone());
+                self.persistent = d.properties.delivery_mode == Some(2);
             }
         }
         self.props = PropertiesForm::from_properties(&d.properties);

@@ -95,6 +95,9 @@ impl Field {
         match protocol {
             Protocol::Amqp => !Self::MQTT_ONLY.contains(&self),
             Protocol::Mqtt => !Self::AMQP_ONLY.contains(&self),
+            Protocol::Stomp | Protocol::WebStomp => {
+                !Self::AMQP_ONLY.contains(&self) && !Self::MQTT_ONLY.contains(&self)
+            }
         }
     }
 

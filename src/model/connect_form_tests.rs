@@ -79,6 +79,7 @@ fn every_setting_survives_the_form() {
             ack: AckMode::Peek,
         },
         mqtt: Default::default(),
+        stomp: Default::default(),
         protocol: Default::default(),
     };
     assert_eq!(

@@ -71,6 +71,7 @@ impl ConnectForm {
         let (routing, mqtt) = match self.protocol {
             Protocol::Amqp => (self.routing()?, MqttOptions::default()),
             Protocol::Mqtt => (Routing::default(), self.mqtt_options()?),
+            Protocol::Stomp | Protocol::WebStomp => (Routing::default(), MqttOptions::default()),
         };
         let password = self.password(env)?;
         let client_cert = if self.applies(Field::ClientCert) {
@@ -99,6 +100,7 @@ impl ConnectForm {
             prefetch: self.prefetch,
             routing,
             mqtt,
+            stomp: crate::stomp::StompOptions::default(),
         })
     }
 

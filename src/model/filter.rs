@@ -39,6 +39,7 @@ impl Filter {
         // either way finds it, as the user sees the topic in the pane and AMQP sees the key.
         let topic = match &delivery.part {
             MessagePart::Mqtt(facts) => Some(facts.topic.as_bytes()),
+            MessagePart::Stomp(facts) => Some(facts.destination.as_bytes()),
             MessagePart::Amqp => None,
         };
         found(delivery.routing_key.as_bytes())

@@ -60,7 +60,7 @@ impl LogEntry {
     pub fn topic(&self) -> String {
         match &self.delivery.part {
             MessagePart::Mqtt(facts) => text::visible(&facts.topic),
-            MessagePart::Amqp => {
+            MessagePart::Amqp | MessagePart::Stomp(_) => {
                 text::visible(&topic::from_routing_key(&self.delivery.routing_key))
             }
         }
@@ -81,6 +81,7 @@ impl LogEntry {
                 flags
             }
             MessagePart::Amqp => "AMQP".into(),
+            MessagePart::Stomp(_) => "STOMP".into(),
         }
     }
 }

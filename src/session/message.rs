@@ -36,6 +36,7 @@ pub enum MessagePart {
     #[default]
     Amqp,
     Mqtt(MqttFacts),
+    Stomp(StompFacts),
 }
 
 /// An MQTT PUBLISH as it arrived: its topic (the exchange and key above are what RabbitMQ
@@ -48,12 +49,34 @@ pub struct MqttFacts {
     pub dup: bool,
 }
 
+/// A STOMP MESSAGE frame as it arrived: where it came from, which subscription took it,
+/// and every header (the common fields hold what RabbitMQ made of the routing, and the
+/// AMQP properties it copied into headers).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct StompFacts {
+    /// The `destination` header, as the broker wrote it (`/topic/test.any`).
+    pub destination: String,
+    pub subscription: String,
+    pub message_id: String,
+    /// The `ack` header: what ACK and NACK name, in client acknowledgement modes.
+    pub ack: Option<String>,
+    /// Every header in arrival order, repeated ones included (the first is the one that
+    /// counts).
+    pub headers: Vec<(String, String)>,
+    /// Over Web-STOMP rather than plain STOMP.
+    pub websocket: bool,
+}
+
 impl Message {
     /// The protocol that delivered it.
     pub fn protocol(&self) -> Protocol {
         match self.part {
             MessagePart::Amqp => Protocol::Amqp,
             MessagePart::Mqtt(_) => Protocol::Mqtt,
+            MessagePart::Stomp(StompFacts {
+                websocket: false, ..
+            }) => Protocol::Stomp,
+            MessagePart::Stomp(_) => Protocol::WebStomp,
         }
     }
 }
@@ -86,6 +109,10 @@ pub enum PublishPart {
         qos: u8,
         retain: bool,
     },
+    /// The destination to SEND to (the request's exchange and key are what RabbitMQ makes
+    /// of it). `persistent`, `content-type` and custom headers come from the properties;
+    /// with `confirm`, a `receipt` is asked for and counted like a publisher confirm.
+    Stomp { destination: String },
 }
 
 impl PublishRequest {

@@ -25,6 +25,7 @@ pub use error::ConnectError;
 pub use event::{SessionCommand, SessionEvent, WorkerEvent};
 pub use message::{
     Message, MessagePart, MqttFacts, PublishOutcome, PublishPart, PublishRequest, Settle,
+    StompFacts,
 };
 pub use properties::{Properties, Table, Value};
 pub use protocol::Protocol;
@@ -48,6 +49,9 @@ pub fn spawn(
     match settings.protocol {
         Protocol::Amqp => crate::amqp::worker::start(settings, commands_rx, events),
         Protocol::Mqtt => crate::mqtt::worker::start(settings, commands_rx, events),
+        Protocol::Stomp | Protocol::WebStomp => {
+            crate::stomp::worker::start(settings, commands_rx, events)
+        }
     }
     commands_tx
 }

@@ -12,16 +12,23 @@ pub enum Protocol {
     Amqp,
     /// MQTT 3.1.1, through rumqttc: RabbitMQ 3.10 speaks no MQTT 5.
     Mqtt,
+    /// STOMP 1.2 over TCP or TLS, with the codec in `stomp/`.
+    Stomp,
+    /// STOMP 1.2 inside WebSocket messages (RabbitMQ's Web-STOMP plugin), same codec.
+    #[serde(rename = "web-stomp")]
+    WebStomp,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 2] = [Self::Amqp, Self::Mqtt];
+    pub const ALL: [Protocol; 4] = [Self::Amqp, Self::Mqtt, Self::Stomp, Self::WebStomp];
 
     /// As the status bar, the tab bar and `--list-profiles` name it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Amqp => "AMQP",
             Self::Mqtt => "MQTT",
+            Self::Stomp => "STOMP",
+            Self::WebStomp => "Web-STOMP",
         }
     }
 
@@ -30,6 +37,8 @@ impl Protocol {
         match self {
             Self::Amqp => "amqp",
             Self::Mqtt => "mqtt",
+            Self::Stomp => "stomp",
+            Self::WebStomp => "web-stomp",
         }
     }
 
@@ -40,6 +49,10 @@ impl Protocol {
             (Self::Amqp, true) => 5671,
             (Self::Mqtt, false) => 1883,
             (Self::Mqtt, true) => 8883,
+            (Self::Stomp, false) => 61613,
+            (Self::Stomp, true) => 61614,
+            (Self::WebStomp, false) => 15674,
+            (Self::WebStomp, true) => 15673,
         }
     }
 
@@ -48,6 +61,8 @@ impl Protocol {
         match self {
             Self::Amqp => "AMQP uses 5672, AMQPS 5671",
             Self::Mqtt => "MQTT uses 1883, MQTT over TLS 8883",
+            Self::Stomp => "STOMP uses 61613, STOMP over TLS 61614",
+            Self::WebStomp => "Web-STOMP uses 15674 (ws://), over TLS 15673 (wss://)",
         }
     }
 
@@ -58,6 +73,10 @@ impl Protocol {
             (Self::Amqp, true) => "amqps",
             (Self::Mqtt, false) => "mqtt",
             (Self::Mqtt, true) => "mqtts",
+            (Self::Stomp, false) => "stomp",
+            (Self::Stomp, true) => "stomps",
+            (Self::WebStomp, false) => "ws",
+            (Self::WebStomp, true) => "wss",
         }
     }
 
@@ -102,7 +121,10 @@ impl std::str::FromStr for Protocol {
         Self::ALL
             .into_iter()
             .find(|p| p.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown protocol '{s}': use amqp or mqtt"))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|p| p.as_str()).collect();
+                format!("unknown protocol '{s}': use {}", names.join(", "))
+            })
     }
 }
 
@@ -119,6 +141,9 @@ mod tests {
             }
         }
         assert_eq!(Protocol::from_scheme("http"), None);
-        assert_eq!(Protocol::schemes(), "amqp://, amqps://, mqtt://, mqtts://");
+        assert_eq!(
+            Protocol::schemes(),
+            "amqp://, amqps://, mqtt://, mqtts://, stomp://, stomps://, ws://, wss://"
+        );
     }
 }

@@ -9,6 +9,7 @@ use crate::{
         settings::{DEFAULT_HEARTBEAT_SECS, DEFAULT_PREFETCH},
     },
     mqtt::MqttOptions,
+    stomp::StompOptions,
     tls::{ClientCert, Security, TlsMode},
 };
 
@@ -40,6 +41,8 @@ pub struct ConnectionSettings {
     pub routing: Routing,
     /// MQTT: client id, subscriptions, clean session.
     pub mqtt: MqttOptions,
+    /// STOMP and Web-STOMP: destinations, ack mode, the Web-STOMP path.
+    pub stomp: StompOptions,
 }
 
 // Hand-written so a password can never reach a log or a panic message through `{:?}`.
@@ -58,6 +61,7 @@ impl fmt::Debug for ConnectionSettings {
             .field("prefetch", &self.prefetch)
             .field("routing", &self.routing)
             .field("mqtt", &self.mqtt)
+            .field("stomp", &self.stomp)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl Default for ConnectionSettings {
             prefetch: DEFAULT_PREFETCH,
             routing: Routing::default(),
             mqtt: MqttOptions::default(),
+            stomp: StompOptions::default(),
         }
     }
 }
@@ -108,7 +113,9 @@ impl ConnectionSettings {
     pub fn watch_summary(&self, watching: &str) -> String {
         match self.protocol {
             Protocol::Amqp => self.routing.summary(watching),
-            Protocol::Mqtt => format!("subscribed to {watching}"),
+            Protocol::Mqtt | Protocol::Stomp | Protocol::WebStomp => {
+                format!("subscribed to {watching}")
+            }
         }
     }
 

@@ -18,10 +18,64 @@
 
 pub mod codec;
 mod decode;
+pub mod destination;
 pub mod error;
 mod escape;
 pub mod frame;
+pub mod worker;
 
 pub use codec::{Limits, StompCodec};
+pub use destination::{Destination, DestinationError};
 pub use error::FrameError;
 pub use frame::{Command, Frame, Item};
+
+/// The default: the guide's exchange and key, as a STOMP destination.
+pub const DEFAULT_DESTINATION: &str = "/exchange/testEx/test";
+/// RabbitMQ's Web-STOMP endpoint since 3.7 (SockJS at `/stomp` is gone).
+pub const WEB_STOMP_PATH: &str = "/ws";
+
+/// How a STOMP subscription's messages are settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AckMode {
+    /// The broker counts a message delivered once sent.
+    #[default]
+    Auto,
+    /// Each message waits for its own ACK or NACK (`a`, `d`, `u`), like AMQP's manual acks.
+    ClientIndividual,
+}
+
+impl AckMode {
+    pub const ALL: [AckMode; 2] = [Self::Auto, Self::ClientIndividual];
+
+    /// As the SUBSCRIBE `ack` header, profiles and `--ack` spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::ClientIndividual => "client-individual",
+        }
+    }
+}
+
+/// What a STOMP or Web-STOMP session needs beyond the fields every protocol shares (the
+/// prefetch is the shared one, sent as `prefetch-count`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StompOptions {
+    /// Subscribed to, each with its own SUBSCRIBE.
+    pub destinations: Vec<String>,
+    pub ack: AckMode,
+    /// The compose box's destination.
+    pub publish_destination: String,
+    /// Web-STOMP's endpoint on the server.
+    pub ws_path: String,
+}
+
+impl Default for StompOptions {
+    fn default() -> Self {
+        Self {
+            destinations: vec![DEFAULT_DESTINATION.into()],
+            ack: AckMode::Auto,
+            publish_destination: DEFAULT_DESTINATION.into(),
+            ws_path: WEB_STOMP_PATH.into(),
+        }
+    }
+}

@@ -98,6 +98,7 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
         let label = match protocol {
             Protocol::Amqp => "Heartbeat",
             Protocol::Mqtt => "Keep-alive",
+            Protocol::Stomp | Protocol::WebStomp => "Heart-beat",
         };
         out.push(field(label, text));
     }
@@ -116,6 +117,8 @@ fn protocol_name(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Amqp => "AMQP 0-9-1",
         Protocol::Mqtt => "MQTT 3.1.1",
+        Protocol::Stomp => "STOMP 1.2",
+        Protocol::WebStomp => "STOMP 1.2 over WebSocket (Web-STOMP)",
     }
 }
 

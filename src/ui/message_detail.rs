@@ -123,7 +123,7 @@ fn rows_of(line: &Line, width: u16) -> usize {
 pub fn head_lines(entry: &LogEntry) -> Vec<Line<'static>> {
     let d = &entry.delivery;
     let mut lines = match &d.part {
-        MessagePart::Amqp => delivery_lines(d),
+        MessagePart::Amqp | MessagePart::Stomp(_) => delivery_lines(d),
         MessagePart::Mqtt(facts) => mqtt_lines(d, facts),
     };
     let props = headers::property_lines(&d.properties);

@@ -74,7 +74,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
     } else if let ConnState::Connected { queue, .. } = &tab.conn {
         let what = match tab.protocol() {
             Protocol::Amqp => "queue",
-            Protocol::Mqtt => "subscribed",
+            Protocol::Mqtt | Protocol::Stomp | Protocol::WebStomp => "subscribed",
         };
         spans.push(Span::styled(
             format!("  {what} {}", crate::text::visible(queue)),

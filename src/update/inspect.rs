@@ -10,7 +10,11 @@ use crate::{
     keymap,
     model::{ConnState, Focus, Level, Model, Overlay, Prompt, PromptKind},
     mqtt,
-    session::{Message, MessagePart, MqttFacts, Properties, Protocol, PublishPart, PublishRequest},
+    session::{
+        Message, MessagePart, MqttFacts, Properties, Protocol, PublishPart, PublishRequest,
+        StompFacts,
+    },
+    stomp,
 };
 
 /// The default file name a prompt offers.
@@ -120,6 +124,7 @@ pub fn loaded(
             let target = match tab.protocol() {
                 Protocol::Amqp => "its original exchange and key",
                 Protocol::Mqtt => "its topic",
+                Protocol::Stomp | Protocol::WebStomp => "its destination",
             };
             let how = if one.is_empty() || all.is_empty() {
                 String::new()
@@ -153,7 +158,7 @@ pub fn replay_into_compose(model: &mut Model) {
     // An MQTT publish has no exchange: its box starts at the topic.
     tab.focus = match protocol {
         Protocol::Amqp => Focus::ComposeExchange,
-        Protocol::Mqtt => Focus::ComposeKey,
+        Protocol::Mqtt | Protocol::Stomp | Protocol::WebStomp => Focus::ComposeKey,
     };
     model.overlay = Overlay::None;
     let what = match protocol {
@@ -162,6 +167,9 @@ pub fn replay_into_compose(model: &mut Model) {
         }
         Protocol::Mqtt => {
             "The message is in the compose box with its topic, QoS, retain flag and exact body: change the topic if you like, Enter publishes it."
+        }
+        Protocol::Stomp | Protocol::WebStomp => {
+            "The message is in the compose box with its destination, headers and exact body: change the destination if you like, Enter publishes it."
         }
     };
     let text = match mapped {
@@ -179,6 +187,31 @@ pub fn replay_into_compose(model: &mut Model) {
 fn in_terms_of(mut message: Message, protocol: Protocol) -> (Message, Option<String>) {
     let mapped = match (&message.part, protocol) {
         (MessagePart::Amqp, Protocol::Amqp) | (MessagePart::Mqtt(_), Protocol::Mqtt) => None,
+        (MessagePart::Stomp(_), Protocol::Stomp | Protocol::WebStomp) => None,
+        // To STOMP: the destination that lands on the same exchange and key.
+        (_, Protocol::Stomp | Protocol::WebStomp) => {
+            let destination =
+                stomp::Destination::for_routing(&message.exchange, &message.routing_key)
+                    .to_string();
+            let note = format!(
+                "exchange '{}' with key '{}' is STOMP destination '{destination}'",
+                message.exchange, message.routing_key
+            );
+            message.part = MessagePart::Stomp(StompFacts {
+                destination,
+                websocket: protocol == Protocol::WebStomp,
+                ..StompFacts::default()
+            });
+            Some(note)
+        }
+        (MessagePart::Stomp(facts), Protocol::Amqp) => {
+            let note = format!(
+                "STOMP destination '{}' goes to {} with key '{}'",
+                facts.destination, message.exchange, message.routing_key
+            );
+            message.part = MessagePart::Amqp;
+            Some(note)
+        }
         (MessagePart::Mqtt(facts), Protocol::Amqp) => {
             let note = format!(
                 "MQTT topic '{}' goes to {} with key '{}'",
@@ -187,7 +220,7 @@ fn in_terms_of(mut message: Message, protocol: Protocol) -> (Message, Option<Str
             message.part = MessagePart::Amqp;
             Some(note)
         }
-        (MessagePart::Amqp, Protocol::Mqtt) => {
+        (MessagePart::Amqp | MessagePart::Stomp(_), Protocol::Mqtt) => {
             let topic = mqtt::topic::from_routing_key(&message.routing_key);
             let note = format!(
                 "AMQP key '{}' becomes MQTT topic '{topic}'",
@@ -221,6 +254,23 @@ fn replay_request(message: Message) -> Result<PublishRequest, String> {
             confirm: true,
             part: PublishPart::Amqp,
         }),
+        MessagePart::Stomp(facts) => {
+            let destination = stomp::Destination::parse(&facts.destination)
+                .map_err(|err| crate::text::visible(&err.to_string()))?;
+            let (exchange, routing_key) = destination.routing();
+            Ok(PublishRequest {
+                id: 0,
+                exchange,
+                routing_key,
+                body: message.body,
+                properties: message.properties,
+                copies: 1,
+                confirm: true,
+                part: PublishPart::Stomp {
+                    destination: destination.to_string(),
+                },
+            })
+        }
         MessagePart::Mqtt(facts) => {
             mqtt::topic::check_name(&facts.topic)
                 .map_err(|err| format!("topic '{}' {err}", crate::text::visible(&facts.topic)))?;
@@ -275,6 +325,7 @@ pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
     let targets = match protocol {
         Protocol::Amqp => "their original exchanges and keys",
         Protocol::Mqtt => "their topics",
+        Protocol::Stomp | Protocol::WebStomp => "their destinations",
     };
     let what = format!("Replayed {count} messages to {targets}");
     tab.compose.number_bulk(what, &mut requests);
@@ -287,6 +338,9 @@ pub fn replay_shown(model: &mut Model) -> Vec<Effect> {
             ),
             Protocol::Mqtt => format!(
                 " {mapped} came by AMQP: each goes to the topic its routing key becomes ('.' as '/')."
+            ),
+            Protocol::Stomp | Protocol::WebStomp => format!(
+                " {mapped} came by another protocol: each goes to the destination of its exchange and key."
             ),
         });
     }

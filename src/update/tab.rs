@@ -80,6 +80,12 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
                 (Protocol::Mqtt, false) => {
                     "QoS 0: publishes are only reported as sent; nothing confirms them."
                 }
+                (Protocol::Stomp | Protocol::WebStomp, true) => {
+                    "Receipts on: every SEND asks for a RECEIPT, counted like publisher confirms."
+                }
+                (Protocol::Stomp | Protocol::WebStomp, false) => {
+                    "Receipts OFF: SENDs are only reported as sent; nothing confirms them."
+                }
             };
             tab.notify(Level::Info, text);
         }
