@@ -7,7 +7,11 @@ mod disk;
 mod file_body;
 mod outgoing;
 
-use std::{collections::HashSet, io::IsTerminal, time::Duration};
+use std::{
+    collections::HashSet,
+    io::IsTerminal,
+    time::{Duration, Instant},
+};
 
 use crossterm::event::{Event, EventStream};
 use futures_lite::Stream;
@@ -257,12 +261,14 @@ impl App {
                 biased;
                 event = terminal_events.next() => {
                     let Some(event) = event else { break };
+                    let started = Instant::now();
                     if let Some(action) = terminal_action(&self.model, event?) {
                         self.dispatch(action);
                         // Keys are drawn at once: the user is waiting for them.
                         draw(terminal, &self.model)?;
                         dirty = false;
                     }
+                    note_slow(started, || "a key and its frame".into());
                 }
                 _ = terminate.recv() => self.dispatch(Action::QuitNow),
                 _ = hangup.recv() => {
@@ -271,8 +277,10 @@ impl App {
                 }
                 _ = frame.tick() => {
                     if dirty {
+                        let started = Instant::now();
                         draw(terminal, &self.model)?;
                         dirty = false;
+                        note_slow(started, || "a frame".into());
                     }
                 }
                 // Only while a disk job is under way.
@@ -292,10 +300,13 @@ impl App {
                 }
                 // We hold a sender, so this never reports a closed channel.
                 _ = self.events_rx.recv_many(&mut batch, EVENT_BATCH) => {
+                    let started = Instant::now();
+                    let n = batch.len();
                     for event in batch.drain(..) {
                         self.dispatch(Action::Broker(event));
                     }
                     dirty = true;
+                    note_slow(started, || format!("{n} broker events"));
                 }
             }
         }
@@ -338,6 +349,19 @@ impl App {
                 self.disk.pending()
             );
         }
+    }
+}
+
+/// Work that held the loop longer than a frame delayed any key that came meanwhile: the
+/// log says what it was, for anyone chasing a slow keypress.
+fn note_slow(started: Instant, what: impl FnOnce() -> String) {
+    let took = started.elapsed();
+    if took > FRAME {
+        let what = what();
+        tracing::warn!(
+            took_ms = took.as_millis() as u64,
+            "the UI loop spent more than a frame on {what}"
+        );
     }
 }
 

@@ -70,8 +70,10 @@ impl App {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("AMQP_URL");
-        // Never the user's own profiles.
+        // Never the user's own profiles, nor their log.
         cmd.env("AMQP_TUI_CONFIG_DIR", config.path());
+        cmd.arg("--log-file");
+        cmd.arg(config.path().join("amqp-tui.log"));
         let shared = Arc::new(Shared {
             screen: Mutex::new(Screen {
                 parser: vt100::Parser::new(ROWS, COLS, 0),
@@ -169,5 +171,12 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         self.quit();
+        // AMQP_TUI_BENCH_LOGS=DIR keeps each run's log (its config dir goes with it): the
+        // app notes there what held its loop longer than a frame.
+        if let Some(dir) = std::env::var_os("AMQP_TUI_BENCH_LOGS") {
+            let log = self._config.path().join("amqp-tui.log");
+            let name = format!("amqp-tui-{}.log", self.child.process_id().unwrap_or(0));
+            let _ = std::fs::copy(log, std::path::Path::new(&dir).join(name));
+        }
     }
 }
