@@ -193,7 +193,7 @@ fn another_body_with_the_same_key_or_the_same_body_from_another_exchange_says_no
     let mut model = three_tabs();
     let id = publish(&mut model, KEY, BODY);
     routed(&mut model, 0, id);
-    feed_tab(&mut model, 1, mqtt_copy(b"hello across!", Local::now()));
+    feed_tab(&mut model, 1, mqtt_copy(b"hello ACROSS", Local::now()));
     feed_tab(&mut model, 2, amqp_copy("testEx", BODY, Local::now()));
     update(&mut model, Action::GoToTab(0));
     assert_eq!(notice(&model, "Published to"), ROUTED);
