@@ -357,9 +357,11 @@ async fn an_mqtt_tab_and_an_amq_topic_tap_see_one_message() {
     app.press(b"\t");
     app.wait_for("the compose box", WAIT, |s| s.contains("Enter publish"));
     app.press(b"hello from the MQTT tab\r");
-    let shown = app.wait_for("the publish, acked, received and seen by the tap", WAIT, |s| {
-        s.contains("2 received") && s.contains("PUBACK") && s.contains("seen in 1 other tab")
-    });
+    let shown = app.wait_for(
+        "the publish, acked, received and seen by the tap",
+        WAIT,
+        |s| s.contains("2 received") && s.contains("PUBACK") && s.contains("seen in 1 other tab"),
+    );
     capture("screen-mqtt.txt", &shown);
     app.press(b"\x1b2");
     let shown = app.wait_for("both in the tap", WAIT, |s| {

@@ -85,14 +85,21 @@ async fn an_mqtt_publish_seen_by_an_amqp_tap_is_named_in_the_notice_and_the_copy
     assert!(
         connected(app.model()),
         "{:?}",
-        app.model().tabs().iter().map(|t| &t.notice).collect::<Vec<_>>()
+        app.model()
+            .tabs()
+            .iter()
+            .map(|t| &t.notice)
+            .collect::<Vec<_>>()
     );
 
     app.dispatch(Action::Publish);
     // The final state, whole: the PUBACK reported, the copy in each tab.
     run_until(&mut app, &mut terminal, |m| {
         m.tabs().iter().all(|t| t.log.len() == 1)
-            && m.tab().notice.as_ref().is_some_and(|n| n.text.contains("PUBACK"))
+            && m.tab()
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text.contains("PUBACK"))
     })
     .await;
     run_until(&mut app, &mut terminal, |_| true).await;

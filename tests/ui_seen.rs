@@ -10,8 +10,8 @@ use amqp_tui::{
     model::{ConnectForm, Focus, Model, crossings::MAX_PUBLISHES},
     mqtt::{MQTT_EXCHANGE, MqttOptions},
     session::{
-        ConnectionSettings, MessagePart, MqttFacts, Protocol, PublishOutcome,
-        SessionEvent, WorkerEvent,
+        ConnectionSettings, MessagePart, MqttFacts, Protocol, PublishOutcome, SessionEvent,
+        WorkerEvent,
     },
     update::{Effect, open_in_new_tab, update},
 };
@@ -41,8 +41,16 @@ fn three_tabs() -> Model {
     let mut tap = ConnectionSettings::default();
     tap.routing.exchange = MQTT_EXCHANGE.into();
     for (settings, name) in [(mqtt, "mqtt"), (tap, "tap")] {
-        let effects = open_in_new_tab(&mut model, ConnectForm::from_settings(&settings), name, true);
-        assert!(matches!(effects.as_slice(), [Effect::Connect { .. }]), "{effects:?}");
+        let effects = open_in_new_tab(
+            &mut model,
+            ConnectForm::from_settings(&settings),
+            name,
+            true,
+        );
+        assert!(
+            matches!(effects.as_slice(), [Effect::Connect { .. }]),
+            "{effects:?}"
+        );
         feed(
             &mut model,
             WorkerEvent::Connected {
@@ -69,7 +77,10 @@ fn publish(model: &mut Model, target: &str, body: &[u8]) -> u64 {
     let [Effect::Publish { request, .. }] = effects.as_slice() else {
         panic!("expected one publish, got {effects:?}");
     };
-    assert_eq!((request.exchange.as_str(), request.routing_key.as_str()), (MQTT_EXCHANGE, KEY));
+    assert_eq!(
+        (request.exchange.as_str(), request.routing_key.as_str()),
+        (MQTT_EXCHANGE, KEY)
+    );
     request.id
 }
 
@@ -160,7 +171,9 @@ fn a_publish_seen_in_an_mqtt_tab_and_an_amqp_tab_is_named_in_the_notice_and_each
 
     assert_eq!(
         copy_line(&mut model, 1).as_deref(),
-        Some("published from tab 1 (AMQP amq.topic test.any) · also seen in: AMQP amq.topic test.any")
+        Some(
+            "published from tab 1 (AMQP amq.topic test.any) · also seen in: AMQP amq.topic test.any"
+        )
     );
     assert_eq!(
         copy_line(&mut model, 2).as_deref(),
@@ -174,8 +187,16 @@ fn a_copy_after_the_window_says_nothing() {
     let id = publish(&mut model, KEY, BODY);
     routed(&mut model, 0, id);
     let confirmed = Local::now();
-    feed_tab(&mut model, 1, mqtt_copy(BODY, confirmed + TimeDelta::seconds(11)));
-    feed_tab(&mut model, 2, amqp_copy(MQTT_EXCHANGE, BODY, confirmed + TimeDelta::seconds(9)));
+    feed_tab(
+        &mut model,
+        1,
+        mqtt_copy(BODY, confirmed + TimeDelta::seconds(11)),
+    );
+    feed_tab(
+        &mut model,
+        2,
+        amqp_copy(MQTT_EXCHANGE, BODY, confirmed + TimeDelta::seconds(9)),
+    );
     update(&mut model, Action::GoToTab(0));
     assert_eq!(
         notice(&model, "Published to"),
@@ -263,15 +284,27 @@ fn a_thousand_publishes_keep_the_record_under_its_cap_and_the_newest_followed() 
     for i in 0..1000 {
         last = publish(&mut model, KEY, format!("message {i}").as_bytes());
         routed(&mut model, 0, last);
-        assert!(model.crossings.len() <= MAX_PUBLISHES, "{}", model.crossings.len());
+        assert!(
+            model.crossings.len() <= MAX_PUBLISHES,
+            "{}",
+            model.crossings.len()
+        );
     }
     assert_eq!(model.crossings.len(), MAX_PUBLISHES);
     feed_tab(&mut model, 1, mqtt_copy(b"message 999", Local::now()));
-    feed_tab(&mut model, 2, amqp_copy(MQTT_EXCHANGE, b"message 0", Local::now()));
+    feed_tab(
+        &mut model,
+        2,
+        amqp_copy(MQTT_EXCHANGE, b"message 0", Local::now()),
+    );
     assert!(model.crossings.of_publish(1, last).is_some());
     assert_eq!(
         notice(&model, "Published to"),
         format!("{ROUTED} · seen in 1 other tab: MQTT test/any")
     );
-    assert_eq!(copy_line(&mut model, 2), None, "the first publish is forgotten");
+    assert_eq!(
+        copy_line(&mut model, 2),
+        None,
+        "the first publish is forgotten"
+    );
 }

@@ -240,7 +240,11 @@ fn amqp(exchange: &str, routing_key: &str) -> String {
     } else {
         name(exchange)
     };
-    format!("{} {exchange} {}", Protocol::Amqp.label(), name(routing_key))
+    format!(
+        "{} {exchange} {}",
+        Protocol::Amqp.label(),
+        name(routing_key)
+    )
 }
 
 fn mqtt(topic: &str) -> String {

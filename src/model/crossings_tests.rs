@@ -42,7 +42,12 @@ fn a_copy_counts_from_the_send_until_the_window_after_the_outcome() {
     let mut crossings = Crossings::default();
     crossings.sent(1, &request(7, "amq.topic", "test.any", b"hi"), t0);
     // Before the outcome: another connection can be quicker than the confirm.
-    let early = message(t0 + TimeDelta::milliseconds(5), "amq.topic", "test.any", b"hi");
+    let early = message(
+        t0 + TimeDelta::milliseconds(5),
+        "amq.topic",
+        "test.any",
+        b"hi",
+    );
     crossings.delivered(2, 40, &early);
     crossings.reported(1, 7, t0 + TimeDelta::milliseconds(10));
     let last = t0 + TimeDelta::milliseconds(10) + WINDOW;
@@ -90,7 +95,10 @@ fn a_thousand_publishes_keep_the_newest_within_the_cap() {
     crossings.delivered(2, 0, &message(t0, "x", "k", b"999"));
     crossings.delivered(2, 1, &message(t0, "x", "k", b"0"));
     assert_eq!(seen(&crossings, 1, 999), ["AMQP x k"]);
-    assert!(crossings.of_publish(1, 0).is_none(), "the oldest is forgotten");
+    assert!(
+        crossings.of_publish(1, 0).is_none(),
+        "the oldest is forgotten"
+    );
 }
 
 #[test]

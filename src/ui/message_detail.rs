@@ -52,7 +52,10 @@ pub fn draw(
     };
     let inner = Block::bordered().inner(area);
     let height = usize::from(inner.height);
-    let mut lines: Vec<Line> = seen.map(|s| Line::styled(s, theme::TITLE)).into_iter().collect();
+    let mut lines: Vec<Line> = seen
+        .map(|s| Line::styled(s, theme::TITLE))
+        .into_iter()
+        .collect();
     lines.extend(head_lines(entry));
     // Long values (a routing key, a header) wrap instead of running off the edge.
     let mut heights: Vec<usize> = lines.iter().map(|l| rows_of(l, inner.width)).collect();

@@ -9,7 +9,10 @@ use crate::model::{Model, crossings::Crossing};
 pub fn notice_suffix(model: &Model) -> Option<String> {
     let tab = model.tab();
     let id = tab.notice.as_ref()?.publish?;
-    let seen = model.crossings.of_publish(tab.number, id)?.seen_except(tab.number);
+    let seen = model
+        .crossings
+        .of_publish(tab.number, id)?
+        .seen_except(tab.number);
     if seen.is_empty() {
         return None;
     }
