@@ -164,8 +164,9 @@ async fn the_demo_tabs_and_the_details_panel() {
     app.press(b"\t");
     app.wait_for("the compose box", WAIT, |s| s.contains("Enter publish"));
     app.press(b"ping from amqp-tui\r");
-    app.wait_for("the publish, confirmed and received", WAIT, |s| {
-        s.contains("4 received") && s.contains("acked")
+    // And seen by the two other tabs, which watch the same routing: the notice says so.
+    app.wait_for("the publish, confirmed, received and seen", WAIT, |s| {
+        s.contains("4 received") && s.contains("acked") && s.contains("seen in 2 other tabs")
     });
     capture("screen-tls-session.txt", &app.screen());
 
@@ -356,9 +357,11 @@ async fn an_mqtt_tab_and_an_amq_topic_tap_see_one_message() {
     app.press(b"\t");
     app.wait_for("the compose box", WAIT, |s| s.contains("Enter publish"));
     app.press(b"hello from the MQTT tab\r");
-    let shown = app.wait_for("the publish, acked and received", WAIT, |s| {
-        s.contains("2 received") && s.contains("PUBACK")
-    });
+    let shown = app.wait_for(
+        "the publish, acked, received and seen by the tap",
+        WAIT,
+        |s| s.contains("2 received") && s.contains("PUBACK") && s.contains("seen in 1 other tab"),
+    );
     capture("screen-mqtt.txt", &shown);
     app.press(b"\x1b2");
     let shown = app.wait_for("both in the tap", WAIT, |s| {

@@ -341,6 +341,16 @@ impl MessageLog {
         self.paused = self.paused || self.offset == 0;
     }
 
+    /// The sequence number the next delivery pushed gets: what names it to the crossings.
+    pub fn next_seq(&self) -> u64 {
+        self.first_seq + self.entries.len() as u64
+    }
+
+    /// The sequence number of the cursor's entry, while the ring keeps it.
+    pub fn selected_seq(&self) -> Option<u64> {
+        self.selected().and(self.selected)
+    }
+
     pub fn selected(&self) -> Option<&LogEntry> {
         let seq = self.selected?;
         let index = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;

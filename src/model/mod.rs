@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod compose;
 pub mod connect_form;
+pub mod crossings;
 pub mod filter;
 pub mod message_log;
 pub mod profiles;
@@ -24,6 +25,7 @@ pub use tab::Tab;
 
 pub use compose::Compose;
 pub use connect_form::{ConnectForm, Field};
+pub use crossings::Crossings;
 pub use message_log::{History, MessageLog};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +102,9 @@ pub enum Level {
 pub struct Notice {
     pub level: Level,
     pub text: String,
+    /// The publish (its id in the tab's compose box) this notice reports, if it reports
+    /// one: the tabs its copies are seen in are named after the text as they come.
+    pub publish: Option<u64>,
 }
 
 /// What is drawn over the tabs and takes the keys while it is open.
@@ -160,6 +165,8 @@ pub struct Model {
     /// A warning about the whole run that must outlast the notices (a password given on
     /// the command line): the tab bar keeps it in view.
     pub warning: Option<String>,
+    /// The publishes of every tab followed across tabs, for "seen in" notices.
+    pub crossings: Crossings,
 }
 
 impl Model {
@@ -175,6 +182,7 @@ impl Model {
             armed: None,
             page_rows: 10,
             warning: None,
+            crossings: Crossings::default(),
         };
         model.open_tab(ConnectForm::from_settings(settings));
         model
@@ -264,6 +272,13 @@ impl Model {
     /// The tab a broker event belongs to, if the user has not left that session.
     pub fn tab_of_session(&mut self, session: SessionId) -> Option<&mut Tab> {
         self.tabs.iter_mut().find(|tab| tab.session == session)
+    }
+
+    /// [`Self::tab_of_session`], with the crossings beside it: a delivery is shown in its
+    /// tab and may be the copy of a publish made in another.
+    pub fn tab_and_crossings(&mut self, session: SessionId) -> Option<(&mut Tab, &mut Crossings)> {
+        let tab = self.tabs.iter_mut().find(|tab| tab.session == session)?;
+        Some((tab, &mut self.crossings))
     }
 
     /// The tab a session belonged to, even one the tab has since left (its number is in

@@ -69,6 +69,11 @@ impl Tab {
         self.session
     }
 
+    /// The number of the tab a session id belongs to, current or not (see `session`).
+    pub fn number_of(session: SessionId) -> u32 {
+        u32::try_from(session >> 32).unwrap_or(u32::MAX)
+    }
+
     /// What the tab bar calls this tab on its own: the profile of what it shows (the
     /// session's while there is one, else the form's), or the last target. See
     /// [`titles`] for the labels that tell the tabs apart.
@@ -91,6 +96,7 @@ impl Tab {
         self.notice = Some(Notice {
             level,
             text: crate::text::visible(text.as_ref()),
+            publish: None,
         });
     }
 

@@ -27,7 +27,16 @@ use crate::{
 /// read it all). It bounds what a frame costs, as `inspect::body` promises.
 pub const MAX_BODY_ROWS: usize = 5_000;
 
-pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Scroll) {
+/// `seen`, first, says where the message came from and was seen when a tab of the app
+/// published it (`ui::seen`).
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    tab: &Tab,
+    view: BodyView,
+    scroll: Scroll,
+    seen: Option<String>,
+) {
     frame.render_widget(Clear, area);
     let Some(entry) = tab.log.selected() else {
         let block = Block::bordered().title(" Message ");
@@ -43,7 +52,11 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, view: BodyView, scroll: Sc
     };
     let inner = Block::bordered().inner(area);
     let height = usize::from(inner.height);
-    let mut lines = head_lines(entry);
+    let mut lines: Vec<Line> = seen
+        .map(|s| Line::styled(s, theme::TITLE))
+        .into_iter()
+        .collect();
+    lines.extend(head_lines(entry));
     // Long values (a routing key, a header) wrap instead of running off the edge.
     let mut heights: Vec<usize> = lines.iter().map(|l| rows_of(l, inner.width)).collect();
     let head_rows: usize = heights.iter().sum();

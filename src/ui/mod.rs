@@ -10,6 +10,7 @@ mod message_detail;
 mod message_log;
 mod profiles;
 mod properties;
+mod seen;
 mod status_bar;
 mod tab_bar;
 pub mod theme;
@@ -37,7 +38,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(status_bar::notice_rows(tab, screen)),
+        Constraint::Length(status_bar::notice_rows(model, screen)),
         Constraint::Length(1),
     ])
     .areas(screen);
@@ -53,7 +54,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         }
     }
     status_bar::draw_status(frame, status, tab);
-    status_bar::draw_notice(frame, notice, tab);
+    status_bar::draw_notice(frame, notice, model);
     status_bar::draw_hints(frame, hints, model);
     match &model.overlay {
         Overlay::None => {}
@@ -82,7 +83,8 @@ pub fn draw(frame: &mut Frame, model: &Model) {
             explain::draw(frame, frame.area(), tab, &inputs);
         }
         Overlay::Message { view, scroll } => {
-            message_detail::draw(frame, frame.area(), tab, *view, *scroll);
+            let seen = seen::copy_line(model);
+            message_detail::draw(frame, frame.area(), tab, *view, *scroll, seen);
         }
         Overlay::ConfirmDelete(name) => {
             profiles::draw_list(frame, main, &model.profiles);
@@ -93,7 +95,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     // seen, or the second press would come as a surprise: it goes over the overlay.
     if model.armed.is_some() && !matches!(model.overlay, Overlay::None) {
         frame.render_widget(ratatui::widgets::Clear, notice);
-        status_bar::draw_notice(frame, notice, tab);
+        status_bar::draw_notice(frame, notice, model);
     }
 }
 

@@ -114,23 +114,30 @@ fn file_name_width(path: &str) -> usize {
 /// A shortened path keeps at least its file name's worth of columns.
 const MIN_PATH: usize = 12;
 
-pub fn draw_notice(frame: &mut Frame, area: Rect, tab: &Tab) {
-    if let Some(paragraph) = notice(tab) {
+/// The current tab's notice.
+pub fn draw_notice(frame: &mut Frame, area: Rect, model: &Model) {
+    if let Some(paragraph) = notice(model) {
         frame.render_widget(paragraph, area);
     }
 }
 
-fn notice(tab: &Tab) -> Option<Paragraph<'_>> {
-    let notice = tab.notice.as_ref()?;
-    let line = Line::styled(notice.text.as_str(), theme::level(notice.level));
+/// The notice, and for a publish the tabs its copies were seen in so far.
+fn notice(model: &Model) -> Option<Paragraph<'static>> {
+    let notice = model.tab().notice.as_ref()?;
+    let mut text = notice.text.clone();
+    if let Some(seen) = super::seen::notice_suffix(model) {
+        text.push_str(&seen);
+    }
+    let line = Line::styled(text, theme::level(notice.level));
     Some(Paragraph::new(line).wrap(Wrap { trim: true }))
 }
 
-/// Rows for the notice on `screen`: the rows it wraps to, at least `NOTICE_ROWS` (the
-/// layout does not jump as notices come and go), at most half the screen, so that a long
-/// refusal is read whole, taking rows from the message pane while it is shown.
-pub fn notice_rows(tab: &Tab, screen: Rect) -> u16 {
-    let wrapped = notice(tab).map_or(0, |p| p.line_count(screen.width));
+/// Rows for the current tab's notice on `screen`: the rows it wraps to, at least
+/// `NOTICE_ROWS` (the layout does not jump as notices come and go), at most half the
+/// screen, so that a long refusal is read whole, taking rows from the message pane while it
+/// is shown.
+pub fn notice_rows(model: &Model, screen: Rect) -> u16 {
+    let wrapped = notice(model).map_or(0, |p| p.line_count(screen.width));
     let wrapped = u16::try_from(wrapped).unwrap_or(u16::MAX);
     wrapped.clamp(
         super::NOTICE_ROWS,

@@ -15,8 +15,13 @@ use crate::{
 };
 
 pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: SessionEvent) {
+    // Whichever session or tab it came from: its copies count for a while longer.
+    if let WorkerEvent::Published { id, .. } = &event {
+        let now = super::clock();
+        model.crossings.reported(Tab::number_of(session), *id, now);
+    }
     // None when the user left that session or closed its tab.
-    let Some(tab) = model.tab_of_session(session) else {
+    let Some((tab, crossings)) = model.tab_and_crossings(session) else {
         // Except that a left session's publishes are still accounted for: messages that
         // waited for a connection are reported failed, and kept for a resend.
         if let WorkerEvent::Published {
@@ -36,6 +41,7 @@ pub(super) fn broker_event(model: &mut Model, SessionEvent { session, event }: S
         // The hot path, once per message: nothing else is worked out for it.
         WorkerEvent::Delivery(delivery) => {
             tab.messages_received += 1;
+            crossings.delivered(tab.number, tab.log.next_seq(), &delivery);
             tab.log.push(delivery);
         }
         other => session_event(tab, other),
@@ -210,6 +216,10 @@ fn publish_reported(
     }
     let confirmed = outcome.unconfirmed() == 0;
     published(tab, exchange, routing_key, topic, outcome);
+    // The tabs its copies reach are named after it as they come (`ui::seen`).
+    if let Some(notice) = &mut tab.notice {
+        notice.publish = Some(id);
+    }
     if retained
         && confirmed
         && let Some(notice) = &mut tab.notice

@@ -32,7 +32,7 @@ use crate::{
     inspect::body::BodyView,
     keymap,
     model::{
-        Level, MAX_TABS, Model, Overlay, Prompt, PromptKind,
+        Level, MAX_TABS, Model, Overlay, Prompt, PromptKind, Tab,
         scroll::Scroll,
         text_field::{TextField, paste_one_line},
     },
@@ -83,6 +83,31 @@ pub enum Effect {
 }
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
+    let effects = apply(model, action);
+    follow_publishes(model, &effects);
+    effects
+}
+
+/// Every publish leaves `update` as an [`Effect::Publish`], so each is followed from here,
+/// the moment it goes out: a copy can reach another tab before its outcome reaches the
+/// publishing one. (A file's bytes are read later, by the app: those are not followed.)
+fn follow_publishes(model: &mut Model, effects: &[Effect]) {
+    let mut now = None;
+    for effect in effects {
+        if let Effect::Publish { session, request } = effect {
+            let now = *now.get_or_insert_with(clock);
+            model.crossings.sent(Tab::number_of(*session), request, now);
+        }
+    }
+}
+
+/// The time a publish goes out or hears its outcome, as a delivery's `received_at` is
+/// stamped: the crossings' window is measured between the two.
+fn clock() -> chrono::DateTime<chrono::Local> {
+    chrono::Local::now()
+}
+
+fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
     if armed::holds(model, &action) {
         return Vec::new();
     }

@@ -325,6 +325,9 @@ fn publish(tab: &mut Tab) -> Vec<Effect> {
                     target_label(tab.protocol(), &request.exchange, &request.routing_key)
                 ),
             );
+            if let Some(notice) = &mut tab.notice {
+                notice.publish = Some(request.id);
+            }
             vec![Effect::Publish {
                 session: tab.session,
                 request,
