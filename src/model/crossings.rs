@@ -223,6 +223,14 @@ pub fn seen_as(message: &Message) -> String {
     match &message.part {
         MessagePart::Amqp => amqp(&message.exchange, &message.routing_key),
         MessagePart::Mqtt(facts) => mqtt(&facts.topic),
+        MessagePart::Stomp(facts) => {
+            let protocol = if facts.websocket {
+                Protocol::WebStomp
+            } else {
+                Protocol::Stomp
+            };
+            format!("{} {}", protocol.label(), name(&facts.destination))
+        }
     }
 }
 
@@ -231,6 +239,10 @@ pub fn published_as(request: &PublishRequest) -> String {
     match &request.part {
         PublishPart::Amqp => amqp(&request.exchange, &request.routing_key),
         PublishPart::Mqtt { topic, .. } => mqtt(topic),
+        // The request does not say which transport carries it: STOMP names both.
+        PublishPart::Stomp { destination } => {
+            format!("{} {}", Protocol::Stomp.label(), name(destination))
+        }
     }
 }
 

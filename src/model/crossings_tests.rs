@@ -130,3 +130,23 @@ fn names_from_the_network_are_made_visible_and_cut_short() {
         format!("AMQP ex {}…", "k".repeat(MAX_NAME - 1))
     );
 }
+
+#[test]
+fn stomp_copies_are_named_by_their_destination_and_transport() {
+    let mut m = message(Local::now(), "amq.topic", "test.any", b"x");
+    m.part = MessagePart::Stomp(crate::session::StompFacts {
+        destination: "/topic/test.any".into(),
+        ..Default::default()
+    });
+    assert_eq!(seen_as(&m), "STOMP /topic/test.any");
+    if let MessagePart::Stomp(facts) = &mut m.part {
+        facts.websocket = true;
+        facts.destination = "/topic/\u{1b}[2J".into();
+    }
+    assert_eq!(seen_as(&m), "Web-STOMP /topic/\\e[2J");
+    let mut r = request(1, "amq.topic", "test.any", b"x");
+    r.part = PublishPart::Stomp {
+        destination: "/topic/test.any".into(),
+    };
+    assert_eq!(published_as(&r), "STOMP /topic/test.any");
+}
