@@ -6,14 +6,12 @@
 mod common;
 mod support;
 
-use std::time::Duration;
-
 use amqp_tui::session::{
     Message, MessagePart, PublishOutcome, SessionCommand, Settle, WorkerEvent,
 };
 use common::{BOTH, Via, client_acks, plain, publish, tls, unique, verified};
 use support::{
-    Broker, Session, WAIT,
+    Broker, Session, WAIT, client,
     stomp_clients::{self, StompMessage, StompSubscriber, StompTarget},
 };
 
@@ -125,36 +123,6 @@ async fn what_the_app_sends_reaches_stomp_py_and_stompjs_plain_and_tls() {
     }
 }
 
-/// `messages_ready messages_unacknowledged` of `queue`, polled until they are `want`.
-async fn wait_for_counts(broker: &Broker, queue: &str, want: (u32, u32)) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let out = broker.ctl(&[
-            "list_queues",
-            "-q",
-            "--no-table-headers",
-            "name",
-            "messages_ready",
-            "messages_unacknowledged",
-        ]);
-        let counts = out.lines().find_map(|line| {
-            let mut cols = line.split_whitespace();
-            (cols.next() == Some(queue)).then(|| {
-                let mut n = cols.map(|c| c.parse::<u32>().unwrap_or(u32::MAX));
-                (n.next().unwrap_or(0), n.next().unwrap_or(0))
-            })
-        });
-        if counts == Some(want) {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{queue}: {counts:?}, not {want:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 async fn settle(session: &mut Session, message: &Message, settle: Settle) {
     let (tag, epoch) = (message.delivery_tag, message.epoch);
     session
@@ -200,11 +168,11 @@ async fn client_individual_acks_and_nacks_show_in_the_queues_counts() {
             session.delivery().await,
         );
         assert!(facts(&a).ack.is_some(), "client acks name an ack id");
-        wait_for_counts(&broker, &queue, (0, 3)).await;
+        client::expect_counts(&broker, &queue, (0, 3)).await;
         settle(&mut session, &a, Settle::Ack).await;
-        wait_for_counts(&broker, &queue, (0, 2)).await;
+        client::expect_counts(&broker, &queue, (0, 2)).await;
         settle(&mut session, &c, Settle::Reject).await;
-        wait_for_counts(&broker, &queue, (0, 1)).await;
+        client::expect_counts(&broker, &queue, (0, 1)).await;
         // Requeued, it comes straight back to the only subscriber, marked redelivered.
         settle(&mut session, &b, Settle::Requeue).await;
         let again = session.delivery().await;
@@ -212,9 +180,9 @@ async fn client_individual_acks_and_nacks_show_in_the_queues_counts() {
             (again.body.as_slice(), again.redelivered),
             (&b"b"[..], true)
         );
-        wait_for_counts(&broker, &queue, (0, 1)).await;
+        client::expect_counts(&broker, &queue, (0, 1)).await;
         settle(&mut session, &again, Settle::Ack).await;
-        wait_for_counts(&broker, &queue, (0, 0)).await;
+        client::expect_counts(&broker, &queue, (0, 0)).await;
         session
             .commands_tx
             .send(SessionCommand::Disconnect)
