@@ -6,7 +6,9 @@
 mod common;
 mod support;
 
-use amqp_tui::session::{ConnectError, MessagePart, Properties, Value, WorkerEvent};
+use amqp_tui::session::{
+    ConnectError, MessagePart, Properties, PublishOutcome, Value, WorkerEvent,
+};
 use common::{Via, plain, publish, unique};
 use lapin::{BasicProperties, types::AMQPValue, types::FieldTable};
 use support::{Broker, Session, WAIT, client::Client};
@@ -113,4 +115,46 @@ async fn a_binary_body_over_web_stomp_drops_the_socket_and_says_why() {
         detail.contains("not UTF-8") && detail.contains("web_stomp.ws_frame = binary"),
         "{detail}"
     );
+}
+
+#[tokio::test]
+async fn an_error_frame_is_shown_in_the_brokers_words_and_the_session_comes_back_subscribed() {
+    let broker = Broker::shared();
+    let id = unique("error");
+    let mut session = Session::start(plain(&broker, Via::Stomp, &[format!("/topic/test.{id}.#")]));
+    session.connected().await;
+    let missing = format!("no-such-{id}");
+    let (outcome, unsent) = session
+        .request(publish(1, &format!("/exchange/{missing}/k"), b"x", 1))
+        .await;
+    let not_found = format!("NOT_FOUND - no exchange '{missing}' in vhost '/'");
+    let PublishOutcome::Failed { reason } = &outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(reason.contains(&not_found), "{reason}");
+    assert!(unsent.is_some(), "kept for Ctrl-R");
+    let error = session
+        .wait_for(WAIT, |e| match e {
+            WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        error,
+        ConnectError::StompError {
+            message: "not_found".into(),
+            detail: not_found
+        }
+    );
+    let reconnected = session
+        .wait_for(WAIT, |e| match e {
+            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
+            _ => None,
+        })
+        .await;
+    assert!(reconnected);
+    let to = format!("/topic/test.{id}.again");
+    let (outcome, _) = session.request(publish(2, &to, b"back", 1)).await;
+    assert_eq!(outcome, PublishOutcome::Routed);
+    assert_eq!(session.delivery().await.body, b"back");
 }

@@ -114,12 +114,13 @@ impl StompLink {
             Some(Ok(Item::Heartbeat)) => return Step::Go,
             Some(Ok(Item::Frame(frame))) => frame,
         };
+        if frame.command == Command::Message {
+            return match self.deliver(frame, events).await {
+                true => Step::Go,
+                false => Step::End(Ended::ByUser),
+            };
+        }
         match frame.command {
-            Command::Message => {
-                if !self.deliver(frame, events).await {
-                    return Step::End(Ended::ByUser);
-                }
-            }
             Command::Receipt => {
                 let done = frame
                     .header("receipt-id")
