@@ -31,7 +31,9 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         E::AccessRefused { .. } => Field::Password,
         E::ClientIdRefused { .. } => Field::ClientId,
         E::SubscriptionRefused { .. } => Field::Topics,
-        E::VhostNotAllowed { .. } | E::VhostOrLoginRefused { .. } => Field::Vhost,
+        E::VhostNotAllowed { .. } | E::VhostOrLoginRefused { .. } | E::StompVhostRefused { .. } => {
+            Field::Vhost
+        }
         E::ExchangeMismatch { .. } => Field::ExchangeType,
         E::ExchangeNotFound { .. } => Field::Exchange,
         E::QueueMismatch { .. } | E::QueueLocked { .. } | E::QueueNotFound { .. } => Field::Queue,
@@ -43,6 +45,10 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
         E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
+            return None;
+        }
+        // STOMP's fields are not in the form yet: the message names the cause.
+        E::DestinationRefused { .. } | E::WebStompSockJsPath { .. } | E::StompError { .. } => {
             return None;
         }
     })

@@ -128,6 +128,27 @@ pub enum ConnectError {
         "The broker refused the subscription to '{filter}' (SUBACK failure): the user may not read that topic, or the filter is not valid. Check the topic filters."
     )]
     SubscriptionRefused { filter: String },
+    /// STOMP's CONNECT names the virtual host in its `host` header, where clients that
+    /// follow the STOMP spec put the server's DNS name: RabbitMQ refuses both alike.
+    #[error(
+        "The broker refused virtual host '{vhost}' for user '{user}' (STOMP ERROR: {reason}). STOMP sends the virtual host in the CONNECT frame's host header, and RabbitMQ refuses anything there but an existing virtual host the user may use, the server's DNS name included: give the virtual host (usually /)."
+    )]
+    StompVhostRefused {
+        vhost: String,
+        user: String,
+        reason: String,
+    },
+    #[error(
+        "The broker refused the subscription to '{destination}': {reason}. An /amq/queue/NAME destination needs a queue that exists (/queue/NAME declares one); check the destinations."
+    )]
+    DestinationRefused { destination: String, reason: String },
+    #[error(
+        "Web-STOMP path '{path}' is SockJS's, which RabbitMQ removed in 3.7: use /ws, its plain WebSocket endpoint."
+    )]
+    WebStompSockJsPath { path: String },
+    /// An ERROR frame: the broker's `message` header and body, made safe to show.
+    #[error("The broker sent a STOMP ERROR: {message}{}", if detail.is_empty() { String::new() } else { format!(" ({detail})") })]
+    StompError { message: String, detail: String },
     #[error(
         "NOT_ALLOWED: virtual host '{vhost}' does not exist or user '{user}' has no access to it. Check the virtual host."
     )]
@@ -214,6 +235,7 @@ impl ConnectError {
                 | Self::HeartbeatMissed { .. }
                 | Self::Io { .. }
                 | Self::Closed { .. }
+                | Self::StompError { .. }
                 | Self::UnknownHost { .. }
         )
     }

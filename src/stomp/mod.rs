@@ -17,11 +17,16 @@
 //! ```
 
 pub mod codec;
+mod connect;
 mod decode;
 pub mod destination;
 pub mod error;
 mod escape;
 pub mod frame;
+mod frames;
+mod link;
+mod publisher;
+mod wire;
 pub mod worker;
 
 pub use codec::{Limits, StompCodec};

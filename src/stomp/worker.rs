@@ -1,22 +1,17 @@
-//! The STOMP and Web-STOMP session task. PLACEHOLDER until the STOMP link lands: it
-//! reports that the session cannot start, so nothing waits on it.
+//! The STOMP and Web-STOMP session task: `session::run` drives a
+//! [`StompLink`](super::link::StompLink).
 
 use tokio::sync::mpsc;
 
-use crate::session::{
-    ConnectError, ConnectionSettings, SessionCommand, WorkerEvent, worker::Events,
-};
+use super::link::StompLink;
+use crate::session::{ConnectionSettings, SessionCommand, run::run, worker::Events};
 
+/// Runs a STOMP (or Web-STOMP) session on the current tokio runtime until the user
+/// disconnects or the sender of `commands_rx` is dropped.
 pub fn start(
     settings: ConnectionSettings,
     commands_rx: mpsc::Receiver<SessionCommand>,
     events: Events,
 ) {
-    tokio::spawn(async move {
-        drop(commands_rx);
-        let detail = format!("{} sessions are not built yet", settings.protocol);
-        events
-            .send(WorkerEvent::Failed(ConnectError::Closed { detail }))
-            .await;
-    });
+    tokio::spawn(run::<StompLink>(settings, commands_rx, events));
 }
