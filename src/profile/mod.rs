@@ -77,6 +77,15 @@ pub struct Profile {
     pub qos: u8,
     /// MQTT: the compose box's topic.
     pub publish_topic: String,
+    /// STOMP and Web-STOMP: the destinations subscribed to.
+    pub destinations: Vec<String>,
+    /// STOMP and Web-STOMP: `auto` or `client-individual`. Not `ack`, which is AMQP's
+    /// (`manual`, `peek`…) in files written before STOMP existed.
+    pub stomp_ack: crate::stomp::AckMode,
+    /// STOMP and Web-STOMP: the compose box's destination.
+    pub publish_destination: String,
+    /// Web-STOMP: the endpoint path on the server.
+    pub ws_path: String,
 }
 
 impl Default for Profile {
@@ -110,6 +119,10 @@ impl Default for Profile {
             topics: vec![DEFAULT_TOPIC_FILTER.into()],
             qos: 1,
             publish_topic: DEFAULT_PUBLISH_TOPIC.into(),
+            destinations: vec![crate::stomp::DEFAULT_DESTINATION.into()],
+            stomp_ack: crate::stomp::AckMode::Auto,
+            publish_destination: crate::stomp::DEFAULT_DESTINATION.into(),
+            ws_path: crate::stomp::WEB_STOMP_PATH.into(),
         }
     }
 }
@@ -145,6 +158,10 @@ impl fmt::Debug for Profile {
             .field("topics", &self.topics)
             .field("qos", &self.qos)
             .field("publish_topic", &self.publish_topic)
+            .field("destinations", &self.destinations)
+            .field("stomp_ack", &self.stomp_ack)
+            .field("publish_destination", &self.publish_destination)
+            .field("ws_path", &self.ws_path)
             .finish()
     }
 }
