@@ -29,7 +29,7 @@ pub const DEFAULT_PUBLISH_TOPIC: &str = "test/any";
 pub use edit::{MAX_NAME_CHARS, delete, duplicate, rename, upsert, validate_name};
 pub use error::{CONFIG_DIR_ENV, ProfileError};
 pub use file::{FILE_NAME, FORMAT_VERSION};
-pub use list::list_text;
+pub use list::{list_text, url as display_url};
 pub use store::{Loaded, ProfileStore, SaveOutcome};
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

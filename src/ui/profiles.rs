@@ -89,7 +89,7 @@ fn item(p: &Profile) -> ListItem<'static> {
         security,
         Span::raw(visible(&format!(
             "  {}  ",
-            crate::session::uri::display_uri(p.protocol, p.tls, &p.user, &p.host, p.port, &p.vhost)
+            crate::profile::display_url(p)
         ))),
         Span::styled(password, theme::DIM),
         Span::styled(
