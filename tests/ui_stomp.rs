@@ -9,8 +9,8 @@ use amqp_tui::{
     action::Action,
     model::{Focus, Model, Overlay},
     session::{
-        ConnectionSettings, Message, MessagePart, Protocol, PublishOutcome, PublishPart, Settle,
-        SessionCommand, StompFacts, WorkerEvent,
+        ConnectionSettings, Message, MessagePart, Protocol, PublishOutcome, PublishPart,
+        SessionCommand, Settle, StompFacts, WorkerEvent,
     },
     stomp::{AckMode, StompOptions},
     tls::TlsMode,
@@ -75,7 +75,10 @@ fn notice(model: &Model) -> String {
 fn select_last(model: &mut Model) {
     model.tab_mut().focus = Focus::Messages;
     update(model, Action::ScrollUp);
-    assert!(model.tab().log.selected().is_some(), "a message is selected");
+    assert!(
+        model.tab().log.selected().is_some(),
+        "a message is selected"
+    );
 }
 
 #[test]
@@ -93,8 +96,9 @@ fn a_stomp_row_shows_destination_subscription_size_and_body() {
         "{all}"
     );
     assert!(
-        line_with(&screen, "/topic/test.any")
-            .contains("12:34:56.000 /topic/test.any                sub-0        7 B       hi \\e[2J"),
+        line_with(&screen, "/topic/test.any").contains(
+            "12:34:56.000 /topic/test.any                sub-0        7 B       hi \\e[2J"
+        ),
         "{all}"
     );
     assert!(
@@ -115,7 +119,10 @@ fn the_message_view_shows_every_header_escaped_and_the_ack_id() {
     assert!(matches!(model.overlay, Overlay::Message { .. }));
     let screen = lines(&render(&model));
     let all = screen.join("\n");
-    assert!(!all.contains('\x1b') && !all.contains('\x07'), "raw controls:\n{all}");
+    assert!(
+        !all.contains('\x1b') && !all.contains('\x07'),
+        "raw controls:\n{all}"
+    );
     let label = |name: &str| format!("  {name:<18}");
     for (name, value) in [
         ("destination", "/topic/test.any"),
@@ -130,7 +137,10 @@ fn the_message_view_shows_every_header_escaped_and_the_ack_id() {
         assert!(all.contains(&expected), "{expected:?} in\n{all}");
     }
     assert!(
-        all.contains(&format!("{}second  (repeated: the first counts)", label("x-note"))),
+        all.contains(&format!(
+            "{}second  (repeated: the first counts)",
+            label("x-note")
+        )),
         "{all}"
     );
     assert!(line_with(&screen, "STOMP message").contains("STOMP message"));
@@ -147,10 +157,17 @@ fn client_individual_settles_and_marks_like_manual_acks() {
     select_last(&mut model);
     let effects = update(&mut model, Action::Settle(Settle::Ack));
     match effects.as_slice() {
-        [Effect::Command {
-            command: SessionCommand::Settle { delivery_tag: 7, settle: Settle::Ack, .. },
-            ..
-        }] => {}
+        [
+            Effect::Command {
+                command:
+                    SessionCommand::Settle {
+                        delivery_tag: 7,
+                        settle: Settle::Ack,
+                        ..
+                    },
+                ..
+            },
+        ] => {}
         other => panic!("expected one Settle command, got {other:?}"),
     }
     let epoch = model.tab().log.selected().expect("selected").delivery.epoch;
@@ -179,7 +196,9 @@ fn client_individual_settles_and_marks_like_manual_acks() {
     select_last(&mut model);
     assert!(update(&mut model, Action::Settle(Settle::Ack)).is_empty());
     assert!(
-        notice(&model).starts_with("Ack, nack and requeue are for a subscription with ack mode client-individual"),
+        notice(&model).starts_with(
+            "Ack, nack and requeue are for a subscription with ack mode client-individual"
+        ),
         "{}",
         notice(&model)
     );
@@ -198,7 +217,10 @@ fn the_compose_box_sends_to_a_destination_with_a_receipt() {
         line_with(&screen, "Publish").contains("receipt on every SEND (F5)"),
         "{all}"
     );
-    assert!(line_with(&screen, "Publish").contains("1 header set (F4)"), "{all}");
+    assert!(
+        line_with(&screen, "Publish").contains("1 header set (F4)"),
+        "{all}"
+    );
 
     model.tab_mut().focus = Focus::ComposeBody;
     let effects = update(&mut model, Action::Publish);

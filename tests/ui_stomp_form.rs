@@ -30,7 +30,10 @@ fn choosing_stomp_shows_its_fields_and_hides_the_others() {
     update(&mut model, Action::NextChoice);
     let screen = lines(&render(&model));
     let all = screen.join("\n");
-    assert!(line_with(&screen, "Protocol").contains("< STOMP >"), "{all}");
+    assert!(
+        line_with(&screen, "Protocol").contains("< STOMP >"),
+        "{all}"
+    );
     assert!(line_with(&screen, "Port").contains("Port 61613 "), "{all}");
     assert!(line_with(&screen, "Virtual host").contains(" /"), "{all}");
     assert!(line_with(&screen, "Heart-beat (s)").contains("60"), "{all}");
@@ -112,16 +115,24 @@ fn web_stomp_shows_its_path_and_refuses_sockjs() {
     model.tab_mut().form.set_protocol(Protocol::WebStomp);
     let screen = lines(&render(&model));
     let all = screen.join("\n");
-    assert!(line_with(&screen, "Protocol").contains("< Web-STOMP >"), "{all}");
+    assert!(
+        line_with(&screen, "Protocol").contains("< Web-STOMP >"),
+        "{all}"
+    );
     assert!(line_with(&screen, "Port").contains("Port 15674 "), "{all}");
-    assert!(line_with(&screen, "Endpoint path").contains("Endpoint path /ws "), "{all}");
+    assert!(
+        line_with(&screen, "Endpoint path").contains("Endpoint path /ws "),
+        "{all}"
+    );
 
     type_into(&mut model, Field::WsPath, "/stomp");
     assert!(update(&mut model, Action::Connect).is_empty());
     let screen = lines(&render(&model));
     let all = screen.join("\n");
     assert!(
-        all.contains("Endpoint path /stomp is the SockJS endpoint RabbitMQ removed in 3.7: use /ws."),
+        all.contains(
+            "Endpoint path /stomp is the SockJS endpoint RabbitMQ removed in 3.7: use /ws."
+        ),
         "{all}"
     );
 }

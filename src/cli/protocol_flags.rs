@@ -55,14 +55,26 @@ impl Cli {
             ("--queue", self.queue.is_some(), &[Amqp]),
             ("--watch", self.watch.is_some(), &[Amqp]),
             ("--routing-key", self.routing_key.is_some(), &[Amqp]),
-            ("--ack", self.ack.is_some(), &[Amqp, Protocol::Stomp, Protocol::WebStomp]),
-            ("--prefetch", self.prefetch.is_some(), &[Amqp, Protocol::Stomp, Protocol::WebStomp]),
+            (
+                "--ack",
+                self.ack.is_some(),
+                &[Amqp, Protocol::Stomp, Protocol::WebStomp],
+            ),
+            (
+                "--prefetch",
+                self.prefetch.is_some(),
+                &[Amqp, Protocol::Stomp, Protocol::WebStomp],
+            ),
             ("--topic", !self.topic.is_empty(), &[Mqtt]),
             ("--qos", self.qos.is_some(), &[Mqtt]),
             ("--publish-topic", self.publish_topic.is_some(), &[Mqtt]),
             ("--client-id", self.client_id.is_some(), &[Mqtt]),
             ("--destination", !self.destination.is_empty(), STOMPS),
-            ("--publish-destination", self.publish_destination.is_some(), STOMPS),
+            (
+                "--publish-destination",
+                self.publish_destination.is_some(),
+                STOMPS,
+            ),
         ];
         // One sentence per set of protocols the ignored flags are for.
         let mut groups: Vec<(&[Protocol], Vec<&str>)> = Vec::new();

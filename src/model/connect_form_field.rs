@@ -173,4 +173,3 @@ impl Field {
         cycle(&Self::ALL, self, -1)
     }
 }
-

@@ -285,20 +285,39 @@ fn a_stomp_form_shows_its_fields_and_fills_stomp_options() {
     let mut form = ConnectForm::default();
     form.set_protocol(Protocol::Stomp);
     let stomp = form.fields();
-    for hidden in [Field::Exchange, Field::AckMode, Field::Topics, Field::ClientId, Field::WsPath] {
+    for hidden in [
+        Field::Exchange,
+        Field::AckMode,
+        Field::Topics,
+        Field::ClientId,
+        Field::WsPath,
+    ] {
         assert!(!stomp.contains(&hidden), "{hidden:?}");
     }
-    for shown in [Field::Vhost, Field::Destinations, Field::StompAck, Field::Prefetch, Field::CaFile] {
+    for shown in [
+        Field::Vhost,
+        Field::Destinations,
+        Field::StompAck,
+        Field::Prefetch,
+        Field::CaFile,
+    ] {
         assert!(stomp.contains(&shown), "{shown:?}");
     }
     assert_eq!(form.label(Field::Heartbeat), "Heart-beat (s)");
     assert_eq!(form.value(Field::Destinations), "/exchange/testEx/test");
 
-    set(&mut form, Field::Destinations, "/topic/test.#, /queue/orders");
+    set(
+        &mut form,
+        Field::Destinations,
+        "/topic/test.#, /queue/orders",
+    );
     set(&mut form, Field::Prefetch, "32");
     form.stomp_ack = crate::stomp::AckMode::ClientIndividual;
     let s = form.validate().expect("valid");
-    assert_eq!((s.protocol, s.port, s.prefetch), (Protocol::Stomp, 61613, 32));
+    assert_eq!(
+        (s.protocol, s.port, s.prefetch),
+        (Protocol::Stomp, 61613, 32)
+    );
     assert_eq!(s.stomp.destinations, ["/topic/test.#", "/queue/orders"]);
     assert_eq!(s.stomp.ack, crate::stomp::AckMode::ClientIndividual);
 
@@ -318,7 +337,10 @@ fn a_stomp_form_shows_its_fields_and_fills_stomp_options() {
     set(&mut form, Field::Prefetch, "0");
     let (field, message) = form.validate().expect_err("prefetch 0");
     assert_eq!(field, Field::Prefetch);
-    assert!(message.starts_with("Prefetch '0' is not a number from 1 to 65535"), "{message}");
+    assert!(
+        message.starts_with("Prefetch '0' is not a number from 1 to 65535"),
+        "{message}"
+    );
 }
 
 #[test]

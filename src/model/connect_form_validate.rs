@@ -7,8 +7,8 @@ use super::{ConnectForm, Field};
 use crate::{
     amqp::{Routing, Source},
     mqtt::MqttOptions,
-    stomp::{Destination, StompOptions},
     session::{ConnectionSettings, Protocol},
+    stomp::{Destination, StompOptions},
     tls::{ClientCert, TlsMode},
 };
 

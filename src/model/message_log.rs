@@ -260,9 +260,7 @@ impl MessageLog {
         self.entries
             .iter()
             .filter(|e| {
-                e.delivery.can_settle()
-                    && e.settled.is_none()
-                    && Some(e.delivery.epoch) == current
+                e.delivery.can_settle() && e.settled.is_none() && Some(e.delivery.epoch) == current
             })
             .count()
     }

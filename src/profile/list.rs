@@ -44,7 +44,9 @@ pub fn url(profile: &Profile) -> String {
     use crate::session::{Protocol, uri};
     let p = profile;
     match p.protocol {
-        Protocol::WebStomp => uri::display_web_stomp_uri(p.tls, &p.user, &p.host, p.port, &p.ws_path),
+        Protocol::WebStomp => {
+            uri::display_web_stomp_uri(p.tls, &p.user, &p.host, p.port, &p.ws_path)
+        }
         _ => uri::display_uri(p.protocol, p.tls, &p.user, &p.host, p.port, &p.vhost),
     }
 }

@@ -187,13 +187,21 @@ mod tests {
             Ok(false)
         );
         assert_eq!(settings.protocol, Protocol::Stomp);
-        let target = (settings.user.as_str(), settings.password.as_str(), settings.port);
+        let target = (
+            settings.user.as_str(),
+            settings.password.as_str(),
+            settings.port,
+        );
         assert_eq!(target, ("ops", "pw", 61613));
         assert_eq!(settings.vhost, "prod");
         for uri in ["stomps://ops:pw@broker/%2f", "stomps://ops:pw@broker:61614"] {
             let mut settings = ConnectionSettings::default();
             assert_eq!(apply_uri(&mut settings, uri), Ok(true), "{uri}");
-            assert_eq!((settings.port, settings.vhost.as_str()), (61614, "/"), "{uri}");
+            assert_eq!(
+                (settings.port, settings.vhost.as_str()),
+                (61614, "/"),
+                "{uri}"
+            );
         }
 
         // The path is the endpoint; the vhost is left as it was.
@@ -213,7 +221,10 @@ mod tests {
         let mut settings = ConnectionSettings::default();
         assert_eq!(apply_uri(&mut settings, "wss://ops:pw@broker"), Ok(true));
         assert_eq!(settings.port, 15673);
-        assert_eq!(settings.stomp.ws_path, "/ws", "no path: RabbitMQ's endpoint");
+        assert_eq!(
+            settings.stomp.ws_path, "/ws",
+            "no path: RabbitMQ's endpoint"
+        );
         assert_eq!(settings.vhost, "/");
 
         let shown = display_web_stomp_uri(true, "ops", "broker", 15673, "/behind proxy/ws");

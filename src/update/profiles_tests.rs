@@ -453,7 +453,10 @@ fn imported_stomp_and_web_stomp_uris_make_their_forms() {
     answer(&mut model, "stomps://dev:pw@broker.example/plant");
     assert!(update(&mut model, Action::SubmitPrompt).is_empty());
     let form = &model.tab().form;
-    assert_eq!((form.protocol, form.tls), (crate::session::Protocol::Stomp, true));
+    assert_eq!(
+        (form.protocol, form.tls),
+        (crate::session::Protocol::Stomp, true)
+    );
     assert_eq!(
         [Field::Host, Field::Port, Field::Vhost, Field::User].map(|f| form.value(f)),
         ["broker.example", "61614", "plant", "dev"]
