@@ -304,3 +304,46 @@ fn a_tls_stomp_tab_names_protocol_and_protection() {
         screen.join("\n")
     );
 }
+
+#[test]
+fn the_details_panel_shows_the_connected_frames_server_and_heart_beat() {
+    let settings = ConnectionSettings {
+        protocol: Protocol::WebStomp,
+        port: 15674,
+        ..ConnectionSettings::default()
+    };
+    let mut model = Model::new(&settings);
+    update(&mut model, Action::Connect);
+    let details = amqp_tui::session::ConnectionDetails {
+        peer_addr: Some("127.0.0.1:15674".into()),
+        server: Some("RabbitMQ/3.10.8\x1b[2J".into()),
+        heartbeat_secs: Some(10),
+        tls: None,
+    };
+    feed(
+        &mut model,
+        WorkerEvent::Connected {
+            queue: "/exchange/testEx/test".into(),
+            security: settings.security(),
+            reconnected: false,
+            details: Box::new(details),
+        },
+    );
+    update(&mut model, Action::ToggleDetails);
+    let screen = lines(&render(&model));
+    let all = screen.join("\n");
+    for (label, value) in [
+        ("Protocol", "STOMP 1.2 over WebSocket (Web-STOMP)"),
+        ("Endpoint", "/ws"),
+        ("Destinations", "/exchange/testEx/test"),
+        ("Ack mode", "auto"),
+        ("Broker", "RabbitMQ/3.10.8\\e[2J"),
+        ("Heart-beat", "10 s"),
+    ] {
+        assert!(
+            line_with(&screen, &format!("{label}  ")).contains(&format!("{label}  {value}")),
+            "{label}: {value} in\n{all}"
+        );
+    }
+    assert!(all.contains("Plain Web-STOMP: NOT ENCRYPTED"), "{all}");
+}

@@ -343,13 +343,17 @@ fn a_stomp_message_keeps_destination_and_every_header_and_loads_back_as_stomp() 
             "stomp.destination: '/nowhere' is none of RabbitMQ's destinations",
         ),
         (
-            format!(r#"{start}"stomp":{{"destination":"/queue/a"}},"mqtt":{{"topic":"a","qos":0}}}}"#),
+            format!(
+                r#"{start}"stomp":{{"destination":"/queue/a"}},"mqtt":{{"topic":"a","qos":0}}}}"#
+            ),
             "both mqtt and stomp",
         ),
     ] {
         fs::write(&path, &line).expect("written");
         match read_jsonl(&path) {
-            Err(ExportError::Line { line: 1, reason, .. }) => {
+            Err(ExportError::Line {
+                line: 1, reason, ..
+            }) => {
                 assert!(reason.starts_with(expected), "{line}: {reason}")
             }
             other => panic!("{line}: {other:?}"),
