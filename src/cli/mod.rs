@@ -3,6 +3,7 @@
 
 pub mod generate;
 pub mod password;
+mod protocol_flags;
 
 use std::path::PathBuf;
 
@@ -17,9 +18,10 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub struct Cli {
-    /// Broker URI; its scheme picks the protocol: amqp://, amqps://, mqtt://, mqtts://
-    /// (e.g. amqps://guest:guest@localhost:5671/%2f, mqtts://guest:guest@localhost:8883);
-    /// given, the app connects at once
+    /// Broker URI; its scheme picks the protocol: amqp://, amqps://, mqtt://, mqtts://,
+    /// stomp://, stomps://, ws:// or wss:// (Web-STOMP; the path is the endpoint, /ws)
+    /// (e.g. amqps://guest:guest@localhost:5671/%2f, stomps://guest:guest@localhost:61614/%2f,
+    /// wss://guest:guest@localhost:15673/ws); given, the app connects at once
     #[arg(long, env = "AMQP_URL", hide_env_values = true, value_name = "URI")]
     pub uri: Option<String>,
     /// Verify the server against this CA certificate (PEM) instead of the system store
@@ -56,10 +58,15 @@ pub struct Cli {
     /// exchange, never created) or queue (an existing queue)
     #[arg(long, value_name = "SOURCE")]
     pub watch: Option<Source>,
-    /// How an existing queue's messages are settled: no-ack, auto (take: ack each as it
-    /// reaches the UI), manual or peek
+    /// How messages are settled. AMQP (an existing queue): no-ack, auto (take: ack each as
+    /// it reaches the UI), manual or peek. STOMP: auto or client (client-individual: a, d
+    /// and u settle each message)
     #[arg(long, value_name = "MODE")]
-    pub ack: Option<AckMode>,
+    pub ack: Option<String>,
+    /// Virtual host, for a Web-STOMP URI whose path is the endpoint (default /); overrides
+    /// the URI's for the other schemes
+    #[arg(long, value_name = "VHOST")]
+    pub vhost: Option<String>,
     /// Binding for the queue (headers exchange: "x-match=any, k=v"), and the key to
     /// publish with
     #[arg(long, value_name = "KEY")]
@@ -81,6 +88,13 @@ pub struct Cli {
     /// with the same id)
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
+    /// STOMP: a destination to subscribe to, /exchange/X/KEY, /queue/Q, /amq/queue/Q or
+    /// /topic/KEY (repeat for several; default /exchange/testEx/test)
+    #[arg(long, value_name = "DEST")]
+    pub destination: Vec<String>,
+    /// STOMP: the destination the compose box sends to (default /exchange/testEx/test)
+    #[arg(long, value_name = "DEST")]
+    pub publish_destination: Option<String>,
     /// Fill in the form from the URI but wait for Enter
     #[arg(long)]
     pub no_connect: bool,
@@ -97,7 +111,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack", "topic", "qos", "publish_topic", "client_id"]
+        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack", "topic", "qos", "publish_topic", "client_id", "vhost", "destination", "publish_destination"]
     )]
     pub profile: Vec<String>,
     /// Print the saved profiles (never their passwords) and exit
@@ -227,8 +241,11 @@ impl Cli {
         if let Some(source) = self.watch {
             routing.source = source;
         }
-        if let Some(ack) = self.ack {
-            routing.ack = ack;
+        if let (Some(ack), Protocol::Amqp) = (&self.ack, settings.protocol) {
+            match ack.parse::<AckMode>() {
+                Ok(ack) => routing.ack = ack,
+                Err(why) => problem = Some(format!("--ack: {why}.")),
+            }
         }
         if let Some(k) = &self.routing_key {
             match crate::routing::parse_binding(routing.exchange_type, k) {
@@ -266,63 +283,18 @@ impl Cli {
         if let Some(id) = &self.client_id {
             mqtt.client_id = id.clone();
         }
+        if let Some(vhost) = &self.vhost {
+            settings.vhost = vhost.clone();
+        }
+        if let Err(why) = self.apply_stomp(&mut settings) {
+            problem.get_or_insert(why);
+        }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
             settings,
             password_env,
             problem,
         }
-    }
-}
-
-impl Cli {
-    /// Flags of the other protocol than the URI's: said, not silently ignored.
-    fn wrong_protocol_flags(&self, protocol: Protocol) -> Option<String> {
-        let amqp_only = [
-            ("--exchange", self.exchange.is_some()),
-            ("--exchange-type", self.exchange_type.is_some()),
-            ("--queue", self.queue.is_some()),
-            ("--watch", self.watch.is_some()),
-            ("--ack", self.ack.is_some()),
-            ("--routing-key", self.routing_key.is_some()),
-            ("--prefetch", self.prefetch.is_some()),
-        ];
-        let mqtt_only = [
-            ("--topic", !self.topic.is_empty()),
-            ("--qos", self.qos.is_some()),
-            ("--publish-topic", self.publish_topic.is_some()),
-            ("--client-id", self.client_id.is_some()),
-        ];
-        let (given, other): (Vec<&str>, Protocol) = match protocol {
-            Protocol::Amqp => (
-                mqtt_only.iter().filter(|f| f.1).map(|f| f.0).collect(),
-                Protocol::Mqtt,
-            ),
-            Protocol::Mqtt => (
-                amqp_only.iter().filter(|f| f.1).map(|f| f.0).collect(),
-                Protocol::Amqp,
-            ),
-            Protocol::Stomp | Protocol::WebStomp => (
-                amqp_only
-                    .iter()
-                    .chain(&mqtt_only)
-                    .filter(|f| f.1)
-                    .map(|f| f.0)
-                    .collect(),
-                Protocol::Amqp,
-            ),
-        };
-        (!given.is_empty()).then(|| {
-            format!(
-                "{} {} for {} sessions, but the URI is {}: they were ignored. Use an {}:// or {}:// URI for them.",
-                given.join(", "),
-                if given.len() == 1 { "is" } else { "are" },
-                other.label(),
-                protocol.label(),
-                other.scheme(false),
-                other.scheme(true)
-            )
-        })
     }
 }
 

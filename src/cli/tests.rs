@@ -304,3 +304,99 @@ fn flags_of_the_other_protocol_and_bad_topics_are_said_not_ignored() {
         "QoS 3 does not exist"
     );
 }
+
+#[test]
+fn stomp_and_web_stomp_uris_and_their_flags_make_stomp_sessions() {
+    let launch = parse(&[
+        "--uri",
+        "stomps://dev:pw@broker.example:61614/plant",
+        "--destination",
+        "/topic/plant.*.temp",
+        "--destination",
+        "/queue/alarms",
+        "--publish-destination",
+        "/exchange/plant/7.cmd",
+        "--ack",
+        "client",
+        "--prefetch",
+        "32",
+    ]);
+    assert!(launch.connect_now, "{:?}", launch.problem);
+    let s = launch.settings;
+    assert_eq!(
+        (s.protocol, s.port, s.vhost.as_str()),
+        (Protocol::Stomp, 61614, "plant")
+    );
+    assert_eq!(
+        s.stomp.destinations,
+        ["/topic/plant.*.temp", "/queue/alarms"]
+    );
+    assert_eq!(s.stomp.publish_destination, "/exchange/plant/7.cmd");
+    assert_eq!(s.stomp.ack, crate::stomp::AckMode::ClientIndividual);
+    assert_eq!(s.prefetch, 32);
+    assert_eq!(s.tls, TlsMode::Verify { ca_file: None });
+
+    let launch = parse(&[
+        "--uri",
+        "ws://guest:guest@localhost:15674/ws",
+        "--vhost",
+        "staging",
+    ]);
+    assert!(launch.connect_now, "{:?}", launch.problem);
+    let s = launch.settings;
+    assert_eq!((s.protocol, s.port), (Protocol::WebStomp, 15674));
+    assert_eq!(
+        (s.vhost.as_str(), s.stomp.ws_path.as_str()),
+        ("staging", "/ws")
+    );
+    assert_eq!(s.stomp.ack, crate::stomp::AckMode::Auto);
+    let s = parse(&["--uri", "wss://guest:guest@localhost:15673/ws"]).settings;
+    assert_eq!((s.port, s.vhost.as_str()), (15673, "/"));
+}
+
+#[test]
+fn bad_stomp_flags_and_other_protocols_flags_are_said() {
+    let problem = |args: &[&str]| parse(args).problem.expect("a problem");
+    assert_eq!(
+        problem(&[
+            "--uri",
+            "stomp://localhost",
+            "--destination",
+            "/exchanges/x"
+        ]),
+        "--destination: '/exchanges/x' is none of RabbitMQ's destinations: use /exchange/NAME/KEY, /queue/NAME, /amq/queue/NAME or /topic/KEY."
+    );
+    assert!(
+        problem(&[
+            "--uri",
+            "stomp://localhost",
+            "--publish-destination",
+            "/topic/"
+        ])
+        .starts_with("--publish-destination: '/topic/' names no routing key"),
+    );
+    assert_eq!(
+        problem(&["--uri", "ws://localhost/ws", "--ack", "manual"]),
+        "--ack 'manual' is not a STOMP ack mode: use auto or client (client-individual)."
+    );
+    assert_eq!(
+        problem(&["--uri", "amqp://localhost", "--ack", "client"]),
+        "--ack: unknown ack mode 'client': use no-ack, auto, manual or peek."
+    );
+    assert_eq!(
+        problem(&[
+            "--uri",
+            "stomp://localhost",
+            "--exchange",
+            "x",
+            "--topic",
+            "a/b"
+        ]),
+        "--exchange is for AMQP sessions, but the URI is STOMP: they were ignored. Use an amqp:// or amqps:// URI for them. \
+         --topic is for MQTT sessions, but the URI is STOMP: they were ignored. Use an mqtt:// or mqtts:// URI for them."
+    );
+    assert_eq!(
+        problem(&["--uri", "mqtt://localhost", "--destination", "/topic/a"]),
+        "--destination is for STOMP and Web-STOMP sessions, but the URI is MQTT: they were ignored. Use a stomp://, stomps://, ws:// or wss:// URI for them."
+    );
+}

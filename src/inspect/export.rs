@@ -8,8 +8,9 @@
 //! ```
 //! A body that is not UTF-8 is written as `body_base64` instead; a file has exactly one
 //! of the two on every line. A message that came by MQTT adds what only MQTT knows,
-//! `"mqtt":{"topic":"test/any","qos":1,"retain":false,"dup":false}`; a line without it
-//! (every file written before MQTT) is an AMQP message.
+//! `"mqtt":{"topic":"test/any","qos":1,"retain":false,"dup":false}`, and one that came by
+//! STOMP `"stomp":{"destination":"/topic/test.any","subscription":"sub-0",…}` with every
+//! header; a line with neither (every file written before MQTT) is an AMQP message.
 
 use std::{
     fs::File,
@@ -19,7 +20,7 @@ use std::{
 
 use crate::{
     private_file,
-    session::{MessagePart, MqttFacts},
+    session::{MessagePart, MqttFacts, StompFacts},
 };
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
@@ -123,6 +124,24 @@ struct WireOut<'a> {
     body_base64: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mqtt: Option<MqttWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stomp: Option<StompWire>,
+}
+
+/// A STOMP message's own facts, as written and read. The `ack` id is left out: it names
+/// the message only within the session that received it.
+#[derive(Serialize, Deserialize)]
+struct StompWire {
+    destination: String,
+    #[serde(default)]
+    subscription: String,
+    #[serde(default)]
+    message_id: String,
+    /// In arrival order, repeats included: a list of pairs, not a map.
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    websocket: bool,
 }
 
 /// An MQTT message's own facts, as written and read.
@@ -151,6 +170,8 @@ struct WireIn {
     body_base64: Option<String>,
     #[serde(default)]
     mqtt: Option<MqttWire>,
+    #[serde(default)]
+    stomp: Option<StompWire>,
 }
 
 impl Serialize for ExportedMessage {
@@ -164,6 +185,16 @@ impl Serialize for ExportedMessage {
             properties: &self.properties,
             body_utf8: utf8,
             body_base64: utf8.is_none().then(|| BASE64.encode(&self.body)),
+            stomp: match &self.part {
+                MessagePart::Stomp(facts) => Some(StompWire {
+                    destination: facts.destination.clone(),
+                    subscription: facts.subscription.clone(),
+                    message_id: facts.message_id.clone(),
+                    headers: facts.headers.clone(),
+                    websocket: facts.websocket,
+                }),
+                _ => None,
+            },
             mqtt: match &self.part {
                 MessagePart::Amqp | MessagePart::Stomp(_) => None,
                 MessagePart::Mqtt(facts) => Some(MqttWire {
@@ -200,9 +231,27 @@ impl<'de> Deserialize<'de> for ExportedMessage {
                 ))
             })?;
         }
-        let part = match wire.mqtt {
-            None => MessagePart::Amqp,
-            Some(mqtt) => {
+        let part = match (wire.mqtt, wire.stomp) {
+            (Some(_), Some(_)) => {
+                return Err(D::Error::custom(
+                    "both mqtt and stomp: a message came by one protocol",
+                ));
+            }
+            (None, Some(stomp)) => {
+                crate::stomp::Destination::parse(&stomp.destination).map_err(|err| {
+                    D::Error::custom(format!("stomp.destination: {}", visible(&err.to_string())))
+                })?;
+                MessagePart::Stomp(StompFacts {
+                    destination: stomp.destination,
+                    subscription: stomp.subscription,
+                    message_id: stomp.message_id,
+                    ack: None,
+                    headers: stomp.headers,
+                    websocket: stomp.websocket,
+                })
+            }
+            (None, None) => MessagePart::Amqp,
+            (Some(mqtt), None) => {
                 // What MQTT 3.1.1 allows, so a replay can send it as it is.
                 if mqtt.qos > 2 {
                     return Err(D::Error::custom(format!(

@@ -300,3 +300,63 @@ fn a_bad_mqtt_object_says_which_field_is_wrong() {
         }
     }
 }
+
+#[test]
+fn a_stomp_message_keeps_destination_and_every_header_and_loads_back_as_stomp() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("stomp.jsonl");
+    let facts = crate::session::StompFacts {
+        destination: "/topic/test.any".into(),
+        subscription: "sub-0".into(),
+        message_id: "T_sub-0@@session@@1".into(),
+        ack: None,
+        headers: vec![
+            ("x-note".into(), "first \x1b[2J".into()),
+            ("x-note".into(), "second".into()),
+        ],
+        websocket: true,
+    };
+    let message = ExportedMessage {
+        part: MessagePart::Stomp(facts.clone()),
+        ..mqtt("test/any", 1, false, false)
+    };
+    assert_eq!(write_jsonl(&path, std::slice::from_ref(&message)), Ok(1));
+    let text = fs::read_to_string(&path).expect("read back");
+    let line: serde_json::Value = serde_json::from_str(text.trim()).expect("JSON");
+    assert_eq!(
+        line["stomp"],
+        json!({"destination": "/topic/test.any", "subscription": "sub-0",
+               "message_id": "T_sub-0@@session@@1",
+               "headers": [["x-note", "first \u{1b}[2J"], ["x-note", "second"]],
+               "websocket": true})
+    );
+    assert!(line.get("mqtt").is_none(), "{text}");
+    let loaded = read_jsonl(&path).expect("loads");
+    assert_eq!(loaded, [message]);
+    let delivery = loaded[0].to_delivery("stomp.jsonl");
+    assert_eq!(delivery.protocol(), crate::session::Protocol::WebStomp);
+
+    let start = r#"{"exchange":"x","routing_key":"a","body_utf8":"","#;
+    for (line, expected) in [
+        (
+            format!(r#"{start}"stomp":{{"destination":"/nowhere"}}}}"#),
+            "stomp.destination: '/nowhere' is none of RabbitMQ's destinations",
+        ),
+        (
+            format!(
+                r#"{start}"stomp":{{"destination":"/queue/a"}},"mqtt":{{"topic":"a","qos":0}}}}"#
+            ),
+            "both mqtt and stomp",
+        ),
+    ] {
+        fs::write(&path, &line).expect("written");
+        match read_jsonl(&path) {
+            Err(ExportError::Line {
+                line: 1, reason, ..
+            }) => {
+                assert!(reason.starts_with(expected), "{line}: {reason}")
+            }
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+}

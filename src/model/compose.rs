@@ -212,6 +212,10 @@ impl Compose {
                     property: Some(field),
                 })?;
         let id = self.take_id();
+        if stomp {
+            // The notice names the destination as typed, not what RabbitMQ made of it.
+            self.topics.insert(id, destination.clone());
+        }
         Ok(PublishRequest {
             id,
             exchange,

@@ -15,151 +15,6 @@ fn rand_seed() -> u64 {
     RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    Protocol,
-    Host,
-    Port,
-    Vhost,
-    User,
-    Password,
-    RememberPassword,
-    PasswordEnv,
-    Tls,
-    CaFile,
-    Verify,
-    ClientCert,
-    ClientKey,
-    Heartbeat,
-    Source,
-    Exchange,
-    ExchangeType,
-    Queue,
-    AckMode,
-    RoutingKey,
-    ClientId,
-    CleanSession,
-    Topics,
-    Qos,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldKind {
-    Text,
-    Secret,
-    Toggle,
-    Choice,
-}
-
-impl Field {
-    pub const ALL: [Field; 24] = [
-        Self::Protocol,
-        Self::Host,
-        Self::Port,
-        Self::Vhost,
-        Self::User,
-        Self::Password,
-        Self::RememberPassword,
-        Self::PasswordEnv,
-        Self::Tls,
-        Self::CaFile,
-        Self::Verify,
-        Self::ClientCert,
-        Self::ClientKey,
-        Self::Heartbeat,
-        Self::Source,
-        Self::Exchange,
-        Self::ExchangeType,
-        Self::Queue,
-        Self::AckMode,
-        Self::RoutingKey,
-        Self::ClientId,
-        Self::CleanSession,
-        Self::Topics,
-        Self::Qos,
-    ];
-
-    /// The fields of one protocol only: the form hides the others.
-    const AMQP_ONLY: [Field; 6] = [
-        Self::Source,
-        Self::Exchange,
-        Self::ExchangeType,
-        Self::Queue,
-        Self::AckMode,
-        Self::RoutingKey,
-    ];
-    const MQTT_ONLY: [Field; 4] = [Self::ClientId, Self::CleanSession, Self::Topics, Self::Qos];
-
-    /// Whether the form shows this field for `protocol`.
-    pub fn belongs_to(self, protocol: Protocol) -> bool {
-        match protocol {
-            Protocol::Amqp => !Self::MQTT_ONLY.contains(&self),
-            Protocol::Mqtt => !Self::AMQP_ONLY.contains(&self),
-            Protocol::Stomp | Protocol::WebStomp => {
-                !Self::AMQP_ONLY.contains(&self) && !Self::MQTT_ONLY.contains(&self)
-            }
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Protocol => "Protocol",
-            Self::Host => "Host",
-            Self::Port => "Port",
-            Self::Vhost => "Virtual host",
-            Self::User => "User",
-            Self::Password => "Password",
-            Self::RememberPassword => "Save password in profile",
-            Self::PasswordEnv => "Password from env var",
-            Self::Tls => "TLS",
-            Self::CaFile => "CA certificate",
-            Self::Verify => "Verify server certificate",
-            Self::ClientCert => "Client certificate",
-            Self::ClientKey => "Client key",
-            Self::Heartbeat => "Heartbeat (s)",
-            Self::Exchange => "Exchange",
-            Self::ExchangeType => "Exchange type",
-            Self::Queue => "Queue",
-            Self::Source => "Watch",
-            Self::AckMode => "Ack mode (existing queue)",
-            Self::RoutingKey => "Binding key",
-            Self::ClientId => "Client id",
-            Self::CleanSession => "Clean session",
-            Self::Topics => "Subscribe to (topic filters)",
-            Self::Qos => "QoS (subscriptions)",
-        }
-    }
-
-    pub fn kind(self) -> FieldKind {
-        match self {
-            Self::Password => FieldKind::Secret,
-            Self::Tls | Self::Verify | Self::RememberPassword | Self::CleanSession => {
-                FieldKind::Toggle
-            }
-            Self::Protocol | Self::ExchangeType | Self::Source | Self::AckMode | Self::Qos => {
-                FieldKind::Choice
-            }
-            _ => FieldKind::Text,
-        }
-    }
-
-    pub fn is_text(self) -> bool {
-        matches!(self.kind(), FieldKind::Text | FieldKind::Secret)
-    }
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
-    }
-
-    pub fn next(self) -> Self {
-        cycle(&Self::ALL, self, 1)
-    }
-
-    pub fn prev(self) -> Self {
-        cycle(&Self::ALL, self, -1)
-    }
-}
-
 #[derive(Clone)]
 pub struct ConnectForm {
     inputs: [Input; Field::ALL.len()],
@@ -181,6 +36,10 @@ pub struct ConnectForm {
     pub prefetch: u16,
     /// MQTT: where the compose box publishes first (`--publish-topic`); carried through.
     pub publish_topic: String,
+    /// STOMP: how the subscriptions' messages are settled.
+    pub stomp_ack: crate::stomp::AckMode,
+    /// STOMP: where the compose box sends first (`--publish-destination`); carried through.
+    pub publish_destination: String,
     pub error: Option<(Option<Field>, String)>,
 }
 
@@ -208,6 +67,8 @@ impl std::fmt::Debug for ConnectForm {
             .field("port_edited", &self.port_edited)
             .field("prefetch", &self.prefetch)
             .field("publish_topic", &self.publish_topic)
+            .field("stomp_ack", &self.stomp_ack)
+            .field("publish_destination", &self.publish_destination)
             .field("error", &self.error)
             .finish()
     }
@@ -257,7 +118,12 @@ impl ConnectForm {
                 }
                 Field::ClientId => s.mqtt.client_id.clone(),
                 Field::Topics => s.mqtt.subscriptions.join(", "),
-                Field::Protocol | Field::CleanSession | Field::Qos => String::new(),
+                Field::Destinations => s.stomp.destinations.join(", "),
+                Field::Prefetch => s.prefetch.to_string(),
+                Field::WsPath => s.stomp.ws_path.clone(),
+                Field::Protocol | Field::CleanSession | Field::Qos | Field::StompAck => {
+                    String::new()
+                }
                 Field::Tls
                 | Field::Verify
                 | Field::RememberPassword
@@ -282,6 +148,8 @@ impl ConnectForm {
             port_edited: s.port != default_port,
             prefetch: s.prefetch,
             publish_topic: s.mqtt.publish_topic.clone(),
+            stomp_ack: s.stomp.ack,
+            publish_destination: s.stomp.publish_destination.clone(),
             error: None,
         }
     }
@@ -350,6 +218,7 @@ impl ConnectForm {
     pub fn label(&self, field: Field) -> &'static str {
         match (field, self.protocol) {
             (Field::Heartbeat, Protocol::Mqtt) => "Keep-alive (s)",
+            (Field::Heartbeat, Protocol::Stomp | Protocol::WebStomp) => "Heart-beat (s)",
             _ => field.label(),
         }
     }
@@ -387,6 +256,10 @@ impl ConnectForm {
         self.inputs[Field::Password.index()] = Input::new(password.into());
     }
 }
+
+#[path = "connect_form_field.rs"]
+mod field;
+pub use field::{Field, FieldKind};
 
 #[path = "connect_form_fault.rs"]
 mod fault;

@@ -253,3 +253,122 @@ fn an_mqtt_form_validates_its_topics_and_client_id() {
     assert_eq!(field, Field::ClientId);
     assert!(message.contains("clean session off"), "{message}");
 }
+
+#[test]
+fn the_protocol_choice_cycles_all_four_and_the_port_follows() {
+    let mut form = ConnectForm::default();
+    let mut seen = vec![];
+    for _ in 0..4 {
+        seen.push((form.protocol, form.value(Field::Port).to_string()));
+        form.set_protocol(form.protocol.next());
+    }
+    assert_eq!(form.protocol, Protocol::Amqp, "wraps around");
+    let ports: Vec<(Protocol, &str)> = seen.iter().map(|(p, s)| (*p, s.as_str())).collect();
+    assert_eq!(
+        ports,
+        [
+            (Protocol::Amqp, "5672"),
+            (Protocol::Mqtt, "1883"),
+            (Protocol::Stomp, "61613"),
+            (Protocol::WebStomp, "15674"),
+        ]
+    );
+    form.set_protocol(Protocol::Stomp);
+    form.toggle_tls();
+    assert_eq!(form.value(Field::Port), "61614");
+    form.set_protocol(Protocol::WebStomp);
+    assert_eq!(form.value(Field::Port), "15673");
+}
+
+#[test]
+fn a_stomp_form_shows_its_fields_and_fills_stomp_options() {
+    let mut form = ConnectForm::default();
+    form.set_protocol(Protocol::Stomp);
+    let stomp = form.fields();
+    for hidden in [
+        Field::Exchange,
+        Field::AckMode,
+        Field::Topics,
+        Field::ClientId,
+        Field::WsPath,
+    ] {
+        assert!(!stomp.contains(&hidden), "{hidden:?}");
+    }
+    for shown in [
+        Field::Vhost,
+        Field::Destinations,
+        Field::StompAck,
+        Field::Prefetch,
+        Field::CaFile,
+    ] {
+        assert!(stomp.contains(&shown), "{shown:?}");
+    }
+    assert_eq!(form.label(Field::Heartbeat), "Heart-beat (s)");
+    assert_eq!(form.value(Field::Destinations), "/exchange/testEx/test");
+
+    set(
+        &mut form,
+        Field::Destinations,
+        "/topic/test.#, /queue/orders",
+    );
+    set(&mut form, Field::Prefetch, "32");
+    form.stomp_ack = crate::stomp::AckMode::ClientIndividual;
+    let s = form.validate().expect("valid");
+    assert_eq!(
+        (s.protocol, s.port, s.prefetch),
+        (Protocol::Stomp, 61613, 32)
+    );
+    assert_eq!(s.stomp.destinations, ["/topic/test.#", "/queue/orders"]);
+    assert_eq!(s.stomp.ack, crate::stomp::AckMode::ClientIndividual);
+
+    set(&mut form, Field::Destinations, "/topic/ok, /foo/bar");
+    let (field, message) = form.validate().expect_err("bad destination");
+    assert_eq!(field, Field::Destinations);
+    assert_eq!(
+        message,
+        "Subscribe to: '/foo/bar' is none of RabbitMQ's destinations: use /exchange/NAME/KEY, /queue/NAME, /amq/queue/NAME or /topic/KEY."
+    );
+    set(&mut form, Field::Destinations, " , ");
+    let (field, message) = form.validate().expect_err("none");
+    assert_eq!(field, Field::Destinations);
+    assert!(message.starts_with("Subscribe to is empty"), "{message}");
+
+    set(&mut form, Field::Destinations, "/topic/ok");
+    set(&mut form, Field::Prefetch, "0");
+    let (field, message) = form.validate().expect_err("prefetch 0");
+    assert_eq!(field, Field::Prefetch);
+    assert!(
+        message.starts_with("Prefetch '0' is not a number from 1 to 65535"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_web_stomp_form_checks_its_endpoint_path() {
+    let mut form = ConnectForm::default();
+    form.set_protocol(Protocol::WebStomp);
+    assert!(form.fields().contains(&Field::WsPath));
+    assert_eq!(form.value(Field::WsPath), "/ws");
+    assert_eq!(form.validate().expect("valid").stomp.ws_path, "/ws");
+
+    set(&mut form, Field::WsPath, "/stomp");
+    assert_eq!(
+        form.validate().expect_err("SockJS"),
+        (
+            Field::WsPath,
+            "Endpoint path /stomp is the SockJS endpoint RabbitMQ removed in 3.7: use /ws.".into()
+        )
+    );
+    set(&mut form, Field::WsPath, "ws");
+    assert_eq!(
+        form.validate().expect_err("relative"),
+        (
+            Field::WsPath,
+            "Endpoint path 'ws' does not start with '/': RabbitMQ's Web-STOMP endpoint is /ws."
+                .into()
+        )
+    );
+    // STOMP has no endpoint: a leftover path is neither checked nor shown.
+    form.set_protocol(Protocol::Stomp);
+    assert!(form.validate().is_ok());
+}

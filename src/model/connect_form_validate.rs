@@ -8,6 +8,7 @@ use crate::{
     amqp::{Routing, Source},
     mqtt::MqttOptions,
     session::{ConnectionSettings, Protocol},
+    stomp::{Destination, StompOptions},
     tls::{ClientCert, TlsMode},
 };
 
@@ -68,10 +69,27 @@ impl ConnectForm {
                 ),
             ));
         }
-        let (routing, mqtt) = match self.protocol {
-            Protocol::Amqp => (self.routing()?, MqttOptions::default()),
-            Protocol::Mqtt => (Routing::default(), self.mqtt_options()?),
-            Protocol::Stomp | Protocol::WebStomp => (Routing::default(), MqttOptions::default()),
+        let (routing, mqtt, stomp) = match self.protocol {
+            Protocol::Amqp => (
+                self.routing()?,
+                MqttOptions::default(),
+                StompOptions::default(),
+            ),
+            Protocol::Mqtt => (
+                Routing::default(),
+                self.mqtt_options()?,
+                StompOptions::default(),
+            ),
+            Protocol::Stomp | Protocol::WebStomp => (
+                Routing::default(),
+                MqttOptions::default(),
+                self.stomp_options()?,
+            ),
+        };
+        let prefetch = if self.applies(Field::Prefetch) {
+            self.typed_prefetch()?
+        } else {
+            self.prefetch
         };
         let password = self.password(env)?;
         let client_cert = if self.applies(Field::ClientCert) {
@@ -97,10 +115,10 @@ impl ConnectForm {
             tls,
             client_cert,
             heartbeat_secs,
-            prefetch: self.prefetch,
+            prefetch,
             routing,
             mqtt,
-            stomp: crate::stomp::StompOptions::default(),
+            stomp,
         })
     }
 
@@ -202,6 +220,56 @@ impl ConnectForm {
         })
     }
 
+    /// What a STOMP or Web-STOMP session subscribes to, and how it settles.
+    fn stomp_options(&self) -> Result<StompOptions, (Field, String)> {
+        let destinations: Vec<String> = self
+            .value(Field::Destinations)
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect();
+        if destinations.is_empty() {
+            return Err((
+                Field::Destinations,
+                "Subscribe to is empty: give one or more destinations, separated by commas (/exchange/testEx/test, /topic/test.#, /queue/NAME, /amq/queue/NAME).".into(),
+            ));
+        }
+        for destination in &destinations {
+            Destination::parse(destination).map_err(|why| {
+                (
+                    Field::Destinations,
+                    format!("Subscribe to: {}.", crate::text::visible(&why.to_string())),
+                )
+            })?;
+        }
+        let ws_path = self.value(Field::WsPath).trim().to_string();
+        if self.applies(Field::WsPath) {
+            check_ws_path(&ws_path).map_err(|why| (Field::WsPath, why))?;
+        }
+        Ok(StompOptions {
+            destinations,
+            ack: self.stomp_ack,
+            publish_destination: self.publish_destination.clone(),
+            ws_path,
+        })
+    }
+
+    /// STOMP's `prefetch-count`, typed on the form.
+    fn typed_prefetch(&self) -> Result<u16, (Field, String)> {
+        let text = self.value(Field::Prefetch).trim();
+        match text.parse::<u16>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err((
+                Field::Prefetch,
+                format!(
+                    "Prefetch '{}' is not a number from 1 to 65535: the messages the broker may send before they are acknowledged (256 is a good start).",
+                    crate::text::visible(text)
+                ),
+            )),
+        }
+    }
+
     /// The typed password wins; else the variable named by "Password from env var".
     fn password(&self, env: impl Fn(&str) -> Option<String>) -> Result<String, (Field, String)> {
         let typed = self.value(Field::Password);
@@ -240,4 +308,22 @@ impl ConnectForm {
             })),
         }
     }
+}
+
+/// Web-STOMP's endpoint path: absolute, and not the SockJS endpoint RabbitMQ dropped.
+pub(crate) fn check_ws_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!(
+            "Endpoint path '{}' does not start with '/': RabbitMQ's Web-STOMP endpoint is {}.",
+            crate::text::visible(path),
+            crate::stomp::WEB_STOMP_PATH
+        ));
+    }
+    if path.trim_end_matches('/') == "/stomp" {
+        return Err(format!(
+            "Endpoint path /stomp is the SockJS endpoint RabbitMQ removed in 3.7: use {}.",
+            crate::stomp::WEB_STOMP_PATH
+        ));
+    }
+    Ok(())
 }

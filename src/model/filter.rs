@@ -208,6 +208,20 @@ mod tests {
     }
 
     #[test]
+    fn a_term_finds_a_stomp_message_by_its_destination() {
+        let mut message = delivery("test.any", b"", None);
+        message.part = MessagePart::Stomp(crate::session::StompFacts {
+            destination: "/topic/test.any".into(),
+            ..Default::default()
+        });
+        for term in ["/topic/test", "/^\\/topic\\/test\\.any$/", "TEST.any"] {
+            let filter = Filter::parse(term).expect("valid");
+            assert!(filter.matches(&message), "{term} finds it");
+        }
+        assert!(!Filter::parse("/queue/").expect("valid").matches(&message));
+    }
+
+    #[test]
     fn a_term_finds_an_mqtt_message_by_its_topic_or_its_key() {
         let message = mqtt("sensors/kitchen/temp");
         for term in [

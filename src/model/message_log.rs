@@ -66,6 +66,26 @@ impl LogEntry {
         }
     }
 
+    /// The STOMP destination, safe to draw: the header the broker wrote, or for a message
+    /// of another protocol the destination a STOMP client would send it to.
+    pub fn destination(&self) -> String {
+        let d = &self.delivery;
+        match &d.part {
+            MessagePart::Stomp(facts) => text::visible(&facts.destination),
+            MessagePart::Amqp | MessagePart::Mqtt(_) => text::visible(
+                &crate::stomp::Destination::for_routing(&d.exchange, &d.routing_key).to_string(),
+            ),
+        }
+    }
+
+    /// The STOMP subscription it came through (`sub-0`), or the protocol that delivered it.
+    pub fn subscription(&self) -> String {
+        match &self.delivery.part {
+            MessagePart::Stomp(facts) => text::visible(&facts.subscription),
+            _ => self.delivery.protocol().label().into(),
+        }
+    }
+
     /// QoS and flags in a few columns, `q1 R D` (retained, duplicate); `AMQP` for a
     /// message that came by AMQP and has neither.
     pub fn mqtt_flags(&self) -> String {
@@ -221,7 +241,7 @@ impl MessageLog {
         if let Some(entry) = self.entries.iter_mut().rev().find(|e| {
             e.delivery.delivery_tag == delivery_tag
                 && e.delivery.epoch == epoch
-                && e.delivery.consumer_tag.is_some()
+                && e.delivery.can_settle()
         }) {
             entry.settled = Some(settle);
         }
@@ -234,16 +254,13 @@ impl MessageLog {
         let current = self
             .entries
             .iter()
-            .filter(|e| e.delivery.consumer_tag.is_some())
+            .filter(|e| e.delivery.can_settle())
             .map(|e| e.delivery.epoch)
             .max();
         self.entries
             .iter()
             .filter(|e| {
-                e.delivery.consumer_tag.is_some()
-                    && e.delivery.delivery_tag != 0
-                    && e.settled.is_none()
-                    && Some(e.delivery.epoch) == current
+                e.delivery.can_settle() && e.settled.is_none() && Some(e.delivery.epoch) == current
             })
             .count()
     }

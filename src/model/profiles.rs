@@ -68,6 +68,9 @@ impl ConnectForm {
             (Field::Queue, Some(p.queue.clone())),
             (Field::RoutingKey, Some(p.routing_key.clone())),
             (Field::Topics, Some(p.topics.join(", "))),
+            (Field::Destinations, Some(p.destinations.join(", "))),
+            (Field::Prefetch, Some(p.prefetch.to_string())),
+            (Field::WsPath, Some(p.ws_path.clone())),
         ];
         for (field, text) in texts {
             *form.input_mut(field) = Input::new(text.unwrap_or_default());
@@ -78,6 +81,8 @@ impl ConnectForm {
         }
         form.protocol = p.protocol;
         form.publish_topic = p.publish_topic.clone();
+        form.stomp_ack = p.stomp_ack;
+        form.publish_destination = p.publish_destination.clone();
         form.clean_session = p.clean_session;
         form.qos = p.qos;
         form.tls = p.tls;
@@ -131,6 +136,10 @@ impl ConnectForm {
             topics: settings.mqtt.subscriptions,
             qos: settings.mqtt.qos,
             publish_topic: settings.mqtt.publish_topic,
+            destinations: settings.stomp.destinations,
+            stomp_ack: settings.stomp.ack,
+            publish_destination: settings.stomp.publish_destination,
+            ws_path: settings.stomp.ws_path,
         })
     }
 }

@@ -219,3 +219,76 @@ ack = "manual"
     assert_eq!(loaded, [expected]);
     assert_eq!(loaded[0].protocol, crate::session::Protocol::Amqp);
 }
+
+/// A file as the release before STOMP wrote it (an MQTT and an AMQP profile): it loads
+/// unchanged, and the STOMP keys it lacks take their defaults.
+#[test]
+fn a_file_from_before_stomp_loads_unchanged() {
+    let text = r#"version = 1
+
+[[profile]]
+name = "mqtt-tls"
+protocol = "mqtt"
+host = "localhost"
+port = 8883
+vhost = "/"
+user = "guest"
+remember_password = false
+tls = true
+verify = true
+heartbeat = 60
+prefetch = 256
+exchange = "testEx"
+exchange_type = "direct"
+queue = ""
+routing_key = "test"
+source = "declare"
+ack = "manual"
+client_id = "dev-7"
+clean_session = false
+topics = ["test/#", "sensors/+/temp"]
+qos = 0
+publish_topic = "test/any"
+"#;
+    let loaded = decode(&path(), text).expect("valid");
+    let expected = Profile {
+        name: "mqtt-tls".into(),
+        protocol: crate::session::Protocol::Mqtt,
+        port: 8883,
+        tls: true,
+        client_id: "dev-7".into(),
+        clean_session: false,
+        topics: vec!["test/#".into(), "sensors/+/temp".into()],
+        qos: 0,
+        ..Profile::default()
+    };
+    assert_eq!(loaded, [expected]);
+    assert_eq!(loaded[0].destinations, ["/exchange/testEx/test"]);
+    assert_eq!(loaded[0].ws_path, "/ws");
+}
+
+#[test]
+fn a_web_stomp_profile_reads_back_as_written() {
+    let profile = Profile {
+        name: "web".into(),
+        protocol: crate::session::Protocol::WebStomp,
+        port: 15673,
+        tls: true,
+        destinations: vec!["/topic/test.#".into()],
+        stomp_ack: crate::stomp::AckMode::ClientIndividual,
+        publish_destination: "/queue/orders".into(),
+        ws_path: "/ws".into(),
+        ..Profile::default()
+    };
+    let text = encode(std::slice::from_ref(&profile)).expect("encodes");
+    for line in [
+        "protocol = \"web-stomp\"",
+        "destinations = [\"/topic/test.#\"]",
+        "stomp_ack = \"client-individual\"",
+        "publish_destination = \"/queue/orders\"",
+        "ws_path = \"/ws\"",
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+    assert_eq!(decode(&path(), &text).expect("valid"), [profile]);
+}

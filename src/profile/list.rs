@@ -39,25 +39,34 @@ fn row(profile: &Profile) -> [String; 5] {
     ]
 }
 
-fn url(profile: &Profile) -> String {
-    crate::session::uri::display_uri(
-        profile.protocol,
-        profile.tls,
-        &profile.user,
-        &profile.host,
-        profile.port,
-        &profile.vhost,
-    )
+/// Where the profile connects, as a URI (its scheme names the protocol; no password).
+pub fn url(profile: &Profile) -> String {
+    use crate::session::{Protocol, uri};
+    let p = profile;
+    match p.protocol {
+        Protocol::WebStomp => {
+            uri::display_web_stomp_uri(p.tls, &p.user, &p.host, p.port, &p.ws_path)
+        }
+        _ => uri::display_uri(p.protocol, p.tls, &p.user, &p.host, p.port, &p.vhost),
+    }
 }
 
-fn routing(profile: &Profile) -> String {
-    if profile.protocol == crate::session::Protocol::Mqtt {
-        return format!(
-            "topics {} (QoS {}) publish {}",
-            profile.topics.join(", "),
-            profile.qos.min(1),
-            profile.publish_topic
-        );
+/// What the profile watches, in its protocol's words.
+pub(crate) fn routing(profile: &Profile) -> String {
+    use crate::session::Protocol;
+    match profile.protocol {
+        Protocol::Mqtt => {
+            return format!(
+                "topics {} (QoS {}) publish {}",
+                profile.topics.join(", "),
+                profile.qos.min(1),
+                profile.publish_topic
+            );
+        }
+        Protocol::Stomp => return stomp_routing(profile),
+        // The URI holds the endpoint path, so the vhost is said here.
+        Protocol::WebStomp => return format!("vhost {} {}", profile.vhost, stomp_routing(profile)),
+        Protocol::Amqp => {}
     }
     let exchange = if profile.exchange.is_empty() {
         "(default exchange)".to_string()
@@ -69,6 +78,15 @@ fn routing(profile: &Profile) -> String {
         text.push_str(&format!(" queue {}", profile.queue));
     }
     text
+}
+
+fn stomp_routing(profile: &Profile) -> String {
+    format!(
+        "destinations {} (ack {}) publish {}",
+        profile.destinations.join(", "),
+        profile.stomp_ack.as_str(),
+        profile.publish_destination
+    )
 }
 
 fn security(profile: &Profile) -> String {
@@ -139,6 +157,35 @@ local-tls-verified  amqps://guest@localhost:5671/%2F  testEx (direct) key test  
 v6                  amqps://guest@[::1]:5672/staging  orders (topic) key order.# queue audit  NOT VERIFIED    password from $AMQP_PASS
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn stomp_profiles_show_their_protocol_and_destinations() {
+        let profiles = [
+            Profile {
+                name: "stomp-tls".into(),
+                protocol: crate::session::Protocol::Stomp,
+                port: 61614,
+                tls: true,
+                destinations: vec!["/topic/test.#".into(), "/queue/q".into()],
+                stomp_ack: crate::stomp::AckMode::ClientIndividual,
+                ..Profile::default()
+            },
+            Profile {
+                name: "web".into(),
+                protocol: crate::session::Protocol::WebStomp,
+                port: 15674,
+                vhost: "staging".into(),
+                password: Some("s3cr3t-pw".into()),
+                remember_password: true,
+                ..Profile::default()
+            },
+        ];
+        let expected = "\
+stomp-tls  stomps://guest@localhost:61614/%2F  destinations /topic/test.#, /queue/q (ack client-individual) publish /exchange/testEx/test  verify: system CAs  password asked
+web        ws://guest@localhost:15674/ws       vhost staging destinations /exchange/testEx/test (ack auto) publish /exchange/testEx/test   plain               password saved
+";
+        assert_eq!(list_text(&profiles), expected);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub const DEFAULT_PUBLISH_TOPIC: &str = "test/any";
 pub use edit::{MAX_NAME_CHARS, delete, duplicate, rename, upsert, validate_name};
 pub use error::{CONFIG_DIR_ENV, ProfileError};
 pub use file::{FILE_NAME, FORMAT_VERSION};
-pub use list::list_text;
+pub use list::{list_text, url as display_url};
 pub use store::{Loaded, ProfileStore, SaveOutcome};
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +77,15 @@ pub struct Profile {
     pub qos: u8,
     /// MQTT: the compose box's topic.
     pub publish_topic: String,
+    /// STOMP and Web-STOMP: the destinations subscribed to.
+    pub destinations: Vec<String>,
+    /// STOMP and Web-STOMP: `auto` or `client-individual`. Not `ack`, which is AMQP's
+    /// (`manual`, `peek`…) in files written before STOMP existed.
+    pub stomp_ack: crate::stomp::AckMode,
+    /// STOMP and Web-STOMP: the compose box's destination.
+    pub publish_destination: String,
+    /// Web-STOMP: the endpoint path on the server.
+    pub ws_path: String,
 }
 
 impl Default for Profile {
@@ -110,6 +119,10 @@ impl Default for Profile {
             topics: vec![DEFAULT_TOPIC_FILTER.into()],
             qos: 1,
             publish_topic: DEFAULT_PUBLISH_TOPIC.into(),
+            destinations: vec![crate::stomp::DEFAULT_DESTINATION.into()],
+            stomp_ack: crate::stomp::AckMode::Auto,
+            publish_destination: crate::stomp::DEFAULT_DESTINATION.into(),
+            ws_path: crate::stomp::WEB_STOMP_PATH.into(),
         }
     }
 }
@@ -145,6 +158,10 @@ impl fmt::Debug for Profile {
             .field("topics", &self.topics)
             .field("qos", &self.qos)
             .field("publish_topic", &self.publish_topic)
+            .field("destinations", &self.destinations)
+            .field("stomp_ack", &self.stomp_ack)
+            .field("publish_destination", &self.publish_destination)
+            .field("ws_path", &self.ws_path)
             .finish()
     }
 }

@@ -44,6 +44,10 @@ fn everything_set() -> Profile {
         topics: vec!["plant/+/temp".into(), "alarms/#".into()],
         qos: 0,
         publish_topic: "plant/7/cmd".into(),
+        destinations: vec!["/topic/plant.*.temp".into(), "/queue/alarms".into()],
+        stomp_ack: crate::stomp::AckMode::ClientIndividual,
+        publish_destination: "/exchange/plant/7.cmd".into(),
+        ws_path: "/ws-behind-proxy".into(),
     }
 }
 

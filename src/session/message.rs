@@ -68,6 +68,16 @@ pub struct StompFacts {
 }
 
 impl Message {
+    /// Whether the user can settle it (`a`, `d`, `u`): a STOMP message carries the `ack`
+    /// id that ACK and NACK name; an AMQP delivery its consumer and delivery tag (a
+    /// peeked or loaded message has neither).
+    pub fn can_settle(&self) -> bool {
+        match &self.part {
+            MessagePart::Stomp(facts) => facts.ack.is_some(),
+            _ => self.consumer_tag.is_some() && self.delivery_tag != 0,
+        }
+    }
+
     /// The protocol that delivered it.
     pub fn protocol(&self) -> Protocol {
         match self.part {

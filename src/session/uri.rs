@@ -1,6 +1,8 @@
 //! Broker URIs as users paste them, for every protocol:
 //! `amqp[s]://user:password@host:port/vhost?heartbeat=N`, and the same shape for
-//! `mqtt[s]://` (the vhost as the path, `%2f` or empty for `/`).
+//! `mqtt[s]://` and `stomp[s]://` (the vhost as the path, `%2f` or empty for `/`).
+//! Web-STOMP's `ws[s]://user:password@host:port/ws` is the exception: its path is the
+//! endpoint on the server, so the vhost stays what the form or `--vhost` says.
 
 use super::{ConnectionSettings, Protocol};
 
@@ -29,12 +31,23 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
         settings.user = decode(url.username())?;
         settings.password = decode(url.password().unwrap_or_default())?;
     }
+    if protocol == Protocol::WebStomp {
+        settings.stomp.ws_path = match url.path() {
+            "" | "/" => crate::stomp::WEB_STOMP_PATH.to_string(),
+            path => decode(path)?,
+        };
+        return read_query(settings, &url).map(|()| tls);
+    }
     let path = url.path().trim_start_matches('/');
     settings.vhost = if path.is_empty() {
         "/".into()
     } else {
         decode(path)?
     };
+    read_query(settings, &url).map(|()| tls)
+}
+
+fn read_query(settings: &mut ConnectionSettings, url: &url::Url) -> Result<(), String> {
     for (key, value) in url.query_pairs() {
         if key == "heartbeat" {
             settings.heartbeat_secs = value
@@ -42,7 +55,7 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
                 .map_err(|_| format!("heartbeat '{value}' is not a number of seconds"))?;
         }
     }
-    Ok(tls)
+    Ok(())
 }
 
 /// Escaped in a user name or a vhost: all but RFC 3986's unreserved characters, so `/`
@@ -68,6 +81,26 @@ pub fn display_uri(
     let scheme = protocol.scheme(tls);
     format!("{scheme}://{}", display_target(user, host, port, vhost))
 }
+
+/// Web-STOMP's [`display_uri`]: `ws://user@host:port/ws`, the endpoint path where the
+/// other schemes have the vhost (which a Web-STOMP URI cannot carry).
+pub fn display_web_stomp_uri(tls: bool, user: &str, host: &str, port: u16, path: &str) -> String {
+    let target = display_target(user, host, port, "");
+    let target = target.strip_suffix('/').unwrap_or(&target);
+    let path = percent_encoding::utf8_percent_encode(path, PATH);
+    let scheme = Protocol::WebStomp.scheme(tls);
+    format!("{scheme}://{target}{path}")
+}
+
+/// Escaped in an endpoint path: what would end it or change how the URI reads.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'%')
+    .add(b'?')
+    .add(b'#')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>');
 
 /// [`display_uri`] without the scheme: `user@host:port/vhost`.
 pub fn display_target(user: &str, host: &str, port: u16, vhost: &str) -> String {
@@ -145,6 +178,65 @@ pub fn put_password(uri: &str, password: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stomp_uris_carry_the_vhost_and_web_stomp_uris_the_endpoint() {
+        let mut settings = ConnectionSettings::default();
+        assert_eq!(
+            apply_uri(&mut settings, "stomp://ops:pw@broker:61613/prod"),
+            Ok(false)
+        );
+        assert_eq!(settings.protocol, Protocol::Stomp);
+        let target = (
+            settings.user.as_str(),
+            settings.password.as_str(),
+            settings.port,
+        );
+        assert_eq!(target, ("ops", "pw", 61613));
+        assert_eq!(settings.vhost, "prod");
+        for uri in ["stomps://ops:pw@broker/%2f", "stomps://ops:pw@broker:61614"] {
+            let mut settings = ConnectionSettings::default();
+            assert_eq!(apply_uri(&mut settings, uri), Ok(true), "{uri}");
+            assert_eq!(
+                (settings.port, settings.vhost.as_str()),
+                (61614, "/"),
+                "{uri}"
+            );
+        }
+
+        // The path is the endpoint; the vhost is left as it was.
+        let mut settings = ConnectionSettings {
+            vhost: "staging".into(),
+            ..ConnectionSettings::default()
+        };
+        assert_eq!(
+            apply_uri(&mut settings, "ws://ops:pw@broker:15674/ws"),
+            Ok(false)
+        );
+        assert_eq!(settings.protocol, Protocol::WebStomp);
+        assert_eq!(
+            (settings.stomp.ws_path.as_str(), settings.vhost.as_str()),
+            ("/ws", "staging")
+        );
+        let mut settings = ConnectionSettings::default();
+        assert_eq!(apply_uri(&mut settings, "wss://ops:pw@broker"), Ok(true));
+        assert_eq!(settings.port, 15673);
+        assert_eq!(
+            settings.stomp.ws_path, "/ws",
+            "no path: RabbitMQ's endpoint"
+        );
+        assert_eq!(settings.vhost, "/");
+
+        let shown = display_web_stomp_uri(true, "ops", "broker", 15673, "/behind proxy/ws");
+        assert_eq!(shown, "wss://ops@broker:15673/behind%20proxy/ws");
+        let mut settings = ConnectionSettings::default();
+        assert_eq!(apply_uri(&mut settings, &shown), Ok(true));
+        assert_eq!(settings.stomp.ws_path, "/behind proxy/ws");
+        assert_eq!(
+            display_uri(Protocol::Stomp, true, "ops", "broker", 61614, "/"),
+            "stomps://ops@broker:61614/%2F"
+        );
+    }
 
     #[test]
     fn redaction_hides_only_the_password() {

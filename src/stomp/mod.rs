@@ -40,7 +40,8 @@ pub const DEFAULT_DESTINATION: &str = "/exchange/testEx/test";
 pub const WEB_STOMP_PATH: &str = "/ws";
 
 /// How a STOMP subscription's messages are settled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum AckMode {
     /// The broker counts a message delivered once sent.
     #[default]

@@ -38,11 +38,16 @@ fn title(compose: &Compose, protocol: Protocol) -> Vec<String> {
         parts.push(format!("{awaiting} awaiting confirm"));
     }
     let t = compose.tally;
-    if t != Default::default() {
+    if t != Default::default() && matches!(protocol, Protocol::Stomp | Protocol::WebStomp) {
+        // A RECEIPT is STOMP's confirm; there are no returns or nacks to count.
+        parts.push(format!("{} receipts, {} failed", t.acked, t.failed));
+    } else if t != Default::default() {
         parts.push(format!(
             "{} acked, {} returned, {} nacked, {} failed",
             t.acked, t.returned, t.nacked, t.failed
         ));
+    }
+    if t != Default::default() {
         // Refused ones are not kept for Ctrl-R: counted apart, once there are any.
         if t.refused > 0 {
             parts.push(format!("{} refused", t.refused));
@@ -67,6 +72,17 @@ fn title(compose: &Compose, protocol: Protocol) -> Vec<String> {
         } else {
             "QoS 0, NOT confirmed (F5)".to_string()
         });
+        return parts;
+    }
+    if matches!(protocol, Protocol::Stomp | Protocol::WebStomp) {
+        parts.push(if compose.confirm {
+            "receipt on every SEND (F5)".to_string()
+        } else {
+            "NO receipt: NOT confirmed (F5)".to_string()
+        });
+        let set = compose.props.set_count();
+        let noun = if set == 1 { "header" } else { "headers" };
+        parts.push(format!("{set} {noun} set (F4)"));
         return parts;
     }
     let confirmed = if compose.confirm {
@@ -126,7 +142,26 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
         Constraint::Length(7),
     ])
     .areas(targets);
-    if tab.protocol() == Protocol::Mqtt {
+    if matches!(tab.protocol(), Protocol::Stomp | Protocol::WebStomp) {
+        // One wide destination field where AMQP has an exchange and a key.
+        const LABEL: &str = "Destination ";
+        let label_area = Rect {
+            width: LABEL.len() as u16,
+            ..ex_label
+        };
+        let dest_area = Rect {
+            x: label_area.right(),
+            width: key.right().saturating_sub(label_area.right()),
+            ..ex
+        };
+        label(frame, label_area, LABEL);
+        field(
+            frame,
+            dest_area,
+            &compose.routing_key,
+            tab.focus == Focus::ComposeKey,
+        );
+    } else if tab.protocol() == Protocol::Mqtt {
         // One wide topic field where AMQP has an exchange and a key.
         let topic_area = Rect {
             width: key.right().saturating_sub(ex.x),

@@ -16,6 +16,15 @@ use crate::{
 
 const LABEL_WIDTH: u16 = 30;
 
+/// `←/→ AMQP, MQTT, …`: every protocol the choice cycles through, from the one list.
+static PROTOCOL_HINT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let names: Vec<&str> = crate::session::Protocol::ALL
+        .iter()
+        .map(|p| p.label())
+        .collect();
+    format!("  ←/→ {}", names.join(", "))
+});
+
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     let title = match &tab.profile {
         Some(profile) => format!(
@@ -128,8 +137,9 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
             ),
             Field::Protocol => (
                 format!("< {} >", form.protocol.label()),
-                Some(("  ←/→ AMQP, MQTT", theme::DIM)),
+                Some((PROTOCOL_HINT.as_str(), theme::DIM)),
             ),
+            Field::StompAck => (format!("< {} >", form.stomp_ack.as_str()), None),
             Field::Qos if form.qos >= 2 => (
                 format!("< {} >", form.qos),
                 Some(("  RabbitMQ 3.10 downgrades QoS 2 to 1", theme::HEADER)),
@@ -174,6 +184,10 @@ fn text_hint(tab: &Tab, field: Field) -> Option<(&'static str, Style)> {
         }
         Field::ClientId if empty => Some(("(generated when connecting)", theme::DIM)),
         Field::Topics => Some(("  AMQP sees test/# as key test.# on amq.topic", theme::DIM)),
+        Field::Destinations => Some((
+            "  /exchange/X/KEY, /queue/Q, /amq/queue/Q or /topic/KEY",
+            theme::DIM,
+        )),
         Field::PasswordEnv if empty => Some((
             "(e.g. AMQP_PASSWORD; used when Password is empty)",
             theme::DIM,

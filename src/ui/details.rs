@@ -83,6 +83,14 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
         };
         out.push(field("Clean session", clean.into()));
     }
+    if matches!(protocol, Protocol::Stomp | Protocol::WebStomp) {
+        let stomp = &settings.stomp;
+        if protocol == Protocol::WebStomp {
+            out.push(field("Endpoint", stomp.ws_path.clone()));
+        }
+        out.push(field("Destinations", stomp.destinations.join(", ")));
+        out.push(field("Ack mode", stomp.ack.as_str().into()));
+    }
     if let Some(addr) = &details.peer_addr {
         out.push(field("Peer address", addr.clone()));
     }

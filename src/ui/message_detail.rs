@@ -132,11 +132,15 @@ fn rows_of(line: &Line, width: u16) -> usize {
     }
 }
 
+#[path = "message_detail_stomp.rs"]
+mod stomp;
+
 /// Everything above the body.
 pub fn head_lines(entry: &LogEntry) -> Vec<Line<'static>> {
     let d = &entry.delivery;
     let mut lines = match &d.part {
-        MessagePart::Amqp | MessagePart::Stomp(_) => delivery_lines(d),
+        MessagePart::Amqp => delivery_lines(d),
+        MessagePart::Stomp(facts) => stomp::stomp_lines(entry, facts),
         MessagePart::Mqtt(facts) => mqtt_lines(d, facts),
     };
     let props = headers::property_lines(&d.properties);

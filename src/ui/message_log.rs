@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
     // tab names the exchange and key: for an MQTT message those are only what RabbitMQ
     // made of its topic (amq.topic, slashes as dots). The columns follow the tab, so a
     // file of the other protocol's messages loaded into it reads the same way.
-    let mqtt = tab.protocol() == Protocol::Mqtt;
+    let protocol = tab.protocol();
     let rows = log.visible(rows_fit).map(|(entry, selected)| {
         // Manual acks: what the user did to it, after the size.
         let size = match entry.settled {
@@ -67,10 +67,10 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             Some(Settle::Reject) => format!("{} ✗", entry.size()),
             Some(Settle::Requeue) => format!("{} ↺", entry.size()),
         };
-        let (target, detail) = if mqtt {
-            (entry.topic(), entry.mqtt_flags())
-        } else {
-            (entry.exchange(), entry.routing_key())
+        let (target, detail) = match protocol {
+            Protocol::Mqtt => (entry.topic(), entry.mqtt_flags()),
+            Protocol::Stomp | Protocol::WebStomp => (entry.destination(), entry.subscription()),
+            Protocol::Amqp => (entry.exchange(), entry.routing_key()),
         };
         let row = Row::new([entry.time(), target, detail, size, entry.preview()]);
         if selected {
@@ -79,8 +79,8 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
             row
         }
     });
-    let (widths, header) = if mqtt {
-        (
+    let (widths, header) = match protocol {
+        Protocol::Mqtt => (
             [
                 Constraint::Length(12),
                 // Where AMQP has exchange and key (30 columns): a topic's last levels
@@ -91,9 +91,19 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
                 Constraint::Min(10),
             ],
             ["Received", "Topic", "QoS", "Size", "Body"],
-        )
-    } else {
-        (
+        ),
+        Protocol::Stomp | Protocol::WebStomp => (
+            [
+                Constraint::Length(12),
+                // A destination's key tells messages apart; the subscription is `sub-N`.
+                Constraint::Length(30),
+                Constraint::Length(12),
+                Constraint::Length(9),
+                Constraint::Min(10),
+            ],
+            ["Received", "Destination", "Subscription", "Size", "Body"],
+        ),
+        Protocol::Amqp => (
             [
                 Constraint::Length(12),
                 Constraint::Length(14),
@@ -102,7 +112,7 @@ pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab) {
                 Constraint::Min(10),
             ],
             ["Received", "Exchange", "Routing key", "Size", "Body"],
-        )
+        ),
     };
     let header = Row::new(header).style(theme::HEADER);
     let table = Table::new(rows, widths)

@@ -87,10 +87,7 @@ fn item(p: &Profile) -> ListItem<'static> {
             theme::HEADER,
         ),
         security,
-        Span::raw(visible(&format!(
-            "  {}  ",
-            crate::session::uri::display_uri(p.protocol, p.tls, &p.user, &p.host, p.port, &p.vhost)
-        ))),
+        Span::raw(visible(&format!("  {}  ", crate::profile::display_url(p)))),
         Span::styled(password, theme::DIM),
         Span::styled(
             visible(&format!(

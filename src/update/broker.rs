@@ -259,13 +259,27 @@ fn published(
     outcome: PublishOutcome,
 ) {
     let protocol = tab.protocol();
+    let stomp = matches!(protocol, Protocol::Stomp | Protocol::WebStomp);
     let to = match topic {
+        Some(destination) if stomp => format!("destination '{destination}'"),
         Some(topic) => format!("topic '{topic}'"),
         None => target_label(protocol, exchange, routing_key),
     };
     let explain = explain_hint(tab.focus);
     let mqtt = protocol == Protocol::Mqtt;
     let (level, text) = match outcome {
+        PublishOutcome::Routed if stomp => (
+            Level::Success,
+            format!("Sent to {to}: the broker confirmed it with a RECEIPT."),
+        ),
+        PublishOutcome::Sent if stomp => (
+            Level::Success,
+            format!("Sent to {to}: no receipt asked; nothing confirms it."),
+        ),
+        PublishOutcome::Refused { reason } if stomp => (
+            Level::Error,
+            format!("Not sent to {to}: {reason}. No RECEIPT came."),
+        ),
         PublishOutcome::Routed if mqtt => (
             Level::Success,
             format!("Published to {to}: acked by the broker (PUBACK)."),

@@ -445,3 +445,38 @@ fn an_earlier_saves_outcome_does_not_undo_an_edit_made_while_it_was_written() {
     assert_eq!(names(&model.profiles.profiles), ["b"]);
     assert_eq!(model.profiles.saving, 0);
 }
+
+#[test]
+fn imported_stomp_and_web_stomp_uris_make_their_forms() {
+    let mut model = with_profiles(&[]);
+    update(&mut model, Action::ImportUri);
+    answer(&mut model, "stomps://dev:pw@broker.example/plant");
+    assert!(update(&mut model, Action::SubmitPrompt).is_empty());
+    let form = &model.tab().form;
+    assert_eq!(
+        (form.protocol, form.tls),
+        (crate::session::Protocol::Stomp, true)
+    );
+    assert_eq!(
+        [Field::Host, Field::Port, Field::Vhost, Field::User].map(|f| form.value(f)),
+        ["broker.example", "61614", "plant", "dev"]
+    );
+
+    // Web-STOMP: the path is the endpoint, the vhost stays the form's.
+    let mut model = with_profiles(&[]);
+    *model.tab_mut().form.input_mut(Field::Vhost) = tui_input::Input::new("staging".into());
+    update(&mut model, Action::ImportUri);
+    answer(&mut model, "ws://dev:pw@broker.example:15674/ws");
+    assert!(update(&mut model, Action::SubmitPrompt).is_empty());
+    let form = &model.tab().form;
+    assert_eq!(form.protocol, crate::session::Protocol::WebStomp);
+    assert_eq!(
+        [Field::Port, Field::Vhost, Field::WsPath].map(|f| form.value(f)),
+        ["15674", "staging", "/ws"]
+    );
+    let list = saved_list(update(&mut model, Action::SubmitPrompt));
+    assert_eq!(
+        (list[0].protocol, list[0].ws_path.as_str()),
+        (crate::session::Protocol::WebStomp, "/ws")
+    );
+}

@@ -31,10 +31,35 @@ fn ack_mode(tab: &Tab) -> Option<AckMode> {
     (routing.source == Source::Queue).then_some(routing.ack)
 }
 
-/// `a`, `d`, `u` on a message: only for an existing queue consumed with manual acks.
+/// Whether the tab's messages wait for `a`, `d`, `u`: AMQP's manual acks on an existing
+/// queue, STOMP's client-individual subscriptions.
+fn settles_by_hand(tab: &Tab) -> bool {
+    use crate::session::Protocol;
+    match tab.session_settings.as_ref().map(|s| (s.protocol, s)) {
+        Some((Protocol::Stomp | Protocol::WebStomp, s)) => {
+            s.stomp.ack == crate::stomp::AckMode::ClientIndividual
+        }
+        Some((Protocol::Amqp, _)) => ack_mode(tab) == Some(AckMode::Manual),
+        _ => false,
+    }
+}
+
+/// `a`, `d`, `u` on a message: only for an existing queue consumed with manual acks, or a
+/// STOMP subscription with client-individual acks.
 pub fn settle(model: &mut Model, settle: Settle) -> Vec<Effect> {
     let tab = model.tab_mut();
-    if ack_mode(tab) != Some(AckMode::Manual) {
+    let stomp = matches!(
+        tab.protocol(),
+        crate::session::Protocol::Stomp | crate::session::Protocol::WebStomp
+    );
+    if stomp && !settles_by_hand(tab) {
+        tab.notify(
+            Level::Info,
+            "Ack, nack and requeue are for a subscription with ack mode client-individual (Ack mode on the form, or --ack client). With auto, the broker counts each message delivered once sent.",
+        );
+        return Vec::new();
+    }
+    if !settles_by_hand(tab) {
         tab.notify(
             Level::Info,
             "Ack, reject and requeue are for an existing queue consumed with manual acks (Watch and Ack mode on the form). Our own queues, and take mode, ack messages as they arrive.",
@@ -46,7 +71,7 @@ pub fn settle(model: &mut Model, settle: Settle) -> Vec<Effect> {
         return Vec::new();
     };
     let (delivery_tag, epoch) = (entry.delivery.delivery_tag, entry.delivery.epoch);
-    if entry.delivery.consumer_tag.is_none() || delivery_tag == 0 {
+    if !entry.delivery.can_settle() {
         tab.notify(
             Level::Info,
             "This message was peeked or loaded from a file: there is nothing to settle.",

@@ -422,6 +422,10 @@ fn toggle(tab: &mut Tab, step: isize) {
             tab.form.source = cycle(&Source::ALL, tab.form.source, step);
         }
         Focus::Form(Field::AckMode) => tab.form.ack = cycle(&AckMode::ALL, tab.form.ack, step),
+        Focus::Form(Field::StompAck) => {
+            let all = crate::stomp::AckMode::ALL;
+            tab.form.stomp_ack = cycle(&all, tab.form.stomp_ack, step);
+        }
         Focus::Form(Field::ExchangeType) => {
             let t = tab.form.exchange_type;
             tab.form.exchange_type = if step > 0 { t.next() } else { t.prev() };
