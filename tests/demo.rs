@@ -1,5 +1,6 @@
-//! `scripts/demo` as a new user runs it: a node of its own, AMQP and MQTT profiles that
-//! connect.
+//! `scripts/demo` as a new user runs it: a node of its own, and the guide's matrix of
+//! profiles (AMQP, MQTT, STOMP, Web-STOMP, plain and TLS) that connect and all see one
+//! message.
 
 mod support;
 
@@ -31,7 +32,7 @@ impl Drop for Stop<'_> {
 }
 
 #[tokio::test]
-async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
+async fn the_demo_writes_the_protocol_matrix_and_every_profile_sees_one_message() {
     let scratch = support::scratch_dir("demo");
     let dir = scratch.path();
     demo(dir, "--no-app");
@@ -48,7 +49,10 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
             "local-tls-unverified",
             "local-mqtt-plain",
             "local-mqtt-tls-verified",
-            "local-tap-amq-topic",
+            "local-stomp-plain",
+            "local-stomp-tls-verified",
+            "local-web-stomp-plain",
+            "local-web-stomp-tls-verified",
         ]
     );
     let ca = dir.join("broker/tls/ca.pem");
@@ -61,7 +65,10 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
         (Protocol::Amqp, Security::TlsNotVerified),
         (Protocol::Mqtt, Security::Plain),
         (Protocol::Mqtt, verified.clone()),
-        (Protocol::Amqp, verified),
+        (Protocol::Stomp, Security::Plain),
+        (Protocol::Stomp, verified.clone()),
+        (Protocol::WebStomp, Security::Plain),
+        (Protocol::WebStomp, verified),
     ];
     // Every profile connects as the app would connect it, with the protection it names.
     let mut sessions = Vec::new();
@@ -80,8 +87,8 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
         sessions.push(session);
     }
 
-    // The demo: mosquitto_pub over TLS to test/any reaches both MQTT tabs, and the
-    // AMQP tap of amq.topic sees it as key test.any.
+    // The demo: mosquitto_pub over TLS to test/any reaches every tab, each in its
+    // protocol's words: amq.topic test.any, the topic test/any, /topic/test.any.
     let broker = Broker::from_env_file(&dir.join("broker/env"));
     mqtt_clients::mosquitto_pub(
         &broker.mqtt_tls(),
@@ -92,19 +99,25 @@ async fn the_demo_writes_amqp_and_mqtt_profiles_that_connect_as_named() {
     )
     .await
     .expect_success("mosquitto_pub");
-    for (i, name) in [(3, "mqtt plain"), (4, "mqtt tls"), (5, "amq.topic tap")] {
-        let message = sessions[i].delivery().await;
+    for (session, profile) in sessions.iter_mut().zip(&loaded.profiles) {
+        let name = &profile.name;
+        let message = session.delivery().await;
         assert_eq!(message.body, b"hello from mosquitto", "{name}");
-        assert_eq!(message.routing_key, "test.any", "{name}");
-        match (&message.part, i) {
-            (amqp_tui::session::MessagePart::Mqtt(facts), 3 | 4) => {
+        assert_eq!(
+            (message.exchange.as_str(), message.routing_key.as_str()),
+            ("amq.topic", "test.any"),
+            "{name}"
+        );
+        match &message.part {
+            amqp_tui::session::MessagePart::Amqp => {}
+            amqp_tui::session::MessagePart::Mqtt(facts) => {
                 assert_eq!(facts.topic, "test/any", "{name}")
             }
-            (amqp_tui::session::MessagePart::Amqp, 5) => {
-                assert_eq!(message.exchange, "amq.topic")
+            amqp_tui::session::MessagePart::Stomp(facts) => {
+                assert_eq!(facts.destination, "/topic/test.any", "{name}")
             }
-            (part, _) => panic!("{name}: {part:?}"),
         }
+        assert_eq!(message.protocol(), profile.protocol, "{name}");
     }
     drop(sessions);
 
