@@ -251,16 +251,27 @@ async fn login(
     // The details name the interval we send at: the one the broker watches us by.
     details.heartbeat_secs =
         Some(send_ms.map_or(0, |m| u16::try_from(m / 1000).unwrap_or(u16::MAX)));
+    // RabbitMQ's Web-STOMP closes a WebSocket that stays silent for 60 s (its cowboy
+    // idle_timeout), whatever STOMP heart-beats were agreed: the demo's Web-STOMP tabs
+    // reconnected every minute. Something goes out at least every WS_KEEPALIVE there.
+    let send_every = match (settings.protocol, send_ms.map(Duration::from_millis)) {
+        (Protocol::WebStomp, Some(every)) => Some(every.min(WS_KEEPALIVE)),
+        (Protocol::WebStomp, None) => Some(WS_KEEPALIVE),
+        (_, every) => every,
+    };
     Ok(Opened {
         wire,
         details,
-        send_every: send_ms.map(Duration::from_millis),
+        send_every,
         silence_limit: expect_ms.map(|m| Duration::from_millis(2 * m)),
         early: Vec::new(),
     })
 }
 
 /// `heart-beat:sx,sy`; missing or unreadable means none.
+/// Well inside Web-STOMP's 60 s idle timeout, rare enough to cost nothing.
+const WS_KEEPALIVE: Duration = Duration::from_secs(20);
+
 fn heart_beat(header: Option<&str>) -> (u64, u64) {
     let Some((x, y)) = header.and_then(|h| h.split_once(',')) else {
         return (0, 0);

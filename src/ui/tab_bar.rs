@@ -22,9 +22,15 @@ use crate::{
 /// Title lengths tried in turn when the full labels do not fit; the last is the shortest a
 /// title gets (a profile name cut shorter stops telling tabs apart).
 const TITLE_CAPS: [usize; 4] = [24, 16, 12, 8];
+/// When not every tab fits even so, fewer are shown, each readable.
+const WINDOW_CAP: usize = 16;
 
 pub fn draw(frame: &mut Frame, area: Rect, model: &Model) {
-    let labels = labels(model);
+    let mut labels = labels(model);
+    let whole: usize = labels.iter().map(|l| l.width(usize::MAX)).sum();
+    if whole > usize::from(area.width) {
+        drop_shared_prefix(&mut labels);
+    }
     let hint = match &model.warning {
         Some(warning) => Span::styled(warning.as_str(), theme::ERROR),
         None if model.tabs().len() > 1 => Span::styled("Alt-1..9 / Ctrl-←→ switch", theme::DIM),
@@ -71,7 +77,12 @@ impl Label {
             return self.title.clone();
         }
         let room = cap.saturating_sub(1);
-        let head = room * 2 / 5;
+        // A title whose shared start is already gone keeps its end only: one `…`.
+        let head = if self.title.starts_with('…') {
+            0
+        } else {
+            room * 2 / 5
+        };
         let tail = room - head;
         // `columns` never splits a wide character, so each side may come out a column short.
         let end = text::columns(&self.title, width - tail, tail);
@@ -124,6 +135,37 @@ fn labels(model: &Model) -> Vec<Label> {
         .collect()
 }
 
+/// Profiles named alike (`local-plain`, `local-tls-verified`, …) spend the room on what
+/// they share: it goes, up to a separator, and `…` says something was left out.
+fn drop_shared_prefix(labels: &mut [Label]) {
+    let Some(first) = labels.first().map(|l| l.title.clone()) else {
+        return;
+    };
+    if labels.len() < 2 {
+        return;
+    }
+    let mut shared = first.len();
+    for label in &labels[1..] {
+        shared = first
+            .char_indices()
+            .zip(label.title.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8())
+            .min(shared);
+    }
+    // Only up to and including the last separator, and never a whole title.
+    let cut = first[..shared]
+        .rfind(['-', '_', '.', ' ', ':', '/'])
+        .map_or(0, |i| i + 1);
+    if cut == 0 || labels.iter().any(|l| l.title.len() <= cut) {
+        return;
+    }
+    for label in labels.iter_mut() {
+        label.title = format!("…{}", &label.title[cut..]);
+    }
+}
+
 /// Which labels are shown, and how long their titles may be.
 #[derive(Debug, PartialEq, Eq)]
 struct Fit {
@@ -147,7 +189,7 @@ fn fit(labels: &[Label], active: usize, width: usize) -> Fit {
     }
     // A window around the current tab, grown one tab at a time on the side with more
     // hidden, while it fits beside the counts of the hidden ones ("‹3 " and "4› ").
-    let cap = TITLE_CAPS[TITLE_CAPS.len() - 1];
+    let cap = WINDOW_CAP;
     let active = active.min(labels.len().saturating_sub(1));
     let (mut first, mut end) = (active, (active + 1).min(labels.len()));
     let marks = |first: usize, end: usize| {
@@ -284,6 +326,24 @@ mod tests {
         let title = wide.title(8);
         assert!(text::width(&title) <= 8, "{title}");
         assert!(title.contains('…') && title.ends_with("環境"), "{title}");
+    }
+
+    #[test]
+    fn a_prefix_all_titles_share_gives_way_up_to_a_separator() {
+        let mut labels: Vec<Label> = ["local-plain", "local-tls-verified", "local-tls-unverified"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| label(i + 1, t, None))
+            .collect();
+        drop_shared_prefix(&mut labels);
+        let titles: Vec<&str> = labels.iter().map(|l| l.title.as_str()).collect();
+        assert_eq!(titles, ["…plain", "…tls-verified", "…tls-unverified"]);
+        // Nothing shared up to a separator, or a title that is all prefix: left alone.
+        for names in [["alpha", "alps"], ["local", "local-x"]] {
+            let mut labels: Vec<Label> = names.iter().map(|t| label(1, t, None)).collect();
+            drop_shared_prefix(&mut labels);
+            assert_eq!(labels[0].title, names[0]);
+        }
     }
 
     #[test]
