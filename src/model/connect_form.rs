@@ -40,6 +40,8 @@ pub struct ConnectForm {
     pub stomp_ack: crate::stomp::AckMode,
     /// STOMP: where the compose box sends first (`--publish-destination`); carried through.
     pub publish_destination: String,
+    /// The broker view's management API (`--management`, profiles); carried through.
+    pub management: crate::session::ManagementSettings,
     pub error: Option<(Option<Field>, String)>,
 }
 
@@ -69,6 +71,7 @@ impl std::fmt::Debug for ConnectForm {
             .field("publish_topic", &self.publish_topic)
             .field("stomp_ack", &self.stomp_ack)
             .field("publish_destination", &self.publish_destination)
+            .field("management", &self.management)
             .field("error", &self.error)
             .finish()
     }
@@ -150,6 +153,7 @@ impl ConnectForm {
             publish_topic: s.mqtt.publish_topic.clone(),
             stomp_ack: s.stomp.ack,
             publish_destination: s.stomp.publish_destination.clone(),
+            management: s.management.clone(),
             error: None,
         }
     }

@@ -81,6 +81,11 @@ fn every_setting_survives_the_form() {
         mqtt: Default::default(),
         stomp: Default::default(),
         protocol: Default::default(),
+        management: crate::session::ManagementSettings {
+            url: "https://broker.example:15671".into(),
+            user: "monitor".into(),
+            password: "mpw".into(),
+        },
     };
     assert_eq!(
         ConnectForm::from_settings(&settings).validate(),

@@ -119,6 +119,7 @@ impl ConnectForm {
             routing,
             mqtt,
             stomp,
+            management: self.management.clone(),
         })
     }
 

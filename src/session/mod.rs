@@ -29,7 +29,7 @@ pub use message::{
 };
 pub use properties::{Properties, Table, Value};
 pub use protocol::Protocol;
-pub use settings::{ConnectionSettings, cycle};
+pub use settings::{ConnectionSettings, ManagementSettings, cycle};
 pub use worker::{COMMAND_CAPACITY, refusal};
 
 /// Tells events of the current session from those of one the user already left.

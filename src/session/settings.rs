@@ -43,6 +43,30 @@ pub struct ConnectionSettings {
     pub mqtt: MqttOptions,
     /// STOMP and Web-STOMP: destinations, ack mode, the Web-STOMP path.
     pub stomp: StompOptions,
+    /// The broker's management API, for the broker view (any protocol).
+    pub management: ManagementSettings,
+}
+
+/// Where the broker's management API is, as the user gave it. Empty fields take the
+/// session's: the URL `http://HOST:15672` (`https://HOST:15671` when the session uses TLS,
+/// with its trust settings), the user and password the session's own, unless the URL's
+/// user info or these fields name others.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ManagementSettings {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+}
+
+// Hand-written so a password can never reach a log through `{:?}`.
+impl fmt::Debug for ManagementSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ManagementSettings")
+            .field("url", &crate::session::uri::redacted(&self.url))
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 // Hand-written so a password can never reach a log or a panic message through `{:?}`.
@@ -62,6 +86,7 @@ impl fmt::Debug for ConnectionSettings {
             .field("routing", &self.routing)
             .field("mqtt", &self.mqtt)
             .field("stomp", &self.stomp)
+            .field("management", &self.management)
             .finish()
     }
 }
@@ -82,6 +107,7 @@ impl Default for ConnectionSettings {
             routing: Routing::default(),
             mqtt: MqttOptions::default(),
             stomp: StompOptions::default(),
+            management: ManagementSettings::default(),
         }
     }
 }

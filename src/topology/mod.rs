@@ -1,0 +1,13 @@
+//! The broker's real topology of one vhost (exchanges, queues, bindings, with alternate
+//! and dead-letter settings resolved from arguments and policies), as the management API
+//! reports it, and routing simulated over it. Protocol-neutral: every session's broker
+//! view reads it.
+
+pub mod model;
+pub mod simulate;
+
+pub use model::{
+    Alternate, Arguments, Binding, DeadLetter, DestinationKind, Exchange, Listener, NotPermitted,
+    Origin, Queue, QueueKind, Topology,
+};
+pub use simulate::{Probe, Route, simulate};
