@@ -1,7 +1,8 @@
 //! The bench's "bare" STOMP consumer: amqp-tui's frame codec over a socket (or a
 //! WebSocket), nothing else of the app. Subscribes to `--destination` with the ack mode
-//! `--ack` (the app's `auto` by default; with `client-individual` it ACKs every MESSAGE as
-//! it arrives, `--prefetch` at a time) and counts `--count`. Prints
+//! `--ack` (`auto`, the broker forgets each message as it sends it, or `client-individual`:
+//! it ACKs every MESSAGE as it arrives, `--prefetch` at a time, as the app does in its own
+//! ack mode auto) and counts `--count`. Prints
 //! `msgs_per_sec=<f64> count=<M> secs=<f64>`; the clock starts at the first message, as on
 //! the app's side (`app_stomp_ingest`).
 

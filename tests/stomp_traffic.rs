@@ -219,3 +219,58 @@ async fn with_auto_acks_a_settle_is_refused_saying_why() {
     let err = result.expect_err("nothing to settle");
     assert!(err.contains("ack mode auto"), "{err}");
 }
+
+/// Ack mode auto takes a queue's messages the way AMQP's take mode does: subscribed
+/// client-individual (so the prefetch applies and nothing is lost in flight), each ACKed
+/// by the session once the app holds it, none left for the user to settle.
+#[tokio::test]
+async fn ack_auto_subscribes_client_individual_and_acks_what_the_app_holds() {
+    let broker = Broker::shared();
+    for via in BOTH {
+        let queue = format!("stomp-auto-{}", unique("q"));
+        let destination = format!("/queue/{queue}");
+        let mut settings = plain(&broker, via, std::slice::from_ref(&destination));
+        settings.prefetch = 7;
+        let mut session = Session::start(settings);
+        session.connected().await;
+        let consumers = broker.ctl(&[
+            "list_consumers",
+            "queue_name",
+            "ack_required",
+            "prefetch_count",
+        ]);
+        let row: Vec<&str> = consumers
+            .lines()
+            .map(|line| line.split('\t').map(str::trim).collect::<Vec<_>>())
+            .find(|cols| cols.first() == Some(&queue.as_str()))
+            .unwrap_or_else(|| panic!("no consumer on {queue}:\n{consumers}"));
+        assert_eq!(row[1..], ["true", "7"], "{via:?}: {consumers}");
+
+        let (outcome, _) = session
+            .request(publish(1, &destination, b"taken", 40))
+            .await;
+        assert!(
+            matches!(
+                outcome,
+                PublishOutcome::Copies {
+                    routed: 40,
+                    failed: 0,
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+        for i in 0..40 {
+            let got = session.delivery().await;
+            assert_eq!(got.body, b"taken", "{via:?} message {i}");
+            assert!(facts(&got).ack.is_none(), "nothing for the user to settle");
+        }
+        client::expect_counts(&broker, &queue, (0, 0)).await;
+        session
+            .commands_tx
+            .send(SessionCommand::Disconnect)
+            .await
+            .expect("worker is running");
+        broker.ctl(&["delete_queue", &queue]);
+    }
+}

@@ -346,7 +346,7 @@ async fn subscribe(
         let mut frame = Frame::new(Command::Subscribe)
             .with_header("id", subscription_id(i))
             .with_header("destination", destination.as_str())
-            .with_header("ack", settings.stomp.ack.as_str());
+            .with_header("ack", super::WIRE_ACK);
         if settings.prefetch > 0 {
             frame = frame.with_header("prefetch-count", settings.prefetch.to_string());
         }

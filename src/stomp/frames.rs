@@ -33,8 +33,15 @@ const RESERVED_ON_SEND: [&str; 6] = [
 ];
 
 /// A MESSAGE frame as the app keeps it. `delivery_tag` and `consumer_tag` are the
-/// session's: the tag it settles the message by, and the subscription id.
-pub fn message(frame: Frame, delivery_tag: u64, epoch: u64, websocket: bool) -> Message {
+/// session's: the tag it settles the message by, and the subscription id. Its `ack` is
+/// kept for the user to settle by only when `user_settles`.
+pub fn message(
+    frame: Frame,
+    delivery_tag: u64,
+    epoch: u64,
+    websocket: bool,
+    user_settles: bool,
+) -> Message {
     let destination = frame.header("destination").unwrap_or_default().to_string();
     let (exchange, routing_key) = Destination::from_message_header(&destination)
         .map(|d| d.routing())
@@ -68,7 +75,10 @@ pub fn message(frame: Frame, delivery_tag: u64, epoch: u64, websocket: bool) -> 
             destination,
             subscription,
             message_id: frame.header("message-id").unwrap_or_default().to_string(),
-            ack: frame.header("ack").map(str::to_string),
+            ack: frame
+                .header("ack")
+                .filter(|_| user_settles)
+                .map(str::to_string),
             headers: frame.headers,
             websocket,
         }),
@@ -193,7 +203,13 @@ mod tests {
             .with_header("x-trace", "first")
             .with_header("x-trace", "second")
             .with_body(&b"hi"[..]);
-        let m = message(frame.clone(), 7, 3, false);
+        let m = message(
+            frame.clone().with_header("ack", "T_sub-0@@1"),
+            7,
+            3,
+            false,
+            false,
+        );
         assert_eq!((m.exchange.as_str(), m.routing_key.as_str()), ("x", "a/b"));
         assert!(m.redelivered);
         assert_eq!(m.properties.delivery_mode, Some(2));
@@ -208,8 +224,15 @@ mod tests {
         let MessagePart::Stomp(facts) = m.part else {
             panic!("a STOMP part")
         };
-        assert_eq!(facts.headers, frame.headers);
+        assert_eq!(facts.headers[..frame.headers.len()], frame.headers);
         assert_eq!(facts.subscription, "sub-0");
+        // Ack mode auto: the session acks it, so the user has nothing to settle by.
+        assert_eq!(facts.ack, None);
+        let settled_by_user = message(frame.with_header("ack", "a-1"), 8, 3, false, true);
+        let MessagePart::Stomp(facts) = settled_by_user.part else {
+            panic!("a STOMP part")
+        };
+        assert_eq!(facts.ack.as_deref(), Some("a-1"));
         assert_eq!(m.consumer_tag.as_deref(), Some("sub-0"));
     }
 

@@ -27,6 +27,10 @@ use crate::session::{
 const BATCH: usize = 64;
 /// How long a goodbye may keep the user waiting on a link that stopped answering.
 const GOODBYE: Duration = Duration::from_secs(2);
+/// Acks of ack mode auto written before they are flushed, when messages keep coming: a
+/// quiet socket flushes them at once, and this bounds the wait under a flood, well inside
+/// any prefetch window worth having.
+const ACK_FLUSH: usize = 64;
 /// The receipt the DISCONNECT asks for: once it comes, everything before it was handled.
 const BYE: &str = "bye";
 
@@ -43,6 +47,8 @@ pub struct StompLink {
     /// With client-individual acks: our delivery tag -> the MESSAGE's `ack` header, which
     /// ACK and NACK name.
     unsettled: HashMap<u64, String>,
+    /// With ack mode auto: ACKs written and not yet flushed.
+    acks_unflushed: usize,
     next_tag: u64,
     /// False once the connection failed or said goodbye: nothing more is written.
     alive: bool,
@@ -68,17 +74,41 @@ impl StompLink {
         true
     }
 
-    /// A MESSAGE to the app, remembered for settling with client acks.
-    async fn deliver(&mut self, frame: Frame, events: &Events) -> bool {
+    /// A MESSAGE to the app: remembered for the user to settle (client-individual), or
+    /// acked by us once the UI holds it (auto).
+    async fn deliver(&mut self, frame: Frame, events: &Events) -> Step {
         self.next_tag += 1;
         let tag = self.next_tag;
-        if self.settings.stomp.ack == AckMode::ClientIndividual
-            && let Some(ack) = frame.header("ack")
-        {
-            self.unsettled.insert(tag, ack.to_string());
+        let user_settles = self.settings.stomp.ack == AckMode::ClientIndividual;
+        let ack = frame.header("ack").map(str::to_string);
+        if user_settles && let Some(ack) = &ack {
+            self.unsettled.insert(tag, ack.clone());
         }
-        let message = frames::message(frame, tag, self.epoch, self.websocket());
-        events.send(WorkerEvent::Delivery(Box::new(message))).await
+        let message = frames::message(frame, tag, self.epoch, self.websocket(), user_settles);
+        if !events.send(WorkerEvent::Delivery(Box::new(message))).await {
+            return Step::End(Ended::ByUser);
+        }
+        let Some(id) = ack.filter(|_| !user_settles) else {
+            return Step::Go;
+        };
+        let written = self
+            .wire
+            .feed(Item::Frame(Frame::new(Command::Ack).with_header("id", id)))
+            .await;
+        self.acks_unflushed += 1;
+        match written {
+            Ok(()) if self.acks_unflushed >= ACK_FLUSH => self.flush_acks().await,
+            Ok(()) => Step::Go,
+            Err(err) => Step::End(Ended::Lost(self.wire_lost(err))),
+        }
+    }
+
+    async fn flush_acks(&mut self) -> Step {
+        self.acks_unflushed = 0;
+        match self.wire.flush().await {
+            Ok(()) => Step::Go,
+            Err(err) => Step::End(Ended::Lost(self.wire_lost(err))),
+        }
     }
 
     /// The connection is gone: requests none of whose copies went out wait for the next
@@ -115,10 +145,7 @@ impl StompLink {
             Some(Ok(Item::Frame(frame))) => frame,
         };
         if frame.command == Command::Message {
-            return match self.deliver(frame, events).await {
-                true => Step::Go,
-                false => Step::End(Ended::ByUser),
-            };
+            return self.deliver(frame, events).await;
         }
         match frame.command {
             Command::Receipt => {
@@ -157,6 +184,7 @@ impl StompLink {
         }
         if wrote {
             self.wire.flush().await?;
+            self.acks_unflushed = 0;
         }
         // A UI that is gone is noticed by the next delivery or command.
         self.report(events, done).await;
@@ -172,7 +200,7 @@ impl StompLink {
         };
         if self.settings.stomp.ack == AckMode::Auto {
             return answer(Err(
-                "the subscriptions use ack mode auto: the broker counts a message delivered once sent, and there is nothing to settle".into(),
+                "the subscriptions use ack mode auto: the app acked each message as it arrived, and there is nothing to settle".into(),
             ));
         }
         if epoch != self.epoch {
@@ -258,6 +286,7 @@ impl Link for StompLink {
             early,
             publisher: Publisher::default(),
             unsettled: HashMap::new(),
+            acks_unflushed: 0,
             next_tag: 0,
             alive: true,
         })
@@ -282,8 +311,10 @@ impl Link for StompLink {
         outbox: &mut Outbox,
     ) -> Ended {
         for frame in std::mem::take(&mut self.early) {
-            if !self.deliver(frame, events).await {
-                return Ended::ByUser;
+            match self.deliver(frame, events).await {
+                Step::Go => {}
+                Step::End(Ended::ByUser) => return Ended::ByUser,
+                Step::End(Ended::Lost(error)) => return self.lost(error, events, outbox).await,
             }
         }
         // Far away stands for "never": a `select!` branch needs a future either way.
@@ -312,6 +343,7 @@ impl Link for StompLink {
             let beat_at = last_written + self.send_every.unwrap_or(far);
             let silent_at = last_heard + self.silence_limit.unwrap_or(far);
             let more_to_send = self.publisher.has_work();
+            let acks_waiting = self.acks_unflushed > 0;
             let step = tokio::select! {
                 // Reading first: after a slow hand-over to the app, what waits on the
                 // socket is heard before the silence is judged.
@@ -359,6 +391,8 @@ impl Link for StompLink {
                         Err(err) => Step::End(Ended::Lost(self.wire_lost(err))),
                     }
                 }
+                // Nothing more to read right now: the acks go out.
+                () = std::future::ready(()), if acks_waiting => self.flush_acks().await,
                 () = std::future::ready(()), if more_to_send => Step::Go,
             };
             match step {

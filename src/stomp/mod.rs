@@ -39,11 +39,17 @@ pub const DEFAULT_DESTINATION: &str = "/exchange/testEx/test";
 /// RabbitMQ's Web-STOMP endpoint since 3.7 (SockJS at `/stomp` is gone).
 pub const WEB_STOMP_PATH: &str = "/ws";
 
+/// The SUBSCRIBE's `ack` header whatever the mode: see [`AckMode::Auto`].
+pub const WIRE_ACK: &str = "client-individual";
+
 /// How a STOMP subscription's messages are settled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AckMode {
-    /// The broker counts a message delivered once sent.
+    /// The app acks each message once the UI holds it. On the wire the subscription is
+    /// client-individual all the same: so the prefetch bounds what is in flight (RabbitMQ
+    /// ignores it for `ack:auto`), and a message the connection loses on its way is
+    /// redelivered, not gone, like AMQP's take mode and MQTT's QoS 1.
     #[default]
     Auto,
     /// Each message waits for its own ACK or NACK (`a`, `d`, `u`), like AMQP's manual acks.
@@ -53,7 +59,8 @@ pub enum AckMode {
 impl AckMode {
     pub const ALL: [AckMode; 2] = [Self::Auto, Self::ClientIndividual];
 
-    /// As the SUBSCRIBE `ack` header, profiles and `--ack` spell it.
+    /// As profiles and `--ack` spell it (the SUBSCRIBE's header is always
+    /// [`WIRE_ACK`]).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Auto => "auto",

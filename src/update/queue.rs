@@ -55,7 +55,7 @@ pub fn settle(model: &mut Model, settle: Settle) -> Vec<Effect> {
     if stomp && !settles_by_hand(tab) {
         tab.notify(
             Level::Info,
-            "Ack, nack and requeue are for a subscription with ack mode client-individual (Ack mode on the form, or --ack client). With auto, the broker counts each message delivered once sent.",
+            "Ack, nack and requeue are for a subscription with ack mode client-individual (Ack mode on the form, or --ack client). With auto, the app acks each message as it arrives.",
         );
         return Vec::new();
     }
