@@ -21,9 +21,20 @@ use support::{Broker, Session, WAIT};
 use tokio::{net::TcpListener, sync::oneshot};
 use tokio_tungstenite::tungstenite::{
     Message,
-    handshake::server::{Request, Response},
+    handshake::server::{ErrorResponse, Request, Response},
     http::HeaderValue,
 };
+
+/// Agrees to STOMP 1.2 as RabbitMQ does. The signature is tungstenite's callback's: its
+/// error type is a whole HTTP response.
+#[allow(clippy::result_large_err)]
+fn agree(_: &Request, mut response: Response) -> Result<Response, ErrorResponse> {
+    response.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("v12.stomp"),
+    );
+    Ok(response)
+}
 
 /// The `heart-beat` header of the first frame a session sends to `via`'s listener.
 async fn offered_heart_beat(via: Via) -> String {
@@ -46,13 +57,6 @@ async fn offered_heart_beat(via: Via) -> String {
                 seen
             }
             Via::WebStomp => {
-                let agree = |_: &Request, mut response: Response| {
-                    response.headers_mut().insert(
-                        "Sec-WebSocket-Protocol",
-                        HeaderValue::from_static("v12.stomp"),
-                    );
-                    Ok(response)
-                };
                 let mut ws = tokio_tungstenite::accept_hdr_async(socket, agree)
                     .await
                     .expect("the WebSocket handshake");
