@@ -1,7 +1,8 @@
-//! A STOMP session across a restart of its node (a private one: this test stops it): the
-//! loss is reported, the session reconnects by itself and subscribes again, and a SEND
-//! typed while the node was down waits in the outbox and goes out then, confirmed by its
-//! receipt; a hung node is noticed by its missing heart-beats.
+//! STOMP and Web-STOMP sessions across a restart of their node (a private one: this test
+//! stops it): the loss is reported, each session reconnects by itself and subscribes
+//! again, and a SEND typed while the node was down waits in the outbox and goes out then,
+//! confirmed by its receipt; a hung node is noticed by its missing heart-beats (over
+//! Web-STOMP too, where the session offers none of its own but watches the server's).
 //! Takes about a minute; run it alone.
 
 #[path = "stomp/common.rs"]
@@ -11,21 +12,44 @@ mod support;
 use std::time::Duration;
 
 use amqp_tui::session::{ConnectError, PublishOutcome, SessionCommand, WorkerEvent};
-use common::{Via, plain, publish, unique};
+use common::{BOTH, Via, plain, publish, unique};
 use support::{PrivateNode, Session, stomp_clients};
 
 /// Stopping and starting a node takes a while; the session retries every 5 s at most.
 const RESTART: Duration = Duration::from_secs(90);
 
+/// One session of each kind, each on topics of its own.
+struct Watcher {
+    via: Via,
+    id: String,
+    session: Session,
+}
+
+async fn reconnected(watcher: &mut Watcher) {
+    let via = watcher.via;
+    let again = watcher
+        .session
+        .wait_for(RESTART, |e| match e {
+            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
+            _ => None,
+        })
+        .await;
+    assert!(again, "{via:?}: a reconnect says so");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stomp_session_reconnects_after_a_node_restart_subscribes_again_and_sends_what_waited() {
+async fn stomp_sessions_reconnect_after_a_node_restart_subscribe_again_and_send_what_waited() {
     let (node, broker) = PrivateNode::start("stomp-restart");
-    let id = unique("restart");
-    let mut settings = plain(&broker, Via::Stomp, &[format!("/topic/test.{id}.#")]);
-    // Short, so that a hung node is noticed within seconds.
-    settings.heartbeat_secs = 2;
-    let mut session = Session::start(settings);
-    session.connected().await;
+    let mut watchers = Vec::new();
+    for via in BOTH {
+        let id = unique(&format!("restart-{via:?}"));
+        let mut settings = plain(&broker, via, &[format!("/topic/test.{id}.#")]);
+        // Short, so that a hung node is noticed within seconds.
+        settings.heartbeat_secs = 2;
+        let mut session = Session::start(settings);
+        session.connected().await;
+        watchers.push(Watcher { via, id, session });
+    }
 
     let node = tokio::task::spawn_blocking(move || {
         node.down();
@@ -33,35 +57,37 @@ async fn a_stomp_session_reconnects_after_a_node_restart_subscribes_again_and_se
     })
     .await
     .expect("stop the node");
-    session
-        .wait_for(RESTART, |e| match e {
-            WorkerEvent::ConnectionLost { .. } => Some(()),
-            _ => None,
-        })
-        .await;
-
-    // Typed while the node is down: kept, and said so.
-    let waiting = publish(
-        7,
-        &format!("/topic/test.{id}.waited"),
-        b"typed while down",
-        1,
-    );
-    session
-        .commands_tx
-        .send(SessionCommand::Publish(Box::new(waiting)))
-        .await
-        .expect("worker runs");
-    let queued = session
-        .wait_for(support::WAIT, |e| match e {
-            WorkerEvent::PublishQueued { id: 7, waiting } => Some(*waiting),
-            WorkerEvent::Published { id: 7, outcome, .. } => {
-                panic!("published while the node was down: {outcome:?}")
-            }
-            _ => None,
-        })
-        .await;
-    assert_eq!(queued, 1);
+    for (n, w) in (7u64..).zip(watchers.iter_mut()) {
+        w.session
+            .wait_for(RESTART, |e| match e {
+                WorkerEvent::ConnectionLost { .. } => Some(()),
+                _ => None,
+            })
+            .await;
+        // Typed while the node is down: kept, and said so.
+        let waiting = publish(
+            n,
+            &format!("/topic/test.{}.waited", w.id),
+            b"typed while down",
+            1,
+        );
+        w.session
+            .commands_tx
+            .send(SessionCommand::Publish(Box::new(waiting)))
+            .await
+            .expect("worker runs");
+        let queued = w
+            .session
+            .wait_for(support::WAIT, |e| match e {
+                WorkerEvent::PublishQueued { id, waiting } if *id == n => Some(*waiting),
+                WorkerEvent::Published { id, outcome, .. } if *id == n => {
+                    panic!("published while the node was down: {outcome:?}")
+                }
+                _ => None,
+            })
+            .await;
+        assert_eq!(queued, 1, "{:?}", w.via);
+    }
 
     let node = tokio::task::spawn_blocking(move || {
         node.up();
@@ -69,67 +95,63 @@ async fn a_stomp_session_reconnects_after_a_node_restart_subscribes_again_and_se
     })
     .await
     .expect("start the node");
-    let reconnected = session
-        .wait_for(RESTART, |e| match e {
-            WorkerEvent::Connected { reconnected, .. } => Some(*reconnected),
-            _ => None,
-        })
-        .await;
-    assert!(reconnected, "a reconnect says so");
+    for (n, w) in (7u64..).zip(watchers.iter_mut()) {
+        reconnected(w).await;
+        // What waited went out, confirmed, and came back through the new subscription.
+        let outcome = w
+            .session
+            .wait_for(support::WAIT, |e| match e {
+                WorkerEvent::Published { id, outcome, .. } if *id == n => Some(outcome.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(outcome, PublishOutcome::Routed, "{:?}", w.via);
+        assert_eq!(w.session.delivery().await.body, b"typed while down");
 
-    // What waited went out, confirmed, and came back through the new subscription.
-    let outcome = session
-        .wait_for(support::WAIT, |e| match e {
-            WorkerEvent::Published { id: 7, outcome, .. } => Some(outcome.clone()),
-            _ => None,
-        })
-        .await;
-    assert_eq!(outcome, PublishOutcome::Routed);
-    assert_eq!(session.delivery().await.body, b"typed while down");
-
-    // And a third-party client's SEND reaches it: it is subscribed again.
-    stomp_clients::send(
-        &broker.stomp_plain(),
-        &format!("/topic/test.{id}.after"),
-        &["after the restart"],
-        &[],
-    )
-    .await
-    .expect_success("send");
-    assert_eq!(session.delivery().await.body, b"after the restart");
+        // And a third-party client's SEND reaches it: it is subscribed again.
+        stomp_clients::send(
+            &broker.stomp_plain(),
+            &format!("/topic/test.{}.after", w.id),
+            &["after the restart"],
+            &[],
+        )
+        .await
+        .expect_success("send");
+        assert_eq!(w.session.delivery().await.body, b"after the restart");
+        w.session
+            .drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }));
+    }
 
     // A hung node: no heart-beat for two intervals is a lost connection, and the session
     // is back once the node answers again.
-    session.drain_pending(|e| matches!(e, WorkerEvent::ConnectionLost { .. }));
     let node = tokio::task::spawn_blocking(move || {
         node.pause();
         node
     })
     .await
     .expect("pause the node");
-    let error = session
-        .wait_for(support::WAIT, |e| match e {
-            WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
-            _ => None,
-        })
-        .await;
-    assert_eq!(error, ConnectError::HeartbeatMissed { secs: 4 });
+    for w in &mut watchers {
+        let error = w
+            .session
+            .wait_for(support::WAIT, |e| match e {
+                WorkerEvent::ConnectionLost { error, .. } => Some(error.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(
+            error,
+            ConnectError::HeartbeatMissed { secs: 4 },
+            "{:?}",
+            w.via
+        );
+    }
     let _node = tokio::task::spawn_blocking(move || {
         node.resume();
         node
     })
     .await
     .expect("resume the node");
-    session
-        .wait_for(RESTART, |e| {
-            matches!(
-                e,
-                WorkerEvent::Connected {
-                    reconnected: true,
-                    ..
-                }
-            )
-            .then_some(())
-        })
-        .await;
+    for w in &mut watchers {
+        reconnected(w).await;
+    }
 }
