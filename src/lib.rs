@@ -10,6 +10,7 @@ pub mod logging;
 pub mod management;
 pub mod model;
 pub mod mqtt;
+pub mod observe;
 pub mod private_file;
 pub mod profile;
 pub mod routing;

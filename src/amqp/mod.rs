@@ -2,7 +2,7 @@
 //! through `session`: [`worker::start`] takes that module's commands and reports its
 //! events.
 
-mod connect;
+pub(crate) mod connect;
 pub mod error;
 pub mod exchange_types;
 pub mod properties;

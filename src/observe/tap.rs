@@ -1,0 +1,125 @@
+//! The firehose tap: an AMQP connection of its own (the settings given: trust, user,
+//! vhost), an exclusive, auto-delete queue of at most [`TAP_QUEUE_LIMIT`] messages (the
+//! oldest dropped first) bound to `amq.rabbitmq.trace` for `publish.#` only, consumed
+//! without acks. Each publish event goes out on the channel; the task ends when the
+//! receiver is gone or the connection fails, which it reports as its last event.
+
+use futures_lite::StreamExt;
+use lapin::{
+    options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions},
+    types::{AMQPValue, FieldTable, ShortString},
+};
+use tokio::{sync::mpsc, task::JoinHandle};
+
+use super::TraceEvent;
+use crate::{
+    amqp::{connect, properties::table_from_amqp},
+    session::ConnectionSettings,
+};
+
+/// The tap's queue holds no more than this: tracing a busy vhost must never grow a queue
+/// without bound while the app is slow or away.
+pub const TAP_QUEUE_LIMIT: i64 = 10_000;
+/// Where RabbitMQ's firehose publishes (`publish.<exchange>`, `deliver.<queue>`).
+const TRACE_EXCHANGE: &str = "amq.rabbitmq.trace";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TapEvent {
+    /// Bound and consuming: from now on every publish traced in the vhost comes through.
+    Ready,
+    Traced(Box<TraceEvent>),
+    /// The tap stopped; why, made to be shown.
+    Ended(String),
+}
+
+/// Starts the tap on the current tokio runtime; abort the handle (or drop the receiver)
+/// to stop it, which closes its connection and so deletes its queue.
+pub fn start(settings: ConnectionSettings, events: mpsc::Sender<TapEvent>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let why = match run(&settings, &events).await {
+            Ok(()) => return,
+            Err(why) => why,
+        };
+        let _ = events.send(TapEvent::Ended(why)).await;
+    })
+}
+
+async fn run(settings: &ConnectionSettings, events: &mpsc::Sender<TapEvent>) -> Result<(), String> {
+    let (connection, _) = connect::open(settings)
+        .await
+        .map_err(|e| format!("the tap could not connect: {e}"))?;
+    let failed = |what: &str, e: lapin::Error| format!("the tap could not {what}: {e}");
+    let channel = connection
+        .create_channel()
+        .await
+        .map_err(|e| failed("open a channel", e))?;
+    let mut arguments = FieldTable::default();
+    arguments.insert(
+        "x-max-length".into(),
+        AMQPValue::LongLongInt(TAP_QUEUE_LIMIT),
+    );
+    let queue = channel
+        .queue_declare(
+            ShortString::from(""),
+            QueueDeclareOptions {
+                exclusive: true,
+                auto_delete: true,
+                ..QueueDeclareOptions::default()
+            },
+            arguments,
+        )
+        .await
+        .map_err(|e| failed("declare its queue", e))?;
+    channel
+        .queue_bind(
+            queue.name().clone(),
+            ShortString::from(TRACE_EXCHANGE),
+            ShortString::from("publish.#"),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .map_err(|e| failed(&format!("bind to {TRACE_EXCHANGE}"), e))?;
+    let mut consumer = channel
+        .basic_consume(
+            queue.name().clone(),
+            ShortString::from("amqp-tui-observe"),
+            BasicConsumeOptions {
+                no_ack: true,
+                exclusive: true,
+                ..BasicConsumeOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .map_err(|e| failed("consume its queue", e))?;
+    if events.send(TapEvent::Ready).await.is_err() {
+        return Ok(());
+    }
+    while let Some(delivery) = consumer.next().await {
+        let delivery = delivery.map_err(|e| format!("the tap lost its connection: {e}"))?;
+        let headers = delivery
+            .properties
+            .headers()
+            .as_ref()
+            .map(table_from_amqp)
+            .unwrap_or_default();
+        let Some(event) =
+            TraceEvent::from_firehose(delivery.routing_key.as_str(), &headers, &delivery.data)
+        else {
+            continue;
+        };
+        if events
+            .send(TapEvent::Traced(Box::new(event)))
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    // Closing the connection deletes the exclusive queue with it.
+    let _ = connection
+        .close(200, ShortString::from("observe off"))
+        .await;
+    Ok(())
+}
