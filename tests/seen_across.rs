@@ -5,40 +5,22 @@
 
 mod support;
 
-use std::time::Duration;
-
 use amqp_tui::{
     action::Action,
     amqp::{Binding, Routing, Source},
     app::App,
-    model::{ConnState, ConnectForm, Model},
+    model::{ConnectForm, Model},
     mqtt::{self, MqttOptions},
     session::{ConnectionSettings, Protocol},
 };
 use ratatui::{Terminal, backend::TestBackend};
-use support::{Broker, screen::rows, unique_suffix};
+use support::{
+    Broker,
+    app_loop::{all_connected, run_until},
+    screen::rows,
+    unique_suffix,
+};
 use tui_input::Input;
-
-const PATIENCE: Duration = Duration::from_secs(60);
-
-async fn run_until(
-    app: &mut App,
-    terminal: &mut Terminal<TestBackend>,
-    until: impl Fn(&Model) -> bool,
-) {
-    let idle = futures_lite::stream::pending;
-    tokio::time::timeout(PATIENCE, app.run_until(terminal, idle(), until))
-        .await
-        .expect("the app got there in time")
-        .expect("the app's loop");
-}
-
-fn connected(model: &Model) -> bool {
-    model
-        .tabs()
-        .iter()
-        .all(|tab| matches!(tab.conn, ConnState::Connected { .. }))
-}
 
 #[tokio::test]
 async fn an_mqtt_publish_seen_by_an_amqp_tap_is_named_in_the_notice_and_the_copy() {
@@ -79,11 +61,11 @@ async fn an_mqtt_publish_seen_by_an_amqp_tap_is_named_in_the_notice_and_the_copy
     app.dispatch(Action::Connect);
     let mut terminal = Terminal::new(TestBackend::new(250, 30)).expect("test terminal");
     run_until(&mut app, &mut terminal, |m| {
-        connected(m) || m.tabs().iter().any(|t| t.form.error.is_some())
+        all_connected(m) || m.tabs().iter().any(|t| t.form.error.is_some())
     })
     .await;
     assert!(
-        connected(app.model()),
+        all_connected(app.model()),
         "{:?}",
         app.model()
             .tabs()

@@ -6,54 +6,24 @@
 
 mod support;
 
-use std::time::Duration;
-
 use amqp_tui::{
     action::Action,
     amqp::{Binding, Routing, Source},
     app::App,
-    model::{ConnState, ConnectForm, Focus, Model},
+    model::{ConnectForm, Focus, Model},
     mqtt::{self, MqttOptions},
     session::{ConnectionSettings, Protocol},
     stomp::StompOptions,
 };
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::{Terminal, backend::TestBackend};
-use support::{Broker, screen::rows, unique_suffix};
+use support::{
+    Broker,
+    app_loop::{all_connected, run_until},
+    screen::rows,
+    unique_suffix,
+};
 use tui_input::Input;
-
-const PATIENCE: Duration = Duration::from_secs(60);
-
-async fn run_until(
-    app: &mut App,
-    terminal: &mut Terminal<TestBackend>,
-    until: impl Fn(&Model) -> bool,
-) {
-    let idle = futures_lite::stream::pending;
-    let got = tokio::time::timeout(PATIENCE, app.run_until(terminal, idle(), until)).await;
-    let state: Vec<String> = app
-        .model()
-        .tabs()
-        .iter()
-        .map(|t| {
-            let notice = t
-                .notice
-                .as_ref()
-                .map(|n| n.text.as_str())
-                .unwrap_or_default();
-            format!("{} messages; {notice}", t.log.len())
-        })
-        .collect();
-    got.unwrap_or_else(|_| panic!("not there in time:\n{}", state.join("\n")))
-        .expect("the app's loop");
-}
-
-fn connected(model: &Model) -> bool {
-    model
-        .tabs()
-        .iter()
-        .all(|tab| matches!(tab.conn, ConnState::Connected { .. }))
-}
 
 fn stomp(broker: &Broker, protocol: Protocol, port: u16, id: &str, to: &str) -> ConnectionSettings {
     ConnectionSettings {
@@ -121,11 +91,11 @@ async fn a_message_from_each_protocol_is_seen_by_the_other_three_and_named() {
     }
     let mut terminal = Terminal::new(TestBackend::new(300, 30)).expect("test terminal");
     run_until(&mut app, &mut terminal, |m| {
-        connected(m) || m.tabs().iter().any(|t| t.form.error.is_some())
+        all_connected(m) || m.tabs().iter().any(|t| t.form.error.is_some())
     })
     .await;
     assert!(
-        connected(app.model()),
+        all_connected(app.model()),
         "{:?}",
         app.model()
             .tabs()

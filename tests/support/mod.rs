@@ -2,6 +2,7 @@
 //! tests that must restart one, and helpers to drive a session worker.
 #![allow(dead_code)]
 
+pub mod app_loop;
 pub mod client;
 pub mod mqtt_clients;
 pub mod old_tls;
