@@ -10,7 +10,10 @@ use std::collections::{HashMap, VecDeque};
 use rumqttc::{AsyncClient, ClientError, QoS};
 
 use super::connect::MAX_PACKET_BYTES;
-use crate::session::{PublishOutcome, PublishPart, PublishRequest};
+use crate::session::{
+    PublishOutcome, PublishPart, PublishRequest,
+    ledger::{Done, Ledger},
+};
 
 /// Copies handed to rumqttc and not yet written, at most: what is beyond waits here, and
 /// what is beyond that waits in the app, so a flood never grows rumqttc's queue.
@@ -18,29 +21,22 @@ const HANDED_MAX: usize = 256;
 /// Requests taken from the command channel and not yet finished, at most.
 pub const BACKLOG_MAX: usize = 1024;
 
-struct Tracked {
-    request: PublishRequest,
+/// Where and how a request's copies are published.
+struct Route {
     topic: String,
     qos: QoS,
     retain: bool,
-    to_hand: u32,
-    sent: u32,
-    acked: u32,
-    failed: u32,
-    first_problem: Option<String>,
 }
 
 #[derive(Default)]
 pub struct Publisher {
-    tracked: HashMap<u64, Tracked>,
-    /// Requests with copies still to hand over, oldest first.
-    to_hand: VecDeque<u64>,
+    ledger: Ledger<Route>,
     /// One entry per copy handed over and not yet written.
     handed: VecDeque<u64>,
     /// QoS 1 copies written and waiting for their PUBACK, by packet id.
     unacked: HashMap<u16, u64>,
-    /// Requests whose hand-over failed, to report.
-    failed_over: Vec<u64>,
+    /// Requests finished by a hand-over that failed, to report.
+    failed_over: Vec<Done>,
 }
 
 /// What MQTT makes of a QoS: RabbitMQ 3.10 speaks 0 and 1 and downgrades 2 to 1.
@@ -63,7 +59,7 @@ pub fn subscription_qos(level: u8) -> QoS {
 
 impl Publisher {
     pub fn backlog(&self) -> usize {
-        self.tracked.len()
+        self.ledger.len()
     }
 
     /// Takes a request; a request that can never be sent as it is comes straight back
@@ -96,54 +92,33 @@ impl Publisher {
             let outcome = PublishOutcome::refused(request.copies, reason);
             return Err(Box::new((request, outcome)));
         }
-        let id = request.id;
-        let copies = request.copies.max(1);
-        self.tracked.insert(
-            id,
-            Tracked {
-                topic,
-                qos: qos(level),
-                retain,
-                to_hand: copies,
-                sent: 0,
-                acked: 0,
-                failed: 0,
-                first_problem: None,
-                request,
-            },
-        );
-        self.to_hand.push_back(id);
+        let route = Route {
+            topic,
+            qos: qos(level),
+            retain,
+        };
+        self.ledger.insert(request, route);
         Ok(())
     }
 
     /// Hands copies to rumqttc while its queue has room.
     pub fn hand_over(&mut self, client: &AsyncClient) {
         while self.handed.len() < HANDED_MAX {
-            let Some(&id) = self.to_hand.front() else {
+            let Some((id, entry)) = self.ledger.next_unwritten() else {
                 return;
             };
-            let Some(t) = self.tracked.get_mut(&id) else {
-                self.to_hand.pop_front();
-                continue;
-            };
-            let body = t.request.body.clone();
-            match client.try_publish(t.topic.clone(), t.qos, t.retain, body) {
+            let Route { topic, qos, retain } = &entry.route;
+            let body = entry.request.body.clone();
+            match client.try_publish(topic.clone(), *qos, *retain, body) {
                 Ok(()) => {
                     self.handed.push_back(id);
-                    t.to_hand -= 1;
-                    if t.to_hand == 0 {
-                        self.to_hand.pop_front();
-                    }
+                    self.ledger.took_one(id);
                 }
                 // Full: the event loop makes room as it writes.
                 Err(ClientError::TryRequest(_)) => return,
                 Err(other) => {
-                    let failed = t.to_hand;
-                    t.to_hand = 0;
-                    t.failed += failed;
-                    t.first_problem.get_or_insert(other.to_string());
-                    self.to_hand.pop_front();
-                    self.failed_over.push(id);
+                    let done = self.ledger.fail_unwritten(id, &other.to_string());
+                    self.failed_over.extend(done);
                     return;
                 }
             }
@@ -151,96 +126,39 @@ impl Publisher {
     }
 
     /// rumqttc wrote the oldest handed copy as packet `pkid`.
-    pub fn written(&mut self, pkid: u16) -> Option<(PublishRequest, PublishOutcome)> {
+    pub fn written(&mut self, pkid: u16) -> Option<Done> {
         let id = self.handed.pop_front()?;
-        let t = self.tracked.get_mut(&id)?;
-        if t.qos == QoS::AtMostOnce {
-            t.sent += 1;
-        } else {
-            self.unacked.insert(pkid, id);
+        if self.ledger.get(id)?.route.qos == QoS::AtMostOnce {
+            return self.ledger.sent(id);
         }
-        self.finish(id)
+        self.unacked.insert(pkid, id);
+        None
     }
 
     /// The broker acknowledged packet `pkid`.
-    pub fn acked(&mut self, pkid: u16) -> Option<(PublishRequest, PublishOutcome)> {
+    pub fn acked(&mut self, pkid: u16) -> Option<Done> {
         let id = self.unacked.remove(&pkid)?;
-        self.tracked.get_mut(&id)?.acked += 1;
-        self.finish(id)
+        self.ledger.acked(id)
     }
 
     /// Requests finished by a hand-over that failed.
-    pub fn finished(&mut self) -> Vec<(PublishRequest, PublishOutcome)> {
-        let ids = std::mem::take(&mut self.failed_over);
-        ids.into_iter().filter_map(|id| self.finish(id)).collect()
+    pub fn finished(&mut self) -> Vec<Done> {
+        std::mem::take(&mut self.failed_over)
     }
 
     /// The requests none of whose copies were handed to rumqttc, oldest first, taken
     /// back: nothing of them reached the connection, so they can wait for the next one.
     pub fn take_unsent(&mut self) -> Vec<PublishRequest> {
-        let mut unsent = Vec::new();
-        self.to_hand.retain(|id| {
-            let untouched = self
-                .tracked
-                .get(id)
-                .is_some_and(|t| t.to_hand == t.request.copies.max(1));
-            if untouched {
-                unsent.push(*id);
-            }
-            !untouched
-        });
-        unsent
-            .into_iter()
-            .filter_map(|id| self.tracked.remove(&id).map(|t| t.request))
-            .collect()
+        self.ledger.take_unsent()
     }
 
     /// The connection is gone: every copy not yet sent or acknowledged failed, `why`.
-    pub fn fail_all(&mut self, why: &str) -> Vec<(PublishRequest, PublishOutcome)> {
+    pub fn fail_all(&mut self, why: &str) -> Vec<Done> {
         self.handed.clear();
         self.unacked.clear();
-        self.to_hand.clear();
-        let mut ids: Vec<u64> = self.tracked.keys().copied().collect();
-        ids.sort_unstable();
-        ids.into_iter()
-            .filter_map(|id| {
-                let t = self.tracked.get_mut(&id)?;
-                let total = t.request.copies.max(1);
-                t.failed = total - t.sent - t.acked;
-                t.to_hand = 0;
-                t.first_problem.get_or_insert_with(|| why.to_string());
-                self.finish(id)
-            })
-            .collect()
-    }
-
-    fn finish(&mut self, id: u64) -> Option<(PublishRequest, PublishOutcome)> {
-        let t = self.tracked.get(&id)?;
-        let total = t.request.copies.max(1);
-        if t.sent + t.acked + t.failed < total {
-            return None;
-        }
-        let t = self.tracked.remove(&id)?;
-        let outcome = if total == 1 {
-            match (t.sent, t.acked) {
-                (1, _) => PublishOutcome::Sent,
-                (_, 1) => PublishOutcome::Routed,
-                _ => PublishOutcome::Failed {
-                    reason: t.first_problem.unwrap_or_default(),
-                },
-            }
-        } else {
-            PublishOutcome::Copies {
-                routed: t.acked,
-                sent: t.sent,
-                returned: 0,
-                nacked: 0,
-                refused: 0,
-                failed: t.failed,
-                first_problem: t.first_problem,
-            }
-        };
-        Some((t.request, outcome))
+        let mut done = std::mem::take(&mut self.failed_over);
+        done.extend(self.ledger.fail_all(why));
+        done
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod details;
 pub mod error;
 pub mod event;
+pub mod ledger;
 pub mod message;
 pub mod outbox;
 pub mod properties;

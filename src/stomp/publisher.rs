@@ -4,32 +4,23 @@
 //! confirm), counted like AMQP's confirms and MQTT's PUBACKs. Without `confirm` a copy is
 //! "sent" once written.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use super::{Destination, Frame, frames};
-use crate::session::{PublishOutcome, PublishPart, PublishRequest};
+use crate::session::{
+    PublishOutcome, PublishPart, PublishRequest,
+    ledger::{Done, Ledger},
+};
 
 /// Requests taken from the command channel and not yet finished, at most.
 pub const BACKLOG_MAX: usize = 1024;
 /// SENDs written and waiting for their RECEIPT, at most: past it, copies wait here.
 const WINDOW: usize = 512;
 
-struct Tracked {
-    request: PublishRequest,
-    destination: String,
-    to_send: u32,
-    sent: u32,
-    acked: u32,
-    refused: u32,
-    failed: u32,
-    first_problem: Option<String>,
-}
-
 #[derive(Default)]
 pub struct Publisher {
-    tracked: HashMap<u64, Tracked>,
-    /// Requests with copies still to write, oldest first.
-    to_send: VecDeque<u64>,
+    /// Each request with its destination.
+    ledger: Ledger<String>,
     /// Receipt ids of SENDs written and not yet confirmed, with their request.
     awaiting: HashMap<String, u64>,
     next_receipt: u64,
@@ -37,12 +28,12 @@ pub struct Publisher {
 
 impl Publisher {
     pub fn backlog(&self) -> usize {
-        self.tracked.len()
+        self.ledger.len()
     }
 
     /// Whether a copy can be written now.
     pub fn has_work(&self) -> bool {
-        !self.to_send.is_empty() && self.awaiting.len() < WINDOW
+        self.ledger.has_unwritten() && self.awaiting.len() < WINDOW
     }
 
     /// Takes a request; one that can never be sent as it is comes straight back with its
@@ -67,21 +58,7 @@ impl Publisher {
             let outcome = PublishOutcome::refused(request.copies, problem.to_string());
             return Err(Box::new((request, outcome)));
         }
-        let id = request.id;
-        self.tracked.insert(
-            id,
-            Tracked {
-                destination: destination.trim().to_string(),
-                to_send: request.copies.max(1),
-                sent: 0,
-                acked: 0,
-                refused: 0,
-                failed: 0,
-                first_problem: None,
-                request,
-            },
-        );
-        self.to_send.push_back(id);
+        self.ledger.insert(request, destination.trim().to_string());
         Ok(())
     }
 
@@ -91,22 +68,18 @@ impl Publisher {
         if self.awaiting.len() >= WINDOW {
             return None;
         }
-        let &id = self.to_send.front()?;
-        let t = self.tracked.get_mut(&id)?;
-        let receipt = t.request.confirm.then(|| {
+        let (id, entry) = self.ledger.next_unwritten()?;
+        let receipt = entry.request.confirm.then(|| {
             self.next_receipt += 1;
             format!("send-{}", self.next_receipt)
         });
         let frame = frames::send(
-            &t.destination,
-            &t.request.properties,
-            &t.request.body,
+            &entry.route,
+            &entry.request.properties,
+            &entry.request.body,
             receipt.as_deref(),
         );
-        t.to_send -= 1;
-        if t.to_send == 0 {
-            self.to_send.pop_front();
-        }
+        self.ledger.took_one(id);
         if let Some(receipt) = receipt {
             self.awaiting.insert(receipt, id);
         }
@@ -114,100 +87,35 @@ impl Publisher {
     }
 
     /// A SEND of request `id` was written: without a receipt, that is all it gets.
-    pub fn written(&mut self, id: u64) -> Option<(PublishRequest, PublishOutcome)> {
-        let t = self.tracked.get_mut(&id)?;
-        if t.request.confirm {
+    pub fn written(&mut self, id: u64) -> Option<Done> {
+        if self.ledger.get(id)?.request.confirm {
             return None;
         }
-        t.sent += 1;
-        self.finish(id)
+        self.ledger.sent(id)
     }
 
     /// A RECEIPT arrived.
-    pub fn receipt(&mut self, receipt_id: &str) -> Option<(PublishRequest, PublishOutcome)> {
+    pub fn receipt(&mut self, receipt_id: &str) -> Option<Done> {
         let id = self.awaiting.remove(receipt_id)?;
-        self.tracked.get_mut(&id)?.acked += 1;
-        self.finish(id)
+        self.ledger.acked(id)
     }
 
     /// An ERROR names the receipt of a SEND: the broker refused that copy, `why`.
-    pub fn refused(
-        &mut self,
-        receipt_id: &str,
-        why: &str,
-    ) -> Option<(PublishRequest, PublishOutcome)> {
+    pub fn refused(&mut self, receipt_id: &str, why: &str) -> Option<Done> {
         let id = self.awaiting.remove(receipt_id)?;
-        let t = self.tracked.get_mut(&id)?;
-        t.refused += 1;
-        t.first_problem.get_or_insert_with(|| why.to_string());
-        self.finish(id)
+        self.ledger.refused(id, why)
     }
 
     /// The requests none of whose copies were written, oldest first, taken back: nothing
     /// of them reached the connection, so they can wait for the next one.
     pub fn take_unsent(&mut self) -> Vec<PublishRequest> {
-        let mut unsent = Vec::new();
-        self.to_send.retain(|id| {
-            let untouched = self
-                .tracked
-                .get(id)
-                .is_some_and(|t| t.to_send == t.request.copies.max(1));
-            if untouched {
-                unsent.push(*id);
-            }
-            !untouched
-        });
-        unsent
-            .into_iter()
-            .filter_map(|id| self.tracked.remove(&id).map(|t| t.request))
-            .collect()
+        self.ledger.take_unsent()
     }
 
     /// The connection is gone: every copy not yet sent or confirmed failed, `why`.
-    pub fn fail_all(&mut self, why: &str) -> Vec<(PublishRequest, PublishOutcome)> {
+    pub fn fail_all(&mut self, why: &str) -> Vec<Done> {
         self.awaiting.clear();
-        self.to_send.clear();
-        let mut ids: Vec<u64> = self.tracked.keys().copied().collect();
-        ids.sort_unstable();
-        ids.into_iter()
-            .filter_map(|id| {
-                let t = self.tracked.get_mut(&id)?;
-                let total = t.request.copies.max(1);
-                t.failed = total - t.sent - t.acked - t.refused;
-                t.to_send = 0;
-                t.first_problem.get_or_insert_with(|| why.to_string());
-                self.finish(id)
-            })
-            .collect()
-    }
-
-    fn finish(&mut self, id: u64) -> Option<(PublishRequest, PublishOutcome)> {
-        let t = self.tracked.get(&id)?;
-        let total = t.request.copies.max(1);
-        if t.sent + t.acked + t.refused + t.failed < total {
-            return None;
-        }
-        let t = self.tracked.remove(&id)?;
-        let problem = t.first_problem.clone().unwrap_or_default();
-        let outcome = if total == 1 {
-            match (t.sent, t.acked, t.refused) {
-                (1, _, _) => PublishOutcome::Sent,
-                (_, 1, _) => PublishOutcome::Routed,
-                (_, _, 1) => PublishOutcome::Refused { reason: problem },
-                _ => PublishOutcome::Failed { reason: problem },
-            }
-        } else {
-            PublishOutcome::Copies {
-                routed: t.acked,
-                sent: t.sent,
-                returned: 0,
-                nacked: 0,
-                refused: t.refused,
-                failed: t.failed,
-                first_problem: t.first_problem,
-            }
-        };
-        Some((t.request, outcome))
+        self.ledger.fail_all(why)
     }
 }
 
