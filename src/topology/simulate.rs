@@ -121,10 +121,16 @@ impl<'a> Index<'a> {
             return route;
         }
         let walk = self.walk(&probe.exchange, &keys, &headers);
+        if probe.exchange.is_empty() && walk.reached.is_empty() {
+            route.problems.push(format!(
+                "No queue is named '{}': the default exchange routes by queue name only, so the message is dropped.",
+                visible(&probe.routing_key)
+            ));
+        }
         route.queues = walk.reached.keys().cloned().collect();
         route.paths = walk.reached.values().cloned().collect();
         route.approximate = walk.approximate;
-        route.problems = walk.problems;
+        route.problems.extend(walk.problems);
         for name in &route.queues {
             let Some(dl) = self
                 .queues

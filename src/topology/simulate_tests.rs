@@ -254,7 +254,13 @@ fn the_default_exchange_routes_by_queue_name() {
     let route = simulate(&t, &probe("", "jobs"));
     assert_eq!(queues(&route), ["jobs"]);
     assert_eq!(route.paths, ["(default) -[jobs]-> jobs"]);
-    assert!(simulate(&t, &probe("", "nope")).queues.is_empty());
+    let nowhere = simulate(&t, &probe("", "nope"));
+    assert!(nowhere.queues.is_empty());
+    assert!(
+        nowhere.problems[0].contains("No queue is named 'nope'"),
+        "{:?}",
+        nowhere.problems
+    );
 }
 
 #[test]
