@@ -68,7 +68,7 @@ fn bad_urls_name_the_field_and_never_the_password() {
     ] {
         let mut s = settings();
         s.management.url = url.into();
-        let err = ManagementTarget::from_settings(&s).err().expect("refused");
+        let err = ManagementTarget::from_settings(&s).expect_err("refused");
         assert!(err.starts_with("Management URL: "), "{err}");
         assert!(err.contains(says), "{url}: {err}");
         assert!(!err.contains("hunter2"), "{err}");
@@ -83,7 +83,7 @@ fn a_missing_ca_file_is_named_before_any_request() {
         },
         ..settings()
     };
-    let err = ManagementTarget::from_settings(&s).err().expect("refused");
+    let err = ManagementTarget::from_settings(&s).expect_err("refused");
     assert!(
         err.contains("Management URL: CA certificate file '/nonexistent/ca.pem' does not exist"),
         "{err}"
