@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod management;
 pub mod mqtt_clients;
 pub mod old_tls;
 pub mod process;
