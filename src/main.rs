@@ -3,7 +3,7 @@ use std::{io::Write, process::ExitCode};
 use amqp_tui::{
     action::Action,
     app::App,
-    cli::{Cli, generate, password},
+    cli::{Cli, Command, generate, password, route::RouteArgs},
     logging,
     model::{ConnectForm, Level, Model},
     profile::{self, ProfileStore},
@@ -18,6 +18,10 @@ fn main() -> ExitCode {
     deep_thread_stacks();
     let origin = password::hide_from_ps();
     let mut cli = Cli::parse();
+    if let Some(Command::Route(args)) = &mut cli.command {
+        origin.restore(&mut args.uri);
+        return route(args, &origin);
+    }
     origin.restore(&mut cli.uri);
     // Before the log is opened: these only print, and run at install time.
     let generated = match (cli.completions, cli.man) {
@@ -56,6 +60,32 @@ fn main() -> ExitCode {
     let code = runtime.block_on(run(cli, &origin, logging));
     tracing::info!("amqp-tui exiting");
     code
+}
+
+/// `amqp-tui route`: no terminal setup, no log file; the answer on stdout, problems on
+/// stderr.
+fn route(args: &RouteArgs, origin: &password::Origin) -> ExitCode {
+    if let Some(warning) = origin.warning() {
+        let _ = writeln!(std::io::stderr(), "amqp-tui route: {warning}");
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "amqp-tui: cannot start the async runtime: {err}"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(args.run());
+    // A closed stdout (`| head`) is no reason to panic.
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
 }
 
 /// lapin reads header tables recursively on its own I/O thread, and a broker passes on
@@ -131,6 +161,10 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     }
     for problem in &logging.problems {
         model.notify(Level::Error, problem);
+    }
+    if let Some(warning) = cli.management_password_warning() {
+        tracing::warn!("the --management password is on the command line");
+        model.notify(Level::Error, warning);
     }
     // Last, so it is the notice in view; the tab bar keeps a short form once it is replaced.
     if let Some(warning) = origin.warning() {

@@ -4,6 +4,7 @@
 pub mod generate;
 pub mod password;
 mod protocol_flags;
+pub mod route;
 
 use std::path::PathBuf;
 
@@ -18,12 +19,20 @@ use crate::{
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 pub struct Cli {
+    /// Without a command, the TUI starts
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Broker URI; its scheme picks the protocol: amqp://, amqps://, mqtt://, mqtts://,
     /// stomp://, stomps://, ws:// or wss:// (Web-STOMP; the path is the endpoint, /ws)
     /// (e.g. amqps://guest:guest@localhost:5671/%2f, stomps://guest:guest@localhost:61614/%2f,
     /// wss://guest:guest@localhost:15673/ws); given, the app connects at once
     #[arg(long, env = "AMQP_URL", hide_env_values = true, value_name = "URI")]
     pub uri: Option<String>,
+    /// The broker's management API, for the broker view (default http://HOST:15672, or
+    /// https://HOST:15671 when the session uses TLS; the session's user and password
+    /// unless the URL carries others)
+    #[arg(long, value_name = "URL")]
+    pub management: Option<String>,
     /// Verify the server against this CA certificate (PEM) instead of the system store
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
@@ -111,7 +120,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "NAME",
-        conflicts_with_all = ["ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack", "topic", "qos", "publish_topic", "client_id", "vhost", "destination", "publish_destination"]
+        conflicts_with_all = ["management", "ca_cert", "insecure", "client_cert", "client_key", "password_env", "heartbeat", "exchange", "exchange_type", "queue", "routing_key", "prefetch", "watch", "ack", "topic", "qos", "publish_topic", "client_id", "vhost", "destination", "publish_destination"]
     )]
     pub profile: Vec<String>,
     /// Print the saved profiles (never their passwords) and exit
@@ -147,6 +156,21 @@ pub struct Cli {
     pub man: bool,
 }
 
+/// A password in `--management` is as visible in `ps` and the shell history as one in
+/// `--uri`: said, with what to do instead.
+pub fn management_password_warning(url: &str) -> Option<String> {
+    crate::session::uri::take_password(url)?;
+    Some("The password in --management is visible to other local users (ps) while amqp-tui runs and is in your shell history. Leave it out: the session's password is used, or the one in the form's management fields.".into())
+}
+
+/// What runs instead of the TUI.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Where would a message go? Simulated over the broker's real bindings (read from
+    /// its management API); exits 0 when a queue is reached, 3 when none is
+    Route(route::RouteArgs),
+}
+
 /// What the command line asks for: the form's contents, whether to connect at once, and
 /// a problem to show in the UI rather than on stderr (a bad URI keeps the rest usable).
 pub struct Launch {
@@ -167,6 +191,11 @@ impl Launch {
 }
 
 impl Cli {
+    /// See [`management_password_warning`].
+    pub fn management_password_warning(&self) -> Option<String> {
+        management_password_warning(self.management.as_deref()?)
+    }
+
     pub fn history(&self) -> crate::model::History {
         crate::model::History {
             messages: self.history.max(1),
@@ -289,6 +318,12 @@ impl Cli {
         if let Err(why) = self.apply_stomp(&mut settings) {
             problem.get_or_insert(why);
         }
+        if let Some(url) = &self.management {
+            settings.management.url = url.clone();
+            if let Err(why) = crate::management::ManagementTarget::check_url(&settings) {
+                problem.get_or_insert(format!("--management: {why}"));
+            }
+        }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,
             settings,
@@ -298,5 +333,8 @@ impl Cli {
     }
 }
 
+#[cfg(test)]
+#[path = "management_tests.rs"]
+mod management_tests;
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 
 use tui_input::Input;
 
-use crate::session::{Properties, Table, Value};
+use crate::session::{Properties, Table, Value, properties::value_from_json};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PropField {
@@ -208,34 +208,6 @@ pub fn table_from_json(text: &str) -> Result<Table, String> {
             .collect(),
         _ => Err("headers must be a JSON object, e.g. {\"x-retry\": 3}".into()),
     }
-}
-
-fn value_from_json(json: serde_json::Value) -> Result<Value, String> {
-    use serde_json::Value as J;
-    Ok(match json {
-        J::Null => Value::Void,
-        J::Bool(b) => Value::Bool(b),
-        J::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => match i32::try_from(i) {
-                Ok(small) => Value::I32(small),
-                Err(_) => Value::I64(i),
-            },
-            (None, Some(f)) => Value::F64Bits(f.to_bits()),
-            (None, None) => return Err(format!("the number {n} does not fit a header value")),
-        },
-        J::String(s) => Value::LongString(s.into_bytes()),
-        J::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(value_from_json)
-                .collect::<Result<_, _>>()?,
-        ),
-        J::Object(map) => Value::Table(
-            map.into_iter()
-                .map(|(k, v)| Ok((k, value_from_json(v)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-    })
 }
 
 /// The inverse, for editing a received message's headers; exact types are approximated.

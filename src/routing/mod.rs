@@ -67,9 +67,32 @@ pub fn explain_all(
         .collect()
 }
 
+/// Whether a binding with this key and these arguments takes the message: the verdict of
+/// [`explain`] alone, for the simulator, which asks it of every binding on the way. Direct
+/// and fanout answer without building a reason.
+pub fn matches(
+    exchange_type: ExchangeType,
+    binding_key: &str,
+    arguments: &Table,
+    routing_key: &str,
+    headers: &Table,
+) -> bool {
+    match exchange_type {
+        ExchangeType::Direct => direct_matches(binding_key, routing_key),
+        ExchangeType::Fanout => true,
+        ExchangeType::Topic => topic::explain(binding_key, routing_key).matched,
+        ExchangeType::Headers => headers::explain(arguments, headers).matched,
+    }
+}
+
+/// Byte for byte, as `rabbit_exchange_type_direct` looks the key up.
+fn direct_matches(binding_key: &str, key: &str) -> bool {
+    key == binding_key
+}
+
 fn direct(binding_key: &str, key: &str) -> Verdict {
     let (k, b) = (quote(key), quote(binding_key));
-    if key == binding_key {
+    if direct_matches(binding_key, key) {
         return Verdict::new(true, format!("direct: key {k} = binding key {b}"));
     }
     // The two near misses an operator stares at longest.

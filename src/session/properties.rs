@@ -85,6 +85,37 @@ pub struct Properties {
 /// Every kind of value, with the edges a round trip can lose: NaN payloads, extreme
 /// integers, unsafe characters, binary strings, nesting. Shared by the tests that claim
 /// "byte for byte".
+/// A header value from JSON. Integers become 32-bit when they fit and 64-bit otherwise
+/// (as pika sends them), other numbers doubles, strings long strings, `null` void: how
+/// the form's typed headers and the management API's binding arguments both read.
+pub fn value_from_json(json: serde_json::Value) -> Result<Value, String> {
+    use serde_json::Value as J;
+    Ok(match json {
+        J::Null => Value::Void,
+        J::Bool(b) => Value::Bool(b),
+        J::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => match i32::try_from(i) {
+                Ok(small) => Value::I32(small),
+                Err(_) => Value::I64(i),
+            },
+            (None, Some(f)) => Value::F64Bits(f.to_bits()),
+            (None, None) => return Err(format!("the number {n} does not fit a header value")),
+        },
+        J::String(s) => Value::LongString(s.into_bytes()),
+        J::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(value_from_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        J::Object(map) => Value::Table(
+            map.into_iter()
+                .map(|(k, v)| Ok((k, value_from_json(v)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
+}
+
 #[cfg(test)]
 pub(crate) fn every_value_kind() -> Table {
     vec![

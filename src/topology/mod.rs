@@ -3,6 +3,7 @@
 //! reports it, and routing simulated over it. Protocol-neutral: every session's broker
 //! view reads it.
 
+mod hop;
 pub mod model;
 pub mod simulate;
 
