@@ -19,6 +19,9 @@ where
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Overview {
+    /// The node that answered.
+    #[serde(default, deserialize_with = "lenient")]
+    pub node: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub cluster_name: Option<String>,
     #[serde(default, deserialize_with = "lenient")]

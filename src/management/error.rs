@@ -43,6 +43,10 @@ pub enum ManagementError {
         vhost: String,
     },
     #[error(
+        "Management API at {url}: user '{user}' may not switch tracing: observing routes needs the administrator tag (`rabbitmqctl set_user_tags {user} administrator`), or a management user and password of an administrator on the form."
+    )]
+    NotAdministrator { url: String, user: String },
+    #[error(
         "Management API at {url}: vhost '{vhost}' does not exist. Check its name (`rabbitmqctl list_vhosts`)."
     )]
     VhostNotFound { url: String, vhost: String },

@@ -125,6 +125,59 @@ pub(super) async fn get(
     }
 }
 
+/// PUTs `body` as JSON to `endpoint`; an administrator-only refusal says so.
+pub(super) async fn put_json(
+    client: &Client,
+    target: &ManagementTarget,
+    endpoint: &str,
+    body: &serde_json::Value,
+) -> Result<(), ManagementError> {
+    let url = target.display_url();
+    let full = target
+        .base
+        .join(endpoint)
+        .map_err(|err| ManagementError::Other(format!("bad endpoint {endpoint}: {err}")))?;
+    let mut response = client
+        .put(full)
+        .basic_auth(&target.user, Some(&target.password))
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|err| transport(&err, target))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let shown_endpoint = format!("/{endpoint}");
+    let answer = read_limited(&mut response, target, &shown_endpoint).await?;
+    let reason = error_reason(&answer);
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            if reason
+                .as_deref()
+                .is_none_or(|r| !r.contains("Login failed")) =>
+        {
+            Err(ManagementError::NotAdministrator {
+                url,
+                user: target.user.clone(),
+            })
+        }
+        StatusCode::UNAUTHORIZED => Err(ManagementError::Unauthorized {
+            url,
+            user: target.user.clone(),
+        }),
+        _ => Err(ManagementError::Status {
+            url,
+            endpoint: shown_endpoint,
+            status: status.as_u16(),
+            reason: reason
+                .map(|r| format!(" ({})", crate::text::visible(&r)))
+                .unwrap_or_default(),
+        }),
+    }
+}
+
 /// Reads the body chunk by chunk, refusing it as soon as it passes the limit, so a reply
 /// of any size costs at most the limit in memory.
 async fn read_limited(

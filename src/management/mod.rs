@@ -7,11 +7,13 @@ mod error;
 mod http;
 mod resolve;
 mod target;
+mod tracing;
 
 pub use error::ManagementError;
 pub use target::{
     DEFAULT_PORT, DEFAULT_REPLY_LIMIT, DEFAULT_TIMEOUT, DEFAULT_TLS_PORT, ManagementTarget,
 };
+pub use tracing::{Switched, set_tracing};
 
 use crate::topology::{NotPermitted, Topology};
 use http::Reply;
