@@ -32,8 +32,7 @@ fn every_protocol_shows_the_fields_and_the_default_url_follows_host_and_tls() {
         let screen = lines(&render(&model));
         let all = screen.join("\n");
         assert!(
-            line_with(&screen, "Management URL")
-                .contains("(default: http://rabbit.example:15672)"),
+            line_with(&screen, "Management URL").contains("(default: http://rabbit.example:15672)"),
             "{protocol:?}\n{all}"
         );
         assert!(
@@ -54,7 +53,11 @@ fn every_protocol_shows_the_fields_and_the_default_url_follows_host_and_tls() {
 #[test]
 fn a_typed_url_replaces_the_default_and_the_password_is_masked() {
     let mut model = Model::default();
-    type_into(&mut model, Field::ManagementUrl, "https://mgmt.example:8443");
+    type_into(
+        &mut model,
+        Field::ManagementUrl,
+        "https://mgmt.example:8443",
+    );
     type_into(&mut model, Field::ManagementUser, "monitor");
     type_into(&mut model, Field::ManagementPassword, "mgmt-hunter2");
     model.tab_mut().focus = Focus::Form(Field::ManagementPassword);
@@ -98,5 +101,8 @@ fn a_url_that_is_not_http_is_named_on_the_form() {
         all.contains("Management URL 'amqp://localhost:15672' is not an http:// or https:// URL"),
         "{all}"
     );
-    assert!(line_with(&screen, "Management URL").starts_with("│! "), "{all}");
+    assert!(
+        line_with(&screen, "Management URL").starts_with("│! "),
+        "{all}"
+    );
 }

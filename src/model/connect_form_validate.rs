@@ -292,21 +292,22 @@ impl ConnectForm {
     /// [`crate::session::default_management_url`]); a typed one must be http(s).
     fn management(&self) -> Result<ManagementSettings, (Field, String)> {
         let url = self.value(Field::ManagementUrl).trim();
-        let scheme_ok = ["http://", "https://"]
-            .iter()
-            .any(|scheme| {
-                url.len() > scheme.len()
-                    && url
-                        .get(..scheme.len())
-                        .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-            });
+        let scheme_ok = ["http://", "https://"].iter().any(|scheme| {
+            url.len() > scheme.len()
+                && url
+                    .get(..scheme.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        });
         if !url.is_empty() && !scheme_ok {
             return Err((
                 Field::ManagementUrl,
                 format!(
                     "Management URL '{}' is not an http:// or https:// URL: type one like {}, or leave it empty for that default.",
                     crate::text::visible(&crate::session::uri::redacted(url)),
-                    crate::session::default_management_url(self.value(Field::Host).trim(), self.tls)
+                    crate::session::default_management_url(
+                        self.value(Field::Host).trim(),
+                        self.tls
+                    )
                 ),
             ));
         }

@@ -156,7 +156,8 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
     }
     // Only the empty URL field: what it stands for depends on the host and TLS.
     if field == Field::ManagementUrl && form.value(field).is_empty() {
-        let default = crate::session::default_management_url(form.value(Field::Host).trim(), form.tls);
+        let default =
+            crate::session::default_management_url(form.value(Field::Host).trim(), form.tls);
         spans.push(Span::styled(
             format!("(default: {})", crate::text::visible(&default)),
             theme::DIM,
