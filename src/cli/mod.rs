@@ -98,6 +98,9 @@ pub struct Cli {
     /// Fill in the form from the URI but wait for Enter
     #[arg(long)]
     pub no_connect: bool,
+    /// Start in this view once the first tab is connected: topology (the broker view, F6)
+    #[arg(long, value_name = "VIEW")]
+    pub view: Option<StartView>,
     /// Messages each tab's pane keeps (the oldest are dropped from view, and counted)
     #[arg(long, value_name = "N", default_value_t = crate::model::message_log::DEFAULT_CAPACITY)]
     pub history: usize,
@@ -145,6 +148,13 @@ pub struct Cli {
     /// Print the manual page (roff) to stdout and exit
     #[arg(long)]
     pub man: bool,
+}
+
+/// A screen to start in (`--view`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartView {
+    /// The broker view: exchanges, bindings and queues through the management API.
+    Topology,
 }
 
 /// What the command line asks for: the form's contents, whether to connect at once, and
