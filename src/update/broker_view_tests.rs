@@ -301,3 +301,48 @@ fn simulating_needs_a_fetched_topology_and_says_so() {
         "the exchange under the cursor"
     );
 }
+
+/// Needs `topology::simulate` (the "mgmt" work): exchange, key and headers asked in turn,
+/// and the route kept for the view.
+#[test]
+fn x_asks_exchange_key_and_headers_then_keeps_the_simulated_route() {
+    let mut model = with_topology(ConnectionSettings::default());
+    select(&mut model, "x\0orders");
+    update(&mut model, Action::Simulate);
+    update(&mut model, Action::SubmitPrompt);
+    let Overlay::Prompt(prompt) = &model.overlay else {
+        panic!("asks for the key");
+    };
+    assert!(
+        prompt.kind.title().contains("'orders'"),
+        "{:?}",
+        prompt.kind
+    );
+    type_text(&mut model, "order.eu");
+    update(&mut model, Action::SubmitPrompt);
+    type_text(&mut model, "format=pdf");
+    update(&mut model, Action::SubmitPrompt);
+    assert!(matches!(model.overlay, Overlay::None));
+    let (probe, route) = model.tab().broker.route.clone().expect("a route");
+    assert_eq!(
+        (probe.exchange.as_str(), probe.routing_key.as_str()),
+        ("orders", "order.eu")
+    );
+    assert_eq!(probe.headers.get("format"), Some(&serde_json::json!("pdf")));
+    assert_eq!(route.queues, ["audit-q", "orders-q"]);
+}
+
+#[test]
+fn an_unknown_exchange_keeps_the_simulation_prompt_open_with_the_reason() {
+    let mut model = with_topology(ConnectionSettings::default());
+    update(&mut model, Action::Simulate);
+    type_text(&mut model, "nope");
+    update(&mut model, Action::SubmitPrompt);
+    let Overlay::Prompt(prompt) = &model.overlay else {
+        panic!("the prompt stays open");
+    };
+    assert_eq!(
+        prompt.error.as_deref(),
+        Some("There is no exchange 'nope' in vhost '/' (empty is the default exchange).")
+    );
+}

@@ -82,6 +82,16 @@ impl Broker {
             .expect("MQTTS_PORT is a port")
     }
 
+    /// The management API over plain HTTP (`MGMT_URL`).
+    pub fn mgmt_url(&self) -> String {
+        self.var("MGMT_URL").to_string()
+    }
+
+    /// The management API over HTTPS, signed by the test CA (`MGMTS_URL`).
+    pub fn mgmts_url(&self) -> String {
+        self.var("MGMTS_URL").to_string()
+    }
+
     pub fn ca(&self) -> PathBuf {
         self.var("CA_CERT").into()
     }
