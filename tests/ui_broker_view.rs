@@ -433,7 +433,7 @@ fn f6_is_in_the_help_and_the_views_keys_in_the_footer() {
     let screen1 = screen(&model, 120, 30);
     let footer = screen1.last().expect("a footer");
     assert!(
-        footer.contains("Enter tap / peek in a new tab")
+        footer.contains("Enter open in a new tab")
             && footer.contains("/ filter")
             && footer.contains("x simulate routing")
             && footer.contains("Esc close the view"),

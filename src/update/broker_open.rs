@@ -3,9 +3,11 @@
 
 use super::{Effect, connect};
 use crate::{
+    action::Action,
     amqp::{AckMode, Binding, ExchangeType, Routing, Source},
+    keymap,
     model::{
-        ConnectForm, Level, Model, Overlay, Prompt, PromptKind, broker_view::Target,
+        ConnectForm, Level, MAX_TABS, Model, Overlay, Prompt, PromptKind, broker_view::Target,
         properties_form::table_to_json,
     },
     session::{ConnectionSettings, Protocol},
@@ -54,7 +56,10 @@ pub(super) fn open_selected(model: &mut Model) -> Vec<Effect> {
     {
         model.notify(
             Level::Warning,
-            "All 9 tabs are in use: close one with Ctrl-X, then press Enter again.",
+            format!(
+                "All {MAX_TABS} tabs are in use: close one with {}, then press Enter again.",
+                keymap::keys_for(keymap::Context::Broker, &Action::CloseTab)
+            ),
         );
         return Vec::new();
     }
@@ -134,8 +139,9 @@ fn amqp_settings(
         let tls = base.tls != TlsMode::Off;
         let wanted = if tls { "amqp/ssl" } else { "amqp" };
         let Some(listener) = topology.listeners.iter().find(|l| l.protocol == wanted) else {
+            let new_tab = keymap::keys_for(keymap::Context::Broker, &Action::NewTab);
             return Err(format!(
-                "The broker lists no {wanted} listener, so a new AMQP tab has no port to use: open one by hand (Ctrl-T) with the port."
+                "The broker lists no {wanted} listener, so a new AMQP tab has no port to use: open one by hand ({new_tab}) with the port."
             ));
         };
         settings.protocol = Protocol::Amqp;

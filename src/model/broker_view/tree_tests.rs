@@ -124,7 +124,7 @@ pub(crate) fn example() -> Topology {
     }
 }
 
-fn find<'a>(rows: &'a [super::Row], wanted: impl Fn(&RowKind) -> bool) -> Vec<&'a super::Row> {
+fn find(rows: &[super::Row], wanted: impl Fn(&RowKind) -> bool) -> Vec<&super::Row> {
     rows.iter().filter(|r| wanted(&r.kind)).collect()
 }
 

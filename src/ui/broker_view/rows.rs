@@ -82,7 +82,13 @@ fn row_line(row: &Row, topology: &Topology, view: &BrokerView, columns: usize) -
                 .unwrap_or_default();
             let hidden = match hidden {
                 0 => String::new(),
-                n => format!(", {n} implicit bindings hidden (d shows)"),
+                n => {
+                    let show = crate::keymap::keys_for(
+                        crate::keymap::Context::Broker,
+                        &crate::action::Action::BrokerShowImplicit,
+                    );
+                    format!(", {n} implicit bindings hidden ({show} shows)")
+                }
             };
             (
                 format!("{fold} {} ({kind}{hidden})", exchange_name(name)),
