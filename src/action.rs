@@ -139,4 +139,35 @@ pub enum Action {
         page_rows: usize,
     },
     Broker(SessionEvent),
+    /// The broker view (F6) of the current tab, open or closed.
+    ToggleBrokerView,
+    /// `r` in the broker view: fetch now.
+    RefreshTopology,
+    /// A refresh timer of tab `tab` went off; only the view's current `timer` counts.
+    TopologyDue {
+        tab: u32,
+        timer: u64,
+    },
+    /// Fetch `fetch` of tab `tab` answered.
+    TopologyFetched {
+        tab: u32,
+        fetch: u64,
+        fetched: Box<crate::model::broker_view::Fetched>,
+    },
+    /// Moves the broker view's cursor by rows (a page is `page_rows`).
+    BrokerSelect(crate::model::scroll::Step),
+    /// Enter on the tree: tap the exchange, or peek at the queue, in a new tab.
+    BrokerOpen,
+    /// Folds or unfolds the exchange under the cursor.
+    BrokerFold,
+    /// The broker view's name filter (asks for it).
+    BrokerFilter,
+    /// Hide or show queues without messages or traffic.
+    BrokerHideIdle,
+    /// Show or hide the default exchange's implicit bindings.
+    BrokerShowImplicit,
+    /// Queues by name, depth or rate.
+    BrokerSort,
+    /// Routing simulated over the fetched topology (`x`): asks for exchange, key, headers.
+    Simulate,
 }

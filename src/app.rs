@@ -6,6 +6,7 @@
 mod disk;
 mod file_body;
 mod outgoing;
+mod topology;
 
 use std::{
     collections::HashSet,
@@ -67,6 +68,9 @@ pub struct App {
     disk: Disk,
     /// Numbers the outgoing slots of files being read for a publish.
     next_slot: u64,
+    /// Answers of background tasks (the broker view's fetches and timers).
+    actions_tx: mpsc::Sender<Action>,
+    actions_rx: mpsc::Receiver<Action>,
 }
 
 impl App {
@@ -78,6 +82,7 @@ impl App {
     /// slows the workers, never grows memory.
     pub fn with_event_capacity(model: Model, capacity: usize) -> Self {
         let (events_tx, events_rx) = mpsc::channel(capacity.max(1));
+        let (actions_tx, actions_rx) = mpsc::channel(topology::CAPACITY);
         Self {
             model,
             outgoing: Outgoing::default(),
@@ -87,6 +92,8 @@ impl App {
             events_rx,
             disk: Disk::default(),
             next_slot: 0,
+            actions_tx,
+            actions_rx,
         }
     }
 
@@ -163,6 +170,14 @@ impl App {
             Effect::Export { path, messages } => self.disk.start(Job::Export { path, messages }),
             Effect::LoadFile { tab, path } => self.disk.start(Job::Load { tab, path }),
             Effect::SaveProfiles(profiles) => self.disk.start(Job::SaveProfiles(profiles)),
+            Effect::FetchTopology {
+                tab,
+                fetch,
+                settings,
+            } => topology::fetch(self.actions_tx.clone(), tab, fetch, settings),
+            Effect::RefreshLater { tab, timer, after } => {
+                topology::later(self.actions_tx.clone(), tab, timer, after)
+            }
             Effect::Disconnect { session } => {
                 if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
                     self.refuse(session, unsent, "you disconnected before it was sent");
@@ -286,6 +301,11 @@ impl App {
                 // Only while a disk job is under way.
                 done = self.disk.next() => {
                     self.disk_done(done);
+                    dirty = true;
+                }
+                // We hold a sender, so this never reports a closed channel.
+                Some(action) = self.actions_rx.recv() => {
+                    self.dispatch(action);
                     dirty = true;
                 }
                 // Only while commands wait for room in a worker's channel.

@@ -25,6 +25,8 @@ pub enum Context {
     Message,
     Explain,
     Bindings,
+    /// The broker view (F6), drawn instead of the tab's screen.
+    Broker,
     /// What every text field does with the keys no pane binds (tui-input's editing keys),
     /// listed so that the help shows them; keys reach a field through `Action::Edit`.
     TextField,
@@ -47,6 +49,7 @@ impl Context {
             Self::Message => "Message view (Enter on a message)",
             Self::Explain => "Routing explainer (x)",
             Self::Bindings => "Bindings (b)",
+            Self::Broker => "Broker view (F6)",
             Self::TextField => "Any text field",
         }
     }
@@ -66,7 +69,7 @@ impl Context {
         )
     }
 
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Self::Anywhere,
         Self::Form,
         Self::FormToggle,
@@ -81,6 +84,7 @@ impl Context {
         Self::Message,
         Self::Explain,
         Self::Bindings,
+        Self::Broker,
         Self::TextField,
     ];
 }
@@ -142,6 +146,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Anywhere, Left, CTRL, "Ctrl-Left", Action::PrevTab, "previous tab", false),
     // Alt-2..9 are matched in `action_for`; one line documents them all.
     bind!(Anywhere, Char('1'), ALT, "Alt-1..9", Action::GoToTab(0), "go to tab 1..9", false),
+    bind!(Anywhere, F(6), NONE, "F6", Action::ToggleBrokerView, "broker view", false),
     bind!(Form, Enter, NONE, "Enter", Action::Connect, "connect", true),
     bind!(Form, Down, NONE, "Down", Action::FocusNext, "next field", false),
     bind!(Form, Up, NONE, "Up", Action::FocusPrev, "previous field", false),
@@ -261,7 +266,26 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Properties, Enter, NONE, "Enter", Action::CloseOverlay, "done", true),
     bind!(Properties, Esc, NONE, "Esc", Action::CloseOverlay, "done", true),
     bind!(Properties, F(4), NONE, "F4", Action::CloseOverlay, "done", false),
-bind!(TextField, Left, NONE, "Left/Right", edit(Left, NONE), "move", false),
+    bind!(Broker, Enter, NONE, "Enter", Action::BrokerOpen, "open in a new tab", true),
+    bind!(Broker, Char('/'), NONE, "/", Action::BrokerFilter, "filter", true),
+    bind!(Broker, Char('x'), NONE, "x", Action::Simulate, "simulate routing", true),
+    bind!(Broker, Char('r'), NONE, "r", Action::RefreshTopology, "refresh now", true),
+    bind!(Broker, Char(' '), NONE, "Space", Action::BrokerFold, "fold / unfold", false),
+    bind!(Broker, Char('h'), NONE, "h", Action::BrokerHideIdle, "hide idle queues", false),
+    bind!(Broker, Char('d'), NONE, "d", Action::BrokerShowImplicit, "default exchange's routes", false),
+    bind!(Broker, Char('s'), NONE, "s", Action::BrokerSort, "sort by name, depth, rate", false),
+    bind!(Broker, Up, NONE, "Up", Action::BrokerSelect(Step::Rows(-1)), "previous row", false),
+    bind!(Broker, Down, NONE, "Down", Action::BrokerSelect(Step::Rows(1)), "next row", false),
+    bind!(Broker, Char('k'), NONE, "k", Action::BrokerSelect(Step::Rows(-1)), "previous row", false),
+    bind!(Broker, Char('j'), NONE, "j", Action::BrokerSelect(Step::Rows(1)), "next row", false),
+    bind!(Broker, PageUp, NONE, "PgUp", Action::BrokerSelect(Step::Pages(-1)), "page up", false),
+    bind!(Broker, PageDown, NONE, "PgDn", Action::BrokerSelect(Step::Pages(1)), "page down", false),
+    bind!(Broker, Home, NONE, "Home", Action::BrokerSelect(Step::Home), "first row", false),
+    bind!(Broker, End, NONE, "End", Action::BrokerSelect(Step::End), "last row", false),
+    bind!(Broker, Char('?'), NONE, "?", Action::ToggleHelp, "help", false),
+    bind!(Broker, Esc, NONE, "Esc", Action::ToggleBrokerView, "close the view", true),
+    bind!(Broker, Char('q'), NONE, "q", Action::ToggleBrokerView, "close the view", false),
+    bind!(TextField, Left, NONE, "Left/Right", edit(Left, NONE), "move", false),
     bind!(TextField, Home, NONE, "Home/End", edit(Home, NONE), "start / end", false),
     bind!(TextField, Char('a'), CTRL, "Ctrl-A/Ctrl-E", edit(Char('a'), CTRL), "start / end", false),
     bind!(TextField, Backspace, NONE, "Backspace", edit(Backspace, NONE), "delete before", false),
@@ -282,6 +306,7 @@ pub fn context_of(model: &Model) -> Context {
         Overlay::Message { .. } => Context::Message,
         Overlay::Explain { .. } => Context::Explain,
         Overlay::Bindings { .. } => Context::Bindings,
+        Overlay::None | Overlay::Help { .. } if model.tab().broker.open => Context::Broker,
         Overlay::None | Overlay::Help { .. } => focus_context(model.tab().focus),
     }
 }
@@ -335,7 +360,7 @@ pub fn action_for(model: &Model, key: KeyEvent) -> Option<Action> {
 /// Whether unbound keys are typed into a text field.
 fn takes_text(model: &Model) -> bool {
     match model.overlay {
-        Overlay::None => model.tab().focus.is_text(),
+        Overlay::None => !model.tab().broker.open && model.tab().focus.is_text(),
         Overlay::Prompt(_) | Overlay::Properties | Overlay::Explain { .. } => true,
         Overlay::Help { .. }
         | Overlay::Details { .. }

@@ -107,6 +107,9 @@ pub struct Cli {
     /// Fill in the form from the URI but wait for Enter
     #[arg(long)]
     pub no_connect: bool,
+    /// Start in this view once the first tab is connected: topology (the broker view, F6)
+    #[arg(long, value_name = "VIEW")]
+    pub view: Option<StartView>,
     /// Messages each tab's pane keeps (the oldest are dropped from view, and counted)
     #[arg(long, value_name = "N", default_value_t = crate::model::message_log::DEFAULT_CAPACITY)]
     pub history: usize,
@@ -169,6 +172,13 @@ pub enum Command {
     /// Where would a message go? Simulated over the broker's real bindings (read from
     /// its management API); exits 0 when a queue is reached, 3 when none is
     Route(route::RouteArgs),
+}
+
+/// A screen to start in (`--view`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartView {
+    /// The broker view: exchanges, bindings and queues through the management API.
+    Topology,
 }
 
 /// What the command line asks for: the form's contents, whether to connect at once, and

@@ -11,9 +11,10 @@ use crate::{
     tls::{TlsMode, trust::Trust},
 };
 
-/// The management plugin's conventional ports.
-pub const DEFAULT_PORT: u16 = 15672;
-pub const DEFAULT_TLS_PORT: u16 = 15671;
+/// The management plugin's conventional ports (one definition, beside the default URL).
+pub use crate::session::settings::{
+    MANAGEMENT_PORT as DEFAULT_PORT, MANAGEMENT_TLS_PORT as DEFAULT_TLS_PORT,
+};
 /// A refresh that takes longer than this is reported, never waited on for ever.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A reply larger than this is refused while it is read: a misconfigured proxy or a
@@ -157,16 +158,11 @@ fn resolve_url(settings: &ConnectionSettings) -> Result<(Url, String, String), S
 
 /// `http://HOST:15672`, or `https://HOST:15671` when the session uses TLS.
 fn default_url(settings: &ConnectionSettings) -> String {
-    let (scheme, port) = match settings.tls {
-        TlsMode::Off => ("http", DEFAULT_PORT),
-        _ => ("https", DEFAULT_TLS_PORT),
-    };
-    let host = &settings.host;
-    if host.contains(':') && !host.starts_with('[') {
-        format!("{scheme}://[{host}]:{port}/")
-    } else {
-        format!("{scheme}://{host}:{port}/")
-    }
+    let tls = settings.tls != TlsMode::Off;
+    format!(
+        "{}/",
+        crate::session::settings::default_management_url(&settings.host, tls)
+    )
 }
 
 /// The session's trust (CA file alone, verification off, client certificate), loaded

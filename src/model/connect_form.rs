@@ -40,8 +40,6 @@ pub struct ConnectForm {
     pub stomp_ack: crate::stomp::AckMode,
     /// STOMP: where the compose box sends first (`--publish-destination`); carried through.
     pub publish_destination: String,
-    /// The broker view's management API (`--management`, profiles); carried through.
-    pub management: crate::session::ManagementSettings,
     pub error: Option<(Option<Field>, String)>,
 }
 
@@ -71,7 +69,6 @@ impl std::fmt::Debug for ConnectForm {
             .field("publish_topic", &self.publish_topic)
             .field("stomp_ack", &self.stomp_ack)
             .field("publish_destination", &self.publish_destination)
-            .field("management", &self.management)
             .field("error", &self.error)
             .finish()
     }
@@ -124,6 +121,9 @@ impl ConnectForm {
                 Field::Destinations => s.stomp.destinations.join(", "),
                 Field::Prefetch => s.prefetch.to_string(),
                 Field::WsPath => s.stomp.ws_path.clone(),
+                Field::ManagementUrl => s.management.url.clone(),
+                Field::ManagementUser => s.management.user.clone(),
+                Field::ManagementPassword => s.management.password.clone(),
                 Field::Protocol | Field::CleanSession | Field::Qos | Field::StompAck => {
                     String::new()
                 }
@@ -153,7 +153,6 @@ impl ConnectForm {
             publish_topic: s.mqtt.publish_topic.clone(),
             stomp_ack: s.stomp.ack,
             publish_destination: s.stomp.publish_destination.clone(),
-            management: s.management.clone(),
             error: None,
         }
     }

@@ -32,6 +32,10 @@ pub enum Field {
     StompAck,
     Prefetch,
     WsPath,
+    /// The broker view's management API: every protocol's form has them.
+    ManagementUrl,
+    ManagementUser,
+    ManagementPassword,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +47,7 @@ pub enum FieldKind {
 }
 
 impl Field {
-    pub const ALL: [Field; 28] = [
+    pub const ALL: [Field; 31] = [
         Self::Protocol,
         Self::Host,
         Self::Port,
@@ -72,6 +76,9 @@ impl Field {
         Self::StompAck,
         Self::Prefetch,
         Self::WsPath,
+        Self::ManagementUrl,
+        Self::ManagementUser,
+        Self::ManagementPassword,
     ];
 
     /// The fields of one protocol only: the form hides the others.
@@ -138,12 +145,15 @@ impl Field {
             Self::StompAck => "Ack mode",
             Self::Prefetch => "Prefetch (prefetch-count)",
             Self::WsPath => "Endpoint path",
+            Self::ManagementUrl => "Management URL",
+            Self::ManagementUser => "Management user",
+            Self::ManagementPassword => "Management password",
         }
     }
 
     pub fn kind(self) -> FieldKind {
         match self {
-            Self::Password => FieldKind::Secret,
+            Self::Password | Self::ManagementPassword => FieldKind::Secret,
             Self::Tls | Self::Verify | Self::RememberPassword | Self::CleanSession => {
                 FieldKind::Toggle
             }

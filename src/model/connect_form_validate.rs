@@ -7,7 +7,7 @@ use super::{ConnectForm, Field};
 use crate::{
     amqp::{Routing, Source},
     mqtt::MqttOptions,
-    session::{ConnectionSettings, Protocol},
+    session::{ConnectionSettings, ManagementSettings, Protocol},
     stomp::{Destination, StompOptions},
     tls::{ClientCert, TlsMode},
 };
@@ -119,7 +119,7 @@ impl ConnectForm {
             routing,
             mqtt,
             stomp,
-            management: self.management.clone(),
+            management: self.management()?,
         })
     }
 
@@ -285,6 +285,36 @@ impl ConnectForm {
                     "Password from env var: {var} is not set in amqp-tui's environment. Export it before starting amqp-tui, or type the password."
                 ),
             )
+        })
+    }
+
+    /// The management API as typed: an empty URL stands for the session's default (see
+    /// [`crate::session::default_management_url`]); a typed one must be http(s).
+    fn management(&self) -> Result<ManagementSettings, (Field, String)> {
+        let url = self.value(Field::ManagementUrl).trim();
+        let scheme_ok = ["http://", "https://"].iter().any(|scheme| {
+            url.len() > scheme.len()
+                && url
+                    .get(..scheme.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        });
+        if !url.is_empty() && !scheme_ok {
+            return Err((
+                Field::ManagementUrl,
+                format!(
+                    "Management URL '{}' is not an http:// or https:// URL: type one like {}, or leave it empty for that default.",
+                    crate::text::visible(&crate::session::uri::redacted(url)),
+                    crate::session::default_management_url(
+                        self.value(Field::Host).trim(),
+                        self.tls
+                    )
+                ),
+            ));
+        }
+        Ok(ManagementSettings {
+            url: url.to_string(),
+            user: self.value(Field::ManagementUser).trim().to_string(),
+            password: self.value(Field::ManagementPassword).to_string(),
         })
     }
 

@@ -32,6 +32,11 @@ impl Filter {
         })
     }
 
+    /// Whether a name (the broker view's exchanges and queues) matches.
+    pub fn matches_text(&self, text: &str) -> bool {
+        self.matcher.is_match(text.as_bytes())
+    }
+
     pub fn matches(&self, delivery: &Message) -> bool {
         let body_end = delivery.body.len().min(SEARCHED_BODY_BYTES);
         let found = |bytes: &[u8]| self.matcher.is_match(bytes);

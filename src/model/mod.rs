@@ -1,5 +1,6 @@
 //! Everything the UI shows, owned in one place and changed only by [`crate::update`].
 
+pub mod broker_view;
 pub mod bulk;
 pub mod compose;
 pub mod connect_form;
@@ -167,6 +168,8 @@ pub struct Model {
     pub warning: Option<String>,
     /// The publishes of every tab followed across tabs, for "seen in" notices.
     pub crossings: Crossings,
+    /// `--view topology`: the first tab to connect opens its broker view.
+    pub open_broker_view: bool,
 }
 
 impl Model {
@@ -183,6 +186,7 @@ impl Model {
             page_rows: 10,
             warning: None,
             crossings: Crossings::default(),
+            open_broker_view: false,
         };
         model.open_tab(ConnectForm::from_settings(settings));
         model

@@ -71,6 +71,9 @@ impl ConnectForm {
             (Field::Destinations, Some(p.destinations.join(", "))),
             (Field::Prefetch, Some(p.prefetch.to_string())),
             (Field::WsPath, Some(p.ws_path.clone())),
+            (Field::ManagementUrl, Some(p.management_url.clone())),
+            (Field::ManagementUser, Some(p.management_user.clone())),
+            (Field::ManagementPassword, p.management_password.clone()),
         ];
         for (field, text) in texts {
             *form.input_mut(field) = Input::new(text.unwrap_or_default());
@@ -107,6 +110,7 @@ impl ConnectForm {
         let text = |field: Field| self.value(field).trim().to_string();
         let optional = |field: Field| Some(text(field)).filter(|t| !t.is_empty());
         let password = self.value(Field::Password);
+        let management = settings.management;
         Ok(Profile {
             name: name.to_string(),
             host: settings.host,
@@ -140,6 +144,10 @@ impl ConnectForm {
             stomp_ack: settings.stomp.ack,
             publish_destination: settings.stomp.publish_destination,
             ws_path: settings.stomp.ws_path,
+            management_url: management.url,
+            management_user: management.user,
+            management_password: (self.remember_password && !management.password.is_empty())
+                .then_some(management.password),
         })
     }
 }
@@ -172,6 +180,9 @@ mod tests {
             routing_key: "eu.#".into(),
             source: crate::amqp::Source::Queue,
             ack: crate::amqp::AckMode::NoAck,
+            management_url: "https://mgmt.example:15671".into(),
+            management_user: "monitor".into(),
+            management_password: Some("mgmt-s3cret".into()),
             ..Profile::default()
         }
     }
@@ -212,6 +223,8 @@ mod tests {
         form.remember_password = false;
         let profile = form.to_profile("p").expect("valid");
         assert_eq!(profile.password, None);
+        assert_eq!(profile.management_password, None);
+        assert_eq!(profile.management_user, "monitor");
         assert!(!profile.remember_password);
     }
 

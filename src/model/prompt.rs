@@ -31,6 +31,17 @@ pub enum PromptKind {
     LoadFile,
     /// A binding to add to the session, in RabbitMQ's syntax for its exchange type.
     AddBinding,
+    /// The broker view's name filter: a substring or a /regex/; empty clears it.
+    BrokerFilter,
+    /// The routing simulation's questions, in turn: exchange, key, headers.
+    SimulateExchange,
+    SimulateKey {
+        exchange: String,
+    },
+    SimulateHeaders {
+        exchange: String,
+        key: String,
+    },
 }
 
 impl PromptKind {
@@ -52,6 +63,17 @@ impl PromptKind {
             Self::ExportShown => "Export every message shown in the pane".into(),
             Self::LoadFile => "Load exported messages into the pane".into(),
             Self::AddBinding => "Add a binding".into(),
+            Self::BrokerFilter => "Filter exchanges and queues by name".into(),
+            Self::SimulateExchange => "Simulate routing: the exchange".into(),
+            Self::SimulateKey { exchange } => format!(
+                "Simulate routing: the key, on exchange '{}'",
+                crate::text::visible(exchange)
+            ),
+            Self::SimulateHeaders { exchange, key } => format!(
+                "Simulate routing: headers, on '{}' with key '{}'",
+                crate::text::visible(exchange),
+                crate::text::visible(key)
+            ),
         }
     }
 
@@ -84,6 +106,16 @@ impl PromptKind {
             }
             Self::Filter => {
                 "Text (any case) or /regex/, matched against routing key or MQTT topic, exchange, headers and body. Empty clears."
+            }
+            Self::BrokerFilter => {
+                "Text (any case) or /regex/, matched against exchange and queue names. Empty clears."
+            }
+            Self::SimulateExchange => {
+                "An exchange of this vhost (empty: the default exchange). Enter asks for the key."
+            }
+            Self::SimulateKey { .. } => "The routing key, as published. Enter asks for headers.",
+            Self::SimulateHeaders { .. } => {
+                "name=value, … as in a headers binding (CC and BCC count). Empty: none. Enter simulates."
             }
         }
     }

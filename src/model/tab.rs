@@ -37,6 +37,8 @@ pub struct Tab {
     pub not_watching: Option<String>,
     /// Connections this tab's sessions lost and then got back by themselves.
     pub outages: u32,
+    /// The broker view (F6) through this tab's session's management API.
+    pub broker: super::broker_view::BrokerView,
 }
 
 impl Tab {
@@ -60,6 +62,7 @@ impl Tab {
             messages_received: 0,
             not_watching: None,
             outages: 0,
+            broker: Default::default(),
         }
     }
 

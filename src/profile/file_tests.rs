@@ -292,3 +292,45 @@ fn a_web_stomp_profile_reads_back_as_written() {
     }
     assert_eq!(decode(&path(), &text).expect("valid"), [profile]);
 }
+
+#[test]
+fn management_keys_are_written_and_their_password_only_when_remembered() {
+    let profiles = [
+        Profile {
+            name: "forgets".into(),
+            management_url: "https://mgmt.example:15671".into(),
+            management_user: "monitor".into(),
+            management_password: Some("forget-mgmt".into()),
+            ..Profile::default()
+        },
+        Profile {
+            name: "keeps".into(),
+            management_user: "monitor".into(),
+            management_password: Some("keep-mgmt".into()),
+            remember_password: true,
+            ..Profile::default()
+        },
+    ];
+    let text = encode(&profiles).expect("encodes");
+    assert!(
+        text.contains("management_url = \"https://mgmt.example:15671\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("management_user = \"monitor\"\n"), "{text}");
+    assert!(!text.contains("forget-mgmt"), "{text}");
+    assert!(
+        text.contains("management_password = \"keep-mgmt\"\n"),
+        "{text}"
+    );
+    let decoded = decode(&path(), &text).expect("decodes");
+    assert_eq!(decoded[0].management_password, None);
+    assert_eq!(decoded[0].management_url, "https://mgmt.example:15671");
+    assert_eq!(decoded[1].management_password.as_deref(), Some("keep-mgmt"));
+    // A profile that never set them writes no management keys at all.
+    let plain = encode(&[Profile {
+        name: "plain".into(),
+        ..Profile::default()
+    }])
+    .expect("encodes");
+    assert!(!plain.contains("management"), "{plain}");
+}

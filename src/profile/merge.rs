@@ -84,6 +84,7 @@ pub(crate) fn stored(profile: &Profile) -> Profile {
     let mut stored = profile.clone();
     if !stored.remember_password {
         stored.password = None;
+        stored.management_password = None;
     }
     stored
 }

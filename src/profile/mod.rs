@@ -86,6 +86,15 @@ pub struct Profile {
     pub publish_destination: String,
     /// Web-STOMP: the endpoint path on the server.
     pub ws_path: String,
+    /// The broker view's management API; empty: the session's default URL.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub management_url: String,
+    /// Empty: the session's user.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub management_user: String,
+    /// Written only when `remember_password` is true, like `password`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub management_password: Option<String>,
 }
 
 impl Default for Profile {
@@ -123,6 +132,9 @@ impl Default for Profile {
             stomp_ack: crate::stomp::AckMode::Auto,
             publish_destination: crate::stomp::DEFAULT_DESTINATION.into(),
             ws_path: crate::stomp::WEB_STOMP_PATH.into(),
+            management_url: String::new(),
+            management_user: String::new(),
+            management_password: None,
         }
     }
 }
@@ -162,6 +174,15 @@ impl fmt::Debug for Profile {
             .field("stomp_ack", &self.stomp_ack)
             .field("publish_destination", &self.publish_destination)
             .field("ws_path", &self.ws_path)
+            .field(
+                "management_url",
+                &crate::session::uri::redacted(&self.management_url),
+            )
+            .field("management_user", &self.management_user)
+            .field(
+                "management_password",
+                &self.management_password.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }

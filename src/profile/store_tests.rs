@@ -48,6 +48,9 @@ fn everything_set() -> Profile {
         stomp_ack: crate::stomp::AckMode::ClientIndividual,
         publish_destination: "/exchange/plant/7.cmd".into(),
         ws_path: "/ws-behind-proxy".into(),
+        management_url: "https://mgmt.example.com:15671".into(),
+        management_user: "monitor ✓".into(),
+        management_password: Some("m\"gmt=pw".into()),
     }
 }
 
@@ -114,6 +117,7 @@ fn an_unremembered_password_never_reaches_the_file() {
         loaded,
         [Profile {
             password: None,
+            management_password: None,
             ..profile
         }]
     );

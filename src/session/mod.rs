@@ -30,7 +30,10 @@ pub use message::{
 };
 pub use properties::{Properties, Table, Value};
 pub use protocol::Protocol;
-pub use settings::{ConnectionSettings, ManagementSettings, cycle};
+pub use settings::{
+    ConnectionSettings, MANAGEMENT_PORT, MANAGEMENT_TLS_PORT, ManagementSettings, cycle,
+    default_management_url,
+};
 pub use worker::{COMMAND_CAPACITY, refusal};
 
 /// Tells events of the current session from those of one the user already left.

@@ -58,6 +58,28 @@ pub struct ManagementSettings {
     pub password: String,
 }
 
+/// The management API's ports when the URL is left empty: RabbitMQ's defaults.
+pub const MANAGEMENT_PORT: u16 = 15672;
+pub const MANAGEMENT_TLS_PORT: u16 = 15671;
+
+/// The URL an empty management URL stands for: `http://HOST:15672`, or
+/// `https://HOST:15671` when the session uses TLS. The one place this rule is written:
+/// the form shows it, the management client resolves it.
+pub fn default_management_url(host: &str, tls: bool) -> String {
+    let (scheme, port) = if tls {
+        ("https", MANAGEMENT_TLS_PORT)
+    } else {
+        ("http", MANAGEMENT_PORT)
+    };
+    // An IPv6 address needs its brackets in a URL.
+    let host = if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    format!("{scheme}://{host}:{port}")
+}
+
 // Hand-written so a password can never reach a log through `{:?}`.
 impl fmt::Debug for ManagementSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -154,6 +154,15 @@ fn draw_field(frame: &mut Frame, row: Rect, tab: &Tab, field: Field) {
     if let Some((hint, style)) = hint {
         spans.push(Span::styled(hint, style));
     }
+    // Only the empty URL field: what it stands for depends on the host and TLS.
+    if field == Field::ManagementUrl && form.value(field).is_empty() {
+        let default =
+            crate::session::default_management_url(form.value(Field::Host).trim(), form.tls);
+        spans.push(Span::styled(
+            format!("(default: {})", crate::text::visible(&default)),
+            theme::DIM,
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
 }
 
@@ -192,6 +201,8 @@ fn text_hint(tab: &Tab, field: Field) -> Option<(&'static str, Style)> {
             "(e.g. AMQP_PASSWORD; used when Password is empty)",
             theme::DIM,
         )),
+        Field::ManagementUser if empty => Some(("(the session's user)", theme::DIM)),
+        Field::ManagementPassword if empty => Some(("(the session's password)", theme::DIM)),
         _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing. Every view takes `&Model` and a frame area; none of them changes anything.
 
 mod bindings;
+mod broker_view;
 mod compose;
 mod connect_form;
 mod details;
@@ -44,6 +45,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     .areas(screen);
     tab_bar::draw(frame, tabs, model);
     match tab.screen {
+        _ if tab.broker.open => broker_view::draw(frame, main, &tab.broker),
         Screen::Form => connect_form::draw(frame, main, tab),
         Screen::Session => {
             let [messages, compose] =

@@ -10,6 +10,10 @@ mod armed;
 #[cfg(test)]
 mod armed_tests;
 mod broker;
+mod broker_open;
+mod broker_view;
+#[cfg(test)]
+mod broker_view_tests;
 mod explain;
 #[cfg(test)]
 mod hints_tests;
@@ -79,6 +83,19 @@ pub enum Effect {
         session: SessionId,
         request: PublishRequest,
         path: std::path::PathBuf,
+    },
+    /// Fetch the topology of the vhost of `settings` through the management API, for the
+    /// broker view of tab `tab`; the answer comes back as `Action::TopologyFetched`.
+    FetchTopology {
+        tab: u32,
+        fetch: u64,
+        settings: ConnectionSettings,
+    },
+    /// `Action::TopologyDue` for tab `tab`'s view after `after`.
+    RefreshLater {
+        tab: u32,
+        timer: u64,
+        after: std::time::Duration,
     },
 }
 
@@ -271,7 +288,25 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Resize { page_rows } => model.page_rows = page_rows.max(1),
-        Action::Broker(event) => broker::broker_event(model, event),
+        Action::Broker(event) => return broker_view::broker_event(model, event),
+        Action::ToggleBrokerView => return broker_view::toggle(model),
+        Action::RefreshTopology => return broker_view::refresh_now(model),
+        Action::TopologyDue { tab, timer } => return broker_view::due(model, tab, timer),
+        Action::TopologyFetched {
+            tab,
+            fetch,
+            fetched,
+        } => return broker_view::fetched(model, tab, fetch, *fetched),
+        Action::BrokerSelect(_)
+        | Action::BrokerOpen
+        | Action::BrokerFold
+        | Action::BrokerFilter
+        | Action::BrokerHideIdle
+        | Action::BrokerShowImplicit
+        | Action::BrokerSort
+        | Action::Simulate => return broker_view::view_action(model, action),
+        // The broker view hides the tab's fields: nothing may be typed into them unseen.
+        Action::Edit(_) | Action::Paste(_) if model.tab().broker.open => {}
         other => {
             let page_rows = model.page_rows;
             return tab::tab_action(model.tab_mut(), page_rows, other);

@@ -1,7 +1,7 @@
 //! The one-line prompts: what each starts with, and what Enter does with the answer. A
 //! refused answer keeps the prompt open with the reason, so nothing typed is lost.
 
-use super::{Effect, connect, inspect, profiles, queue, tab};
+use super::{Effect, broker_open, broker_view, connect, inspect, profiles, queue, tab};
 use crate::{
     model::{Level, Model, Overlay, Prompt, PromptKind},
     profile,
@@ -18,7 +18,18 @@ pub fn ask(model: &mut Model, kind: PromptKind) {
             .filter()
             .map(|f| f.text.clone())
             .unwrap_or_default(),
-        PromptKind::Password { .. }
+        PromptKind::BrokerFilter => model
+            .tab()
+            .broker
+            .options
+            .filter
+            .as_ref()
+            .map(|f| f.text.clone())
+            .unwrap_or_default(),
+        PromptKind::SimulateExchange
+        | PromptKind::SimulateKey { .. }
+        | PromptKind::SimulateHeaders { .. }
+        | PromptKind::Password { .. }
         | PromptKind::ImportUri
         | PromptKind::PublishFile
         | PromptKind::ExportSelected
@@ -57,6 +68,10 @@ pub fn submit(model: &mut Model) -> Vec<Effect> {
         PromptKind::ExportShown => inspect::export(model, answer.trim(), true),
         PromptKind::LoadFile => inspect::load(model, answer.trim()),
         PromptKind::AddBinding => queue::add_binding(model, &answer),
+        PromptKind::BrokerFilter => broker_view::apply_filter(model, &answer),
+        kind @ (PromptKind::SimulateExchange
+        | PromptKind::SimulateKey { .. }
+        | PromptKind::SimulateHeaders { .. }) => broker_open::simulation_step(model, kind, &answer),
     };
     match result {
         Ok(effects) => effects,

@@ -127,6 +127,18 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::GoToTab(_)
         | Action::Resize { .. }
         | Action::Broker(_)
+        | Action::ToggleBrokerView
+        | Action::RefreshTopology
+        | Action::TopologyDue { .. }
+        | Action::TopologyFetched { .. }
+        | Action::BrokerSelect(_)
+        | Action::BrokerOpen
+        | Action::BrokerFold
+        | Action::BrokerFilter
+        | Action::BrokerHideIdle
+        | Action::BrokerShowImplicit
+        | Action::BrokerSort
+        | Action::Simulate
         | Action::Connect
         | Action::OpenProfiles
         | Action::ProfileUp
