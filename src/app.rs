@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use futures_lite::Stream;
 use futures_lite::StreamExt;
 use ratatui::{Terminal, backend::Backend};
@@ -208,7 +208,10 @@ impl App {
 
     /// Runs in the user's terminal, with crossterm's keys.
     pub async fn run(self, terminal: &mut crate::tui::AppTerminal) -> anyhow::Result<()> {
-        match self.run_with(terminal, EventStream::new(), |_| false).await {
+        match self
+            .run_with(terminal, crate::tui::TerminalEvents::new(), |_| false)
+            .await
+        {
             Ok(_) => Ok(()),
             // A hangup closes the terminal before its SIGHUP arrives, so a draw or a read
             // can fail first: that is the hangup itself, and nobody is left to tell.
@@ -275,7 +278,11 @@ impl App {
             tokio::select! {
                 biased;
                 event = terminal_events.next() => {
-                    let Some(event) = event else { break };
+                    // Ended: the terminal is gone, as after SIGHUP.
+                    let Some(event) = event else {
+                        hung_up = true;
+                        break;
+                    };
                     let started = Instant::now();
                     if let Some(action) = terminal_action(&self.model, event?) {
                         self.dispatch(action);

@@ -118,6 +118,62 @@ fn undo(out: &mut impl Write, raw_off: impl FnOnce() -> io::Result<()>) -> Optio
     first
 }
 
+/// The terminal's events for the app's loop: crossterm's stream, ended once the terminal
+/// hangs up. crossterm 0.29 retries a read that returns EOF or EIO for ever, so reading a
+/// hung-up terminal froze the app in a busy loop (seen in tests/pty_terminal: a window
+/// closed under a flood of messages, the app never exited). poll(2) says POLLHUP first;
+/// the stream then ends, and the loop with it.
+pub struct TerminalEvents {
+    inner: crossterm::event::EventStream,
+    /// Whether stdin is the terminal crossterm reads: only then does its state tell.
+    watch_stdin: bool,
+}
+
+impl TerminalEvents {
+    pub fn new() -> Self {
+        Self {
+            inner: crossterm::event::EventStream::new(),
+            watch_stdin: io::stdin().is_terminal(),
+        }
+    }
+}
+
+impl Default for TerminalEvents {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl futures_lite::Stream for TerminalEvents {
+    type Item = io::Result<crossterm::event::Event>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if self.watch_stdin && hung_up(&io::stdin()) {
+            return std::task::Poll::Ready(None);
+        }
+        std::pin::Pin::new(&mut self.inner).poll_next(cx)
+    }
+}
+
+/// The terminal behind `fd` has hung up (or is no longer valid).
+fn hung_up(fd: &impl std::os::fd::AsFd) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(fd, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&now)) {
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
