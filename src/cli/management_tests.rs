@@ -89,3 +89,17 @@ fn route_reads_headers_as_json_when_they_are() {
     let err = bad.probe().expect_err("no '='");
     assert!(err.starts_with("--header 'novalue' has no '='"), "{err}");
 }
+
+#[test]
+fn a_password_in_management_moves_out_of_the_url_into_the_password() {
+    let launch = cli(&["--management", "http://ops:hunter%202@h:15672"]).launch();
+    let management = &launch.settings.management;
+    assert_eq!(management.url, "http://ops@h:15672");
+    assert_eq!(management.password, "hunter 2");
+    // So the form never draws it in the URL field, and a profile never saves it there.
+    let form = crate::model::ConnectForm::from_settings(&launch.settings);
+    assert_eq!(
+        form.value(crate::model::Field::ManagementUrl),
+        "http://ops@h:15672"
+    );
+}

@@ -333,6 +333,8 @@ impl Cli {
             if let Err(why) = crate::management::ManagementTarget::check_url(&settings) {
                 problem.get_or_insert(format!("--management: {why}"));
             }
+            // Shown on the form and saved in profiles: the password goes where passwords go.
+            settings.management = settings.management.clone().password_out_of_url();
         }
         Launch {
             connect_now: self.uri.is_some() && problem.is_none() && !self.no_connect,

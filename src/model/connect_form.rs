@@ -93,6 +93,8 @@ impl ConnectForm {
             ),
             None => (String::new(), String::new()),
         };
+        // A password given inside the URL (a hand-edited profile) is never drawn in it.
+        let management = s.management.clone().password_out_of_url();
         let text = |f: Field| -> String {
             match f {
                 Field::Host => s.host.clone(),
@@ -121,9 +123,9 @@ impl ConnectForm {
                 Field::Destinations => s.stomp.destinations.join(", "),
                 Field::Prefetch => s.prefetch.to_string(),
                 Field::WsPath => s.stomp.ws_path.clone(),
-                Field::ManagementUrl => s.management.url.clone(),
-                Field::ManagementUser => s.management.user.clone(),
-                Field::ManagementPassword => s.management.password.clone(),
+                Field::ManagementUrl => management.url.clone(),
+                Field::ManagementUser => management.user.clone(),
+                Field::ManagementPassword => management.password.clone(),
                 Field::Protocol | Field::CleanSession | Field::Qos | Field::StompAck => {
                     String::new()
                 }

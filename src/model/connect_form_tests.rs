@@ -377,3 +377,17 @@ fn a_web_stomp_form_checks_its_endpoint_path() {
     form.set_protocol(Protocol::Stomp);
     assert!(form.validate().is_ok());
 }
+
+#[test]
+fn a_password_typed_into_the_management_url_is_refused_naming_the_field() {
+    let mut form = ConnectForm::default();
+    set(
+        &mut form,
+        Field::ManagementUrl,
+        "http://ops:hunter2@h:15672",
+    );
+    let (field, why) = form.validate().expect_err("refused");
+    assert_eq!(field, Field::ManagementUrl);
+    assert!(why.contains("Management password"), "{why}");
+    assert!(!why.contains("hunter2"), "{why}");
+}

@@ -298,6 +298,12 @@ impl ConnectForm {
                     .get(..scheme.len())
                     .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
         });
+        if crate::session::uri::take_password(url).is_some() {
+            return Err((
+                Field::ManagementUrl,
+                "Management URL holds a password, which would be shown and saved with the URL: leave it out of the URL and type it in Management password.".into(),
+            ));
+        }
         if !url.is_empty() && !scheme_ok {
             return Err((
                 Field::ManagementUrl,

@@ -80,6 +80,23 @@ pub fn default_management_url(host: &str, tls: bool) -> String {
     format!("{scheme}://{host}:{port}")
 }
 
+impl ManagementSettings {
+    /// A password inside the URL moved to `password` (decoded), unless one is given
+    /// there already: the URL is shown on the form and saved in profiles, the password
+    /// only where passwords go.
+    pub fn password_out_of_url(mut self) -> Self {
+        if let Some((url, password)) = crate::session::uri::take_password(&self.url) {
+            self.url = url;
+            if self.password.is_empty() {
+                self.password = percent_encoding::percent_decode_str(&password)
+                    .decode_utf8_lossy()
+                    .into_owned();
+            }
+        }
+        self
+    }
+}
+
 // Hand-written so a password can never reach a log through `{:?}`.
 impl fmt::Debug for ManagementSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
