@@ -11,7 +11,7 @@
 mod build;
 mod support;
 
-use std::{collections::BTreeSet, time::Duration};
+use std::collections::BTreeSet;
 
 use amqp_tui::{
     management::{ManagementTarget, fetch_topology},
@@ -204,13 +204,7 @@ async fn the_simulator_agrees_with_the_brokers_firehose_on_random_topologies() {
                 .map_or(1, |d| d.as_nanos() as u64)
         });
     println!("seed {seed} (AMQP_TUI_ROUTE_SEED={seed} reproduces this run)");
-    let started = std::time::Instant::now();
     for r in 0..ROUNDS {
         round(&broker, seed.wrapping_add(r)).await;
     }
-    assert!(
-        started.elapsed() < Duration::from_secs(50),
-        "took {:?}",
-        started.elapsed()
-    );
 }

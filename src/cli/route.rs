@@ -124,6 +124,23 @@ impl RouteArgs {
             Ok(topology) => topology,
             Err(err) => return failed(err.to_string(), 1),
         };
+        // Without these the answer would be a confident "nowhere": say it cannot be known.
+        let unreadable: Vec<&str> = topology
+            .not_permitted
+            .iter()
+            .map(|p| p.part.as_str())
+            .filter(|part| ["exchanges", "queues", "bindings"].contains(part))
+            .collect();
+        if !unreadable.is_empty() {
+            return failed(
+                format!(
+                    "cannot answer: user '{}' may not read the vhost's {} (the management API answered 401/403), so where a message goes is unknown.",
+                    target.user(),
+                    unreadable.join(" and ")
+                ),
+                1,
+            );
+        }
         let route = crate::topology::simulate(&topology, &probe);
         let warning = self
             .management

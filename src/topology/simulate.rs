@@ -103,7 +103,11 @@ impl<'a> Index<'a> {
 
     pub fn simulate(&self, probe: &Probe) -> Route {
         let mut route = Route::default();
-        let headers = match table(&probe.headers) {
+        // The broker takes BCC out of the message before routing: no headers exchange
+        // sees it (its keys still count, below).
+        let mut seen_headers = probe.headers.clone();
+        seen_headers.remove("BCC");
+        let headers = match table(&seen_headers) {
             Some(headers) => headers,
             None => {
                 route
@@ -171,8 +175,33 @@ impl<'a> Index<'a> {
             for note in then.approximate {
                 push_once(&mut route.approximate, note);
             }
+            for problem in then.problems {
+                push_once(&mut route.problems, problem);
+            }
         }
+        route.problems.extend(self.unknown_parts());
         route
+    }
+
+    /// What the answer cannot know, from the parts of the API this user may not read.
+    fn unknown_parts(&self) -> Vec<String> {
+        let refused = |part: &str| self.topology.not_permitted.iter().any(|p| p.part == part);
+        let mut unknown = Vec::new();
+        for part in ["bindings", "queues"] {
+            if refused(part) {
+                unknown.push(format!(
+                    "The {part} could not be read (not permitted): the queues reached are not known."
+                ));
+            }
+        }
+        let by_policy = self.topology.exchanges.iter().any(|x| x.policy.is_some())
+            || self.topology.queues.iter().any(|q| q.policy.is_some());
+        if refused("policies") && by_policy {
+            unknown.push(
+                "The policies could not be read (not permitted): an alternate exchange or dead-lettering set by policy is not shown.".into(),
+            );
+        }
+        unknown
     }
 
     /// Why a message cannot be published to this exchange at all.

@@ -361,3 +361,49 @@ fn names_from_the_broker_reach_paths_only_made_safe() {
     assert_eq!(route.queues, ["q\n"], "raw names for scripts");
     assert_eq!(route.paths, ["x\\e[2J -[]-> q\\n"]);
 }
+
+#[test]
+fn bcc_is_taken_out_before_a_headers_exchange_looks() {
+    // A headers binding on BCC itself: the broker removes BCC first, so it never matches.
+    let mut on_bcc = bind("h", "q", "");
+    on_bcc.arguments = args(json!({"x-match": "any", "BCC": ["nowhere"]}));
+    let t = topology(vec![exchange("h", "headers")], &["q"], vec![on_bcc]);
+    let mut p = probe("h", "");
+    p.headers = args(json!({"BCC": ["nowhere"]}));
+    let route = simulate(&t, &p);
+    assert!(route.problems.is_empty(), "{:?}", route.problems);
+    assert!(route.queues.is_empty(), "{:?}", route.paths);
+}
+
+#[test]
+fn parts_the_user_may_not_read_are_named_not_answered_as_nowhere() {
+    let mut t = topology(
+        vec![exchange("x", "direct")],
+        &["q"],
+        vec![bind("x", "q", "k")],
+    );
+    t.exchanges[1].policy = Some("ae-policy".into());
+    t.not_permitted = vec![
+        NotPermitted {
+            part: "policies".into(),
+            status: 401,
+        },
+        NotPermitted {
+            part: "bindings".into(),
+            status: 403,
+        },
+    ];
+    let problems = simulate(&t, &probe("x", "k")).problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("The bindings could not be read")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("The policies could not be read")),
+        "{problems:?}"
+    );
+}

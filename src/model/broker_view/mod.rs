@@ -114,7 +114,9 @@ impl BrokerView {
             }
         }
         // Queues gone from the broker take their history with them.
-        self.depths.retain(|name, _| topology.queue(name).is_some());
+        let names: std::collections::HashSet<&str> =
+            topology.queues.iter().map(|q| q.name.as_str()).collect();
+        self.depths.retain(|name, _| names.contains(name.as_str()));
         self.topology = Some(topology);
         self.error = None;
         self.rebuild();
