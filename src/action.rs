@@ -170,4 +170,12 @@ pub enum Action {
     BrokerSort,
     /// Routing simulated over the fetched topology (`x`): asks for exchange, key, headers.
     Simulate,
+    /// `o` in the broker view: observe routes through the broker's firehose, or stop.
+    ToggleObserve,
+    /// Observing `observe` of tab `tab` reports.
+    Observed {
+        tab: u32,
+        observe: u64,
+        event: crate::observe::ObserveEvent,
+    },
 }

@@ -5,6 +5,7 @@
 
 mod disk;
 mod file_body;
+mod observe;
 mod outgoing;
 mod topology;
 
@@ -43,6 +44,8 @@ pub const EVENT_CAPACITY: usize = 4096;
 pub const EVENT_BATCH: usize = 1024;
 /// How long quitting waits for sessions to close their connections.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+/// How long quitting waits for observing to close its tap and switch tracing back off.
+const OBSERVE_GRACE: Duration = Duration::from_secs(5);
 /// How long quitting waits, after that, for exports and profile saves under way to reach
 /// the disk: they are small and quick, but a hung network mount must not keep the user.
 const DISK_GRACE: Duration = Duration::from_secs(10);
@@ -71,6 +74,8 @@ pub struct App {
     /// Answers of background tasks (the broker view's fetches and timers).
     actions_tx: mpsc::Sender<Action>,
     actions_rx: mpsc::Receiver<Action>,
+    /// Broker views observing routes, and those winding down (tracing to switch off).
+    observers: Vec<observe::Observer>,
 }
 
 impl App {
@@ -94,6 +99,7 @@ impl App {
             next_slot: 0,
             actions_tx,
             actions_rx,
+            observers: Vec::new(),
         }
     }
 
@@ -178,6 +184,26 @@ impl App {
             Effect::RefreshLater { tab, timer, after } => {
                 topology::later(self.actions_tx.clone(), tab, timer, after)
             }
+            Effect::StartObserve {
+                tab,
+                observe,
+                management,
+                tap,
+            } => {
+                let (before, others) = std::mem::take(&mut self.observers)
+                    .into_iter()
+                    .partition(|o| o.tab == tab);
+                self.observers = others;
+                let observer = observe::start(
+                    self.actions_tx.clone(),
+                    tab,
+                    observe,
+                    (*management, *tap),
+                    before,
+                );
+                self.observers.push(observer);
+            }
+            Effect::StopObserve { tab } => self.stop_observing(tab),
             Effect::Disconnect { session } => {
                 if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
                     self.refuse(session, unsent, "you disconnected before it was sent");
@@ -186,6 +212,14 @@ impl App {
                     self.stopping.insert(session);
                 }
             }
+        }
+    }
+
+    /// Stops tab `tab`'s observing, if any; forgets those that have finished.
+    fn stop_observing(&mut self, tab: u32) {
+        self.observers.retain(|o| !o.is_finished());
+        for observer in self.observers.iter_mut().filter(|o| o.tab == tab) {
+            observer.stop();
         }
     }
 
@@ -366,6 +400,15 @@ impl App {
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => break,
             }
+        }
+        // Tracing left on would copy every message of the vhost for nobody.
+        let observers = std::mem::take(&mut self.observers);
+        let finished = futures_util::future::join_all(observers.into_iter().map(|mut o| {
+            o.stop();
+            o.finished()
+        }));
+        if tokio::time::timeout(OBSERVE_GRACE, finished).await.is_err() {
+            tracing::warn!("quit before observing had switched tracing back off");
         }
         if tokio::time::timeout(DISK_GRACE, self.settle_disk())
             .await

@@ -112,6 +112,7 @@ async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> 
     let mut model = Model::with_history(&launch.settings, cli.history());
     launch.fill_form(&mut model.tab_mut().form);
     model.open_broker_view = cli.view == Some(amqp_tui::cli::StartView::Topology);
+    model.topology_refresh = std::time::Duration::from_secs(cli.refresh);
     let mut app_store = None;
     let mut connect_now = launch.connect_now;
     match loaded {

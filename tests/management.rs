@@ -3,7 +3,10 @@
 
 mod support;
 
-use amqp_tui::{management::ManagementError, tls::TlsMode};
+use amqp_tui::{
+    management::{ManagementError, ManagementTarget, set_tracing},
+    tls::TlsMode,
+};
 use support::{
     Broker,
     management::{fetch, says, settings},
@@ -145,5 +148,33 @@ async fn a_vhost_the_user_may_not_read_names_the_vhost_and_the_grant() {
         &err,
         &["vhost 'no-such-vhost-x' does not exist"],
         "guest:guest",
+    );
+}
+
+#[tokio::test]
+async fn switching_tracing_needs_an_administrator_and_says_how_to_become_one() {
+    let broker = Broker::shared();
+    let user = broker.temp_user("mgmt-trace");
+    // May read everything in `/` through the API, but is no administrator.
+    broker.ctl(&["set_user_tags", &user.name, "monitoring"]);
+    let target =
+        ManagementTarget::from_settings(&settings(&broker.mgmt_url(), &user.name, &user.password))
+            .expect("a target");
+    let err = set_tracing(&target, "/", true)
+        .await
+        .expect_err("only an administrator switches tracing");
+    assert!(
+        matches!(err, ManagementError::NotAdministrator { .. }),
+        "{err:?}"
+    );
+    says(
+        &err,
+        &["may not switch tracing", "set_user_tags", "administrator"],
+        &user.password,
+    );
+    let listed = broker.ctl(&["list_vhosts", "name", "tracing"]);
+    assert!(
+        listed.lines().any(|l| l == "/\tfalse"),
+        "tracing of / untouched:\n{listed}"
     );
 }

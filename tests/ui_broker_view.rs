@@ -318,7 +318,8 @@ fn f6_is_in_the_help_and_the_views_keys_in_the_footer() {
     assert!(
         footer.contains("Enter open in a new tab")
             && footer.contains("/ filter")
-            && footer.contains("x simulate routing")
+            && footer.contains("x simulate")
+            && footer.contains("o observe")
             && footer.contains("Esc close the view"),
         "{footer}"
     );
@@ -330,4 +331,130 @@ fn f6_is_in_the_help_and_the_views_keys_in_the_footer() {
         help.contains("F6") && help.contains("broker view"),
         "{help}"
     );
+}
+
+#[test]
+fn observed_publishes_are_drawn_beside_the_simulation_and_a_difference_stands_out() {
+    use amqp_tui::{
+        model::broker_view::{ObserveState, Observed},
+        observe::{Comparison, ObserveEvent},
+    };
+    use crossterm::event::KeyCode;
+
+    let mut model = viewing(Ok(example()));
+    press(&mut model, KeyCode::Char('o'));
+    let asked = screen(&model, 160, 40).join("\n");
+    assert!(
+        asked.contains("copies every message published in the vhost"),
+        "{asked}"
+    );
+    press(&mut model, KeyCode::Char('o'));
+    let ObserveState::Starting { id } = model.tab().broker.observe.state else {
+        panic!("starting: {:?}", model.tab().broker.observe.state);
+    };
+    let tab = model.tab().number;
+    update(
+        &mut model,
+        Action::Observed {
+            tab,
+            observe: id,
+            event: ObserveEvent::On {
+                was_on: false,
+                failed: Vec::new(),
+            },
+        },
+    );
+    let observed = |key: &str, routed: &[&str], simulated: &[&str], count| {
+        // Both sorted, as the firehose reader and the simulation give them.
+        let sorted = |names: &[&str]| {
+            let mut names: Vec<String> = names.iter().map(|q| q.to_string()).collect();
+            names.sort();
+            names
+        };
+        let (routed, simulated) = (sorted(routed), sorted(simulated));
+        Observed {
+            published_as: format!("AMQP orders {key}"),
+            probe: Probe {
+                exchange: "orders".into(),
+                routing_key: key.into(),
+                headers: Default::default(),
+            },
+            comparison: Comparison::of(&simulated, &routed),
+            routed,
+            simulated: Route {
+                queues: simulated,
+                ..Route::default()
+            },
+            count,
+        }
+    };
+    let observation = &mut model.tab_mut().broker.observe;
+    observation.push(observed(
+        "order.eu",
+        &["audit-q", "orders-q"],
+        &["audit-q", "orders-q"],
+        3,
+    ));
+    observation.push(observed(
+        "order.us",
+        &["orders-q", "late-q"],
+        &["orders-q", "audit-q"],
+        1,
+    ));
+    observation.others = 12;
+
+    let mut terminal = Terminal::new(TestBackend::new(160, 40)).expect("test terminal");
+    terminal.draw(|f| ui::draw(f, &model)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let screen = lines(&buffer);
+    let all = screen.join("\n");
+    assert!(all.contains(" · observing"), "the title says so:\n{all}");
+    assert!(
+        all.contains("Observing (tracing on while you look) · 4 of this app's publishes · 12 others traced · 1 differs from the simulation"),
+        "{all}"
+    );
+    let agreed = "= AMQP orders order.eu ×3 → broker: audit-q, orders-q; simulated the same";
+    let differs = "≠ AMQP orders order.us → broker: late-q, orders-q; simulated: audit-q, orders-q (only the broker: late-q; only simulated: audit-q)";
+    assert!(all.contains(agreed), "{all}");
+    assert!(all.contains(differs), "{all}");
+    // Newest first; the difference in the error colour, the agreement not.
+    let row_of = |text: &str| screen.iter().position(|l| l.contains(text)).expect("drawn");
+    let (agreed_row, differs_row) = (row_of(agreed), row_of(differs));
+    assert!(differs_row < agreed_row);
+    let colour_at = |row: usize, text: &str| {
+        let column = screen[row].find(text).expect("on the row");
+        let column = screen[row][..column].chars().count();
+        buffer[(column as u16, row as u16)].fg
+    };
+    assert_eq!(colour_at(differs_row, "≠"), ratatui::style::Color::Red);
+    assert_ne!(colour_at(agreed_row, "="), ratatui::style::Color::Red);
+}
+
+#[test]
+fn x_in_the_session_follows_the_message_over_the_brokers_bindings_once_f6_has_read_them() {
+    use tui_input::Input;
+
+    let mut before = connected(ConnectionSettings::default());
+    before.tab_mut().compose.exchange = Input::new("orders".into());
+    before.tab_mut().compose.routing_key = Input::new("order.eu".into());
+    update(&mut before, Action::OpenExplain);
+    let all = screen(&before, 140, 40).join("\n");
+    assert!(
+        all.contains("F6 reads the broker's topology: then x also follows the message"),
+        "{all}"
+    );
+
+    let mut model = viewing(Ok(example()));
+    press(&mut model, crossterm::event::KeyCode::Char('q'));
+    assert!(!model.tab().broker.open);
+    model.tab_mut().compose.exchange = Input::new("orders".into());
+    model.tab_mut().compose.routing_key = Input::new("order.eu".into());
+    update(&mut model, Action::OpenExplain);
+    let all = screen(&model, 140, 40).join("\n");
+    assert!(
+        all.contains("On the broker (vhost /, as F6 last read it):")
+            && all.contains("Simulated: exchange orders, key order.eu reaches audit-q, orders-q"),
+        "{all}"
+    );
+    assert!(all.contains("  orders -[order.#]-> orders-q"), "{all}");
 }

@@ -103,3 +103,13 @@ fn a_password_in_management_moves_out_of_the_url_into_the_password() {
         "http://ops@h:15672"
     );
 }
+
+#[test]
+fn refresh_is_seconds_between_one_and_an_hour() {
+    assert_eq!(cli(&[]).refresh, 5);
+    assert_eq!(cli(&["--refresh", "30"]).refresh, 30);
+    for bad in ["0", "3601", "soon"] {
+        let err = Cli::try_parse_from(["amqp-tui", "--refresh", bad]).expect_err(bad);
+        assert!(err.to_string().contains("--refresh"), "{err}");
+    }
+}

@@ -110,6 +110,11 @@ pub struct Cli {
     /// Start in this view once the first tab is connected: topology (the broker view, F6)
     #[arg(long, value_name = "VIEW")]
     pub view: Option<StartView>,
+    /// How often an open broker view reads the management API again, in seconds (r reads
+    /// it at once)
+    #[arg(long, value_name = "SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub refresh: u64,
     /// Messages each tab's pane keeps (the oldest are dropped from view, and counted)
     #[arg(long, value_name = "N", default_value_t = crate::model::message_log::DEFAULT_CAPACITY)]
     pub history: usize,

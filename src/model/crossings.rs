@@ -186,6 +186,28 @@ impl Crossings {
         }
     }
 
+    /// The publish of this app's that the broker saw at `now` as `exchange`, `routing_key`
+    /// and `body` (the firehose tells it so), if it is still taking copies.
+    pub fn published(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        body: &[u8],
+        now: DateTime<Local>,
+    ) -> Option<&Crossing> {
+        if self.open_until.is_none_or(|until| now > until) {
+            return None;
+        }
+        let serial = self
+            .index
+            .get(&Fingerprint::of(exchange, routing_key, body))?;
+        let index = usize::try_from(serial.checked_sub(self.first)?).ok()?;
+        let crossing = self.publishes.get(index)?;
+        (crossing.sent_at..=crossing.closes_at())
+            .contains(&now)
+            .then_some(crossing)
+    }
+
     /// Publish `id` of tab `tab`, while it is remembered.
     pub fn of_publish(&self, tab: u32, id: u64) -> Option<&Crossing> {
         self.publishes
@@ -275,4 +297,4 @@ fn name(raw: &str) -> String {
 
 #[cfg(test)]
 #[path = "crossings_tests.rs"]
-mod tests;
+pub(crate) mod tests;

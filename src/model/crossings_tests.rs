@@ -1,7 +1,7 @@
 use super::*;
 use crate::session::{MqttFacts, Properties};
 
-fn request(id: u64, exchange: &str, key: &str, body: &[u8]) -> PublishRequest {
+pub(crate) fn request(id: u64, exchange: &str, key: &str, body: &[u8]) -> PublishRequest {
     PublishRequest {
         id,
         exchange: exchange.into(),
@@ -149,4 +149,42 @@ fn stomp_copies_are_named_by_their_destination_and_transport() {
         destination: "/topic/test.any".into(),
     };
     assert_eq!(published_as(&r), "STOMP /topic/test.any");
+}
+
+#[test]
+fn a_traced_publish_is_known_as_the_apps_within_its_window_only() {
+    let t0 = Local::now();
+    let mut crossings = Crossings::default();
+    crossings.sent(1, &request(7, "orders", "order.new", b"hi"), t0);
+    let soon = t0 + TimeDelta::milliseconds(5);
+    let found = crossings.published("orders", "order.new", b"hi", soon);
+    assert_eq!(found.map(|c| (c.tab, c.id)), Some((1, 7)));
+    assert_eq!(
+        found.map(|c| c.published_as.as_str()),
+        Some("AMQP orders order.new")
+    );
+    // Another body, key or exchange is someone else's message.
+    assert!(
+        crossings
+            .published("orders", "order.new", b"ho", soon)
+            .is_none()
+    );
+    assert!(
+        crossings
+            .published("orders", "order.old", b"hi", soon)
+            .is_none()
+    );
+    assert!(
+        crossings
+            .published("other", "order.new", b"hi", soon)
+            .is_none()
+    );
+    // Past its window, the same bytes are someone else's too.
+    crossings.reported(1, 7, soon);
+    let late = soon + WINDOW + TimeDelta::milliseconds(1);
+    assert!(
+        crossings
+            .published("orders", "order.new", b"hi", late)
+            .is_none()
+    );
 }

@@ -170,6 +170,8 @@ pub struct Model {
     pub crossings: Crossings,
     /// `--view topology`: the first tab to connect opens its broker view.
     pub open_broker_view: bool,
+    /// How long an open broker view waits between refreshes (`--refresh`).
+    pub topology_refresh: std::time::Duration,
 }
 
 impl Model {
@@ -187,6 +189,7 @@ impl Model {
             warning: None,
             crossings: Crossings::default(),
             open_broker_view: false,
+            topology_refresh: broker_view::REFRESH_EVERY,
         };
         model.open_tab(ConnectForm::from_settings(settings));
         model

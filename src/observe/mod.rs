@@ -12,3 +12,19 @@ pub mod trace;
 pub use compare::Comparison;
 pub use tap::{TAP_QUEUE_LIMIT, TapEvent, start};
 pub use trace::TraceEvent;
+
+/// What observing reports to the app, as it goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObserveEvent {
+    /// The tap is bound and tracing is on: `was_on` when it was on before (then it is
+    /// left on at the end); `failed` names the nodes that would not switch, each with why.
+    On { was_on: bool, failed: Vec<String> },
+    /// Publishes traced since the last report, oldest first.
+    Traced(Vec<TraceEvent>),
+    /// Observing is over: `why` when it failed or broke rather than being turned off, and
+    /// what became of tracing, made to be shown.
+    Ended {
+        why: Option<String>,
+        tracing: String,
+    },
+}

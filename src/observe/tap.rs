@@ -2,7 +2,8 @@
 //! vhost), an exclusive, auto-delete queue of at most [`TAP_QUEUE_LIMIT`] messages (the
 //! oldest dropped first) bound to `amq.rabbitmq.trace` for `publish.#` only, consumed
 //! without acks. Each publish event goes out on the channel; the task ends when the
-//! receiver is gone or the connection fails, which it reports as its last event.
+//! receiver is gone (closing its connection) or the connection fails, which it reports as
+//! its last event.
 
 use futures_lite::StreamExt;
 use lapin::{
@@ -96,7 +97,16 @@ async fn run(settings: &ConnectionSettings, events: &mpsc::Sender<TapEvent>) -> 
     if events.send(TapEvent::Ready).await.is_err() {
         return Ok(());
     }
-    while let Some(delivery) = consumer.next().await {
+    loop {
+        // The receiver gone is the signal to stop: checked while waiting, not only when a
+        // message comes, so a quiet vhost does not keep the tap's queue alive.
+        let delivery = tokio::select! {
+            delivery = consumer.next() => delivery,
+            () = events.closed() => break,
+        };
+        let Some(delivery) = delivery else {
+            return Err("the broker ended the tap's consumer".into());
+        };
         let delivery = delivery.map_err(|e| format!("the tap lost its connection: {e}"))?;
         let headers = delivery
             .properties

@@ -1,7 +1,8 @@
 //! One firehose event, as RabbitMQ 3.10 writes it to `amq.rabbitmq.trace`: the routing key
 //! `publish.<exchange>` (or `deliver.<queue>`), headers `exchange_name`, `routing_keys`,
 //! `routed_queues` (the final queues, after exchange-to-exchange and alternate routing),
-//! `node`, `user`, `properties`, and the message's own body.
+//! `node`, `user`, `properties` (the message's properties as a table: its `headers` are
+//! what a headers exchange matched), and the message's own body.
 
 use crate::session::{Table, Value};
 
@@ -16,6 +17,9 @@ pub struct TraceEvent {
     pub routed_queues: Vec<String>,
     /// The node that routed it.
     pub node: Option<String>,
+    /// The message's own headers (`properties.headers`), `CC` included (the broker takes
+    /// `BCC` out before it traces).
+    pub headers: Table,
     pub body: Vec<u8>,
 }
 
@@ -29,11 +33,19 @@ impl TraceEvent {
         routed_queues.sort();
         routed_queues.dedup();
         let node = find(headers, "node").and_then(text);
+        let message_headers = match find(headers, "properties") {
+            Some(Value::Table(properties)) => match find(properties, "headers") {
+                Some(Value::Table(headers)) => headers.clone(),
+                _ => Table::default(),
+            },
+            _ => Table::default(),
+        };
         Some(Self {
             exchange,
             routing_keys,
             routed_queues,
             node,
+            headers: message_headers,
             body: body.to_vec(),
         })
     }
@@ -85,6 +97,16 @@ mod tests {
                 Value::Array(vec![long("q2"), long("q1"), long("q2")]),
             ),
             ("node".into(), long("rabbit@n1")),
+            (
+                "properties".into(),
+                Value::Table(vec![
+                    ("delivery_mode".into(), Value::U8(2)),
+                    (
+                        "headers".into(),
+                        Value::Table(vec![("kind".into(), long("order"))]),
+                    ),
+                ]),
+            ),
         ]
     }
 
@@ -96,6 +118,7 @@ mod tests {
         assert_eq!(event.routing_keys, ["order.new", "audit"]);
         assert_eq!(event.routed_queues, ["q1", "q2"]);
         assert_eq!(event.node.as_deref(), Some("rabbit@n1"));
+        assert_eq!(event.headers, vec![("kind".to_string(), long("order"))]);
         assert_eq!(event.body, b"hi");
     }
 

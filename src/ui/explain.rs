@@ -23,7 +23,8 @@ pub struct ExplainInputs<'a> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, tab: &Tab, inputs: &ExplainInputs) {
-    let verdicts = verdict_lines(tab, inputs);
+    let mut verdicts = verdict_lines(tab, inputs);
+    verdicts.extend(broker_lines(tab, inputs));
     // Two rows a verdict leaves room for a reason that wraps.
     let rows = u16::try_from(verdicts.len() * 2 + 5).unwrap_or(u16::MAX);
     let popup = area.centered(
@@ -138,5 +139,47 @@ pub fn verdict_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
             Span::raw(verdict.reason),
         ]));
     }
+    lines
+}
+
+/// The same key and headers published from the compose box's exchange, simulated over
+/// the broker's real bindings when the broker view (F6) has read them: every queue
+/// reached across exchange-to-exchange bindings, alternate exchanges and dead-lettering.
+pub fn broker_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
+    let Some(topology) = &tab.broker.topology else {
+        return vec![
+            Line::raw(""),
+            Line::styled(
+                "F6 reads the broker's topology: then x also follows the message over its real bindings.",
+                theme::DIM,
+            ),
+        ];
+    };
+    let headers = match inputs.headers.value().trim() {
+        "" => Default::default(),
+        text => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(map)) => map,
+            // The session's verdicts above already say what is wrong with the headers.
+            _ => return Vec::new(),
+        },
+    };
+    let probe = crate::topology::Probe {
+        exchange: tab.compose.exchange.value().to_string(),
+        routing_key: inputs.key.value().to_string(),
+        headers,
+    };
+    let route = crate::topology::simulate(topology, &probe);
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "On the broker (vhost {}, as F6 last read it):",
+                visible(&topology.vhost)
+            ),
+            theme::HEADER,
+        ),
+    ];
+    // The popup wraps its lines: nothing to cut here.
+    lines.extend(super::broker_view::route_lines(&probe, &route, usize::MAX));
     lines
 }

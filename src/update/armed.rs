@@ -52,6 +52,9 @@ fn from_the_user(action: &Action) -> bool {
             | Action::Exported(_)
             | Action::FileLoaded { .. }
             | Action::PublishFileUnreadable { .. }
+            | Action::TopologyDue { .. }
+            | Action::TopologyFetched { .. }
+            | Action::Observed { .. }
             | Action::QuitNow
     )
 }
@@ -133,6 +136,8 @@ fn losses(model: &Model, action: &Action) -> Option<(String, &'static str)> {
             }
             Some((format!("{loss}."), "closes it"))
         }
+        // Not a loss but a cost the broker pays: asked the same way, once.
+        Action::ToggleObserve => super::observe::warning(model).map(|w| (w, "turns it on")),
         _ => None,
     }
 }

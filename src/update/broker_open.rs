@@ -129,7 +129,7 @@ fn tap_routing(topology: &Topology, name: &str) -> Result<Routing, String> {
 
 /// The session's settings over AMQP: the same host, vhost, credentials and trust; the
 /// port the broker lists for AMQP when the session speaks another protocol.
-fn amqp_settings(
+pub(super) fn amqp_settings(
     base: &ConnectionSettings,
     topology: &Topology,
     routing: Routing,

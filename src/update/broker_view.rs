@@ -1,8 +1,9 @@
 //! The broker view (F6): opening and closing it, its refresh schedule, and what its keys
 //! do. The schedule: opening fetches at once; each answer starts one timer of
-//! [`REFRESH_EVERY`]; a timer's tick fetches again if it is still the current timer and
-//! nothing is in flight; `r` fetches now (unless a fetch is under way); closing forgets
-//! the timer and the fetch, so neither does anything when it comes back.
+//! `Model::topology_refresh` (five seconds unless `--refresh` says); a timer's tick
+//! fetches again if it is still the current timer and nothing is in flight; `r` fetches
+//! now (unless a fetch is under way); closing forgets the timer and the fetch, so neither
+//! does anything when it comes back.
 
 use super::{Effect, prompt};
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
     keymap,
     model::{
         Level, Model, PromptKind, Tab,
-        broker_view::{Fetched, REFRESH_EVERY, Target},
+        broker_view::{Fetched, Target},
         scroll::Step,
     },
 };
@@ -32,8 +33,7 @@ pub(super) fn broker_event(model: &mut Model, event: crate::session::SessionEven
 
 pub(super) fn toggle(model: &mut Model) -> Vec<Effect> {
     if model.tab().broker.open {
-        close(model.tab_mut());
-        return Vec::new();
+        return close(model.tab_mut());
     }
     let number = model.tab().number;
     open(model, number)
@@ -60,12 +60,15 @@ pub(super) fn open(model: &mut Model, number: u32) -> Vec<Effect> {
     fetch(tab)
 }
 
-fn close(tab: &mut Tab) {
+/// Leaving the view stops observing: tracing costs the broker only while someone looks.
+fn close(tab: &mut Tab) -> Vec<Effect> {
+    let effects = super::observe::stop(tab);
     let view = &mut tab.broker;
     view.open = false;
     // Whatever is out there now is stale: its answer and its tick are ignored.
     view.in_flight = None;
     view.timer = view.next_id();
+    effects
 }
 
 /// A fetch, unless one is under way: never two at once for one view.
@@ -108,6 +111,7 @@ pub(super) fn due(model: &mut Model, number: u32, timer: u64) -> Vec<Effect> {
 }
 
 pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetched) -> Vec<Effect> {
+    let after = model.topology_refresh;
     let Some(tab) = model.tabs_mut().find(|t| t.number == number) else {
         return Vec::new();
     };
@@ -129,7 +133,7 @@ pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetch
     vec![Effect::RefreshLater {
         tab: number,
         timer,
-        after: REFRESH_EVERY,
+        after,
     }]
 }
 

@@ -182,7 +182,7 @@ fn view_topology_opens_the_view_when_the_first_tab_connects() {
     assert!(!model.tab().broker.open);
 }
 
-fn with_topology(settings: ConnectionSettings) -> Model {
+pub(super) fn with_topology(settings: ConnectionSettings) -> Model {
     let mut model = Model::new(&settings);
     connect_active(&mut model);
     let first = fetch_of(&update(&mut model, Action::ToggleBrokerView));
@@ -344,5 +344,20 @@ fn an_unknown_exchange_keeps_the_simulation_prompt_open_with_the_reason() {
     assert_eq!(
         prompt.error.as_deref(),
         Some("There is no exchange 'nope' in vhost '/' (empty is the default exchange).")
+    );
+}
+
+#[test]
+fn the_refresh_interval_is_the_one_the_command_line_gave() {
+    let mut model = connected();
+    model.topology_refresh = Duration::from_secs(30);
+    let fetch = fetch_of(&update(&mut model, Action::ToggleBrokerView));
+    let effects = answer(&mut model, fetch, example());
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::RefreshLater { after, .. }] if *after == Duration::from_secs(30)
+        ),
+        "{effects:?}"
     );
 }

@@ -18,6 +18,9 @@ mod explain;
 #[cfg(test)]
 mod hints_tests;
 mod inspect;
+mod observe;
+#[cfg(test)]
+mod observe_tests;
 mod profiles;
 #[cfg(test)]
 mod profiles_tests;
@@ -97,6 +100,19 @@ pub enum Effect {
         timer: u64,
         after: std::time::Duration,
     },
+    /// Observe routes for tab `tab`'s view: the firehose tap over `tap` (AMQP to the same
+    /// broker), tracing switched through the management API `management` names. Reports
+    /// come back as `Action::Observed` numbered `observe`.
+    StartObserve {
+        tab: u32,
+        observe: u64,
+        management: Box<ConnectionSettings>,
+        tap: Box<ConnectionSettings>,
+    },
+    /// Stop observing for tab `tab`: the tap closes and tracing is put back as it was.
+    StopObserve {
+        tab: u32,
+    },
 }
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
@@ -143,7 +159,9 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::OtherKey => {}
         Action::Quit | Action::QuitNow => {
             model.quit = true;
-            return model.tabs_mut().flat_map(disconnect).collect();
+            let mut effects: Vec<Effect> = model.tabs_mut().flat_map(observe::stop).collect();
+            effects.extend(model.tabs_mut().flat_map(disconnect));
+            return effects;
         }
         Action::ToggleHelp => model.overlay = toggled(&model.overlay, Overlay::Help { page: 0 }),
         Action::HelpPage(step) => {
@@ -305,6 +323,12 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
         | Action::BrokerShowImplicit
         | Action::BrokerSort
         | Action::Simulate => return broker_view::view_action(model, action),
+        Action::ToggleObserve => return observe::toggle(model),
+        Action::Observed {
+            tab,
+            observe,
+            event,
+        } => observe::observed(model, tab, observe, event),
         // The broker view hides the tab's fields: nothing may be typed into them unseen.
         Action::Edit(_) | Action::Paste(_) if model.tab().broker.open => {}
         other => {
@@ -375,7 +399,8 @@ fn new_tab(model: &mut Model) {
 fn close_tab(model: &mut Model) -> Vec<Effect> {
     match model.close_tab() {
         Some(mut tab) => {
-            let effects = disconnect(&mut tab);
+            let mut effects = observe::stop(&mut tab);
+            effects.extend(disconnect(&mut tab));
             model.notify(Level::Info, format!("Closed tab {}.", tab.title()));
             effects
         }

@@ -139,6 +139,8 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::BrokerShowImplicit
         | Action::BrokerSort
         | Action::Simulate
+        | Action::ToggleObserve
+        | Action::Observed { .. }
         | Action::Connect
         | Action::OpenProfiles
         | Action::ProfileUp

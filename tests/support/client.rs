@@ -22,7 +22,13 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(broker: &Broker) -> Self {
-        let uri = format!("amqp://guest:guest@127.0.0.1:{}/%2f", broker.port());
+        Self::connect_vhost(broker, "/").await
+    }
+
+    pub async fn connect_vhost(broker: &Broker, vhost: &str) -> Self {
+        let vhost =
+            percent_encoding::utf8_percent_encode(vhost, percent_encoding::NON_ALPHANUMERIC);
+        let uri = format!("amqp://guest:guest@127.0.0.1:{}/{vhost}", broker.port());
         let connection = Connection::connect(&uri, ConnectionProperties::default())
             .await
             .expect("test client connects");

@@ -1,6 +1,7 @@
 //! The broker view (F6): a tab's picture of its broker's topology through the management
 //! API. Plain state: `update` changes it, `ui::broker_view` draws it, the app fetches.
 
+mod observe;
 mod tree;
 #[cfg(test)]
 pub(crate) mod tree_tests;
@@ -9,6 +10,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use crate::topology::{Probe, Route, Topology};
 
+pub use observe::{OBSERVED_KEPT, Observation, ObserveState, Observed};
 pub use tree::{Row, RowKind, Target, rows};
 
 /// How often an open view asks the broker again.
@@ -94,6 +96,8 @@ pub struct BrokerView {
     pub depths: HashMap<String, VecDeque<u64>>,
     /// The last routing simulation asked for (`x`), drawn under the tree.
     pub route: Option<(Probe, Route)>,
+    /// Routes observed through the broker's firehose (`o`).
+    pub observe: Observation,
 }
 
 impl BrokerView {

@@ -2,6 +2,7 @@
 //! queue's depth as a sparkline, or the last routing simulation. Every name and value
 //! from the broker is drawn through `crate::text`.
 
+mod observed;
 mod rows;
 
 use ratatui::{
@@ -14,7 +15,7 @@ use ratatui::{
 
 use super::theme;
 use crate::{
-    model::broker_view::BrokerView,
+    model::broker_view::{BrokerView, ObserveState},
     text::visible,
     topology::{Probe, Route},
 };
@@ -32,7 +33,11 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &BrokerView) {
     } else {
         ""
     };
-    let title = format!(" Broker{vhost}{state} ");
+    let observing = match view.observe.state {
+        ObserveState::Off => "",
+        _ => " · observing",
+    };
+    let title = format!(" Broker{vhost}{observing}{state} ");
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::BORDER_FOCUSED)
@@ -51,23 +56,41 @@ pub fn draw(frame: &mut Frame, area: Rect, view: &BrokerView) {
     .areas(inner);
     draw_status(frame, status, view);
     rows::draw_tree(frame, tree, view);
-    if bottom > 0 {
-        match &view.route {
-            Some((probe, route)) => draw_route(frame, panel, probe, route),
-            None => draw_depth(frame, panel, view),
-        }
+    if bottom == 0 {
+        return;
+    }
+    let width = usize::from(panel.width);
+    let mut lines = Vec::new();
+    if observed::shown(&view.observe) {
+        lines.extend(observed::lines(&view.observe, width));
+    }
+    if let Some((probe, route)) = &view.route {
+        lines.extend(route_lines(probe, route, width));
+    }
+    if lines.is_empty() {
+        draw_depth(frame, panel, view);
+    } else {
+        frame.render_widget(Paragraph::new(lines), panel);
     }
 }
 
-/// The panel under the tree: a simulation's lines, or two rows for a queue's sparkline;
-/// never more than a third of the view, so the tree keeps its rows.
+/// The panel under the tree: what is observed and a simulation's lines, or two rows for a
+/// queue's sparkline; never more than a third of the view (half while observing), so the
+/// tree keeps its rows.
 fn bottom_rows(view: &BrokerView, height: u16) -> u16 {
-    let wanted = match &view.route {
-        Some((_, route)) => 2 + route.paths.len().max(1) + route.problems.len(),
-        None if view.selected_queue().is_some() => 2,
+    let observing = observed::shown(&view.observe);
+    let mut wanted = match &view.route {
+        Some((_, route)) => 1 + route.paths.len().max(1) + route.problems.len(),
         None => 0,
     };
-    u16::try_from(wanted).unwrap_or(u16::MAX).min(height / 3)
+    if observing {
+        wanted += 1 + view.observe.seen.len().max(1);
+    }
+    if wanted == 0 && view.selected_queue().is_some() {
+        wanted = 2;
+    }
+    let most = if observing { height / 2 } else { height / 3 };
+    u16::try_from(wanted).unwrap_or(u16::MAX).min(most)
 }
 
 /// The last error, specifically; else what the view is showing and how.
@@ -147,8 +170,8 @@ fn draw_depth(frame: &mut Frame, area: Rect, view: &BrokerView) {
     );
 }
 
-fn draw_route(frame: &mut Frame, area: Rect, probe: &Probe, route: &Route) {
-    let width = usize::from(area.width);
+/// A simulation's lines: where it goes, then any problems and each path; `width` columns.
+pub fn route_lines(probe: &Probe, route: &Route, width: usize) -> Vec<Line<'static>> {
     let exchange = if probe.exchange.is_empty() {
         "the default exchange".to_string()
     } else {
@@ -176,11 +199,13 @@ fn draw_route(frame: &mut Frame, area: Rect, probe: &Probe, route: &Route) {
         ),
         theme::HEADER,
     )];
+    // Paths and problems name the broker's objects already made visible by the
+    // simulation (`route` prints them too): escaping again would double every `\`.
     for problem in &route.problems {
-        lines.push(Line::styled(fit(&visible(problem), width), theme::ERROR));
+        lines.push(Line::styled(fit(problem, width), theme::ERROR));
     }
     for path in &route.paths {
-        lines.push(Line::raw(fit(&format!("  {}", visible(path)), width)));
+        lines.push(Line::raw(fit(&format!("  {path}"), width)));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    lines
 }
