@@ -413,8 +413,9 @@ fn observed_publishes_are_drawn_beside_the_simulation_and_a_difference_stands_ou
         all.contains("Observing (tracing on while you look) · 4 of this app's publishes · 12 others traced · 1 differs from the simulation"),
         "{all}"
     );
-    let agreed = "= AMQP orders order.eu ×3 → broker: audit-q, orders-q; simulated the same";
-    let differs = "≠ AMQP orders order.us → broker: late-q, orders-q; simulated: audit-q, orders-q (only the broker: late-q; only simulated: audit-q)";
+    let agreed =
+        "= AMQP orders order.eu ×3: the broker routed it as simulated, to audit-q, orders-q";
+    let differs = "≠ AMQP orders order.us: the broker differs from the simulation: only the broker: late-q; only simulated: audit-q; both: orders-q";
     assert!(all.contains(agreed), "{all}");
     assert!(all.contains(differs), "{all}");
     // Newest first; the difference in the error colour, the agreement not.

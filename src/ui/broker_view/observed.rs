@@ -62,6 +62,7 @@ fn status(observation: &Observation) -> String {
     parts.join(" · ")
 }
 
+/// The verdict first, then the queues: a narrow window cuts names, never the verdict.
 fn line(observed: &Observed) -> String {
     let times = match observed.count {
         1 => String::new(),
@@ -72,32 +73,34 @@ fn line(observed: &Observed) -> String {
     } else {
         " (simulation approximate)"
     };
-    let routed = queues(&observed.routed);
     let comparison = &observed.comparison;
     if comparison.matches() {
         return format!(
-            "= {}{times} → broker: {routed}; simulated the same{approximate}",
-            observed.published_as
+            "= {}{times}: the broker routed it as simulated{approximate}, to {}",
+            observed.published_as,
+            queues(&observed.routed)
         );
     }
-    let mut differences = Vec::new();
+    let mut parts = Vec::new();
     if !comparison.only_observed.is_empty() {
-        differences.push(format!(
+        parts.push(format!(
             "only the broker: {}",
             queues(&comparison.only_observed)
         ));
     }
     if !comparison.only_simulated.is_empty() {
-        differences.push(format!(
+        parts.push(format!(
             "only simulated: {}",
             queues(&comparison.only_simulated)
         ));
     }
+    if !comparison.agreed.is_empty() {
+        parts.push(format!("both: {}", queues(&comparison.agreed)));
+    }
     format!(
-        "≠ {}{times} → broker: {routed}; simulated: {}{approximate} ({})",
+        "≠ {}{times}: the broker differs from the simulation{approximate}: {}",
         observed.published_as,
-        queues(&observed.simulated.queues),
-        differences.join("; ")
+        parts.join("; ")
     )
 }
 
