@@ -2,19 +2,27 @@
 //! bindings over 100 exchanges (direct, topic, fanout, headers), imported in one
 //! definitions request, then timed: `fetch_topology` beside `curl` of the same six
 //! endpoints (medians of `--runs`, alternating), decoding and indexing the replies, and
-//! `simulate` per message over random probes. Prints
-//! `fetch_ms=.. curl_ms=.. parse_index_ms=.. simulate_us=.. queues=.. bindings=..`.
+//! `simulate` per message over random probes, then the broker view over it: a frame with
+//! the tree open while the cursor moves down it a row a key, and applying a refresh's
+//! answer on the loop (how long a key pressed meanwhile can wait). Prints
+//! `fetch_ms=.. curl_ms=.. parse_index_ms=.. simulate_us=.. frame_ms=.. frame_p99_ms=..
+//! rows_ms=.. apply_ms=.. queues=.. bindings=..`.
 //! The vhost is deleted at the end. Loopback only: this is a load tool.
 
 use std::{process::Command, time::Instant};
 
 use amqp_tui::{
+    action::Action,
     management::{ManagementTarget, Replies, fetch_topology, topology_from_replies},
+    model::{Model, broker_view, scroll::Step},
     session::{ConnectionSettings, ManagementSettings},
-    topology::{Probe, simulate::Index},
+    topology::{Probe, Topology, simulate::Index},
+    ui,
+    update::update,
 };
 use anyhow::{Context, bail};
 use clap::Parser;
+use ratatui::{Terminal, backend::TestBackend};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -217,14 +225,64 @@ async fn measure(args: &Args, base: &str, http: &reqwest::Client) -> anyhow::Res
         reached += index.simulate(probe).queues.len();
     }
     let simulate_us = started.elapsed().as_secs_f64() * 1e6 / args.probes as f64;
+    let (frames, builds, applies) = view_frames(&topology, args.runs)?;
     println!(
-        "fetch_ms={:.1} curl_ms={:.1} parse_index_ms={:.1} simulate_us={simulate_us:.1} queues={} bindings={} mean_reached={:.1}",
+        "fetch_ms={:.1} curl_ms={:.1} parse_index_ms={:.1} simulate_us={simulate_us:.1} frame_ms={:.2} frame_p99_ms={:.2} rows_ms={:.1} apply_ms={:.1} queues={} bindings={} mean_reached={:.1}",
         median(fetch),
         median(curl),
         median(parse),
+        median(frames.clone()),
+        percentile(frames, 0.99),
+        median(builds),
+        median(applies),
         topology.queues.len(),
         topology.bindings.len(),
         reached as f64 / args.probes as f64
     );
     Ok(())
+}
+
+fn percentile(mut values: Vec<f64>, p: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let at = ((values.len() as f64 * p).ceil() as usize).clamp(1, values.len());
+    values[at - 1]
+}
+
+/// Frames of the broker view over `topology` in a 200x50 terminal, each after one key
+/// (Down) moving the cursor, as the loop draws them: milliseconds per key and frame. Then
+/// `runs` refresh answers: the tree's rows built (off the loop, in the app) and the answer
+/// applied as `update` applies it (the depth history kept): milliseconds each.
+type Times = Vec<f64>;
+
+fn view_frames(topology: &Topology, runs: usize) -> anyhow::Result<(Times, Times, Times)> {
+    const KEYS: usize = 300;
+    let mut model = Model::new(&ConnectionSettings::default());
+    let view = &mut model.tab_mut().broker;
+    view.open = true;
+    view.fetched(topology.clone(), None);
+    let mut terminal = Terminal::new(TestBackend::new(200, 50))?;
+    let mut frames = Vec::with_capacity(KEYS);
+    for _ in 0..KEYS {
+        let started = Instant::now();
+        update(&mut model, Action::BrokerSelect(Step::Rows(1)));
+        terminal.draw(|f| ui::draw(f, &model))?;
+        frames.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    // As the app gets an answer: the rows built by the fetch's task, with the view's
+    // options, then applied on the loop. Only the applying is what a key waits behind.
+    let (mut builds, mut applies) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let answer = topology.clone();
+        let options = model.tab().broker.options.clone();
+        let started = Instant::now();
+        let rows = broker_view::rows(&answer, &options);
+        builds.push(started.elapsed().as_secs_f64() * 1e3);
+        let started = Instant::now();
+        model
+            .tab_mut()
+            .broker
+            .fetched(answer, Some((options, rows)));
+        applies.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((frames, builds, applies))
 }

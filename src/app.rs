@@ -180,7 +180,8 @@ impl App {
                 tab,
                 fetch,
                 settings,
-            } => topology::fetch(self.actions_tx.clone(), tab, fetch, settings),
+                options,
+            } => topology::fetch(self.actions_tx.clone(), tab, fetch, settings, *options),
             Effect::RefreshLater { tab, timer, after } => {
                 topology::later(self.actions_tx.clone(), tab, timer, after)
             }

@@ -42,6 +42,7 @@ fn answer(model: &mut Model, result: Result<Topology, String>) {
     let fetched = Box::new(Fetched {
         result,
         url: Some("http://localhost:15672".into()),
+        tree: None,
     });
     let tab = model.tab().number;
     update(

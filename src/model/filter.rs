@@ -18,6 +18,15 @@ pub struct Filter {
     matcher: Regex,
 }
 
+/// The same text is the same filter: the matcher is made from it.
+impl PartialEq for Filter {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Filter {}
+
 impl Filter {
     /// `/pattern/` is a regular expression; anything else a substring, any case.
     pub fn parse(input: &str) -> Result<Self, String> {

@@ -50,6 +50,37 @@ pub(super) fn x_match(arguments: &Table) -> Result<Option<(&'static str, bool)>,
     }
 }
 
+/// Whether a binding with `arguments` takes a message with `headers`, as [`explain`]
+/// decides it, without the reasons: the simulator asks this for every binding on a
+/// message's way.
+pub(super) fn is_match(arguments: &Table, headers: &Table) -> bool {
+    let (any, with_x) = match x_match(arguments) {
+        Ok(Some((name, with_x))) => (name.starts_with("any"), with_x),
+        Ok(None) => (false, false),
+        Err(_) => return false,
+    };
+    let mut tested = 0;
+    let mut passed = 0;
+    for (key, wanted) in arguments {
+        if key == "x-match" || (key.starts_with("x-") && !with_x) {
+            continue;
+        }
+        tested += 1;
+        let found = headers.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
+        passed += usize::from(equal(wanted, found));
+    }
+    if any { passed > 0 } else { passed == tested }
+}
+
+/// `compare`'s verdict alone.
+fn equal(wanted: &Value, found: Option<&Value>) -> bool {
+    match found {
+        None => false,
+        Some(_) if *wanted == Value::Void => true,
+        Some(found) => term(wanted, Side::Binding) == term(found, Side::Header),
+    }
+}
+
 pub(super) fn explain(arguments: &Table, headers: &Table) -> Verdict {
     let (name, with_x) = match x_match(arguments) {
         Ok(Some(found)) => found,

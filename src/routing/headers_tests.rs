@@ -232,3 +232,40 @@ fn the_routing_key_plays_no_part() {
     let v = crate::routing::explain(ExchangeType::Headers, &binding, "other", &headers);
     assert!(v.matched);
 }
+
+#[test]
+fn the_quick_answer_is_the_explained_one_on_every_combination() {
+    let kinds = ["all", "any", "all-with-x", "any-with-x", "bogus"];
+    let values = [
+        s("pdf"),
+        s("doc"),
+        Value::Void,
+        Value::I32(1),
+        Value::I64(1),
+    ];
+    let mut arguments = vec![Table::new()];
+    for kind in kinds {
+        arguments.push(table(&[("x-match", s(kind))]));
+        for value in &values {
+            arguments.push(table(&[("x-match", s(kind)), ("format", value.clone())]));
+            arguments.push(table(&[
+                ("x-match", s(kind)),
+                ("format", value.clone()),
+                ("x-tag", s("t")),
+            ]));
+        }
+    }
+    arguments.push(table(&[("format", s("pdf")), ("type", s("report"))]));
+    let mut headers = vec![Table::new()];
+    for value in &values {
+        headers.push(table(&[("format", value.clone())]));
+        headers.push(table(&[("format", value.clone()), ("x-tag", s("t"))]));
+        // A repeated name keeps its last value.
+        headers.push(table(&[("format", s("zip")), ("format", value.clone())]));
+    }
+    for a in &arguments {
+        for h in &headers {
+            assert_eq!(is_match(a, h), explain(a, h).matched, "{a:?} / {h:?}");
+        }
+    }
+}

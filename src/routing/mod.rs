@@ -80,9 +80,20 @@ pub fn matches(
     match exchange_type {
         ExchangeType::Direct => direct_matches(binding_key, routing_key),
         ExchangeType::Fanout => true,
-        ExchangeType::Topic => topic::explain(binding_key, routing_key).matched,
-        ExchangeType::Headers => headers::explain(arguments, headers).matched,
+        ExchangeType::Topic => topic::is_match(binding_key, routing_key),
+        ExchangeType::Headers => headers::is_match(arguments, headers),
     }
+}
+
+/// A topic key or pattern as its words (see `topic`): split once, matched many times
+/// with [`topic_words_match`].
+pub fn topic_words(s: &str) -> Vec<&str> {
+    topic::words(s)
+}
+
+/// Whether the topic pattern's words match the key's, as [`matches`] decides it.
+pub fn topic_words_match(pattern: &[&str], key: &[&str]) -> bool {
+    topic::is_match_words(pattern, key)
 }
 
 /// Byte for byte, as `rabbit_exchange_type_direct` looks the key up.

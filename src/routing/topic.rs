@@ -65,6 +65,44 @@ fn run(run: &[&str], key: &[&str], start: usize, notes: &mut Vec<String>) -> Res
     Ok(())
 }
 
+/// Whether `pattern` matches `key`, by the rules above, without the reasons: the
+/// simulator asks this for every binding on a message's way. Word positions the pattern
+/// can have reached so far, one pattern word at a time: linear in each, whatever the
+/// "#"s.
+pub(super) fn is_match(pattern: &str, key: &str) -> bool {
+    if !pattern.contains(['#', '*']) {
+        return pattern == key;
+    }
+    is_match_words(&words(pattern), &words(key))
+}
+
+/// [`is_match`] on words split already: the simulator splits each binding's pattern once
+/// a refresh and each key once a message.
+pub(super) fn is_match_words(pattern: &[&str], key: &[&str]) -> bool {
+    let mut reach = vec![false; key.len() + 1];
+    let mut next = vec![false; key.len() + 1];
+    reach[0] = true;
+    for &word in pattern {
+        next.fill(false);
+        if word == "#" {
+            let mut any = false;
+            for (at, reached) in reach.iter().enumerate() {
+                any |= *reached;
+                next[at] = any;
+            }
+        } else {
+            for (at, key_word) in key.iter().enumerate() {
+                next[at + 1] = reach[at] && fits(word, key_word);
+            }
+        }
+        std::mem::swap(&mut reach, &mut next);
+        if !reach.contains(&true) {
+            return false;
+        }
+    }
+    reach[key.len()]
+}
+
 pub(super) fn explain(pattern: &str, key: &str) -> Verdict {
     let p = words(pattern);
     let k = words(key);

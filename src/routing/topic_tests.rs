@@ -128,14 +128,20 @@ fn agrees_with_rabbitmqs_trie_walk_on_every_small_case() {
         }
         out
     }
-    let patterns = all(&["a", "b", "", "*", "#"], 4);
+    let patterns = all(&["a", "b", "", "*", "#"], 5);
     let keys = all(&["a", "b", ""], 4);
     for pattern in &patterns {
         for key in &keys {
+            let expected = reference(&words(pattern), &words(key));
             assert_eq!(
                 matches(pattern, key),
-                reference(&words(pattern), &words(key)),
+                expected,
                 "pattern {pattern:?} key {key:?}"
+            );
+            assert_eq!(
+                is_match(pattern, key),
+                expected,
+                "is_match: pattern {pattern:?} key {key:?}"
             );
         }
     }

@@ -35,10 +35,12 @@ pub(super) fn matching(exchange: &Exchange) -> (Option<ExchangeType>, Option<Str
     )
 }
 
+/// Whether `edge` takes a message with these keys (each also as topic words) and
+/// headers.
 pub(super) fn takes(
     kind: Option<ExchangeType>,
     edge: &Edge,
-    keys: &[String],
+    (keys, key_words): (&[String], &[Vec<&str>]),
     headers: &Table,
 ) -> bool {
     let Some(kind) = kind else {
@@ -52,6 +54,12 @@ pub(super) fn takes(
         // The key plays no part: asking once is enough.
         ExchangeType::Fanout | ExchangeType::Headers => {
             crate::routing::matches(kind, key, arguments, "", headers)
+        }
+        ExchangeType::Topic if edge.pattern.is_some() => {
+            let pattern = edge.pattern.as_deref().unwrap_or_default();
+            key_words
+                .iter()
+                .any(|k| crate::routing::topic_words_match(pattern, k))
         }
         ExchangeType::Direct | ExchangeType::Topic => keys
             .iter()

@@ -56,13 +56,18 @@ pub(super) struct Edge<'a> {
     /// The arguments as AMQP values, for headers matching; `None` when one cannot be a
     /// header value (the binding then never matches).
     pub(super) arguments: Option<Table>,
+    /// How a path goes on over this edge, ` -[key]-> destination`: made once per
+    /// refresh, not once per message.
+    shown: String,
+    /// A topic binding's pattern as words, split once per refresh.
+    pub(super) pattern: Option<Vec<&'a str>>,
 }
 
 /// What one walk from an exchange found.
 #[derive(Default)]
-struct Walk {
+struct Walk<'a> {
     /// Queue name -> the first path that reached it.
-    reached: BTreeMap<String, String>,
+    reached: BTreeMap<&'a str, String>,
     approximate: Vec<String>,
     problems: Vec<String>,
 }
@@ -76,18 +81,31 @@ impl<'a> Index<'a> {
             .collect();
         let mut outgoing: HashMap<&str, Vec<Edge>> = HashMap::new();
         for binding in &topology.bindings {
-            let headers = exchanges
+            let kind = exchanges
                 .get(binding.source.as_str())
-                .is_some_and(|x| matching(x).0 == Some(ExchangeType::Headers));
-            let arguments = if headers {
+                .and_then(|x| matching(x).0);
+            let arguments = if kind == Some(ExchangeType::Headers) {
                 table(&binding.arguments)
             } else {
                 Some(Table::new())
             };
+            let pattern = (kind == Some(ExchangeType::Topic))
+                .then(|| crate::routing::topic_words(&binding.routing_key));
+            let mut edge = Edge {
+                binding,
+                arguments,
+                shown: String::new(),
+                pattern,
+            };
+            edge.shown = format!(
+                " -[{}]-> {}",
+                edge_label(kind, &edge),
+                label(&binding.destination)
+            );
             outgoing
                 .entry(binding.source.as_str())
                 .or_default()
-                .push(Edge { binding, arguments });
+                .push(edge);
         }
         Self {
             topology,
@@ -134,7 +152,7 @@ impl<'a> Index<'a> {
                 visible(&probe.routing_key)
             ));
         }
-        route.queues = walk.reached.keys().cloned().collect();
+        route.queues = walk.reached.keys().map(|q| q.to_string()).collect();
         route.paths = walk.reached.values().cloned().collect();
         route.approximate = walk.approximate;
         route.problems.extend(walk.problems);
@@ -234,22 +252,29 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn walk(&self, start: &str, keys: &[String], headers: &Table) -> Walk {
+    fn walk(&self, start: &str, keys: &[String], headers: &Table) -> Walk<'a> {
         let mut walk = Walk::default();
         if start.is_empty() {
             // The default exchange routes by queue name and nothing else.
             for key in keys {
-                if self.queues.contains_key(key.as_str()) {
+                if let Some((&name, _)) = self.queues.get_key_value(key.as_str()) {
                     let path = format!("{} -[{}]-> {}", label(""), visible(key), visible(key));
-                    walk.reached.entry(key.clone()).or_insert(path);
+                    walk.reached.entry(name).or_insert(path);
                 }
             }
             return walk;
         }
+        let Some((&start, _)) = self.exchanges.get_key_value(start) else {
+            return walk;
+        };
+        let key_words: Vec<Vec<&str>> = keys
+            .iter()
+            .map(|k| crate::routing::topic_words(k))
+            .collect();
         let mut seen: HashSet<&str> = HashSet::from([start]);
-        let mut work: Vec<(&str, String)> = vec![(start, label(start))];
+        let mut work: Vec<(&'a str, String)> = vec![(start, label(start))];
         while let Some((name, prefix)) = work.pop() {
-            let Some(exchange) = self.exchanges.get(name) else {
+            let Some(&exchange) = self.exchanges.get(name) else {
                 continue;
             };
             let (kind, note) = matching(exchange);
@@ -263,25 +288,26 @@ impl<'a> Index<'a> {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
-                if !takes(kind, edge, keys, headers) {
+                if !takes(kind, edge, (keys, &key_words), headers) {
                     continue;
                 }
                 own_matches = true;
                 let b = edge.binding;
-                let path = format!(
-                    "{prefix} -[{}]-> {}",
-                    edge_label(kind, edge),
-                    label(&b.destination)
-                );
+                let destination = b.destination.as_str();
+                // The first path to a queue is the one kept: later ones are not built.
+                let path = || {
+                    let mut path = String::with_capacity(prefix.len() + edge.shown.len());
+                    path.push_str(&prefix);
+                    path.push_str(&edge.shown);
+                    path
+                };
                 match b.destination_kind {
                     DestinationKind::Queue => {
-                        walk.reached.entry(b.destination.clone()).or_insert(path);
+                        walk.reached.entry(destination).or_insert_with(path);
                     }
                     DestinationKind::Exchange => {
-                        if self.exchanges.contains_key(b.destination.as_str())
-                            && seen.insert(b.destination.as_str())
-                        {
-                            work.push((b.destination.as_str(), path));
+                        if self.exchanges.contains_key(destination) && seen.insert(destination) {
+                            work.push((destination, path()));
                         }
                     }
                 }

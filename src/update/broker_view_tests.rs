@@ -46,6 +46,7 @@ fn answer(model: &mut Model, fetch: u64, topology: Topology) -> Vec<Effect> {
     let fetched = Box::new(Fetched {
         result: Ok(topology),
         url: Some("http://localhost:15672".into()),
+        tree: None,
     });
     update(
         model,
@@ -120,6 +121,7 @@ fn an_error_is_kept_with_the_last_topology_and_refreshing_goes_on() {
     let fetched = Box::new(Fetched {
         result: Err("HTTP 401: wrong \x1b[31mcredentials".into()),
         url: None,
+        tree: None,
     });
     let effects = update(
         &mut model,
@@ -360,4 +362,51 @@ fn the_refresh_interval_is_the_one_the_command_line_gave() {
         ),
         "{effects:?}"
     );
+}
+
+#[test]
+fn rows_built_off_the_loop_are_taken_only_with_the_options_they_were_built_with() {
+    use crate::model::broker_view::{Row, RowKind, TreeOptions};
+    let marker = vec![Row {
+        depth: 0,
+        id: "built elsewhere".into(),
+        kind: RowKind::Section("built elsewhere".into()),
+        target: None,
+    }];
+    let apply = |model: &mut Model, fetch: u64, options: TreeOptions| {
+        let fetched = Box::new(Fetched {
+            result: Ok(example()),
+            url: None,
+            tree: Some((options, marker.clone())),
+        });
+        update(
+            model,
+            Action::TopologyFetched {
+                tab: 1,
+                fetch,
+                fetched,
+            },
+        )
+    };
+    let mut model = connected();
+    let effects = update(&mut model, Action::ToggleBrokerView);
+    let [Effect::FetchTopology { fetch, options, .. }] = effects.as_slice() else {
+        panic!("a fetch: {effects:?}");
+    };
+    let (fetch, options) = (*fetch, (**options).clone());
+    apply(&mut model, fetch, options.clone());
+    assert_eq!(
+        model.tab().broker.rows,
+        marker,
+        "the same options: taken as built"
+    );
+
+    update(&mut model, Action::RefreshTopology);
+    let fetch = model.tab().broker.in_flight.expect("a fetch");
+    // Idle queues hidden while the fetch was out: the rows built before are stale.
+    update(&mut model, Action::BrokerHideIdle);
+    apply(&mut model, fetch, options);
+    let rows = &model.tab().broker.rows;
+    assert_ne!(rows, &marker);
+    assert!(rows.iter().any(|r| r.id == "x\0orders"), "{rows:?}");
 }

@@ -93,6 +93,8 @@ pub enum Effect {
         tab: u32,
         fetch: u64,
         settings: ConnectionSettings,
+        /// The view's options now: the answer's rows are built with them, off the loop.
+        options: Box<crate::model::broker_view::TreeOptions>,
     },
     /// `Action::TopologyDue` for tab `tab`'s view after `after`.
     RefreshLater {

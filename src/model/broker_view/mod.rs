@@ -48,7 +48,7 @@ impl QueueSort {
 }
 
 /// What the tree shows of the topology.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TreeOptions {
     /// Names to keep: a substring (any case) or a `/regex/`.
     pub filter: Option<crate::model::filter::Filter>,
@@ -67,6 +67,9 @@ pub struct TreeOptions {
 pub struct Fetched {
     pub result: Result<Topology, String>,
     pub url: Option<String>,
+    /// The tree's rows, built off the loop with the options the view had when it asked:
+    /// used when they still hold, so a large vhost's refresh never holds a key.
+    pub tree: Option<(TreeOptions, Vec<Row>)>,
 }
 
 // Actions compare for tests; a topology's rates are floats, and a NaN rate would only
@@ -108,8 +111,9 @@ impl BrokerView {
     }
 
     /// A fetch answered: keeps the topology, the depth history, and the selection on the
-    /// same object where it still exists.
-    pub fn fetched(&mut self, topology: Topology) {
+    /// same object where it still exists. `tree` is the rows built off the loop, taken
+    /// when built with today's options.
+    pub fn fetched(&mut self, topology: Topology, tree: Option<(TreeOptions, Vec<Row>)>) {
         for queue in &topology.queues {
             let depths = self.depths.entry(queue.name.clone()).or_default();
             depths.push_back(queue.ready.saturating_add(queue.unacked));
@@ -123,17 +127,25 @@ impl BrokerView {
         self.depths.retain(|name, _| names.contains(name.as_str()));
         self.topology = Some(topology);
         self.error = None;
-        self.rebuild();
+        match tree {
+            Some((options, rows)) if options == self.options => self.set_rows(rows),
+            _ => self.rebuild(),
+        }
     }
 
     /// Rebuilds the rows after a change, keeping the selection on the same row if it is
     /// still there.
     pub fn rebuild(&mut self) {
-        let before = self.rows.get(self.selected).map(|r| r.id.clone());
-        self.rows = match &self.topology {
+        let rows = match &self.topology {
             Some(topology) => rows(topology, &self.options),
             None => Vec::new(),
         };
+        self.set_rows(rows);
+    }
+
+    fn set_rows(&mut self, rows: Vec<Row>) {
+        let before = self.rows.get(self.selected).map(|r| r.id.clone());
+        self.rows = rows;
         if let Some(id) = before
             && let Some(at) = self.rows.iter().position(|r| r.id == id)
         {
