@@ -259,7 +259,7 @@ fn view_frames(topology: &Topology, runs: usize) -> anyhow::Result<(Times, Times
     let mut model = Model::new(&ConnectionSettings::default());
     let view = &mut model.tab_mut().broker;
     view.open = true;
-    view.fetched(topology.clone(), None);
+    view.fetched(topology.clone(), None, None);
     let mut terminal = Terminal::new(TestBackend::new(200, 50))?;
     let mut frames = Vec::with_capacity(KEYS);
     for _ in 0..KEYS {
@@ -268,20 +268,22 @@ fn view_frames(topology: &Topology, runs: usize) -> anyhow::Result<(Times, Times
         terminal.draw(|f| ui::draw(f, &model))?;
         frames.push(started.elapsed().as_secs_f64() * 1e3);
     }
-    // As the app gets an answer: the rows built by the fetch's task, with the view's
-    // options, then applied on the loop. Only the applying is what a key waits behind.
+    // As the app gets an answer: the rows and the routing index built by the fetch's task,
+    // with the view's options, then applied on the loop. Only the applying is what a key
+    // waits behind.
     let (mut builds, mut applies) = (Vec::new(), Vec::new());
     for _ in 0..runs.max(1) {
         let answer = topology.clone();
         let options = model.tab().broker.options.clone();
         let started = Instant::now();
         let rows = broker_view::rows(&answer, &options);
+        let index = std::sync::Arc::new(amqp_tui::topology::Indexed::build(answer.clone()));
         builds.push(started.elapsed().as_secs_f64() * 1e3);
         let started = Instant::now();
         model
             .tab_mut()
             .broker
-            .fetched(answer, Some((options, rows)));
+            .fetched(answer, Some((options, rows)), Some(index));
         applies.push(started.elapsed().as_secs_f64() * 1e3);
     }
     Ok((frames, builds, applies))

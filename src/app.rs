@@ -383,6 +383,15 @@ impl App {
     /// are skipped: their sessions are closed).
     pub async fn shutdown(&mut self) {
         self.disk.quitting();
+        // Nobody reads answers any more: a task reporting one must not wait for room
+        // (an observer on a busy vhost would, and never switch tracing back off).
+        self.actions_rx.close();
+        // Tracing left on would copy every message of the vhost for nobody: observers
+        // are told first and switch it off while the sessions close.
+        let mut observers = std::mem::take(&mut self.observers);
+        for observer in &mut observers {
+            observer.stop();
+        }
         // Quitting disconnected every tab first, which reported what waited for them.
         for (session, commands_tx, _) in self.outgoing.drain() {
             // Dropping the sender ends the worker even if this does not get through.
@@ -402,12 +411,7 @@ impl App {
                 Ok(None) | Err(_) => break,
             }
         }
-        // Tracing left on would copy every message of the vhost for nobody.
-        let observers = std::mem::take(&mut self.observers);
-        let finished = futures_util::future::join_all(observers.into_iter().map(|mut o| {
-            o.stop();
-            o.finished()
-        }));
+        let finished = futures_util::future::join_all(observers.into_iter().map(|o| o.finished()));
         if tokio::time::timeout(OBSERVE_GRACE, finished).await.is_err() {
             tracing::warn!("quit before observing had switched tracing back off");
         }

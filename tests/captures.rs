@@ -360,7 +360,12 @@ async fn an_mqtt_tab_and_an_amq_topic_tap_see_one_message() {
     let shown = app.wait_for(
         "the publish, acked, received and seen by the tap",
         WAIT,
-        |s| s.contains("2 received") && s.contains("PUBACK") && s.contains("seen in 1 other tab"),
+        // The notice's words, not the compose box title's "PUBACK confirms".
+        |s| {
+            s.contains("2 received")
+                && s.contains("acked by the broker (PUBACK)")
+                && s.contains("seen in 1 other tab")
+        },
     );
     capture("screen-mqtt.txt", &shown);
     app.press(b"\x1b2");

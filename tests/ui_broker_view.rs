@@ -43,6 +43,7 @@ fn answer(model: &mut Model, result: Result<Topology, String>) {
         result,
         url: Some("http://localhost:15672".into()),
         tree: None,
+        index: None,
     });
     let tab = model.tab().number;
     update(
@@ -208,7 +209,7 @@ fn a_simulated_route_is_drawn_under_the_tree() {
     let screen = screen(&model, 120, 40);
     let all = screen.join("\n");
     assert!(
-        all.contains("Simulated: exchange orders, key order.eu reaches audit-q, orders-q (approximate: hash-x cannot be predicted)"),
+        all.contains("Simulated: exchange orders, key order.eu reaches audit-q, orders-q (approximate: hash-x)"),
         "{all}"
     );
     assert!(
@@ -387,6 +388,7 @@ fn observed_publishes_are_drawn_beside_the_simulation_and_a_difference_stands_ou
                 ..Route::default()
             },
             count,
+            generation: 0,
         }
     };
     let observation = &mut model.tab_mut().broker.observe;

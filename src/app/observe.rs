@@ -135,6 +135,7 @@ where
 
     let why = forward(&mut tap_rx, &mut stop, report).await;
     drop(tap_rx);
+    // Said to the log too: at quit, or with the tab closed, nobody reads the notice.
     let tracing = if switched.was_on {
         "tracing was on before, so it is left on".to_string()
     } else {
@@ -152,6 +153,9 @@ where
             ),
         }
     };
+    if !tracing.ends_with("off again") && !switched.was_on {
+        tracing::warn!(%vhost, "observing ended: {tracing}");
+    }
     (why, tracing)
 }
 
@@ -168,6 +172,9 @@ where
     let mut events = Vec::with_capacity(BATCH);
     loop {
         tokio::select! {
+            // Stopping first: a busy vhost always has a batch ready.
+            biased;
+            _ = &mut *stop => return None,
             n = tap_rx.recv_many(&mut events, BATCH) => {
                 if n == 0 {
                     return Some("the tap stopped".into());
@@ -188,7 +195,6 @@ where
                     return ended;
                 }
             }
-            _ = &mut *stop => return None,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The broker view's network work, off the loop: a fetch through the management API and
 //! the refresh timer each run as a task of their own, and come back as actions.
 
+use std::sync::Arc;
+
 use tokio::sync::mpsc;
 
 use crate::{
@@ -8,14 +10,15 @@ use crate::{
     management::{ManagementTarget, fetch_topology},
     model::broker_view::{self, Fetched, TreeOptions},
     session::ConnectionSettings,
+    topology::Indexed,
 };
 
 /// Answers waiting for the loop: a handful of views each with at most one fetch and one
 /// timer out at a time.
 pub const CAPACITY: usize = 64;
 
-/// Fetches, then builds the tree's rows with `options` here, off the loop: for a vhost of
-/// 10,000 queues that is most of the work of applying the answer.
+/// Fetches, then builds the tree's rows with `options` and the routing index here, off
+/// the loop: for a vhost of 10,000 queues that is most of the work of applying the answer.
 pub fn fetch(
     actions_tx: mpsc::Sender<Action>,
     tab: u32,
@@ -32,10 +35,12 @@ pub fn fetch(
                     // runtime's workers and must not wait behind it.
                     Ok(topology) => tokio::task::spawn_blocking(move || {
                         let rows = broker_view::rows(&topology, &options);
+                        let index = Indexed::build(topology.clone());
                         Fetched {
                             result: Ok(topology),
                             url,
                             tree: Some((options, rows)),
+                            index: Some(Arc::new(index)),
                         }
                     })
                     .await
@@ -43,11 +48,13 @@ pub fn fetch(
                         result: Err("building the tree failed".into()),
                         url: None,
                         tree: None,
+                        index: None,
                     }),
                     Err(err) => Fetched {
                         result: Err(err.to_string()),
                         url,
                         tree: None,
+                        index: None,
                     },
                 }
             }
@@ -55,6 +62,7 @@ pub fn fetch(
                 result: Err(why),
                 url: None,
                 tree: None,
+                index: None,
             },
         };
         let action = Action::TopologyFetched {

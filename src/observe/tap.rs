@@ -1,13 +1,16 @@
 //! The firehose tap: an AMQP connection of its own (the settings given: trust, user,
 //! vhost), an exclusive, auto-delete queue of at most [`TAP_QUEUE_LIMIT`] messages (the
 //! oldest dropped first) bound to `amq.rabbitmq.trace` for `publish.#` only, consumed
-//! without acks. Each publish event goes out on the channel; the task ends when the
+//! with a prefetch and acked in batches. Each publish event goes out on the channel; the task ends when the
 //! receiver is gone (closing its connection) or the connection fails, which it reports as
 //! its last event.
 
 use futures_lite::StreamExt;
 use lapin::{
-    options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions},
+    options::{
+        BasicAckOptions, BasicConsumeOptions, BasicQosOptions, QueueBindOptions,
+        QueueDeclareOptions,
+    },
     types::{AMQPValue, FieldTable, ShortString},
 };
 use tokio::{sync::mpsc, task::JoinHandle};
@@ -21,6 +24,10 @@ use crate::{
 /// The tap's queue holds no more than this: tracing a busy vhost must never grow a queue
 /// without bound while the app is slow or away.
 pub const TAP_QUEUE_LIMIT: i64 = 10_000;
+/// Traced messages the broker may push before the tap acks: what the app can hold unread.
+const PREFETCH: u16 = 1024;
+/// Acked together (`multiple`), well inside the prefetch so the flow never stalls.
+const ACK_EVERY: u64 = 256;
 /// Where RabbitMQ's firehose publishes (`publish.<exchange>`, `deliver.<queue>`).
 const TRACE_EXCHANGE: &str = "amq.rabbitmq.trace";
 
@@ -81,12 +88,17 @@ async fn run(settings: &ConnectionSettings, events: &mpsc::Sender<TapEvent>) -> 
         )
         .await
         .map_err(|e| failed(&format!("bind to {TRACE_EXCHANGE}"), e))?;
+    // Acked, with a prefetch: lapin buffers what the broker pushes without bound, so the
+    // broker must not push faster than the app reads (the queue's limit drops the rest).
+    channel
+        .basic_qos(PREFETCH, BasicQosOptions::default())
+        .await
+        .map_err(|e| failed("set its prefetch", e))?;
     let mut consumer = channel
         .basic_consume(
             queue.name().clone(),
             ShortString::from("amqp-tui-observe"),
             BasicConsumeOptions {
-                no_ack: true,
                 exclusive: true,
                 ..BasicConsumeOptions::default()
             },
@@ -97,6 +109,7 @@ async fn run(settings: &ConnectionSettings, events: &mpsc::Sender<TapEvent>) -> 
     if events.send(TapEvent::Ready).await.is_err() {
         return Ok(());
     }
+    let mut seen: u64 = 0;
     loop {
         // The receiver gone is the signal to stop: checked while waiting, not only when a
         // message comes, so a quiet vhost does not keep the tap's queue alive.
@@ -108,6 +121,15 @@ async fn run(settings: &ConnectionSettings, events: &mpsc::Sender<TapEvent>) -> 
             return Err("the broker ended the tap's consumer".into());
         };
         let delivery = delivery.map_err(|e| format!("the tap lost its connection: {e}"))?;
+        // Each ack lets one more in: the app holds at most PREFETCH unread.
+        seen += 1;
+        if seen.is_multiple_of(ACK_EVERY) {
+            delivery
+                .acker
+                .ack(BasicAckOptions { multiple: true })
+                .await
+                .map_err(|e| failed("ack", e))?;
+        }
         let headers = delivery
             .properties
             .headers()

@@ -4,9 +4,11 @@
 //! view reads it.
 
 mod hop;
+pub mod indexed;
 pub mod model;
 pub mod simulate;
 
+pub use indexed::Indexed;
 pub use model::{
     Alternate, Arguments, Binding, DeadLetter, DestinationKind, Exchange, Listener, NotPermitted,
     Origin, Queue, QueueKind, Topology,

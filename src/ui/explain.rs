@@ -168,7 +168,9 @@ pub fn broker_lines(tab: &Tab, inputs: &ExplainInputs) -> Vec<Line<'static>> {
         routing_key: inputs.key.value().to_string(),
         headers,
     };
-    let route = crate::topology::simulate(topology, &probe);
+    let Some(route) = tab.broker.simulate(&probe) else {
+        return Vec::new();
+    };
     let mut lines = vec![
         Line::raw(""),
         Line::styled(

@@ -17,16 +17,16 @@ pub(super) fn holds(model: &mut Model, action: &Action) -> bool {
     }
     let armed = model.armed.take();
     let Some((loss, verb)) = losses(model, action) else {
-        if armed.is_some_and(|armed| armed != *action) {
-            cancelled(model);
+        if let Some(armed) = armed.filter(|armed| armed != action) {
+            cancelled(model, &armed);
         }
         return false;
     };
     if armed.as_ref() == Some(action) {
         return false;
     }
-    if armed.is_some() {
-        cancelled(model);
+    if let Some(armed) = armed {
+        cancelled(model, &armed);
     }
     let mut keys = keymap::keys_for(keymap::context_of(model), action);
     if keys.is_empty() {
@@ -59,8 +59,12 @@ fn from_the_user(action: &Action) -> bool {
     )
 }
 
-fn cancelled(model: &mut Model) {
-    model.notify(Level::Info, "Cancelled: nothing was closed.");
+fn cancelled(model: &mut Model, armed: &Action) {
+    let text = match armed {
+        Action::ToggleObserve => "Cancelled: tracing was not switched on.",
+        _ => "Cancelled: nothing was closed.",
+    };
+    model.notify(Level::Info, text);
 }
 
 /// What `action` would lose now, and the verb of its confirming key; `None` when it

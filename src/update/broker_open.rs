@@ -231,7 +231,11 @@ pub(super) fn simulation_step(
                 routing_key: key,
                 headers,
             };
-            let route = crate::topology::simulate(&topology, &probe);
+            let route = model
+                .tab()
+                .broker
+                .simulate(&probe)
+                .unwrap_or_else(|| crate::topology::simulate(&topology, &probe));
             model.tab_mut().broker.route = Some((probe, route));
             model.overlay = Overlay::None;
             return Ok(Vec::new());

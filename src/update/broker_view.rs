@@ -125,7 +125,7 @@ pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetch
         view.url = Some(crate::text::visible(&url));
     }
     match fetched.result {
-        Ok(topology) => view.fetched(topology, fetched.tree),
+        Ok(topology) => view.fetched(topology, fetched.tree, fetched.index),
         // The last topology stays in view, under the error.
         Err(why) => view.error = Some(crate::text::visible(&why)),
     }

@@ -47,6 +47,7 @@ fn answer(model: &mut Model, fetch: u64, topology: Topology) -> Vec<Effect> {
         result: Ok(topology),
         url: Some("http://localhost:15672".into()),
         tree: None,
+        index: None,
     });
     update(
         model,
@@ -122,6 +123,7 @@ fn an_error_is_kept_with_the_last_topology_and_refreshing_goes_on() {
         result: Err("HTTP 401: wrong \x1b[31mcredentials".into()),
         url: None,
         tree: None,
+        index: None,
     });
     let effects = update(
         &mut model,
@@ -378,6 +380,7 @@ fn rows_built_off_the_loop_are_taken_only_with_the_options_they_were_built_with(
             result: Ok(example()),
             url: None,
             tree: Some((options, marker.clone())),
+            index: None,
         });
         update(
             model,

@@ -8,12 +8,11 @@ use crate::{
     amqp::Routing,
     model::{
         Level, Model, Tab,
-        broker_view::{ObserveState, Observed},
+        broker_view::{BrokerView, ObserveState, Observed},
         properties_form::table_to_json,
     },
     observe::{Comparison, ObserveEvent, TraceEvent},
-    text::visible,
-    topology::{Probe, Route, Topology},
+    topology::{Probe, Route},
 };
 
 /// What `armed` says before observing starts: what it costs, and who may.
@@ -22,15 +21,37 @@ pub(super) fn warning(model: &Model) -> Option<String> {
     if !view.open || view.topology.is_none() || view.observe.state != ObserveState::Off {
         return None;
     }
+    // Another tab observes it already: `toggle` says so at once, nothing to ask.
+    if observer_of_the_same_vhost(model).is_some() {
+        return None;
+    }
     let vhost = model.tab().session_settings.as_ref()?.vhost.clone();
+    // Notices are made visible where they are kept: no escaping here.
     Some(format!(
-        "Observing switches tracing on for vhost '{}' on every node (administrators only): the broker then copies every message published in the vhost, bodies included, which costs it; it is switched off again when you leave the view.",
-        visible(&vhost)
+        "Observing switches tracing on for vhost '{vhost}' on every node (administrators only): the broker then copies every message published in the vhost, bodies included, which costs it; it is switched off again when you leave the view."
     ))
 }
 
-/// `o`: starts observing (once `armed` has asked), or stops it.
+/// `o`: starts observing (once `armed` has asked), or stops it. One tab at a time
+/// observes a vhost of a broker: two would switch tracing off under each other.
 pub(super) fn toggle(model: &mut Model) -> Vec<Effect> {
+    if model.tab().broker.observe.state == ObserveState::Off
+        && let Some(other) = observer_of_the_same_vhost(model)
+    {
+        let vhost = model
+            .tab()
+            .session_settings
+            .as_ref()
+            .map(|s| s.vhost.clone())
+            .unwrap_or_default();
+        model.notify(
+            Level::Info,
+            format!(
+                "Tab {other} already observes vhost '{vhost}' of this broker: its view shows every publish of this app, this tab's included."
+            ),
+        );
+        return Vec::new();
+    }
     let tab = model.tab_mut();
     if tab.broker.observe.state != ObserveState::Off {
         let effects = stop(tab);
@@ -67,7 +88,7 @@ pub(super) fn toggle(model: &mut Model) -> Vec<Effect> {
         Level::Info,
         format!(
             "Observing vhost '{}': binding a tap to amq.rabbitmq.trace, then switching tracing on…",
-            visible(&management.vhost)
+            management.vhost
         ),
     );
     vec![Effect::StartObserve {
@@ -76,6 +97,22 @@ pub(super) fn toggle(model: &mut Model) -> Vec<Effect> {
         management: Box::new(management),
         tap: Box::new(tap),
     }]
+}
+
+/// The place (1-based) of another tab observing the current tab's vhost on the same
+/// broker (the same host and management URL), if one does.
+fn observer_of_the_same_vhost(model: &Model) -> Option<usize> {
+    let here = model.tab();
+    let place = |s: &crate::session::ConnectionSettings| {
+        (s.host.clone(), s.management.url.clone(), s.vhost.clone())
+    };
+    let wanted = place(here.session_settings.as_ref()?);
+    model.tabs().iter().enumerate().find_map(|(at, tab)| {
+        let observing = tab.number != here.number
+            && tab.broker.observe.state != ObserveState::Off
+            && tab.session_settings.as_ref().map(place).as_ref() == Some(&wanted);
+        observing.then_some(at + 1)
+    })
 }
 
 /// Stops the tab's observing, if any: leaving the view, closing the tab and quitting.
@@ -109,6 +146,10 @@ pub(super) fn observed(model: &mut Model, number: u32, observe: u64, event: Obse
         ObserveEvent::Ended { why, tracing } => Known::Ended { why, tracing },
     };
     let Some(tab) = model.tabs_mut().find(|t| t.number == number) else {
+        // The tab was closed meanwhile: what became of tracing is still the user's to know.
+        if let Known::Ended { tracing, .. } = event {
+            model.notify(Level::Info, format!("Observing stopped: {tracing}."));
+        }
         return;
     };
     let current = tab.broker.observe.state.id() == Some(observe);
@@ -119,12 +160,7 @@ pub(super) fn observed(model: &mut Model, number: u32, observe: u64, event: Obse
                 let view = &mut tab.broker;
                 match published_as {
                     Some(published_as) => {
-                        let observed = compare(
-                            view.topology.as_ref(),
-                            view.observe.seen.back(),
-                            published_as,
-                            event,
-                        );
+                        let observed = compare(view, published_as, event);
                         view.observe.push(observed);
                     }
                     None => view.observe.others += 1,
@@ -140,7 +176,7 @@ pub(super) fn observed(model: &mut Model, number: u32, observe: u64, event: Obse
             match why {
                 Some(why) => tab.notify(
                     Level::Warning,
-                    format!("Observing stopped: {}; {tracing}.", visible(&why)),
+                    format!("Observing stopped: {why}; {tracing}."),
                 ),
                 None => tab.notify(Level::Info, format!("Observing stopped: {tracing}.")),
             }
@@ -180,12 +216,11 @@ fn on(tab: &mut Tab, observe: u64, was_on: bool, failed: Vec<String>) {
         );
         return;
     }
-    let nodes: Vec<String> = failed.iter().map(|n| visible(n)).collect();
     tab.notify(
         Level::Warning,
         format!(
             "Observing, but tracing would not switch on at {}: messages routed there are not seen.",
-            nodes.join("; ")
+            failed.join("; ")
         ),
     );
     tab.broker.observe.failed_nodes = failed;
@@ -194,30 +229,46 @@ fn on(tab: &mut Tab, observe: u64, was_on: bool, failed: Vec<String>) {
 /// One traced publish of the app's beside the simulation of the same message. The last
 /// line's simulation is reused when the message asks the same (a bulk publish simulates
 /// once).
-fn compare(
-    topology: Option<&Topology>,
-    last: Option<&Observed>,
-    published_as: String,
-    event: TraceEvent,
-) -> Observed {
+fn compare(view: &BrokerView, published_as: String, event: TraceEvent) -> Observed {
+    let last = view.observe.seen.back();
+    let generation = view.generation;
     let headers = match table_to_json(&event.headers) {
         serde_json::Value::Object(map) => map,
         _ => Default::default(),
     };
+    let mut headers: crate::topology::Arguments = headers;
+    // The firehose lists every key the message was routed by: its own, then CC's, then
+    // BCC's, which the broker took out of the headers. Those go back as BCC, so the
+    // simulation routes by them too (and no headers exchange sees them, as on the broker).
+    let cc: Vec<&str> = headers
+        .get("CC")
+        .and_then(|v| v.as_array())
+        .map(|keys| keys.iter().filter_map(|k| k.as_str()).collect())
+        .unwrap_or_default();
+    let bcc: Vec<serde_json::Value> = event
+        .routing_keys
+        .iter()
+        .skip(1)
+        .filter(|k| !cc.contains(&k.as_str()))
+        .map(|k| serde_json::Value::String(k.clone()))
+        .collect();
+    if !bcc.is_empty() {
+        headers.insert("BCC".into(), serde_json::Value::Array(bcc));
+    }
     let probe = Probe {
         exchange: event.exchange.clone(),
         routing_key: event.routing_key().to_string(),
         headers,
     };
     let simulated = match last {
-        Some(last) if last.probe == probe => last.simulated.clone(),
-        _ => topology.map_or_else(
-            || Route {
-                problems: vec!["No topology fetched: nothing to simulate over.".into()],
-                ..Route::default()
-            },
-            |topology| crate::topology::simulate(topology, &probe),
-        ),
+        // The same question over the same topology: the same answer.
+        Some(last) if last.probe == probe && last.generation == generation => {
+            last.simulated.clone()
+        }
+        _ => view.simulate(&probe).unwrap_or_else(|| Route {
+            problems: vec!["No topology fetched: nothing to simulate over.".into()],
+            ..Route::default()
+        }),
     };
     let comparison = Comparison::of(&simulated.queues, &event.routed_queues);
     Observed {
@@ -227,5 +278,6 @@ fn compare(
         simulated,
         comparison,
         count: 1,
+        generation,
     }
 }

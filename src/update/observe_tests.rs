@@ -221,3 +221,60 @@ fn a_background_answer_does_not_cancel_a_question_being_read() {
     );
     assert_eq!(model.armed, Some(Action::ToggleObserve));
 }
+
+#[test]
+fn one_tab_at_a_time_observes_a_vhost_of_a_broker() {
+    let settings = ConnectionSettings::default();
+    let mut model = with_topology(settings.clone());
+    observing(&mut model);
+    let form = crate::model::ConnectForm::from_settings(&settings);
+    let second = model.open_tab(form).expect("room for a tab");
+    second.session_settings = Some(settings);
+    second.broker.open = true;
+    second.broker.topology = Some(crate::model::broker_view::tree_tests::example());
+    assert_eq!(
+        update(&mut model, Action::ToggleObserve),
+        [],
+        "refused at once"
+    );
+    assert_eq!(model.armed, None, "nothing to ask");
+    let (_, text) = notice(&model);
+    assert!(text.contains("Tab 1 already observes vhost '/'"), "{text}");
+    assert_eq!(model.tab().broker.observe.state, ObserveState::Off);
+}
+
+#[test]
+fn keys_the_broker_routed_by_beyond_the_message_and_cc_are_simulated_as_bcc() {
+    let mut model = with_topology(ConnectionSettings::default());
+    let id = observing(&mut model);
+    sent(&mut model, "orders", "order.eu", b"mine");
+    let mut event = traced("orders", "order.eu", b"mine", &["audit-q", "orders-q"]);
+    event.routing_keys = vec!["order.eu".into(), "cc.key".into(), "bcc.key".into()];
+    event.headers.push((
+        "CC".into(),
+        Value::Array(vec![Value::LongString(b"cc.key".to_vec())]),
+    ));
+    report(&mut model, id, ObserveEvent::Traced(vec![event.clone()]));
+    let first = model.tab().broker.observe.seen[0].clone();
+    assert_eq!(
+        first.probe.headers.get("BCC"),
+        Some(&serde_json::json!(["bcc.key"]))
+    );
+    assert_eq!(
+        first.probe.headers.get("CC"),
+        Some(&serde_json::json!(["cc.key"]))
+    );
+
+    // After another refresh the same message is simulated again, over the new topology.
+    let generation = model.tab().broker.generation;
+    model
+        .tab_mut()
+        .broker
+        .fetched(crate::model::broker_view::tree_tests::example(), None, None);
+    report(&mut model, id, ObserveEvent::Traced(vec![event]));
+    let seen = &model.tab().broker.observe.seen;
+    assert_eq!(seen.len(), 1, "the same line, counted");
+    assert_eq!(seen[0].count, 2);
+    assert_eq!(model.tab().broker.generation, generation + 1);
+    assert_eq!(seen[0].generation, generation + 1, "simulated again");
+}

@@ -169,9 +169,11 @@ impl Launched {
             })
             .expect("resize the pty");
         // A blank emulator at the new size: whatever shows from now on was drawn after the
-        // resize. It needs two columns (the app is told the real size): vt100 0.16 panics
-        // on a wide character in a one-column grid, as in a frame drawn for the old size.
-        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(1), cols.max(2), 0);
+        // resize. It needs two columns and two rows (the app is told the real size):
+        // vt100 0.16 panics on a wide character in a one-column grid, and on a line that
+        // wraps in a one-row grid (`col_wrap` subtracts the scroll from row 0), as in a
+        // frame drawn for the old size.
+        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(2), cols.max(2), 0);
     }
 
     /// The terminal's line discipline is cooked again: raw mode was turned off.

@@ -8,7 +8,9 @@ pub(crate) mod tree_tests;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use crate::topology::{Probe, Route, Topology};
+use std::sync::Arc;
+
+use crate::topology::{Indexed, Probe, Route, Topology};
 
 pub use observe::{OBSERVED_KEPT, Observation, ObserveState, Observed};
 pub use tree::{Row, RowKind, Target, rows};
@@ -70,6 +72,8 @@ pub struct Fetched {
     /// The tree's rows, built off the loop with the options the view had when it asked:
     /// used when they still hold, so a large vhost's refresh never holds a key.
     pub tree: Option<(TreeOptions, Vec<Row>)>,
+    /// The topology indexed for routing questions, built off the loop too.
+    pub index: Option<Arc<Indexed>>,
 }
 
 // Actions compare for tests; a topology's rates are floats, and a NaN rate would only
@@ -101,6 +105,10 @@ pub struct BrokerView {
     pub route: Option<(Probe, Route)>,
     /// Routes observed through the broker's firehose (`o`).
     pub observe: Observation,
+    /// `topology` indexed for routing questions, when the fetch built it.
+    pub index: Option<Arc<Indexed>>,
+    /// Counts the topologies taken: an answer worked out over an older one is stale.
+    pub generation: u64,
 }
 
 impl BrokerView {
@@ -113,7 +121,14 @@ impl BrokerView {
     /// A fetch answered: keeps the topology, the depth history, and the selection on the
     /// same object where it still exists. `tree` is the rows built off the loop, taken
     /// when built with today's options.
-    pub fn fetched(&mut self, topology: Topology, tree: Option<(TreeOptions, Vec<Row>)>) {
+    pub fn fetched(
+        &mut self,
+        topology: Topology,
+        tree: Option<(TreeOptions, Vec<Row>)>,
+        index: Option<Arc<Indexed>>,
+    ) {
+        self.generation += 1;
+        self.index = index;
         for queue in &topology.queues {
             let depths = self.depths.entry(queue.name.clone()).or_default();
             depths.push_back(queue.ready.saturating_add(queue.unacked));
@@ -161,6 +176,16 @@ impl BrokerView {
 
     pub fn selected_row(&self) -> Option<&Row> {
         self.rows.get(self.selected)
+    }
+
+    /// Where a message would go over the topology last fetched (with its index when the
+    /// fetch built one); `None` before the first answer.
+    pub fn simulate(&self, probe: &Probe) -> Option<Route> {
+        match (&self.index, &self.topology) {
+            (Some(index), _) => Some(index.simulate(probe)),
+            (None, Some(topology)) => Some(crate::topology::simulate(topology, probe)),
+            (None, None) => None,
+        }
     }
 
     /// The queue under the cursor, if the row names one: the sparkline follows it.

@@ -46,6 +46,8 @@ pub struct Observed {
     /// How many publishes in a row came out the same (a bulk publish of N copies is one
     /// line with its count).
     pub count: u64,
+    /// The view's topology generation the simulation was made over.
+    pub generation: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -66,8 +68,11 @@ impl Observation {
             && last.published_as == observed.published_as
             && last.probe == observed.probe
             && last.routed == observed.routed
+            && last.comparison == observed.comparison
         {
             last.count += observed.count;
+            // Simulated over the newer topology, to the same verdict.
+            last.generation = observed.generation;
             return;
         }
         if self.seen.len() >= OBSERVED_KEPT {

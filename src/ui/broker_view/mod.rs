@@ -186,8 +186,8 @@ pub fn route_lines(probe: &Probe, route: &Route, width: usize) -> Vec<Line<'stat
     let approximate = if route.approximate.is_empty() {
         String::new()
     } else {
-        let names: Vec<String> = route.approximate.iter().map(|e| visible(e)).collect();
-        format!(" (approximate: {} cannot be predicted)", names.join(", "))
+        // Notes the simulation made visible already, each saying what cannot be predicted.
+        format!(" (approximate: {})", route.approximate.join("; "))
     };
     let mut lines = vec![Line::styled(
         fit(
