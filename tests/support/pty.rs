@@ -160,6 +160,10 @@ impl Launched {
     /// makes the kernel send SIGWINCH to the app. What it draws is read at the new size.
     pub fn resize(&mut self, cols: u16, rows: u16) {
         let master = self.master.as_ref().expect("the terminal is still there");
+        // The reader waits on this lock from before the resize until the blank emulator is
+        // in place: a frame the app draws for the new size, however quickly, reaches it and
+        // not the old one.
+        let mut parser = self.parser.lock().expect("parser lock");
         master
             .resize(PtySize {
                 rows,
@@ -173,7 +177,7 @@ impl Launched {
         // vt100 0.16 panics on a wide character in a one-column grid, and on a line that
         // wraps in a one-row grid (`col_wrap` subtracts the scroll from row 0), as in a
         // frame drawn for the old size.
-        *self.parser.lock().expect("parser lock") = vt100::Parser::new(rows.max(2), cols.max(2), 0);
+        *parser = vt100::Parser::new(rows.max(2), cols.max(2), 0);
     }
 
     /// The terminal's line discipline is cooked again: raw mode was turned off.
