@@ -4,6 +4,7 @@
 
 pub mod app_loop;
 pub mod client;
+pub mod cluster;
 pub mod management;
 pub mod mqtt_clients;
 pub mod old_tls;
@@ -47,13 +48,13 @@ impl Broker {
     }
 
     pub fn from_env_file(path: &Path) -> Self {
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read broker env file {}: {e}", path.display()));
-        let vars = text
-            .lines()
-            .filter_map(|line| line.split_once('='))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
+        Self {
+            vars: read_env_file(path),
+        }
+    }
+
+    /// A broker described by these variables (a node of the test cluster).
+    pub fn from_vars(vars: HashMap<String, String>) -> Self {
         Self { vars }
     }
 
@@ -257,6 +258,16 @@ impl Drop for PrivateNode {
         self.down();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The `KEY=value` lines a node's or the cluster's env file holds.
+pub fn read_env_file(path: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read env file {}: {e}", path.display()));
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 fn script() -> PathBuf {
