@@ -43,18 +43,23 @@ fn timer_of(effects: &[Effect]) -> u64 {
 }
 
 fn answer(model: &mut Model, fetch: u64, topology: Topology) -> Vec<Effect> {
-    let fetched = Box::new(Fetched {
+    let fetched = Fetched {
         result: Ok(topology),
         url: Some("http://localhost:15672".into()),
         tree: None,
         index: None,
-    });
+    };
+    answer_with(model, fetch, fetched)
+}
+
+/// Fetch `fetch` of tab 1 answered with `fetched`.
+fn answer_with(model: &mut Model, fetch: u64, fetched: Fetched) -> Vec<Effect> {
     update(
         model,
         Action::TopologyFetched {
             tab: 1,
             fetch,
-            fetched,
+            fetched: Box::new(fetched),
         },
     )
 }
@@ -376,20 +381,13 @@ fn rows_built_off_the_loop_are_taken_only_with_the_options_they_were_built_with(
         target: None,
     }];
     let apply = |model: &mut Model, fetch: u64, options: TreeOptions| {
-        let fetched = Box::new(Fetched {
+        let fetched = Fetched {
             result: Ok(example()),
             url: None,
             tree: Some((options, marker.clone())),
             index: None,
-        });
-        update(
-            model,
-            Action::TopologyFetched {
-                tab: 1,
-                fetch,
-                fetched,
-            },
-        )
+        };
+        answer_with(model, fetch, fetched)
     };
     let mut model = connected();
     let effects = update(&mut model, Action::ToggleBrokerView);
