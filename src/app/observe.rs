@@ -135,27 +135,32 @@ where
 
     let why = forward(&mut tap_rx, &mut stop, report).await;
     drop(tap_rx);
-    // Said to the log too: at quit, or with the tab closed, nobody reads the notice.
     let tracing = if switched.was_on {
         "tracing was on before, so it is left on".to_string()
     } else {
         match set_tracing(&target, &vhost, false).await {
             Ok(off) if off.failures().count() == 0 => "tracing is off again".to_string(),
-            Ok(off) => {
-                let nodes: Vec<&str> = off.failures().map(|(node, _)| node.as_str()).collect();
-                format!(
-                    "tracing may still be on at {} (switch it off there: rabbitmqctl trace_off -p {vhost})",
-                    nodes.join(", ")
-                )
+            failed => {
+                let left = match failed {
+                    Ok(off) => {
+                        let nodes: Vec<&str> =
+                            off.failures().map(|(node, _)| node.as_str()).collect();
+                        format!(
+                            "tracing may still be on at {} (switch it off there: rabbitmqctl trace_off -p {vhost})",
+                            nodes.join(", ")
+                        )
+                    }
+                    Err(err) => format!(
+                        "tracing could not be switched off ({err}): rabbitmqctl trace_off -p {vhost} does it"
+                    ),
+                };
+                // Said to the log too: at quit, or with the tab closed, nobody reads the
+                // notice.
+                tracing::warn!(%vhost, "observing ended: {left}");
+                left
             }
-            Err(err) => format!(
-                "tracing could not be switched off ({err}): rabbitmqctl trace_off -p {vhost} does it"
-            ),
         }
     };
-    if !tracing.ends_with("off again") && !switched.was_on {
-        tracing::warn!(%vhost, "observing ended: {tracing}");
-    }
     (why, tracing)
 }
 
