@@ -172,6 +172,12 @@ pub enum Action {
     Simulate,
     /// `o` in the broker view: observe routes through the broker's firehose, or stop.
     ToggleObserve,
+    /// The management API said which node a session's connection is on.
+    NodeFound {
+        session: crate::session::SessionId,
+        endpoint: crate::session::Endpoint,
+        result: Result<crate::management::NodeSeen, String>,
+    },
     /// Observing `observe` of tab `tab` reports.
     Observed {
         tab: u32,

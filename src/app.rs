@@ -205,6 +205,12 @@ impl App {
                 self.observers.push(observer);
             }
             Effect::StopObserve { tab } => self.stop_observing(tab),
+            Effect::FindNode {
+                session,
+                endpoint,
+                settings,
+                ours,
+            } => topology::find_node(self.actions_tx.clone(), session, endpoint, *settings, ours),
             Effect::Disconnect { session } => {
                 if let Some((commands_tx, unsent)) = self.outgoing.remove(session) {
                     self.refuse(session, unsent, "you disconnected before it was sent");

@@ -347,7 +347,7 @@ async fn the_session_comes_back_by_itself_after_the_node_restarts() {
         .await;
     let tried = session
         .wait_for(WAIT, |e| match e {
-            WorkerEvent::Connecting { attempt } => Some(*attempt),
+            WorkerEvent::Connecting { attempt, .. } => Some(*attempt),
             _ => None,
         })
         .await;

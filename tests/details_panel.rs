@@ -24,6 +24,8 @@ async fn details_screen(settings: ConnectionSettings) -> String {
         queue: "amq.gen-panel".into(),
         security: settings.security(),
         reconnected: false,
+        endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+        failed_over: None,
         details: Box::new(details),
     };
     let session = model.tab().session;

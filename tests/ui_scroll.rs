@@ -44,6 +44,8 @@ fn details_model(security: &Security) -> Model {
     };
     let details = ConnectionDetails {
         peer_addr: Some("127.0.0.1:5671".into()),
+        local_addr: None,
+        client_id: None,
         server: None,
         heartbeat_secs: Some(60),
         tls: (*security != Security::Plain).then(|| TlsDetails {
@@ -60,6 +62,8 @@ fn details_model(security: &Security) -> Model {
             queue: "amq.gen-details".into(),
             security: security.clone(),
             reconnected: false,
+            endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+            failed_over: None,
             details: Box::new(details),
         },
     );

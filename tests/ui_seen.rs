@@ -57,6 +57,8 @@ fn three_tabs() -> Model {
                 queue: "q".into(),
                 security: settings.security(),
                 reconnected: false,
+                endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+                failed_over: None,
                 details: Box::default(),
             },
         );

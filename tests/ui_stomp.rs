@@ -316,6 +316,8 @@ fn the_details_panel_shows_the_connected_frames_server_and_heart_beat() {
     update(&mut model, Action::Connect);
     let details = amqp_tui::session::ConnectionDetails {
         peer_addr: Some("127.0.0.1:15674".into()),
+        local_addr: None,
+        client_id: None,
         server: Some("RabbitMQ/3.10.8\x1b[2J".into()),
         heartbeat_secs: Some(10),
         tls: None,
@@ -326,6 +328,8 @@ fn the_details_panel_shows_the_connected_frames_server_and_heart_beat() {
             queue: "/exchange/testEx/test".into(),
             security: settings.security(),
             reconnected: false,
+            endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+            failed_over: None,
             details: Box::new(details),
         },
     );

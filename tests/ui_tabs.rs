@@ -38,6 +38,8 @@ fn connect_current(model: &mut Model, queue: &str) {
             queue: queue.into(),
             security,
             reconnected: false,
+            endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+            failed_over: None,
             details: Box::default(),
         },
     );

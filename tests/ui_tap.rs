@@ -28,6 +28,8 @@ fn tapping(exchange: &str, chosen: ExchangeType, key: &str) -> Model {
             queue: "amq.gen-tap".into(),
             security: amqp_tui::tls::Security::Plain,
             reconnected: false,
+            endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+            failed_over: None,
             details: Box::default(),
         },
     );

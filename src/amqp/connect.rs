@@ -41,6 +41,7 @@ type Stream = AsyncTcpStream<<TokioRuntime as async_rs::traits::Reactor>::TcpStr
 #[derive(Default)]
 struct Dialed {
     peer_addr: Option<String>,
+    local_addr: Option<std::net::SocketAddr>,
     server_certificate: Option<CertificateInfo>,
 }
 
@@ -105,11 +106,16 @@ async fn attempt(
             async_rs::Runtime::to_socket_addrs(&runtime, (host.clone(), uri.authority.port));
         let stream = AsyncTcpStream::connect(&runtime, addrs).await?;
         let peer_addr = peer_addr(&stream);
+        let local_addr = match &stream {
+            AsyncTcpStream::Plain(tcp) => tcp.get_ref().local_addr().ok(),
+            _ => None,
+        };
         if uri.scheme != AMQPScheme::AMQPS {
             put(
                 &dialed_slot,
                 Dialed {
                     peer_addr,
+                    local_addr,
                     server_certificate: None,
                 },
             );
@@ -129,6 +135,7 @@ async fn attempt(
             &dialed_slot,
             Dialed {
                 peer_addr,
+                local_addr,
                 server_certificate: server_certificate(&stream),
             },
         );
@@ -151,6 +158,8 @@ async fn attempt(
             let dialed = take(&dialed).unwrap_or_default();
             let details = ConnectionDetails {
                 peer_addr: dialed.peer_addr,
+                local_addr: dialed.local_addr,
+                client_id: None,
                 // lapin 4.12 reads the broker's connection.start server properties (product,
                 // version) and drops them (channel.rs, on_connection_start_received), so
                 // there is nothing to show.

@@ -7,15 +7,40 @@ use tokio::sync::mpsc;
 
 use crate::{
     action::Action,
-    management::{ManagementTarget, fetch_topology},
+    management::{self, ManagementTarget, OurConnection, fetch_topology},
     model::broker_view::{self, Fetched, TreeOptions},
-    session::ConnectionSettings,
+    session::{ConnectionSettings, Endpoint, SessionId},
     topology::Indexed,
 };
 
 /// Answers waiting for the loop: a handful of views each with at most one fetch and one
 /// timer out at a time.
 pub const CAPACITY: usize = 64;
+
+/// Asks the management API which node a session's connection is on.
+pub fn find_node(
+    actions_tx: mpsc::Sender<Action>,
+    session: SessionId,
+    endpoint: Endpoint,
+    settings: ConnectionSettings,
+    ours: OurConnection,
+) {
+    tokio::spawn(async move {
+        let result = match ManagementTarget::from_settings(&settings) {
+            Ok(target) => management::node_of(&target, &ours)
+                .await
+                .map_err(|err| err.to_string()),
+            Err(why) => Err(why),
+        };
+        let _ = actions_tx
+            .send(Action::NodeFound {
+                session,
+                endpoint,
+                result,
+            })
+            .await;
+    });
+}
 
 /// Fetches, then builds the tree's rows with `options` and the routing index here, off
 /// the loop: for a vhost of 10,000 queues that is most of the work of applying the answer.

@@ -25,9 +25,15 @@ pub struct Cli {
     /// Broker URI; its scheme picks the protocol: amqp://, amqps://, mqtt://, mqtts://,
     /// stomp://, stomps://, ws:// or wss:// (Web-STOMP; the path is the endpoint, /ws)
     /// (e.g. amqps://guest:guest@localhost:5671/%2f, stomps://guest:guest@localhost:61614/%2f,
-    /// wss://guest:guest@localhost:15673/ws); given, the app connects at once
+    /// wss://guest:guest@localhost:15673/ws); given, the app connects at once. Several
+    /// nodes of one cluster go comma-separated, each with its port or the scheme's
+    /// (amqp://guest:guest@h1:5672,h2:5673,h3:5674/%2f): tried in order, and the session
+    /// fails over to the next when its node goes away
     #[arg(long, env = "AMQP_URL", hide_env_values = true, value_name = "URI")]
     pub uri: Option<String>,
+    /// Try the URI's nodes in a shuffled order, so that many clients spread over a cluster
+    #[arg(long)]
+    pub shuffle: bool,
     /// The broker's management API, for the broker view (default http://HOST:15672, or
     /// https://HOST:15671 when the session uses TLS; the session's user and password
     /// unless the URL carries others)
@@ -251,6 +257,7 @@ impl Cli {
                 settings.port = settings.protocol.default_port(true);
             }
         }
+        settings.shuffle |= self.shuffle;
         if let (Some(cert_file), Some(key_file)) = (&self.client_cert, &self.client_key) {
             settings.client_cert = Some(ClientCert {
                 cert_file: cert_file.clone(),

@@ -3,12 +3,14 @@
 //! version. Runs in background tasks; results reach the UI as actions.
 
 mod api;
+mod connections;
 mod error;
 mod http;
 mod resolve;
 mod target;
 mod tracing;
 
+pub use connections::{NodeSeen, OurConnection, node_of};
 pub use error::ManagementError;
 pub use target::{
     DEFAULT_PORT, DEFAULT_REPLY_LIMIT, DEFAULT_TIMEOUT, DEFAULT_TLS_PORT, ManagementTarget,

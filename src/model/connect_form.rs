@@ -34,6 +34,8 @@ pub struct ConnectForm {
     pub port_edited: bool,
     /// Not on the form (`--prefetch`), but carried through it.
     pub prefetch: u16,
+    /// Try the host list shuffled (a profile option); carried through.
+    pub shuffle: bool,
     /// MQTT: where the compose box publishes first (`--publish-topic`); carried through.
     pub publish_topic: String,
     /// STOMP: how the subscriptions' messages are settled.
@@ -66,6 +68,7 @@ impl std::fmt::Debug for ConnectForm {
             .field("qos", &self.qos)
             .field("port_edited", &self.port_edited)
             .field("prefetch", &self.prefetch)
+            .field("shuffle", &self.shuffle)
             .field("publish_topic", &self.publish_topic)
             .field("stomp_ack", &self.stomp_ack)
             .field("publish_destination", &self.publish_destination)
@@ -97,7 +100,7 @@ impl ConnectForm {
         let management = s.management.clone().password_out_of_url();
         let text = |f: Field| -> String {
             match f {
-                Field::Host => s.host.clone(),
+                Field::Host => crate::session::endpoint::host_field_text(&s.endpoints(), s.port),
                 Field::Port => s.port.to_string(),
                 Field::Vhost => s.vhost.clone(),
                 Field::User => s.user.clone(),
@@ -152,6 +155,7 @@ impl ConnectForm {
             qos: s.mqtt.qos,
             port_edited: s.port != default_port,
             prefetch: s.prefetch,
+            shuffle: s.shuffle,
             publish_topic: s.mqtt.publish_topic.clone(),
             stomp_ack: s.stomp.ack,
             publish_destination: s.stomp.publish_destination.clone(),

@@ -42,6 +42,11 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
             "Queue" => Field::Queue,
             _ => Field::RoutingKey,
         },
+        // The host field holds the list, and each node's port with it.
+        E::NoNodeAnswered { last, .. } => match field_at_fault(last)? {
+            Field::Port => Field::Host,
+            field => field,
+        },
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
         E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {

@@ -118,7 +118,7 @@ impl Field {
     pub fn label(self) -> &'static str {
         match self {
             Self::Protocol => "Protocol",
-            Self::Host => "Host",
+            Self::Host => "Host(s), comma-separated",
             Self::Port => "Port",
             Self::Vhost => "Virtual host",
             Self::User => "User",

@@ -58,6 +58,11 @@ fn every_setting_survives_the_form() {
     let settings = ConnectionSettings {
         host: "::1".into(),
         port: 15671,
+        failover: vec![
+            crate::session::Endpoint::new("h2", 15672),
+            crate::session::Endpoint::new("::2", 15671),
+        ],
+        shuffle: true,
         vhost: "prod".into(),
         user: "ops".into(),
         password: "pw".into(),
@@ -390,4 +395,33 @@ fn a_password_typed_into_the_management_url_is_refused_naming_the_field() {
     assert_eq!(field, Field::ManagementUrl);
     assert!(why.contains("Management password"), "{why}");
     assert!(!why.contains("hunter2"), "{why}");
+}
+
+#[test]
+fn a_host_list_is_read_and_its_bad_entries_named() {
+    let mut form = ConnectForm::default();
+    set(&mut form, Field::Host, "h1, h2:5673, [::1]:5674");
+    let settings = form.validate().expect("a list of three");
+    let ports: Vec<u16> = settings.endpoints().iter().map(|e| e.port).collect();
+    assert_eq!(ports, [5672, 5673, 5674], "the port field's for h1");
+    assert_eq!(settings.failover[1].host, "::1");
+
+    for (text, message) in [
+        ("h1,,h3", "Host 2 of 3 is empty"),
+        (
+            "h1, h2:99999",
+            "Host 2 of 2 'h2:99999': port '99999' is not a number from 1 to 65535.",
+        ),
+        ("h1, :5673", "Host 2 of 2 ':5673' names no host"),
+        ("h1:0", "Host 'h1:0': port '0'"),
+    ] {
+        set(&mut form, Field::Host, text);
+        let (field, error) = form.validate().expect_err(text);
+        assert_eq!(field, Field::Host, "{text}");
+        assert!(error.contains(message), "{text}: {error}");
+    }
+
+    // The form shows a session's list the way it reads it.
+    let shown = ConnectForm::from_settings(&settings);
+    assert_eq!(shown.value(Field::Host), "h1, h2:5673, [::1]:5674");
 }

@@ -38,6 +38,15 @@ impl ConnectForm {
                 ));
             }
         };
+        let endpoints = crate::session::endpoint::parse_list(host, port).map_err(|why| {
+            let mut why = why;
+            // "host 2 of 3 …" and "the host …" open a sentence.
+            why = why.strip_prefix("the ").map_or(why.clone(), str::to_string);
+            (
+                Field::Host,
+                format!("{}{}.", why[..1].to_uppercase(), &why[1..]),
+            )
+        })?;
         let vhost = self.value(Field::Vhost);
         if vhost.is_empty() {
             return Err((
@@ -107,8 +116,10 @@ impl ConnectForm {
         };
         Ok(ConnectionSettings {
             protocol: self.protocol,
-            host: host.to_string(),
-            port,
+            host: endpoints[0].host.clone(),
+            port: endpoints[0].port,
+            failover: endpoints[1..].to_vec(),
+            shuffle: self.shuffle,
             vhost: vhost.to_string(),
             user: self.value(Field::User).to_string(),
             password,

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod compose;
 pub mod connect_form;
 pub mod crossings;
+pub mod endpoints;
 pub mod filter;
 pub mod message_log;
 pub mod profiles;

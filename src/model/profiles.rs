@@ -54,7 +54,13 @@ impl ConnectForm {
         let mut form = Self::default();
         let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
         let texts = [
-            (Field::Host, Some(p.host.clone())),
+            (
+                Field::Host,
+                Some(crate::session::endpoint::host_field_text(
+                    &p.endpoints(),
+                    p.port,
+                )),
+            ),
             (Field::Port, Some(p.port.to_string())),
             (Field::Vhost, Some(p.vhost.clone())),
             (Field::User, Some(p.user.clone())),
@@ -95,6 +101,7 @@ impl ConnectForm {
         form.source = p.source;
         form.ack = p.ack;
         form.prefetch = p.prefetch;
+        form.shuffle = p.shuffle;
         form.port_edited = true;
         form
     }
@@ -115,6 +122,8 @@ impl ConnectForm {
             name: name.to_string(),
             host: settings.host,
             port: settings.port,
+            failover: settings.failover,
+            shuffle: settings.shuffle,
             vhost: settings.vhost,
             user: settings.user,
             password: (self.remember_password && !password.is_empty())

@@ -37,6 +37,8 @@ pub struct Tab {
     pub not_watching: Option<String>,
     /// Connections this tab's sessions lost and then got back by themselves.
     pub outages: u32,
+    /// The session's nodes (one, or several of a cluster) and what each last did.
+    pub endpoints: super::endpoints::Endpoints,
     /// The broker view (F6) through this tab's session's management API.
     pub broker: super::broker_view::BrokerView,
 }
@@ -55,6 +57,7 @@ impl Tab {
             conn: ConnState::Idle,
             session: SessionId::from(number) << 32,
             session_settings: None,
+            endpoints: Default::default(),
             details: None,
             profile: None,
             session_profile: None,
@@ -87,7 +90,11 @@ impl Tab {
         };
         let name = match (profile, &self.session_settings) {
             (Some(profile), _) => profile.clone(),
-            (None, Some(settings)) => settings.addr(),
+            // The node the session is on: after a failover, no longer the first.
+            (None, Some(settings)) => match self.endpoints.current() {
+                Some(current) => current.endpoint.to_string(),
+                None => settings.addr(),
+            },
             (None, None) => "new".into(),
         };
         crate::text::visible(&name)

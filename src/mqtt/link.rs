@@ -196,6 +196,73 @@ impl Link for MqttLink {
             // Kept in `settings`, so a reconnect comes back as the same client.
             settings.mqtt.client_id = generated_client_id(connect::clock_seed());
         }
+        // Only where another node is what answered: a single broker that restarts closes
+        // a handshake or two as it comes up, and its client id is still its own.
+        let reconnecting = epoch > 1 && !settings.failover.is_empty();
+        match Self::open_as(settings.clone(), epoch).await {
+            // RabbitMQ 3.10 keeps a QoS 1 subscription in a durable queue on the node the
+            // client connected to. While that node is down every other node refuses the
+            // client id (NOT_FOUND, home node down) by closing the connection, so a
+            // failover would wait for the lost node. A clean session keeps nothing on the
+            // broker: under another id it loses nothing, and carries on now.
+            Err(ConnectError::HandshakeClosed { .. })
+                if reconnecting && settings.mqtt.clean_session =>
+            {
+                let old = settings.mqtt.client_id.clone();
+                settings.mqtt.client_id = failover_client_id(&old, epoch);
+                let mut link = Self::open_as(settings, epoch).await?;
+                link.notices.push(format!(
+                    "The broker closed the connection for client id '{old}': RabbitMQ 3.10 refuses an id while the node holding its QoS 1 subscription queue is down. This clean session carries on as '{}'; the old queue stays on that node until it returns.",
+                    link.settings.mqtt.client_id
+                ));
+                Ok(link)
+            }
+            opened => opened,
+        }
+    }
+
+    fn watching(&self) -> String {
+        self.watching_filters()
+    }
+
+    fn details(&self) -> ConnectionDetails {
+        self.details.clone()
+    }
+
+    fn serve(
+        &mut self,
+        commands_rx: &mut mpsc::Receiver<SessionCommand>,
+        events: &Events,
+        outbox: &mut Outbox,
+    ) -> impl std::future::Future<Output = Ended> + Send {
+        self.serve_link(commands_rx, events, outbox)
+    }
+
+    fn settings(&self) -> &ConnectionSettings {
+        &self.settings
+    }
+
+    fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    fn close(&mut self) -> impl std::future::Future<Output = ()> + Send {
+        self.close_link()
+    }
+}
+
+/// `id-fN`: the id a clean session takes when its own is refused after a failover, the
+/// epoch telling successive ones apart (an earlier suffix is replaced, not stacked).
+fn failover_client_id(id: &str, epoch: u64) -> String {
+    let base = match id.rsplit_once("-f") {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => id,
+    };
+    format!("{base}-f{epoch}")
+}
+
+impl MqttLink {
+    async fn open_as(settings: ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
         let target = settings.display_target();
         tracing::info!(%target, security = %settings.security().label_for(settings.protocol), "connecting (MQTT)");
         let (client, mut eventloop, dialed, trust) =
@@ -262,6 +329,9 @@ impl Link for MqttLink {
         }
         let details = ConnectionDetails {
             peer_addr: dialed.peer_addr,
+            // rumqttc dials a connection of its own: the client id tells ours apart.
+            local_addr: None,
+            client_id: Some(settings.mqtt.client_id.clone()),
             // MQTT's CONNACK names no server.
             server: None,
             heartbeat_secs: Some(settings.heartbeat_secs),
@@ -297,7 +367,7 @@ impl Link for MqttLink {
         Ok(link)
     }
 
-    fn watching(&self) -> String {
+    fn watching_filters(&self) -> String {
         let qos = self.settings.mqtt.qos.min(1);
         format!(
             "{} (QoS {qos})",
@@ -305,11 +375,7 @@ impl Link for MqttLink {
         )
     }
 
-    fn details(&self) -> ConnectionDetails {
-        self.details.clone()
-    }
-
-    async fn serve(
+    async fn serve_link(
         &mut self,
         commands_rx: &mut mpsc::Receiver<SessionCommand>,
         events: &Events,
@@ -383,15 +449,7 @@ impl Link for MqttLink {
         }
     }
 
-    fn settings(&self) -> &ConnectionSettings {
-        &self.settings
-    }
-
-    fn epoch(&self) -> u64 {
-        self.epoch
-    }
-
-    async fn close(&mut self) {
+    async fn close_link(&mut self) {
         // Said by `serve` when the user disconnects; a failed link is left alone: its
         // next poll would open a new connection, not close the old one.
         if !self.alive || self.client.try_disconnect().is_err() {
@@ -407,5 +465,18 @@ impl Link for MqttLink {
             }
         };
         let _ = tokio::time::timeout(GOODBYE, bye).await;
+    }
+}
+
+#[cfg(test)]
+mod failover_tests {
+    use super::failover_client_id;
+
+    #[test]
+    fn a_failover_id_replaces_an_earlier_one() {
+        assert_eq!(failover_client_id("dev-1", 3), "dev-1-f3");
+        assert_eq!(failover_client_id("dev-1-f3", 5), "dev-1-f5");
+        assert_eq!(failover_client_id("shelf-f", 2), "shelf-f-f2");
+        assert_eq!(failover_client_id("a-fx", 2), "a-fx-f2");
     }
 }

@@ -45,9 +45,9 @@ pub fn url(profile: &Profile) -> String {
     let p = profile;
     match p.protocol {
         Protocol::WebStomp => {
-            uri::display_web_stomp_uri(p.tls, &p.user, &p.host, p.port, &p.ws_path)
+            uri::display_web_stomp_uri(p.tls, &p.user, &p.endpoints(), &p.ws_path)
         }
-        _ => uri::display_uri(p.protocol, p.tls, &p.user, &p.host, p.port, &p.vhost),
+        _ => uri::display_uri(p.protocol, p.tls, &p.user, &p.endpoints(), &p.vhost),
     }
 }
 
@@ -186,6 +186,30 @@ stomp-tls  stomps://guest@localhost:61614/%2F  destinations /topic/test.#, /queu
 web        ws://guest@localhost:15674/ws       vhost staging destinations /exchange/testEx/test (ack auto) publish /exchange/testEx/test   plain               password saved
 ";
         assert_eq!(list_text(&profiles), expected);
+    }
+
+    #[test]
+    fn a_cluster_profile_shows_every_node_and_the_uri_reads_back() {
+        let profile = Profile {
+            name: "prod".into(),
+            host: "rabbit-1".into(),
+            port: 5671,
+            failover: vec![
+                crate::session::Endpoint::new("rabbit-2", 5671),
+                crate::session::Endpoint::new("::2", 5681),
+            ],
+            tls: true,
+            ..Profile::default()
+        };
+        let shown = url(&profile);
+        assert_eq!(
+            shown,
+            "amqps://guest@rabbit-1:5671,rabbit-2:5671,[::2]:5681/%2F"
+        );
+        let mut settings = crate::session::ConnectionSettings::default();
+        crate::session::uri::apply_uri(&mut settings, &shown).expect("reads back");
+        assert_eq!(settings.endpoints(), profile.endpoints());
+        assert!(list_text(&[profile]).contains(&shown));
     }
 
     #[test]

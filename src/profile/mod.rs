@@ -42,6 +42,12 @@ pub struct Profile {
     pub protocol: Protocol,
     pub host: String,
     pub port: u16,
+    /// The other nodes of the same cluster (`host:port`), tried after `host:port`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failover: Vec<crate::session::Endpoint>,
+    /// Try the nodes in a shuffled order rather than as listed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub shuffle: bool,
     pub vhost: String,
     pub user: String,
     /// Written only when `remember_password` is true.
@@ -105,6 +111,8 @@ impl Default for Profile {
             protocol: Protocol::Amqp,
             host: "localhost".into(),
             port: DEFAULT_PORT,
+            failover: Vec::new(),
+            shuffle: false,
             vhost: "/".into(),
             user: "guest".into(),
             password: None,
@@ -147,6 +155,8 @@ impl fmt::Debug for Profile {
             .field("protocol", &self.protocol)
             .field("host", &self.host)
             .field("port", &self.port)
+            .field("failover", &self.failover)
+            .field("shuffle", &self.shuffle)
             .field("vhost", &self.vhost)
             .field("user", &self.user)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
@@ -184,6 +194,16 @@ impl fmt::Debug for Profile {
                 &self.management_password.as_ref().map(|_| "<redacted>"),
             )
             .finish()
+    }
+}
+
+impl Profile {
+    /// Every node the profile connects to: `host:port` first, then the failover list.
+    pub fn endpoints(&self) -> Vec<crate::session::Endpoint> {
+        let first = crate::session::Endpoint::new(self.host.clone(), self.port);
+        std::iter::once(first)
+            .chain(self.failover.iter().cloned())
+            .collect()
     }
 }
 

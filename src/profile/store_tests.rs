@@ -21,6 +21,8 @@ fn everything_set() -> Profile {
         protocol: crate::session::Protocol::Mqtt,
         host: "rabbit.example.com".into(),
         port: 5671,
+        failover: vec![crate::session::Endpoint::new("rabbit-2.example.com", 5681)],
+        shuffle: true,
         vhost: "orders".into(),
         user: "operator".into(),
         password: Some("p\"a=ss'wörd#1".into()),

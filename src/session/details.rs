@@ -11,6 +11,12 @@ pub struct ConnectionDetails {
     /// Always `None` with lapin 4.12: it reads those properties and drops them, with no
     /// accessor on `Connection`.
     pub server: Option<String>,
+    /// Our end of the TCP connection: how the management API's connection list tells
+    /// ours apart. `None` where the protocol's crate keeps the socket (MQTT).
+    pub local_addr: Option<std::net::SocketAddr>,
+    /// MQTT: the client id the connection logged in with (generated, or taken after a
+    /// failover when the broker refused the session's own).
+    pub client_id: Option<String>,
     /// Negotiated heartbeat in seconds (0 = off).
     pub heartbeat_secs: Option<u16>,
     /// `None` for plain AMQP.

@@ -191,6 +191,13 @@ pub enum ConnectError {
     Io { detail: String },
     #[error("Connection closed: {detail}")]
     Closed { detail: String },
+    /// Every node of a cluster's list failed; what each said went out as it happened.
+    #[error("None of the {tried} nodes could be used; the last, {endpoint}, said: {last}")]
+    NoNodeAnswered {
+        tried: usize,
+        endpoint: String,
+        last: Box<ConnectError>,
+    },
 }
 
 /// Where the converted key goes in the command we suggest: next to the original, so the
@@ -227,6 +234,9 @@ impl ConnectError {
 
     /// Errors that retrying cannot fix without the user changing something.
     pub fn needs_user(&self) -> bool {
+        if let Self::NoNodeAnswered { last, .. } = self {
+            return last.needs_user();
+        }
         !matches!(
             self,
             Self::Refused { .. }

@@ -5,7 +5,8 @@ use std::time::Duration;
 use crate::amqp::Binding;
 
 use super::{
-    ConnectError, ConnectionDetails, Message, PublishOutcome, PublishRequest, SessionId, Settle,
+    ConnectError, ConnectionDetails, Endpoint, Message, PublishOutcome, PublishRequest, SessionId,
+    Settle,
 };
 use crate::tls::Security;
 
@@ -35,11 +36,17 @@ pub enum SessionCommand {
 pub enum WorkerEvent {
     Connecting {
         attempt: u32,
+        /// The node tried now.
+        endpoint: Endpoint,
     },
     Connected {
         queue: String,
         security: Security,
         reconnected: bool,
+        /// The node the session is on.
+        endpoint: Endpoint,
+        /// Set when the session lost its node and carried on from another.
+        failed_over: Option<FailedOver>,
         /// Boxed: it is large and rare next to deliveries on the same channel.
         details: Box<ConnectionDetails>,
     },
@@ -95,10 +102,23 @@ pub enum WorkerEvent {
     WatchResumed {
         queue: String,
     },
+    /// One node of several did not answer; the next is tried at once.
+    EndpointDown {
+        endpoint: Endpoint,
+        error: ConnectError,
+    },
     /// The first attempt failed: nothing to resume, the user has to change something.
     Failed(ConnectError),
     Notice(String),
     Stopped,
+}
+
+/// How a session moved to another node after its own went away.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedOver {
+    pub from: Endpoint,
+    /// From the loss being noticed to the new node consuming again.
+    pub took: Duration,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! (`amqp/`, `mqtt/`) and shares TLS trust through `tls/`.
 
 pub mod details;
+pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod ledger;
@@ -22,8 +23,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use details::ConnectionDetails;
+pub use endpoint::Endpoint;
 pub use error::ConnectError;
-pub use event::{SessionCommand, SessionEvent, WorkerEvent};
+pub use event::{FailedOver, SessionCommand, SessionEvent, WorkerEvent};
 pub use message::{
     Message, MessagePart, MqttFacts, PublishOutcome, PublishPart, PublishRequest, Settle,
     StompFacts,

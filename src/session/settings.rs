@@ -13,7 +13,7 @@ use crate::{
     tls::{ClientCert, Security, TlsMode},
 };
 
-use super::Protocol;
+use super::{Protocol, endpoint::Endpoint};
 
 /// Cycles through a `const ALL` list, for the form's choice fields.
 pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, step: isize) -> T {
@@ -25,8 +25,13 @@ pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, step: isize) -> T {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConnectionSettings {
     pub protocol: Protocol,
+    /// The first node to try; [`Self::endpoints`] lists it with the others.
     pub host: String,
     pub port: u16,
+    /// The other nodes of the same cluster, tried after `host:port`.
+    pub failover: Vec<Endpoint>,
+    /// Try the nodes in a shuffled order, so that many clients spread over a cluster.
+    pub shuffle: bool,
     pub vhost: String,
     pub user: String,
     pub password: String,
@@ -115,6 +120,8 @@ impl fmt::Debug for ConnectionSettings {
             .field("protocol", &self.protocol)
             .field("host", &self.host)
             .field("port", &self.port)
+            .field("failover", &self.failover)
+            .field("shuffle", &self.shuffle)
             .field("vhost", &self.vhost)
             .field("user", &self.user)
             .field("password", &"<redacted>")
@@ -136,6 +143,8 @@ impl Default for ConnectionSettings {
             protocol: Protocol::Amqp,
             host: "localhost".into(),
             port: Protocol::Amqp.default_port(false),
+            failover: Vec::new(),
+            shuffle: false,
             vhost: "/".into(),
             user: "guest".into(),
             password: "guest".into(),
@@ -162,6 +171,26 @@ impl ConnectionSettings {
         }
     }
 
+    /// Every node the session may connect to: `host:port` first, then the failover list.
+    pub fn endpoints(&self) -> Vec<Endpoint> {
+        let first = Endpoint::new(
+            self.host.trim_start_matches('[').trim_end_matches(']'),
+            self.port,
+        );
+        std::iter::once(first)
+            .chain(self.failover.iter().cloned())
+            .collect()
+    }
+
+    /// These settings aimed at one of the endpoints, for one connection attempt.
+    pub fn at(&self, endpoint: &Endpoint) -> Self {
+        Self {
+            host: endpoint.host.clone(),
+            port: endpoint.port,
+            ..self.clone()
+        }
+    }
+
     /// `host:port`, bracketing IPv6 literals.
     pub fn addr(&self) -> String {
         if self.host.contains(':') && !self.host.starts_with('[') {
@@ -182,6 +211,11 @@ impl ConnectionSettings {
                 format!("subscribed to {watching}")
             }
         }
+    }
+
+    /// [`Self::display_target`] on `endpoint` instead of the first node.
+    pub fn display_target_at(&self, endpoint: &Endpoint) -> String {
+        super::uri::display_target(&self.user, &endpoint.host, endpoint.port, &self.vhost)
     }
 
     /// `user@host:port/vhost`, never the password.

@@ -4,12 +4,19 @@
 //! Web-STOMP's `ws[s]://user:password@host:port/ws` is the exception: its path is the
 //! endpoint on the server, so the vhost stays what the form or `--vhost` says.
 
-use super::{ConnectionSettings, Protocol};
+use super::{
+    ConnectionSettings, Protocol,
+    endpoint::{self, Endpoint},
+};
 
 /// Fills `settings` from a URI the way pika reads an AMQP one; the scheme picks the
-/// protocol. Returns whether it is a TLS scheme.
+/// protocol. Returns whether it is a TLS scheme. The host may be a comma-separated list
+/// of one cluster's nodes (`amqp://u:p@h1:5672,h2:5673/%2f`), each with its own port or
+/// the scheme's.
 pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, String> {
-    let url = url::Url::parse(uri.trim()).map_err(|e| e.to_string())?;
+    let uri = uri.trim();
+    let (uri, endpoints) = split_host_list(uri)?;
+    let url = url::Url::parse(&uri).map_err(|e| e.to_string())?;
     let Some((protocol, tls)) = Protocol::from_scheme(url.scheme()) else {
         return Err(format!(
             "scheme '{}' is not one of {}",
@@ -18,6 +25,13 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
         ));
     };
     settings.protocol = protocol;
+    settings.failover = match endpoints {
+        Some(text) => {
+            let list = endpoint::parse_list(&text, protocol.default_port(tls))?;
+            list[1..].to_vec()
+        }
+        None => Vec::new(),
+    };
     let decode = |s: &str| {
         percent_decode(s).ok_or_else(|| "it holds percent-escapes that are not UTF-8".to_string())
     };
@@ -47,6 +61,29 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
     read_query(settings, &url).map(|()| tls)
 }
 
+/// A URI with several hosts cannot go through `url`: the list is cut out, and the URI
+/// goes on with its first host alone. `None` when the URI names one host.
+fn split_host_list(uri: &str) -> Result<(String, Option<String>), String> {
+    let Some(range) = endpoint::authority_hosts(uri) else {
+        return Ok((uri.to_string(), None));
+    };
+    let hosts = &uri[range.clone()];
+    if !hosts.contains(',') {
+        return Ok((uri.to_string(), None));
+    }
+    // An `@` further on: what looks like hosts is user info cut short by a raw `/`, `?`
+    // or `#` in it, a password perhaps. Said without repeating any of it.
+    if uri[range.end..].contains('@') {
+        return Err("its user name or password holds a '/', '?' or '#' before the '@': write them as %2F, %3F and %23".into());
+    }
+    // Checked here with a stand-in port, so that an empty or bad entry is named before
+    // `url` reports a vaguer "empty host"; the ports are read again with the scheme's.
+    endpoint::parse_list(hosts, 1)?;
+    let first = hosts.split(',').next().unwrap_or_default().trim();
+    let single = format!("{}{first}{}", &uri[..range.start], &uri[range.end..]);
+    Ok((single, Some(hosts.to_string())))
+}
+
 fn read_query(settings: &mut ConnectionSettings, url: &url::Url) -> Result<(), String> {
     for (key, value) in url.query_pairs() {
         if key == "heartbeat" {
@@ -74,22 +111,34 @@ pub fn display_uri(
     protocol: Protocol,
     tls: bool,
     user: &str,
-    host: &str,
-    port: u16,
+    endpoints: &[Endpoint],
     vhost: &str,
 ) -> String {
     let scheme = protocol.scheme(tls);
-    format!("{scheme}://{}", display_target(user, host, port, vhost))
+    format!(
+        "{scheme}://{}@{}/{}",
+        encoded(user),
+        hosts(endpoints),
+        encoded(vhost)
+    )
+}
+
+/// `h1:5672,h2:5673`, as a URI writes a cluster's nodes.
+fn hosts(endpoints: &[Endpoint]) -> String {
+    let list: Vec<String> = endpoints.iter().map(Endpoint::to_string).collect();
+    list.join(",")
+}
+
+fn encoded(component: &str) -> percent_encoding::PercentEncode<'_> {
+    percent_encoding::utf8_percent_encode(component, COMPONENT)
 }
 
 /// Web-STOMP's [`display_uri`]: `ws://user@host:port/ws`, the endpoint path where the
 /// other schemes have the vhost (which a Web-STOMP URI cannot carry).
-pub fn display_web_stomp_uri(tls: bool, user: &str, host: &str, port: u16, path: &str) -> String {
-    let target = display_target(user, host, port, "");
-    let target = target.strip_suffix('/').unwrap_or(&target);
+pub fn display_web_stomp_uri(tls: bool, user: &str, endpoints: &[Endpoint], path: &str) -> String {
     let path = percent_encoding::utf8_percent_encode(path, PATH);
     let scheme = Protocol::WebStomp.scheme(tls);
-    format!("{scheme}://{target}{path}")
+    format!("{scheme}://{}@{}{path}", encoded(user), hosts(endpoints))
 }
 
 /// Escaped in an endpoint path: what would end it or change how the URI reads.
@@ -104,16 +153,9 @@ const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// [`display_uri`] without the scheme: `user@host:port/vhost`.
 pub fn display_target(user: &str, host: &str, port: u16, vhost: &str) -> String {
-    let host = if host.contains(':') && !host.starts_with('[') {
-        format!("[{host}]")
-    } else {
-        host.to_string()
-    };
-    format!(
-        "{}@{host}:{port}/{}",
-        percent_encoding::utf8_percent_encode(user, COMPONENT),
-        percent_encoding::utf8_percent_encode(vhost, COMPONENT)
-    )
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let endpoint = Endpoint::new(host, port);
+    format!("{}@{endpoint}/{}", encoded(user), encoded(vhost))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -227,15 +269,76 @@ mod tests {
         );
         assert_eq!(settings.vhost, "/");
 
-        let shown = display_web_stomp_uri(true, "ops", "broker", 15673, "/behind proxy/ws");
+        let shown = display_web_stomp_uri(
+            true,
+            "ops",
+            &[Endpoint::new("broker", 15673)],
+            "/behind proxy/ws",
+        );
         assert_eq!(shown, "wss://ops@broker:15673/behind%20proxy/ws");
         let mut settings = ConnectionSettings::default();
         assert_eq!(apply_uri(&mut settings, &shown), Ok(true));
         assert_eq!(settings.stomp.ws_path, "/behind proxy/ws");
         assert_eq!(
-            display_uri(Protocol::Stomp, true, "ops", "broker", 61614, "/"),
+            display_uri(
+                Protocol::Stomp,
+                true,
+                "ops",
+                &[Endpoint::new("broker", 61614)],
+                "/"
+            ),
             "stomps://ops@broker:61614/%2F"
         );
+    }
+
+    #[test]
+    fn a_uri_names_a_cluster_s_nodes_and_reads_back() {
+        for (uri, tls) in [
+            ("amqp://u:p@h1:5672,h2:5673,h3:5674/%2f", false),
+            ("amqps://u:p@h1,h2:5673/%2f", true),
+            ("mqtt://u:p@h1:1883,[::1]:1884", false),
+            ("stomps://u:p@h1,h2/vh", true),
+        ] {
+            let mut settings = ConnectionSettings::default();
+            assert_eq!(apply_uri(&mut settings, uri), Ok(tls), "{uri}");
+            assert_eq!(settings.host, "h1", "{uri}");
+            assert_eq!(settings.password, "p", "{uri}");
+            let endpoints = settings.endpoints();
+            let shown = display_uri(settings.protocol, tls, "u", &endpoints, &settings.vhost);
+            let mut back = ConnectionSettings::default();
+            assert_eq!(apply_uri(&mut back, &shown), Ok(tls), "{shown}");
+            assert_eq!(back.endpoints(), endpoints, "{shown}");
+            assert_eq!(back.vhost, settings.vhost, "{shown}");
+        }
+        let mut settings = ConnectionSettings::default();
+        apply_uri(&mut settings, "amqps://u:p@h1,h2:5673,h3/%2f").expect("parses");
+        let ports: Vec<u16> = settings.endpoints().iter().map(|e| e.port).collect();
+        assert_eq!(
+            ports,
+            [5671, 5673, 5671],
+            "the scheme's port where none is given"
+        );
+
+        // A URI with one host leaves no failover list behind from an earlier one.
+        apply_uri(&mut settings, "amqp://h9").expect("parses");
+        assert_eq!(settings.endpoints(), [Endpoint::new("h9", 5672)]);
+
+        for (uri, named) in [
+            ("amqp://u:p@h1:5672,,h3/", "host 2 of 3 is empty"),
+            (
+                "amqp://u:p@h1:5672,h2:70000/",
+                "host 2 of 2 'h2:70000': port '70000'",
+            ),
+            ("amqp://u:p@,h2/", "host 1 of 2 is empty"),
+            ("amqp://u:se,cr#t@h1/", "write them as %2F, %3F and %23"),
+        ] {
+            let error = apply_uri(&mut ConnectionSettings::default(), uri).expect_err(uri);
+            assert!(error.contains(named), "{uri}: {error}");
+            assert!(
+                !error.contains(":p@") && !error.contains("se,cr"),
+                "no password in {error}"
+            );
+        }
     }
 
     #[test]
@@ -295,13 +398,20 @@ mod tests {
             ("%", "amqp://guest@localhost:5672/%25"),
         ];
         for (vhost, shown) in cases {
-            let uri = display_uri(Protocol::Amqp, false, "guest", "localhost", 5672, vhost);
+            let local = [Endpoint::new("localhost", 5672)];
+            let uri = display_uri(Protocol::Amqp, false, "guest", &local, vhost);
             assert_eq!(uri, shown);
             let mut settings = ConnectionSettings::default();
             assert_eq!(apply_uri(&mut settings, &uri), Ok(false), "{uri}");
             assert_eq!(settings.vhost, vhost, "{uri}");
         }
-        let uri = display_uri(Protocol::Amqp, true, "bob@corp:x", "::1", 5671, "/");
+        let uri = display_uri(
+            Protocol::Amqp,
+            true,
+            "bob@corp:x",
+            &[Endpoint::new("::1", 5671)],
+            "/",
+        );
         assert_eq!(uri, "amqps://bob%40corp%3Ax@[::1]:5671/%2F");
         let mut settings = ConnectionSettings::default();
         assert_eq!(apply_uri(&mut settings, &uri), Ok(true));

@@ -41,9 +41,11 @@ pub async fn open(settings: &ConnectionSettings) -> Result<Opened, ConnectError>
     let limit = crate::mqtt::connect::connect_timeout(settings.heartbeat_secs);
     let addr = settings.addr();
     let attempt = async {
-        let (wire, peer_addr, server_certificate) = dial(settings, &trust).await?;
+        let (wire, peer_addr, local_addr, server_certificate) = dial(settings, &trust).await?;
         let details = ConnectionDetails {
             peer_addr,
+            local_addr,
+            client_id: None,
             server: None,
             heartbeat_secs: None,
             tls: trust.is_on().then(|| TlsDetails {
@@ -84,7 +86,13 @@ fn checked_destinations(settings: &ConnectionSettings) -> Result<Vec<String>, Co
         .collect()
 }
 
-type Dial = (Wire, Option<String>, Option<CertificateInfo>);
+/// The wire, the peer's address and ours, and the server's certificate.
+type Dial = (
+    Wire,
+    Option<String>,
+    Option<std::net::SocketAddr>,
+    Option<CertificateInfo>,
+);
 
 async fn dial(settings: &ConnectionSettings, trust: &Trust) -> Result<Dial, ConnectError> {
     let protocol = settings.protocol;
@@ -95,6 +103,7 @@ async fn dial(settings: &ConnectionSettings, trust: &Trust) -> Result<Dial, Conn
         .await
         .map_err(|err| ConnectError::from_io(&err, protocol, &settings.host, &addr))?;
     let peer_addr = tcp.peer_addr().ok().map(|a| a.to_string());
+    let local_addr = tcp.local_addr().ok();
     let certificate = |tls: &native_tls::TlsStream<_>| {
         tls.peer_certificate()
             .ok()
@@ -137,10 +146,15 @@ async fn dial(settings: &ConnectionSettings, trust: &Trust) -> Result<Dial, Conn
             MaybeTlsStream::NativeTls(tls) => certificate(tls.get_ref()),
             _ => None,
         };
-        return Ok((Wire::websocket(ws), peer_addr, server_certificate));
+        return Ok((
+            Wire::websocket(ws),
+            peer_addr,
+            local_addr,
+            server_certificate,
+        ));
     }
     if !trust.is_on() {
-        return Ok((Wire::stream(Box::new(tcp)), peer_addr, None));
+        return Ok((Wire::stream(Box::new(tcp)), peer_addr, local_addr, None));
     }
     let connector = tokio_native_tls::TlsConnector::from(trust.connector()?);
     let tls = connector
@@ -149,7 +163,7 @@ async fn dial(settings: &ConnectionSettings, trust: &Trust) -> Result<Dial, Conn
         .map_err(|err| trust.classify(&err.to_string(), protocol, bare, &addr))?;
     let server_certificate = certificate(tls.get_ref());
     let io: Box<dyn Io> = Box::new(tls);
-    Ok((Wire::stream(io), peer_addr, server_certificate))
+    Ok((Wire::stream(io), peer_addr, local_addr, server_certificate))
 }
 
 /// The Web-STOMP endpoint, `None` for plain STOMP. SockJS at `/stomp` (the broker guide's

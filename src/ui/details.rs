@@ -4,14 +4,18 @@
 use ratatui::{
     Frame,
     layout::{Constraint, Rect},
-    style::Style,
+    style::{Color, Style},
     text::{Line, Span},
     widgets::{Block, Clear, Paragraph, Wrap},
 };
 
 use super::theme;
 use crate::{
-    model::{ConnState, Tab, scroll::Scroll},
+    model::{
+        ConnState, Tab,
+        endpoints::{EndpointState, Endpoints},
+        scroll::Scroll,
+    },
     session::Protocol,
     text::visible,
     tls::{CertificateInfo, Security, TlsDetails},
@@ -73,9 +77,19 @@ pub fn lines(tab: &Tab) -> Vec<Line<'static>> {
     };
     let protocol = settings.protocol;
     out.push(field("Protocol", protocol_name(protocol).into()));
-    out.push(field("Target", settings.display_target()));
+    // The node the session is on, which after a failover is not the first listed.
+    let target = match tab.endpoints.current() {
+        Some(current) => settings.display_target_at(&current.endpoint),
+        None => settings.display_target(),
+    };
+    out.push(field("Target", target));
+    node_lines(&mut out, &tab.endpoints);
     if protocol == Protocol::Mqtt {
-        out.push(field("Client id", settings.mqtt.client_id.clone()));
+        let id = details
+            .client_id
+            .as_ref()
+            .unwrap_or(&settings.mqtt.client_id);
+        out.push(field("Client id", id.clone()));
         let clean = if settings.mqtt.clean_session {
             "yes (the broker keeps nothing for this client id)"
         } else {
@@ -211,6 +225,43 @@ fn certificate_lines(out: &mut Vec<Line<'static>>, cert: &CertificateInfo) {
     // 95 characters: on a line of its own so it is never wrapped mid-pair.
     out.push(field("SHA-256", String::new()));
     out.push(Line::raw(visible(&cert.sha256_fingerprint)));
+}
+
+/// Every node of a cluster's list with what it last did; the one the session is on first
+/// in bold. Nothing for a single node: the target says it all.
+fn node_lines(out: &mut Vec<Line<'static>>, endpoints: &Endpoints) {
+    if !endpoints.several() {
+        if let Some(node) = endpoints.current().and_then(|c| c.node.clone()) {
+            out.push(field("Node", node));
+        }
+        return;
+    }
+    let current = endpoints.current().map(|c| c.endpoint.clone());
+    for (i, status) in endpoints.list.iter().enumerate() {
+        let label = if i == 0 { "Nodes" } else { "" };
+        let state = match &status.state {
+            EndpointState::NotTried => "not tried".to_string(),
+            EndpointState::Connecting => "connecting".to_string(),
+            EndpointState::Connected => "connected".to_string(),
+            EndpointState::Lost(why) => format!("lost: {why}"),
+            EndpointState::Down(why) => format!("down: {why}"),
+        };
+        let node = status
+            .node
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})"));
+        let value = format!("{}{node} {state}", status.endpoint);
+        let style = match status.state {
+            _ if current.as_ref() == Some(&status.endpoint)
+                && status.state == EndpointState::Connected =>
+            {
+                Style::new().bold()
+            }
+            EndpointState::Lost(_) | EndpointState::Down(_) => Style::new().fg(Color::Red),
+            _ => theme::DIM,
+        };
+        out.push(styled_field(label, value, style));
+    }
 }
 
 fn field(label: &str, value: String) -> Line<'static> {

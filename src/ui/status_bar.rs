@@ -29,14 +29,26 @@ pub fn draw_status(frame: &mut Frame, area: Rect, tab: &Tab) {
             };
             (badge, Color::Yellow, target.clone())
         }
-        ConnState::Connected { target, .. } => (" CONNECTED ".into(), Color::Green, target.clone()),
+        ConnState::Connected { target, .. } => {
+            // The broker node behind the address, once the management API named it.
+            let target = match tab.endpoints.current().and_then(|c| c.node.as_deref()) {
+                Some(node) => format!("{target} on {node}"),
+                None => target.clone(),
+            };
+            (" CONNECTED ".into(), Color::Green, target)
+        }
         ConnState::Reconnecting {
             target,
             attempt,
             retry_in_secs,
             ..
         } => (
-            format!(" RECONNECTING in {retry_in_secs} s (attempt {attempt}) "),
+            if *retry_in_secs == 0 {
+                // Another node is tried at once, no wait.
+                " FAILING OVER ".to_string()
+            } else {
+                format!(" RECONNECTING in {retry_in_secs} s (attempt {attempt}) ")
+            },
             Color::Red,
             target.clone(),
         ),

@@ -55,6 +55,7 @@ fn from_the_user(action: &Action) -> bool {
             | Action::TopologyDue { .. }
             | Action::TopologyFetched { .. }
             | Action::Observed { .. }
+            | Action::NodeFound { .. }
             | Action::QuitNow
     )
 }

@@ -10,6 +10,7 @@ use crate::{
         ConnState, Focus, Level, Model, Screen, Tab,
         bulk::{self, BulkReport},
         connect_form::field_at_fault,
+        endpoints::EndpointState,
     },
     session::{PublishOutcome, PublishRequest, SessionEvent, Settle, WorkerEvent},
 };
@@ -53,11 +54,16 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
     let Some(settings) = tab.session_settings.clone() else {
         return;
     };
-    let target = settings.display_target();
+    // The node the session is on or was last on: the one the status bar names.
+    let target = match tab.endpoints.current() {
+        Some(current) => settings.display_target_at(&current.endpoint),
+        None => settings.display_target(),
+    };
     match event {
-        WorkerEvent::Connecting { attempt } => {
+        WorkerEvent::Connecting { attempt, endpoint } => {
+            tab.endpoints.set(&endpoint, EndpointState::Connecting);
             tab.conn = ConnState::Connecting {
-                target,
+                target: settings.display_target_at(&endpoint),
                 security: settings.security(),
                 attempt,
             };
@@ -66,19 +72,33 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             queue,
             security,
             reconnected,
+            endpoint,
+            failed_over,
             details,
         } => {
             tab.details = Some(*details);
             tab.not_watching = None;
-            let verb = if reconnected {
+            tab.endpoints.set(&endpoint, EndpointState::Connected);
+            let target = settings.display_target_at(&endpoint);
+            if reconnected {
                 tab.outages += 1;
-                let n = tab.outages;
-                format!("Reconnected by itself (outage {n} of this tab) to")
-            } else {
-                "Connected to".to_string()
+            }
+            let n = tab.outages;
+            tab.endpoints.last_failover = failed_over.clone();
+            let verb = match &failed_over {
+                Some(moved) => format!(
+                    "Failed over from {} to {} in {:.1} s (outage {n} of this tab):",
+                    tab.endpoints.name_of(&moved.from),
+                    tab.endpoints.name_of(&endpoint),
+                    moved.took.as_secs_f64()
+                ),
+                None if reconnected => {
+                    format!("Reconnected by itself (outage {n} of this tab) to {target}:")
+                }
+                None => format!("Connected to {target}:"),
             };
             let watch = settings.watch_summary(&queue);
-            tab.notify(Level::Success, format!("{verb} {target}: {watch}."));
+            tab.notify(Level::Success, format!("{verb} {watch}."));
             tab.conn = ConnState::Connected {
                 target,
                 security,
@@ -91,6 +111,14 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
                 tab.screen = Screen::Session;
                 tab.focus = Focus::Messages;
             }
+        }
+        WorkerEvent::EndpointDown { endpoint, error } => {
+            let why = error.to_string();
+            tab.notify(
+                Level::Warning,
+                format!("Node {endpoint} did not answer: {why}"),
+            );
+            tab.endpoints.set(&endpoint, EndpointState::Down(why));
         }
         WorkerEvent::Delivery(_) => {}
         WorkerEvent::Published {
@@ -112,13 +140,21 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             retry_in,
             attempt,
         } => {
-            tab.notify(
-                Level::Warning,
+            tab.endpoints.current_lost(&error.to_string());
+            let next = if retry_in.is_zero() {
+                "Failing over to another node now.".to_string()
+            } else if tab.endpoints.several() {
                 format!(
-                    "Connection lost: {error} Reconnecting in {} s (attempt {attempt}).",
+                    "No node answered: trying them all again in {} s (attempt {attempt}).",
                     retry_in.as_secs()
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "Reconnecting in {} s (attempt {attempt}).",
+                    retry_in.as_secs()
+                )
+            };
+            tab.notify(Level::Warning, format!("Connection lost: {error} {next}"));
             tab.conn = ConnState::Reconnecting {
                 target,
                 security: settings.security(),

@@ -18,6 +18,9 @@ mod explain;
 #[cfg(test)]
 mod hints_tests;
 mod inspect;
+mod nodes;
+#[cfg(test)]
+mod nodes_tests;
 mod observe;
 #[cfg(test)]
 mod observe_tests;
@@ -114,6 +117,14 @@ pub enum Effect {
     /// Stop observing for tab `tab`: the tap closes and tracing is put back as it was.
     StopObserve {
         tab: u32,
+    },
+    /// Ask the management API which node `session`'s connection to `endpoint` is on;
+    /// the answer comes back as `Action::NodeFound`.
+    FindNode {
+        session: SessionId,
+        endpoint: crate::session::Endpoint,
+        settings: Box<ConnectionSettings>,
+        ours: crate::management::OurConnection,
     },
 }
 
@@ -308,7 +319,21 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::Resize { page_rows } => model.page_rows = page_rows.max(1),
-        Action::Broker(event) => return broker_view::broker_event(model, event),
+        Action::Broker(event) => {
+            // Cloned only when rare: deliveries pass here thousands of times a second.
+            let connected = matches!(event.event, crate::session::WorkerEvent::Connected { .. })
+                .then(|| (event.session, event.event.clone()));
+            let mut effects = broker_view::broker_event(model, event);
+            if let Some((session, connected)) = connected {
+                effects.extend(nodes::after_connected(model, session, &connected));
+            }
+            return effects;
+        }
+        Action::NodeFound {
+            session,
+            endpoint,
+            result,
+        } => nodes::found(model, session, endpoint, result),
         Action::ToggleBrokerView => return broker_view::toggle(model),
         Action::RefreshTopology => return broker_view::refresh_now(model),
         Action::TopologyDue { tab, timer } => return broker_view::due(model, tab, timer),

@@ -131,6 +131,7 @@ pub(super) fn tab_action(tab: &mut Tab, page_rows: usize, action: Action) -> Vec
         | Action::RefreshTopology
         | Action::TopologyDue { .. }
         | Action::TopologyFetched { .. }
+        | Action::NodeFound { .. }
         | Action::BrokerSelect(_)
         | Action::BrokerOpen
         | Action::BrokerFold
@@ -257,9 +258,14 @@ fn connect_tab(tab: &mut Tab) -> Vec<Effect> {
         security: settings.security(),
         attempt: 1,
     };
+    tab.endpoints = crate::model::endpoints::Endpoints::new(settings.endpoints());
+    let others = match settings.failover.len() {
+        0 => String::new(),
+        n => format!(" (then {n} more nodes)"),
+    };
     tab.notify(
         Level::Info,
-        format!("Connecting to {} …", settings.display_target()),
+        format!("Connecting to {}{others} …", settings.display_target()),
     );
     // Rows from another queue or exchange would sit under the new title as if they came
     // from it: they go. A reconnect to the same source keeps them.

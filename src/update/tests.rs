@@ -43,6 +43,8 @@ pub(super) fn connected_event() -> WorkerEvent {
         queue: "q".into(),
         security: Security::Plain,
         reconnected: false,
+        endpoint: crate::session::Endpoint::new("localhost", 5672),
+        failed_over: None,
         details: Box::default(),
     }
 }
@@ -107,6 +109,8 @@ fn connect_starts_a_session_and_connected_opens_the_pane() {
             queue: "q".into(),
             security: Security::Plain,
             reconnected: false,
+            endpoint: crate::session::Endpoint::new("localhost", 5672),
+            failed_over: None,
             details: Box::default(),
         },
     );

@@ -44,17 +44,44 @@ impl Cluster {
 
     /// `scripts/test-cluster ARGS...` on this cluster; fails the test if it fails.
     pub fn script(&self, args: &[&str]) -> String {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-cluster");
-        let out = Command::new(script)
-            .args(args)
-            .env("AMQP_TUI_CLUSTER_DIR", self.var("CLUSTER_DIR"))
-            .output()
-            .expect("run scripts/test-cluster");
+        let out = self.run(args);
         assert!(
             out.status.success(),
             "test-cluster {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-cluster");
+        Command::new(script)
+            .args(args)
+            .env("AMQP_TUI_CLUSTER_DIR", self.var("CLUSTER_DIR"))
+            .output()
+            .expect("run scripts/test-cluster")
+    }
+
+    /// A guard that brings every node back (resumed, started) when the test ends, passed
+    /// or not: the next test finds the cluster whole.
+    pub fn restore_on_drop(&self) -> Restore<'_> {
+        Restore(self)
+    }
+}
+
+pub struct Restore<'a>(&'a Cluster);
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        for n in ["1", "2", "3"] {
+            // Resuming a node that is not paused does nothing.
+            let _ = self.0.run(&["resume", n]);
+        }
+        let out = self.0.run(&["start"]);
+        assert!(
+            out.status.success() || std::thread::panicking(),
+            "test-cluster start failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

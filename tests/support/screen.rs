@@ -46,6 +46,8 @@ pub fn connected(settings: ConnectionSettings) -> Model {
         queue: "amq.gen-test".into(),
         security: settings.security(),
         reconnected: false,
+        endpoint: amqp_tui::session::Endpoint::new("localhost", 5672),
+        failed_over: None,
         details: Box::default(),
     };
     feed(&mut model, event);

@@ -1,0 +1,153 @@
+//! Which broker node a session's connection is on: the API's connection list
+//! (`/api/connections`) holds every connection of the cluster with its node, and ours is
+//! the one whose peer address is our socket's local address (AMQP, STOMP) or, for MQTT,
+//! whose client id is ours (rumqttc keeps its socket to itself).
+
+use std::net::{IpAddr, SocketAddr};
+
+use serde::Deserialize;
+
+use super::{
+    ManagementError, ManagementTarget,
+    api::Overview,
+    http::{self, Reply},
+    resolve::parse,
+};
+
+/// How the connection list can tell our connection from the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OurConnection {
+    /// Our end of the TCP connection, as the broker sees it as the peer.
+    pub local_addr: Option<SocketAddr>,
+    /// MQTT: the client id the broker lists under `client_properties`.
+    pub client_id: Option<String>,
+}
+
+/// What the API said about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeSeen {
+    /// `None` when the API's cluster does not list our connection.
+    pub node: Option<String>,
+    pub cluster_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ApiConnection {
+    #[serde(default)]
+    node: Option<String>,
+    #[serde(default)]
+    peer_host: Option<String>,
+    #[serde(default)]
+    peer_port: Option<u16>,
+    #[serde(default)]
+    client_properties: serde_json::Value,
+}
+
+/// How often the list is read before concluding our connection is not in it: the API
+/// lists a connection once its node emits statistics for it, every 5 s by default
+/// (`collect_statistics_interval`), so the last read is 10 s after the first.
+const TRIES: u32 = 21;
+const BETWEEN_TRIES: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The node our connection is on, and the name of the cluster the API belongs to.
+pub async fn node_of(
+    target: &ManagementTarget,
+    ours: &OurConnection,
+) -> Result<NodeSeen, ManagementError> {
+    let client = http::client(target)?;
+    let cluster_name = match http::get(&client, target, "api/overview", "").await? {
+        Reply::Body(body) => {
+            parse::<Overview>(&body, "api/overview")
+                .unwrap_or_default()
+                .cluster_name
+        }
+        Reply::NotPermitted(_) => None,
+    };
+    let endpoint = "api/connections?columns=node,peer_host,peer_port,client_properties";
+    for attempt in 1..=TRIES {
+        let list = match http::get(&client, target, endpoint, "").await? {
+            Reply::Body(body) => {
+                parse::<Vec<ApiConnection>>(&body, "api/connections").map_err(|_| {
+                    ManagementError::Other("the API's connection list did not decode".into())
+                })?
+            }
+            Reply::NotPermitted(status) => {
+                return Err(ManagementError::Other(format!(
+                    "the API refused to list connections ({status})"
+                )));
+            }
+        };
+        if let Some(node) = list.iter().find_map(|c| is_ours(c, ours)) {
+            return Ok(NodeSeen {
+                node: Some(node),
+                cluster_name,
+            });
+        }
+        if attempt < TRIES {
+            tokio::time::sleep(BETWEEN_TRIES).await;
+        }
+    }
+    Ok(NodeSeen {
+        node: None,
+        cluster_name,
+    })
+}
+
+fn is_ours(connection: &ApiConnection, ours: &OurConnection) -> Option<String> {
+    let by_addr = match (ours.local_addr, &connection.peer_host, connection.peer_port) {
+        (Some(local), Some(host), Some(port)) => host
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| same_addr(SocketAddr::new(ip, port), local)),
+        _ => false,
+    };
+    let by_client_id = ours.client_id.as_deref().is_some_and(|id| {
+        connection
+            .client_properties
+            .get("client_id")
+            .and_then(|v| v.as_str())
+            == Some(id)
+    });
+    (by_addr || by_client_id)
+        .then(|| connection.node.clone())
+        .flatten()
+}
+
+/// The broker may list an IPv4 peer of a dual-stack listener as `::ffff:a.b.c.d`.
+fn same_addr(a: SocketAddr, b: SocketAddr) -> bool {
+    let canonical = |s: SocketAddr| (s.ip().to_canonical(), s.port());
+    canonical(a) == canonical(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(json: &str) -> ApiConnection {
+        serde_json::from_str(json).expect("json")
+    }
+
+    #[test]
+    fn ours_is_found_by_address_or_client_id() {
+        let ours = OurConnection {
+            local_addr: Some("127.0.0.1:38158".parse().expect("addr")),
+            client_id: None,
+        };
+        let amqp = listed(r#"{"node":"n1@h","peer_host":"127.0.0.1","peer_port":38158}"#);
+        assert_eq!(is_ours(&amqp, &ours), Some("n1@h".into()));
+        let mapped = listed(r#"{"node":"n2@h","peer_host":"::ffff:127.0.0.1","peer_port":38158}"#);
+        assert_eq!(is_ours(&mapped, &ours), Some("n2@h".into()));
+        let other = listed(r#"{"node":"n1@h","peer_host":"127.0.0.1","peer_port":1}"#);
+        assert_eq!(is_ours(&other, &ours), None);
+
+        let mqtt_ours = OurConnection {
+            local_addr: None,
+            client_id: Some("dev-1".into()),
+        };
+        let mqtt = listed(
+            r#"{"node":"n3@h","peer_host":"127.0.0.1","peer_port":5,"client_properties":{"client_id":"dev-1"}}"#,
+        );
+        assert_eq!(is_ours(&mqtt, &mqtt_ours), Some("n3@h".into()));
+        let stomp = listed(r#"{"node":"n3@h","client_properties":{"product":"STOMP client"}}"#);
+        assert_eq!(is_ours(&stomp, &mqtt_ours), None);
+    }
+}
