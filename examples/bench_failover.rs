@@ -4,7 +4,9 @@
 //! brought back before the next. Timed per kill: from the loss being noticed to consuming
 //! again on another node (the worker's own clock, `FailedOver::took`). At the end what
 //! was not confirmed is sent again (as Ctrl-R does) and every confirmed message must be
-//! delivered. Prints `median_ms=.. max_ms=.. kills=.. lost=.. confirmed=.. resent=..`.
+//! delivered. Prints `median_ms=.. max_ms=.. kills=.. lost=.. confirmed=.. resent=..
+//! times_ms=a,b,.. led=1,0,..`: each kill's time, and whether the killed node led the
+//! quorum queue (then consuming waits for the queue to elect a new leader).
 //! Loopback only: this is a load tool.
 
 use std::{
@@ -16,9 +18,10 @@ use std::{
 
 use amqp_tui::{
     amqp::{AckMode, Routing, Source},
+    management::{ManagementTarget, fetch_topology},
     session::{
-        self, ConnectionSettings, Endpoint, Properties, PublishOutcome, PublishPart,
-        PublishRequest, SessionCommand, SessionEvent, WorkerEvent,
+        self, ConnectionSettings, Endpoint, ManagementSettings, Properties, PublishOutcome,
+        PublishPart, PublishRequest, SessionCommand, SessionEvent, WorkerEvent,
     },
 };
 use anyhow::{Context, bail};
@@ -77,6 +80,29 @@ impl Cluster {
         bail!("{endpoint} is no node of the cluster")
     }
 
+    /// The quorum queue's leader, as the management API of a running node says.
+    async fn leader_of(&self, queue: &str) -> anyhow::Result<Option<String>> {
+        for n in 1..=3 {
+            let Some(url) = self.vars.get(&format!("NODE{n}_MGMT_URL")) else {
+                continue;
+            };
+            let settings = ConnectionSettings {
+                management: ManagementSettings {
+                    url: url.clone(),
+                    ..ManagementSettings::default()
+                },
+                ..ConnectionSettings::default()
+            };
+            let target = ManagementTarget::from_settings(&settings).map_err(anyhow::Error::msg)?;
+            match fetch_topology(&target, "/").await {
+                Ok(topology) => return Ok(topology.queue(queue).and_then(|q| q.node.clone())),
+                // A node down: the next one's API answers.
+                Err(err) => eprintln!("node {n}: {err}"),
+            }
+        }
+        bail!("no management API answered")
+    }
+
     fn run(&self, args: &[&str]) -> anyhow::Result<()> {
         let dir = self
             .vars
@@ -128,6 +154,8 @@ struct Load {
     delivered: HashSet<Vec<u8>>,
     on: Option<Endpoint>,
     failovers: Vec<Duration>,
+    /// Per kill: whether the node killed was the queue's leader.
+    led: Vec<bool>,
 }
 
 impl Load {
@@ -179,8 +207,20 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         script: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/test-cluster"),
     };
     let queue = format!("bench-failover-{}", std::process::id());
-    let queue_name = queue.clone();
     declare(&cluster, &queue).await?;
+    // The queue goes whatever happened: a quorum queue outlives the run otherwise.
+    let measured = measure(&cluster, &queue, args.kills).await;
+    let deleted = delete(&cluster, &queue).await;
+    let report = measured?;
+    deleted?;
+    println!("{report}");
+    Ok(())
+}
+
+/// The load, the kills, the resend and the count; the report's line.
+async fn measure(cluster: &Cluster, queue: &str, kills: usize) -> anyhow::Result<String> {
+    let queue_name = queue.to_string();
+    let queue = queue.to_string();
     let endpoints: Vec<Endpoint> = (1..=3)
         .map(|n| Ok(Endpoint::new("127.0.0.1", cluster.port(n)?)))
         .collect::<anyhow::Result<_>>()?;
@@ -214,7 +254,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         part: PublishPart::Amqp,
     };
 
-    for kill in 0..args.kills {
+    for kill in 0..kills {
         // Load for a while on the node we are on, then kill it.
         let settled = Instant::now() + Duration::from_millis(500);
         while load.on.is_none() || Instant::now() < settled {
@@ -222,6 +262,9 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         }
         let on = load.on.clone().context("connected")?;
         let node = cluster.node_of(&on)?;
+        let leader = cluster.leader_of(&queue_name).await?;
+        load.led
+            .push(leader.as_deref() == Some(&format!("n{node}@localhost")[..]));
         let before = load.failovers.len();
         cluster.run(&["kill", &node.to_string()])?;
         let deadline = Instant::now() + SETTLE;
@@ -261,7 +304,6 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     }
     let lost = load.confirmed.difference(&load.delivered).count();
     let _ = commands.send(SessionCommand::Disconnect).await;
-    delete(&cluster, &queue_name).await?;
 
     let mut times: Vec<f64> = load
         .failovers
@@ -271,12 +313,23 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     times.sort_by(f64::total_cmp);
     let median = times.get(times.len() / 2).copied().unwrap_or(f64::NAN);
     let max = times.last().copied().unwrap_or(f64::NAN);
-    println!(
-        "median_ms={median:.0} max_ms={max:.0} kills={} lost={lost} confirmed={} resent={resent}",
+    let each: Vec<String> = load
+        .failovers
+        .iter()
+        .map(|d| format!("{:.0}", d.as_secs_f64() * 1000.0))
+        .collect();
+    let led: Vec<&str> = load
+        .led
+        .iter()
+        .map(|l| if *l { "1" } else { "0" })
+        .collect();
+    Ok(format!(
+        "median_ms={median:.0} max_ms={max:.0} kills={} lost={lost} confirmed={} resent={resent} times_ms={} led={}",
         times.len(),
-        load.confirmed.len()
-    );
-    Ok(())
+        load.confirmed.len(),
+        each.join(","),
+        led.join(",")
+    ))
 }
 
 type Commands = mpsc::Sender<SessionCommand>;

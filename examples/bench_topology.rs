@@ -196,6 +196,8 @@ async fn measure(args: &Args, base: &str, http: &reqwest::Client) -> anyhow::Res
         bindings: next(),
         policies: next(),
         operator_policies: next(),
+        nodes: next(),
+        connections: next(),
     };
     let mut parse = Vec::new();
     for _ in 0..args.runs {

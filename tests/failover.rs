@@ -551,6 +551,32 @@ async fn the_management_api_names_our_node_and_not_another_cluster_s_connection(
     assert_eq!(seen.node.as_deref(), Some("n2@localhost"));
     assert_eq!(seen.cluster_name.as_deref(), Some("amqp-tui-test"));
 
+    // The broker view's fetch lists the three nodes, running and without alarms, and
+    // the connection among the cluster's.
+    let topology = amqp_tui::management::fetch_topology(&target, "/")
+        .await
+        .expect("the topology");
+    let mut nodes: Vec<(&str, bool, bool, bool)> = topology
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.running, n.mem_alarm, n.disk_free_alarm))
+        .collect();
+    nodes.sort_unstable();
+    assert_eq!(
+        nodes,
+        [
+            ("n1@localhost", true, false, false),
+            ("n2@localhost", true, false, false),
+            ("n3@localhost", true, false, false),
+        ]
+    );
+    let on = topology
+        .connections
+        .iter()
+        .find(|c| c.is(details.local_addr, None))
+        .map(|c| c.node.as_str());
+    assert_eq!(on, Some("n2@localhost"));
+
     // A connection to the single test node is no connection of this cluster's.
     let elsewhere = support::Broker::shared();
     let mut other = Session::start(elsewhere.plain("failover-other"));

@@ -136,10 +136,12 @@ proptest! {
     #[test]
     fn any_reply_decodes_or_fails_without_panicking(
         overview in overview(), exchanges in part(), queues in part(), bindings in part(),
-        policies in part(), operator_policies in part(),
+        policies in part(), operator_policies in part(), nodes in part(), connections in part(),
         exchange in "\\PC{0,6}", key in "[a-z.#*]{0,8}", headers in json(),
     ) {
-        let replies = Replies { overview, exchanges, queues, bindings, policies, operator_policies };
+        let replies = Replies {
+            overview, exchanges, queues, bindings, policies, operator_policies, nodes, connections,
+        };
         if let Ok(topology) = topology_from_replies("/", &replies) {
             let headers = match headers {
                 Value::Object(map) => map,
@@ -151,4 +153,38 @@ proptest! {
             }
         }
     }
+}
+
+/// RabbitMQ 3.10.8 lists a quorum queue whose member is down with `online` twice (the live
+/// list, then the last statistics'): seen on the test cluster with a node killed.
+#[test]
+fn a_queue_listed_with_online_twice_decodes_and_online_follows_the_nodes() {
+    let queues = br#"[{"name":"q","vhost":"/","type":"quorum","durable":true,"leader":"a","members":["a","b","c"],"online":["a","b"],"online":["a","c","b"]}]"#;
+    let nodes = br#"[{"name":"a","running":true},{"name":"b","running":true},{"name":"c","running":false,"mem_alarm":true}]"#;
+    let list = |body: &[u8]| Ok(body.to_vec());
+    let replies = Replies {
+        overview: list(b"{}"),
+        exchanges: list(b"[]"),
+        queues: list(queues),
+        bindings: list(b"[]"),
+        policies: list(b"[]"),
+        operator_policies: list(b"[]"),
+        nodes: list(nodes),
+        connections: list(br#"[{"node":"b","peer_host":"127.0.0.1","peer_port":4000}]"#),
+    };
+    let topology = topology_from_replies("/", &replies).expect("decodes");
+    let queue = topology.queue("q").expect("the queue");
+    assert_eq!(queue.members, ["a", "b", "c"]);
+    assert_eq!(queue.online, ["a", "b"], "the members on running nodes");
+    let down: Vec<(&str, bool, bool)> = topology
+        .nodes
+        .iter()
+        .map(|n| (n.name.as_str(), n.running, n.mem_alarm))
+        .collect();
+    assert_eq!(
+        down,
+        [("a", true, false), ("b", true, false), ("c", false, true)]
+    );
+    let ours = "127.0.0.1:4000".parse().expect("addr");
+    assert!(topology.connections[0].is(Some(ours), None));
 }

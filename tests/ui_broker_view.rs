@@ -11,7 +11,7 @@ use amqp_tui::{
     action::Action,
     model::{Model, broker_view::Fetched, scroll::Step},
     session::ConnectionSettings,
-    topology::{NotPermitted, Probe, Route, Topology},
+    topology::{ClientConnection, Node, NotPermitted, Probe, Route, Topology},
     ui,
     update::{Effect, update},
 };
@@ -461,4 +461,61 @@ fn x_in_the_session_follows_the_message_over_the_brokers_bindings_once_f6_has_re
         "{all}"
     );
     assert!(all.contains("  orders -[order.#]-> orders-q"), "{all}");
+}
+
+#[test]
+fn the_nodes_list_says_what_runs_its_alarms_and_which_tab_is_on_it() {
+    let mut model = connected(ConnectionSettings::default());
+    let ours = "127.0.0.1:40000".parse().expect("addr");
+    model
+        .tab_mut()
+        .details
+        .as_mut()
+        .expect("details")
+        .local_addr = Some(ours);
+    press(&mut model, crossterm::event::KeyCode::F(6));
+    let node = |name: &str, running, mem_alarm| Node {
+        name: name.into(),
+        running,
+        mem_alarm,
+        disk_free_alarm: false,
+    };
+    let mut topology = example();
+    topology.nodes = vec![
+        node("rabbit@b", false, false),
+        node("rabbit@a\x1b[2J", true, true),
+        node("rabbit@c", true, false),
+    ];
+    topology.connections = vec![
+        ClientConnection {
+            node: "rabbit@a\x1b[2J".into(),
+            peer: Some("127.0.0.1:1".parse().expect("addr")),
+            client_id: None,
+        },
+        ClientConnection {
+            node: "rabbit@c".into(),
+            peer: Some(ours),
+            client_id: None,
+        },
+    ];
+    answer(&mut model, Ok(topology));
+    update(&mut model, Action::BrokerSelect(Step::End));
+    let shown = screen(&model, 100, 40);
+    assert!(line_with(&shown, "Nodes (3)").contains("Nodes (3)"));
+    let a = line_with(&shown, "● rabbit@a");
+    assert!(
+        a.contains("● rabbit@a\\e[2J  memory alarm: publishers blocked"),
+        "the name made visible, the alarm said: {a}"
+    );
+    assert!(!a.contains("tab"), "another client's connection: {a}");
+    assert!(line_with(&shown, "● rabbit@b").contains("● rabbit@b  NOT RUNNING"));
+    assert!(line_with(&shown, "● rabbit@c").contains("● rabbit@c  tab 1 is on it"));
+    let order: Vec<usize> = ["● rabbit@a", "● rabbit@b", "● rabbit@c"]
+        .iter()
+        .map(|n| shown.iter().position(|l| l.contains(n)).expect("shown"))
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "sorted by name: {order:?}"
+    );
 }

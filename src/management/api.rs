@@ -30,6 +30,32 @@ pub struct Overview {
     pub listeners: Vec<ApiListener>,
 }
 
+/// `/api/nodes?columns=name,running,mem_alarm,disk_free_alarm`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApiNode {
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub running: bool,
+    #[serde(default, deserialize_with = "lenient")]
+    pub mem_alarm: bool,
+    #[serde(default, deserialize_with = "lenient")]
+    pub disk_free_alarm: bool,
+}
+
+/// `/api/connections?columns=node,peer_host,peer_port,client_properties`.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApiConnection {
+    #[serde(default, deserialize_with = "lenient")]
+    pub node: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub peer_host: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub peer_port: Option<u16>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub client_properties: serde_json::Value,
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ApiListener {
     #[serde(default, deserialize_with = "lenient")]

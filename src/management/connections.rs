@@ -3,16 +3,15 @@
 //! the one whose peer address is our socket's local address (AMQP, STOMP) or, for MQTT,
 //! whose client id is ours (rumqttc keeps its socket to itself).
 
-use std::net::{IpAddr, SocketAddr};
-
-use serde::Deserialize;
+use std::net::SocketAddr;
 
 use super::{
     ManagementError, ManagementTarget,
-    api::Overview,
+    api::{ApiConnection, Overview},
     http::{self, Reply},
-    resolve::parse,
+    resolve::{self, parse},
 };
+use crate::topology::ClientConnection;
 
 /// How the connection list can tell our connection from the others.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,18 +28,6 @@ pub struct NodeSeen {
     /// `None` when the API's cluster does not list our connection.
     pub node: Option<String>,
     pub cluster_name: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ApiConnection {
-    #[serde(default)]
-    node: Option<String>,
-    #[serde(default)]
-    peer_host: Option<String>,
-    #[serde(default)]
-    peer_port: Option<u16>,
-    #[serde(default)]
-    client_properties: serde_json::Value,
 }
 
 /// How often the list is read before concluding our connection is not in it: the API
@@ -77,9 +64,9 @@ pub async fn node_of(
                 )));
             }
         };
-        if let Some(node) = list.iter().find_map(|c| is_ours(c, ours)) {
+        if let Some(connection) = resolve::connections(list).into_iter().find(|c| ours.is(c)) {
             return Ok(NodeSeen {
-                node: Some(node),
+                node: Some(connection.node),
                 cluster_name,
             });
         }
@@ -93,37 +80,21 @@ pub async fn node_of(
     })
 }
 
-fn is_ours(connection: &ApiConnection, ours: &OurConnection) -> Option<String> {
-    let by_addr = match (ours.local_addr, &connection.peer_host, connection.peer_port) {
-        (Some(local), Some(host), Some(port)) => host
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| same_addr(SocketAddr::new(ip, port), local)),
-        _ => false,
-    };
-    let by_client_id = ours.client_id.as_deref().is_some_and(|id| {
-        connection
-            .client_properties
-            .get("client_id")
-            .and_then(|v| v.as_str())
-            == Some(id)
-    });
-    (by_addr || by_client_id)
-        .then(|| connection.node.clone())
-        .flatten()
-}
-
-/// The broker may list an IPv4 peer of a dual-stack listener as `::ffff:a.b.c.d`.
-fn same_addr(a: SocketAddr, b: SocketAddr) -> bool {
-    let canonical = |s: SocketAddr| (s.ip().to_canonical(), s.port());
-    canonical(a) == canonical(b)
+impl OurConnection {
+    pub fn is(&self, connection: &ClientConnection) -> bool {
+        connection.is(self.local_addr, self.client_id.as_deref())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn listed(json: &str) -> ApiConnection {
-        serde_json::from_str(json).expect("json")
+    fn listed(json: &str) -> ClientConnection {
+        let api: ApiConnection = serde_json::from_str(json).expect("json");
+        resolve::connections(vec![api])
+            .pop()
+            .expect("a connection with a node")
     }
 
     #[test]
@@ -133,11 +104,11 @@ mod tests {
             client_id: None,
         };
         let amqp = listed(r#"{"node":"n1@h","peer_host":"127.0.0.1","peer_port":38158}"#);
-        assert_eq!(is_ours(&amqp, &ours), Some("n1@h".into()));
+        assert!(ours.is(&amqp));
         let mapped = listed(r#"{"node":"n2@h","peer_host":"::ffff:127.0.0.1","peer_port":38158}"#);
-        assert_eq!(is_ours(&mapped, &ours), Some("n2@h".into()));
+        assert!(ours.is(&mapped));
         let other = listed(r#"{"node":"n1@h","peer_host":"127.0.0.1","peer_port":1}"#);
-        assert_eq!(is_ours(&other, &ours), None);
+        assert!(!ours.is(&other));
 
         let mqtt_ours = OurConnection {
             local_addr: None,
@@ -146,8 +117,15 @@ mod tests {
         let mqtt = listed(
             r#"{"node":"n3@h","peer_host":"127.0.0.1","peer_port":5,"client_properties":{"client_id":"dev-1"}}"#,
         );
-        assert_eq!(is_ours(&mqtt, &mqtt_ours), Some("n3@h".into()));
+        assert!(mqtt_ours.is(&mqtt));
         let stomp = listed(r#"{"node":"n3@h","client_properties":{"product":"STOMP client"}}"#);
-        assert_eq!(is_ours(&stomp, &mqtt_ours), None);
+        assert!(!mqtt_ours.is(&stomp));
+        assert!(
+            !OurConnection {
+                local_addr: None,
+                client_id: None
+            }
+            .is(&stomp)
+        );
     }
 }

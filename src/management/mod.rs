@@ -31,19 +31,30 @@ pub struct Replies {
     pub bindings: Part,
     pub policies: Part,
     pub operator_policies: Part,
+    pub nodes: Part,
+    pub connections: Part,
 }
 
 /// One endpoint's answer: its body, or the status that refused it.
 pub type Part = Result<Vec<u8>, u16>;
 
-/// The endpoints, as the view names the parts and as the URL spells them.
-const PARTS: [(&str, &str); 6] = [
+/// The endpoints, as the view names the parts and as the URL spells them. Nodes and
+/// connections are the cluster's, not the vhost's: only the columns the view uses.
+const PARTS: [(&str, &str); 8] = [
     ("overview", "api/overview"),
     ("exchanges", "api/exchanges/"),
     ("queues", "api/queues/"),
     ("bindings", "api/bindings/"),
     ("policies", "api/policies/"),
     ("operator policies", "api/operator-policies/"),
+    (
+        "nodes",
+        "api/nodes?columns=name,running,mem_alarm,disk_free_alarm",
+    ),
+    (
+        "connections",
+        "api/connections?columns=node,peer_host,peer_port,client_properties",
+    ),
 ];
 
 /// Reads the vhost's exchanges, queues, bindings and policies (and the overview).
@@ -66,7 +77,16 @@ pub async fn fetch_topology(
         .collect();
     let get = |i: usize| http::get(&client, target, &endpoints[i], vhost);
     // Side by side: a refresh takes as long as the slowest endpoint, not the sum.
-    let (o, x, q, b, p, op) = tokio::join!(get(0), get(1), get(2), get(3), get(4), get(5));
+    let (o, x, q, b, p, op, n, c) = tokio::join!(
+        get(0),
+        get(1),
+        get(2),
+        get(3),
+        get(4),
+        get(5),
+        get(6),
+        get(7)
+    );
     let part = |reply: Result<Reply, ManagementError>| -> Result<Part, ManagementError> {
         Ok(match reply? {
             Reply::Body(body) => Ok(body),
@@ -80,6 +100,8 @@ pub async fn fetch_topology(
         bindings: part(b)?,
         policies: part(p)?,
         operator_policies: part(op)?,
+        nodes: part(n)?,
+        connections: part(c)?,
     };
     topology_from_replies(vhost, &replies).map_err(|(i, err)| {
         let endpoint = format!("/{}", endpoints[i]);
@@ -92,7 +114,9 @@ pub async fn fetch_topology(
                     2 => &replies.queues,
                     3 => &replies.bindings,
                     4 => &replies.policies,
-                    _ => &replies.operator_policies,
+                    5 => &replies.operator_policies,
+                    6 => &replies.nodes,
+                    _ => &replies.connections,
                 };
                 let body = body.as_deref().unwrap_or_default();
                 http::not_json(
@@ -128,6 +152,8 @@ pub fn topology_from_replies(
     let bindings = readable(&mut topology, 3, &replies.bindings);
     let policies = readable(&mut topology, 4, &replies.policies);
     let operator_policies = readable(&mut topology, 5, &replies.operator_policies);
+    let nodes = readable(&mut topology, 6, &replies.nodes);
+    let connections = readable(&mut topology, 7, &replies.connections);
     let at = |i: usize| move |err: DecodeError| (i, err);
     if let Some(body) = overview {
         let parsed = resolve::parse(body, "an object").map_err(at(0))?;
@@ -148,13 +174,21 @@ pub fn topology_from_replies(
         topology.exchanges = resolve::exchanges(list, &all_policies).map_err(at(1))?;
     }
     if let Some(body) = queues {
-        let list = resolve::parse(body, "a list of queues").map_err(at(2))?;
+        let list = resolve::parse_repeated_keys(body, "a list of queues").map_err(at(2))?;
         topology.queues = resolve::queues(list, &all_policies).map_err(at(2))?;
     }
     if let Some(body) = bindings {
         let list = resolve::parse(body, "a list of bindings").map_err(at(3))?;
         topology.bindings = resolve::bindings(list).map_err(at(3))?;
     }
+    if let Some(body) = nodes {
+        topology.nodes = resolve::nodes(resolve::parse(body, "a list of nodes").map_err(at(6))?);
+    }
+    if let Some(body) = connections {
+        let list = resolve::parse(body, "a list of connections").map_err(at(7))?;
+        topology.connections = resolve::connections(list);
+    }
+    resolve::members_online(&mut topology);
     Ok(topology)
 }
 

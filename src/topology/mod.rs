@@ -10,7 +10,7 @@ pub mod simulate;
 
 pub use indexed::Indexed;
 pub use model::{
-    Alternate, Arguments, Binding, DeadLetter, DestinationKind, Exchange, Listener, NotPermitted,
-    Origin, Queue, QueueKind, Topology,
+    Alternate, Arguments, Binding, ClientConnection, DeadLetter, DestinationKind, Exchange,
+    Listener, Node, NotPermitted, Origin, Queue, QueueKind, Topology,
 };
 pub use simulate::{Probe, Route, simulate};

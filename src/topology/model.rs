@@ -21,6 +21,46 @@ pub struct Topology {
     /// Every node's listeners (`/api/overview`): how a new tab reaches this broker over
     /// AMQP (to tap an exchange, consume a queue) whatever protocol the session speaks.
     pub listeners: Vec<Listener>,
+    /// The cluster's nodes (`/api/nodes`), running or not, with their alarms.
+    pub nodes: Vec<Node>,
+    /// Every client connection the API lists (`/api/connections`), for telling which
+    /// node each of our sessions is on.
+    pub connections: Vec<ClientConnection>,
+}
+
+/// A node of the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Node {
+    /// `rabbit@host`.
+    pub name: String,
+    pub running: bool,
+    /// Publishers are blocked while either alarm is on.
+    pub mem_alarm: bool,
+    pub disk_free_alarm: bool,
+}
+
+/// A client connection as far as telling ours apart goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientConnection {
+    /// The node it is on.
+    pub node: String,
+    /// The client's address as the broker sees it.
+    pub peer: Option<std::net::SocketAddr>,
+    /// MQTT's client id.
+    pub client_id: Option<String>,
+}
+
+impl ClientConnection {
+    /// Whether it is the connection whose local address is `local` (AMQP, STOMP) or,
+    /// for MQTT, whose client id is `client_id`.
+    pub fn is(&self, local: Option<std::net::SocketAddr>, client_id: Option<&str>) -> bool {
+        // The broker may list an IPv4 peer of a dual-stack listener as `::ffff:a.b.c.d`.
+        let canonical = |s: std::net::SocketAddr| (s.ip().to_canonical(), s.port());
+        let by_addr =
+            matches!((self.peer, local), (Some(p), Some(l)) if canonical(p) == canonical(l));
+        let by_id = client_id.is_some() && self.client_id.as_deref() == client_id;
+        by_addr || by_id
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -113,6 +113,7 @@ pub(super) fn due(model: &mut Model, number: u32, timer: u64) -> Vec<Effect> {
 
 pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetched) -> Vec<Effect> {
     let after = model.topology_refresh;
+    let ours = our_connections(model);
     let Some(tab) = model.tabs_mut().find(|t| t.number == number) else {
         return Vec::new();
     };
@@ -125,7 +126,10 @@ pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetch
         view.url = Some(crate::text::visible(&url));
     }
     match fetched.result {
-        Ok(topology) => view.fetched(topology, fetched.tree, fetched.index),
+        Ok(topology) => {
+            view.our_tabs = tabs_by_node(&topology, &ours);
+            view.fetched(topology, fetched.tree, fetched.index);
+        }
         // The last topology stays in view, under the error.
         Err(why) => view.error = Some(crate::text::visible(&why)),
     }
@@ -136,6 +140,41 @@ pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetch
         timer,
         after,
     }]
+}
+
+/// Each connected tab's number and how the broker's connection list can tell its
+/// connection: our local address, or MQTT's client id.
+fn our_connections(model: &Model) -> Vec<(u32, Option<std::net::SocketAddr>, Option<String>)> {
+    model
+        .tabs()
+        .iter()
+        .filter(|t| matches!(t.conn, crate::model::ConnState::Connected { .. }))
+        .filter_map(|t| {
+            let details = t.details.as_ref()?;
+            Some((t.number, details.local_addr, details.client_id.clone()))
+        })
+        .collect()
+}
+
+/// Which tabs are on which node, as `topology`'s connection list says.
+fn tabs_by_node(
+    topology: &crate::topology::Topology,
+    ours: &[(u32, Option<std::net::SocketAddr>, Option<String>)],
+) -> std::collections::HashMap<String, Vec<u32>> {
+    let mut by_node: std::collections::HashMap<String, Vec<u32>> = Default::default();
+    for (number, local, client_id) in ours {
+        if let Some(connection) = topology
+            .connections
+            .iter()
+            .find(|c| c.is(*local, client_id.as_deref()))
+        {
+            by_node
+                .entry(connection.node.clone())
+                .or_default()
+                .push(*number);
+        }
+    }
+    by_node
 }
 
 /// The keys of the open view that change only what it shows.

@@ -118,5 +118,7 @@ pub fn example() -> Topology {
         cluster_name: Some("rabbit@test".into()),
         broker_version: Some("3.10.8".into()),
         listeners: Vec::new(),
+        nodes: Vec::new(),
+        connections: Vec::new(),
     }
 }

@@ -109,6 +109,9 @@ pub struct BrokerView {
     pub index: Option<Arc<Indexed>>,
     /// Counts the topologies taken: an answer worked out over an older one is stale.
     pub generation: u64,
+    /// Which of the app's tabs have their connection on each node, by node name, as the
+    /// last fetch's connection list said.
+    pub our_tabs: HashMap<String, Vec<u32>>,
 }
 
 impl BrokerView {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::{QueueSort, TreeOptions};
-use crate::topology::{Binding, DestinationKind, Exchange, Origin, Queue, Topology};
+use crate::topology::{Binding, DestinationKind, Exchange, Node, Origin, Queue, Topology};
 
 /// Rows past this are cut (a lattice of exchange-to-exchange bindings multiplies paths):
 /// the last row says how many were left out.
@@ -51,6 +51,8 @@ pub enum RowKind {
     Queue { name: String },
     /// Rows left out past [`MAX_ROWS`].
     More(usize),
+    /// A node of the cluster, in the nodes list under the tree.
+    Node { name: String },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -172,6 +174,22 @@ pub fn rows(topology: &Topology, options: &TreeOptions) -> Vec<Row> {
             kind: RowKind::More(cut),
             target: None,
         });
+    }
+    // Last, past any cut: a cluster's few nodes are always listed.
+    if !topology.nodes.is_empty() {
+        out.push(section(format!("Nodes ({})", topology.nodes.len())));
+        let mut nodes: Vec<&Node> = topology.nodes.iter().collect();
+        nodes.sort_by(|a, b| crate::text::natural_cmp(&a.name, &b.name));
+        for node in nodes {
+            out.push(Row {
+                depth: 0,
+                id: format!("n\0{}", node.name),
+                kind: RowKind::Node {
+                    name: node.name.clone(),
+                },
+                target: None,
+            });
+        }
     }
     out
 }

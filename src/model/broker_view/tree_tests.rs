@@ -121,6 +121,8 @@ pub(crate) fn example() -> Topology {
                 port: 5680,
             },
         ],
+        nodes: Vec::new(),
+        connections: Vec::new(),
     }
 }
 
@@ -262,5 +264,35 @@ fn parts_not_permitted_come_first_and_the_rest_is_still_there() {
     assert!(
         rows.iter()
             .any(|r| matches!(&r.kind, RowKind::Queue { name } if name == "orders-q"))
+    );
+}
+
+#[test]
+fn a_cluster_s_nodes_are_listed_last_by_name() {
+    let mut topology = Topology::default();
+    for name in ["rabbit@n10", "rabbit@n2", "rabbit@n1"] {
+        topology.nodes.push(crate::topology::Node {
+            name: name.into(),
+            running: true,
+            mem_alarm: false,
+            disk_free_alarm: false,
+        });
+    }
+    let rows = rows(&topology, &TreeOptions::default());
+    let tail: Vec<String> = rows
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(|r| match &r.kind {
+            RowKind::Section(title) => title.clone(),
+            RowKind::Node { name } => name.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(tail, ["Nodes (3)", "rabbit@n1", "rabbit@n2", "rabbit@n10"]);
+    assert!(
+        rows.iter()
+            .all(|r| r.target.is_none() || !r.id.starts_with("n\0"))
     );
 }

@@ -163,6 +163,7 @@ fn row_line(row: &Row, topology: &Topology, view: &BrokerView, columns: usize) -
             theme::DIM,
             None,
         ),
+        RowKind::Node { name } => node_line(name, topology, view),
     };
     let figures = queue
         .map(|q| figures(q, room, width(&text)))
@@ -176,6 +177,42 @@ fn row_line(row: &Row, topology: &Topology, view: &BrokerView, columns: usize) -
         spans.push(Span::styled(figures, theme::DIM));
     }
     Line::from(spans)
+}
+
+/// A node: running or not, its alarms (publishers are blocked while one is on), and
+/// which of our tabs are connected to it.
+fn node_line(
+    name: &str,
+    topology: &Topology,
+    view: &BrokerView,
+) -> (String, Style, Option<&'static Queue>) {
+    let Some(node) = topology.nodes.iter().find(|n| n.name == name) else {
+        return (visible(name), Style::new(), None);
+    };
+    let mut text = format!("● {}", visible(name));
+    let mut style = Style::new().fg(Color::Green);
+    if !node.running {
+        text.push_str("  NOT RUNNING");
+        style = Style::new().fg(Color::Red).bold();
+    }
+    for (on, alarm) in [
+        (node.mem_alarm, "memory alarm"),
+        (node.disk_free_alarm, "disk alarm"),
+    ] {
+        if on {
+            text.push_str(&format!("  {alarm}: publishers blocked"));
+            style = Style::new().fg(Color::Red).bold();
+        }
+    }
+    match view.our_tabs.get(name).map(Vec::as_slice) {
+        None | Some([]) => {}
+        Some([one]) => text.push_str(&format!("  tab {one} is on it")),
+        Some(many) => {
+            let list: Vec<String> = many.iter().map(u32::to_string).collect();
+            text.push_str(&format!("  tabs {} are on it", list.join(", ")));
+        }
+    }
+    (text, style, None)
 }
 
 /// The default exchange has no name of its own.
