@@ -5,8 +5,9 @@
 //! again on another node (the worker's own clock, `FailedOver::took`). At the end what
 //! was not confirmed is sent again (as Ctrl-R does) and every confirmed message must be
 //! delivered. Prints `median_ms=.. max_ms=.. kills=.. lost=.. confirmed=.. resent=..
-//! times_ms=a,b,.. led=1,0,..`: each kill's time, and whether the killed node led the
-//! quorum queue (then consuming waits for the queue to elect a new leader).
+//! times_ms=a,b,.. led=1,0,.. downs=0,1,..`: each kill's time, whether the killed node
+//! led the quorum queue (then consuming waits for the queue to elect a new leader), and
+//! how many nodes did not answer before one did.
 //! Loopback only: this is a load tool.
 
 use std::{
@@ -44,6 +45,8 @@ struct Args {
 
 /// Publishes in flight at a time: a steady load that never floods the outbox.
 const IN_FLIGHT: u64 = 50;
+/// Load after a node's restart before the next kill, in ms.
+const RESTARTED_SETTLE_MS: u64 = 5_000;
 /// Bounds on what is not measured.
 const SETTLE: Duration = Duration::from_secs(60);
 
@@ -156,6 +159,8 @@ struct Load {
     failovers: Vec<Duration>,
     /// Per kill: whether the node killed was the queue's leader.
     led: Vec<bool>,
+    /// Per kill: nodes that did not answer before one did.
+    downs: Vec<u32>,
 }
 
 impl Load {
@@ -188,6 +193,12 @@ impl Load {
                     self.failovers.push(moved.took);
                 }
                 self.on = Some(endpoint);
+            }
+            WorkerEvent::EndpointDown { endpoint, error } => {
+                eprintln!("{endpoint} did not answer: {error}");
+                if let Some(n) = self.downs.last_mut() {
+                    *n += 1;
+                }
             }
             WorkerEvent::Failed(error) => bail!("the session gave up: {error}"),
             _ => {}
@@ -255,8 +266,11 @@ async fn measure(cluster: &Cluster, queue: &str, kills: usize) -> anyhow::Result
     };
 
     for kill in 0..kills {
-        // Load for a while on the node we are on, then kill it.
-        let settled = Instant::now() + Duration::from_millis(500);
+        // Load for a while on the node we are on, then kill it. After a restart, long
+        // enough for the node to catch up with the queue's log: while it is behind, the
+        // queue has no majority once another node goes, and that wait is the broker's.
+        let settle = if kill == 0 { 500 } else { RESTARTED_SETTLE_MS };
+        let settled = Instant::now() + Duration::from_millis(settle);
         while load.on.is_none() || Instant::now() < settled {
             step(&mut load, &mut events_rx, &commands, &publish).await?;
         }
@@ -266,6 +280,7 @@ async fn measure(cluster: &Cluster, queue: &str, kills: usize) -> anyhow::Result
         load.led
             .push(leader.as_deref() == Some(&format!("n{node}@localhost")[..]));
         let before = load.failovers.len();
+        load.downs.push(0);
         cluster.run(&["kill", &node.to_string()])?;
         let deadline = Instant::now() + SETTLE;
         while load.failovers.len() == before {
@@ -323,12 +338,14 @@ async fn measure(cluster: &Cluster, queue: &str, kills: usize) -> anyhow::Result
         .iter()
         .map(|l| if *l { "1" } else { "0" })
         .collect();
+    let downs: Vec<String> = load.downs.iter().map(u32::to_string).collect();
     Ok(format!(
-        "median_ms={median:.0} max_ms={max:.0} kills={} lost={lost} confirmed={} resent={resent} times_ms={} led={}",
+        "median_ms={median:.0} max_ms={max:.0} kills={} lost={lost} confirmed={} resent={resent} times_ms={} led={} downs={}",
         times.len(),
         load.confirmed.len(),
         each.join(","),
-        led.join(",")
+        led.join(","),
+        downs.join(",")
     ))
 }
 
