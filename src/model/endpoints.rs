@@ -27,8 +27,10 @@ pub struct Endpoints {
     pub list: Vec<EndpointStatus>,
     /// The one the session is on or trying now.
     current: Option<usize>,
-    /// The last failover, until the management API names the new node (or cannot).
-    pub last_failover: Option<crate::session::FailedOver>,
+    /// The last failover and the count of notices shown once it was said
+    /// ([`super::Tab::notices_shown`]), until the management API names the new node (or
+    /// cannot): its notice is reworded only while it is still the latest.
+    pub last_failover: Option<(crate::session::FailedOver, u64)>,
 }
 
 impl Endpoints {

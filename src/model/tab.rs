@@ -32,6 +32,9 @@ pub struct Tab {
     /// been loaded or saved as another, which is not what the session is connected to.
     pub session_profile: Option<String>,
     pub notice: Option<Notice>,
+    /// Counts the notices shown, so a later change can tell whether one is still the
+    /// latest without reading its words.
+    pub notices_shown: u64,
     pub messages_received: u64,
     /// Connected, but the consuming channel is closed and waits to be reopened: why.
     pub not_watching: Option<String>,
@@ -62,6 +65,7 @@ impl Tab {
             profile: None,
             session_profile: None,
             notice: None,
+            notices_shown: 0,
             messages_received: 0,
             not_watching: None,
             outages: 0,
@@ -103,6 +107,7 @@ impl Tab {
     /// Notices quote broker replies and names from the network: they are made safe here,
     /// once, so no view can forget to.
     pub fn notify(&mut self, level: Level, text: impl AsRef<str>) {
+        self.notices_shown += 1;
         self.notice = Some(Notice {
             level,
             text: crate::text::visible(text.as_ref()),

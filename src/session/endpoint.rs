@@ -143,18 +143,6 @@ fn bracketed(host: &str) -> String {
     }
 }
 
-/// Where a URI's host list sits (after the user info, before the path), as a byte range.
-pub(crate) fn authority_hosts(uri: &str) -> Option<std::ops::Range<usize>> {
-    let start = uri.find("://")? + 3;
-    let end = uri[start..]
-        .find(['/', '?', '#'])
-        .map_or(uri.len(), |i| start + i);
-    let hosts_start = uri[start..end]
-        .rfind('@')
-        .map_or(start, |at| start + at + 1);
-    Some(hosts_start..end)
-}
-
 /// The order a session tries `endpoints` in: as given, or shuffled by `seed` when the
 /// profile asks (Java's client shuffles so that a cluster's clients spread over nodes).
 pub fn connect_order(endpoints: &[Endpoint], shuffle: bool, seed: u64) -> Vec<Endpoint> {
@@ -216,15 +204,6 @@ mod tests {
             let error = parse_list(text, 5672).expect_err(text);
             assert!(error.contains(expected), "{text}: {error}");
         }
-    }
-
-    #[test]
-    fn the_host_list_of_a_uri_is_found_after_the_user_info() {
-        let uri = "amqp://u:p@ss@h1:1,h2:2/%2f?x=1";
-        let range = authority_hosts(uri).expect("found");
-        assert_eq!(&uri[range], "h1:1,h2:2");
-        let uri = "mqtt://h1,h2";
-        assert_eq!(&uri[authority_hosts(uri).expect("found")], "h1,h2");
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn apply_uri(settings: &mut ConnectionSettings, uri: &str) -> Result<bool, S
 /// A URI with several hosts cannot go through `url`: the list is cut out, and the URI
 /// goes on with its first host alone. `None` when the URI names one host.
 fn split_host_list(uri: &str) -> Result<(String, Option<String>), String> {
-    let Some(range) = endpoint::authority_hosts(uri) else {
+    let Some(range) = hosts_span(uri) else {
         return Ok((uri.to_string(), None));
     };
     let hosts = &uri[range.clone()];
@@ -165,17 +165,32 @@ fn percent_decode(s: &str) -> Option<String> {
         .map(|decoded| decoded.into_owned())
 }
 
-/// Where the user info (`user:password`) sits in `uri`, as a byte range: from after
-/// `://` to the last `@` before the path, the way URL parsers find it. By hand rather
+/// Where the authority (`user:password@host:port`, or a list of hosts) sits in `uri`, as
+/// a byte range: from after `://` to the path, the way URL parsers find it. By hand rather
 /// than through `url`, so the rest of the text stays byte for byte what the user wrote,
-/// and a URI that does not parse is still redacted.
-fn user_info(uri: &str) -> Option<std::ops::Range<usize>> {
+/// a URI that does not parse is still redacted, and a list of hosts can be read.
+fn authority(uri: &str) -> Option<std::ops::Range<usize>> {
     let start = uri.find("://")? + 3;
     let end = uri[start..]
         .find(['/', '?', '#'])
         .map_or(uri.len(), |i| start + i);
-    let at = start + uri[start..end].rfind('@')?;
-    Some(start..at)
+    Some(start..end)
+}
+
+/// The user info (`user:password`): up to the authority's last `@`.
+fn user_info(uri: &str) -> Option<std::ops::Range<usize>> {
+    let authority = authority(uri)?;
+    let at = authority.start + uri[authority.clone()].rfind('@')?;
+    Some(authority.start..at)
+}
+
+/// The host (or hosts): after the authority's last `@`.
+fn hosts_span(uri: &str) -> Option<std::ops::Range<usize>> {
+    let authority = authority(uri)?;
+    let start = uri[authority.clone()]
+        .rfind('@')
+        .map_or(authority.start, |at| authority.start + at + 1);
+    Some(start..authority.end)
 }
 
 /// Where the password sits in `uri`, as a byte range, if it has a non-empty one.
@@ -339,6 +354,16 @@ mod tests {
                 "no password in {error}"
             );
         }
+    }
+
+    #[test]
+    fn the_host_list_of_a_uri_is_found_after_the_user_info() {
+        let uri = "amqp://u:p@ss@h1:1,h2:2/%2f?x=1";
+        assert_eq!(&uri[hosts_span(uri).expect("found")], "h1:1,h2:2");
+        assert_eq!(&uri[user_info(uri).expect("found")], "u:p@ss");
+        let uri = "mqtt://h1,h2";
+        assert_eq!(&uri[hosts_span(uri).expect("found")], "h1,h2");
+        assert_eq!(user_info(uri), None);
     }
 
     #[test]

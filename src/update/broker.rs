@@ -84,7 +84,6 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
                 tab.outages += 1;
             }
             let n = tab.outages;
-            tab.endpoints.last_failover = failed_over.clone();
             let verb = match &failed_over {
                 Some(moved) => format!(
                     "Failed over from {} to {} in {:.1} s (outage {n} of this tab):",
@@ -99,6 +98,7 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             };
             let watch = settings.watch_summary(&queue);
             tab.notify(Level::Success, format!("{verb} {watch}."));
+            tab.endpoints.last_failover = failed_over.map(|moved| (moved, tab.notices_shown));
             tab.conn = ConnState::Connected {
                 target,
                 security,

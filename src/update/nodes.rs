@@ -95,17 +95,13 @@ pub(super) fn found(
         return;
     };
     tab.endpoints.set_node(&endpoint, node);
-    // A failover's notice names the nodes once the new one is known, unless another
-    // notice has come since.
-    let still_shown = tab
-        .notice
-        .as_ref()
-        .is_some_and(|n| n.text.starts_with("Failed over from"));
     if !about_current {
         return;
     }
-    if let Some(moved) = tab.endpoints.last_failover.take()
-        && still_shown
+    // A failover's notice names the nodes once the new one is known, unless another
+    // notice has come since.
+    if let Some((moved, said_at)) = tab.endpoints.last_failover.take()
+        && said_at == tab.notices_shown
     {
         let text = format!(
             "Failed over from {} to {} in {:.1} s (outage {} of this tab).",

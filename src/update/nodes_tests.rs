@@ -262,3 +262,29 @@ fn a_single_node_session_has_one_endpoint() {
     assert!(!model.tab().endpoints.several());
     assert_eq!(model.tab().endpoints.list.len(), 1);
 }
+
+#[test]
+fn a_failover_notice_replaced_since_is_left_alone() {
+    let mut model = on_a_cluster();
+    let moved = FailedOver {
+        from: node(5672),
+        took: Duration::from_millis(300),
+    };
+    event(&mut model, connected_to(node(5673), Some(moved)));
+    event(
+        &mut model,
+        WorkerEvent::Notice("The broker granted QoS 1.".into()),
+    );
+    let before = notice(&model);
+    found(&mut model, node(5673), Some("rabbit@two"));
+    assert_eq!(notice(&model), before, "a newer notice stays");
+    assert_eq!(
+        model
+            .tab()
+            .endpoints
+            .current()
+            .and_then(|c| c.node.as_deref()),
+        Some("rabbit@two"),
+        "the node is named all the same"
+    );
+}
