@@ -49,7 +49,11 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         },
         // The broker's configuration, not a field, is at fault.
         E::TlsTooOld { .. } => return None,
-        E::Broker { .. } | E::HeartbeatMissed { .. } | E::Io { .. } | E::Closed { .. } => {
+        E::Broker { .. }
+        | E::HeartbeatMissed { .. }
+        | E::SubscriptionStalled { .. }
+        | E::Io { .. }
+        | E::Closed { .. } => {
             return None;
         }
         // STOMP's fields are not in the form yet: the message names the cause.

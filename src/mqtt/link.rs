@@ -24,7 +24,7 @@ use crate::{
         Properties, SessionCommand, WorkerEvent,
         outbox::Outbox,
         refusal,
-        run::{Ended, Link},
+        run::{Ended, Link, Opening},
         worker::{Events, not_sent, published},
     },
     tls::{TlsDetails, trust::Trust},
@@ -190,35 +190,30 @@ fn is_peer_close(err: &ConnectionError) -> bool {
 }
 
 impl Link for MqttLink {
-    async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
+    async fn open(settings: &ConnectionSettings, opening: Opening) -> Result<Self, ConnectError> {
         let mut settings = settings.clone();
         if settings.mqtt.client_id.is_empty() {
             // Kept in `settings`, so a reconnect comes back as the same client.
             settings.mqtt.client_id = generated_client_id(connect::clock_seed());
         }
-        // Only where another node is what answered: a single broker that restarts closes
-        // a handshake or two as it comes up, and its client id is still its own.
-        let reconnecting = epoch > 1 && !settings.failover.is_empty();
-        match Self::open_as(settings.clone(), epoch).await {
-            // RabbitMQ 3.10 keeps a QoS 1 subscription in a durable queue on the node the
-            // client connected to. While that node is down every other node refuses the
-            // client id (NOT_FOUND, home node down) by closing the connection, so a
-            // failover would wait for the lost node. A clean session keeps nothing on the
-            // broker: under another id it loses nothing, and carries on now.
-            Err(ConnectError::HandshakeClosed { .. })
-                if reconnecting && settings.mqtt.clean_session =>
-            {
-                let old = settings.mqtt.client_id.clone();
-                settings.mqtt.client_id = failover_client_id(&old, epoch);
-                let mut link = Self::open_as(settings, epoch).await?;
-                link.notices.push(format!(
-                    "The broker closed the connection for client id '{old}': RabbitMQ 3.10 refuses an id while the node holding its QoS 1 subscription queue is down. This clean session carries on as '{}'; the old queue stays on that node until it returns.",
-                    link.settings.mqtt.client_id
-                ));
-                Ok(link)
-            }
-            opened => opened,
+        // RabbitMQ 3.10 registers a client id cluster-wide and keeps a QoS 1
+        // subscription in a queue on the node the client was on. While that node is
+        // lost, another node given the old id closes the connection (the queue's home
+        // node is down: after a kill) or holds it, and every other MQTT connect of the
+        // cluster behind it, until the lost node is declared down (after a SIGSTOP: 60 s
+        // and more, measured). A clean session keeps nothing on the broker: under
+        // another id it loses nothing, and carries on now.
+        if !(opening.failing_over && settings.mqtt.clean_session) {
+            return Self::open_as(settings, opening.epoch).await;
         }
+        let old = settings.mqtt.client_id.clone();
+        settings.mqtt.client_id = failover_client_id(&old, opening.epoch);
+        let mut link = Self::open_as(settings, opening.epoch).await?;
+        link.notices.push(format!(
+            "Client id '{old}' stays registered to the lost node: RabbitMQ 3.10 refuses it, or stalls every MQTT connect, until that node is back or declared down. This clean session carries on as '{}', and loses nothing by it.",
+            link.settings.mqtt.client_id
+        ));
+        Ok(link)
     }
 
     fn watching(&self) -> String {
@@ -251,8 +246,8 @@ impl Link for MqttLink {
     }
 }
 
-/// `id-fN`: the id a clean session takes when its own is refused after a failover, the
-/// epoch telling successive ones apart (an earlier suffix is replaced, not stacked).
+/// `id-fN`: the id a clean session takes on failing over, the epoch telling successive
+/// ones apart (an earlier suffix is replaced, not stacked).
 fn failover_client_id(id: &str, epoch: u64) -> String {
     let base = match id.rsplit_once("-f") {
         Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => base,
@@ -323,6 +318,14 @@ impl MqttLink {
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => early.push(p),
                     Ok(_) => {}
+                    // RabbitMQ's connection process answers pings itself: one that is
+                    // stuck declaring the subscription's queue answers nothing.
+                    Err(ConnectionError::MqttState(rumqttc::StateError::AwaitPingResp)) => {
+                        return Err(ConnectError::SubscriptionStalled {
+                            addr: settings.addr(),
+                            secs: 2 * u64::from(settings.heartbeat_secs),
+                        });
+                    }
                     Err(err) => return Err(classify(&err)),
                 }
             }

@@ -191,6 +191,13 @@ pub enum ConnectError {
     Io { detail: String },
     #[error("Connection closed: {detail}")]
     Closed { detail: String },
+    /// The node took the connection and then stopped answering while it set up the
+    /// subscription: RabbitMQ holds a queue's declaration while a node of its cluster is
+    /// unreachable, and every node of the cluster does the same.
+    #[error(
+        "{addr} took the connection but stopped answering while it declared the subscription's queue ({secs} s). RabbitMQ holds every queue declaration while a node of its cluster does not answer, until that node is back or declared down (net_ticktime, 60 s by default)."
+    )]
+    SubscriptionStalled { addr: String, secs: u64 },
     /// Every node of a cluster's list failed; what each said went out as it happened.
     #[error("None of the {tried} nodes could be used; the last, {endpoint}, said: {last}")]
     NoNodeAnswered {
@@ -245,6 +252,7 @@ impl ConnectError {
                 | Self::HeartbeatMissed { .. }
                 | Self::Io { .. }
                 | Self::Closed { .. }
+                | Self::SubscriptionStalled { .. }
                 | Self::StompError { .. }
                 | Self::UnknownHost { .. }
         )

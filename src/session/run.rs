@@ -18,11 +18,10 @@ use super::{
 
 /// One live connection of a protocol, as [`run`] drives it.
 pub trait Link: Sized + Send {
-    /// Connects and sets up what the session watches; `epoch` names this connection, so
-    /// a settle of an earlier one's delivery can be told apart.
+    /// Connects and sets up what the session watches.
     fn open(
         settings: &ConnectionSettings,
-        epoch: u64,
+        opening: Opening,
     ) -> impl Future<Output = Result<Self, ConnectError>> + Send;
 
     /// What it watches, for the status bar: a queue name, topic filters.
@@ -47,6 +46,16 @@ pub trait Link: Sized + Send {
 
     /// Says goodbye politely when the connection still lives, within a short bound.
     fn close(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+/// What a [`Link`] is told about the connection it opens.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Opening {
+    /// Names this connection, so a settle of an earlier one's delivery can be told apart.
+    pub epoch: u64,
+    /// The session's node was lost and this is another one: what the lost node holds
+    /// for the session (a registered client id, a subscription queue) is not here.
+    pub failing_over: bool,
 }
 
 /// Runs a session of protocol `L` until the user disconnects or the sender of
@@ -83,6 +92,7 @@ pub async fn run<L: Link>(
             attempt,
             &settings,
             epoch,
+            lost.as_ref().map(|(from, _)| from),
             &mut commands_rx,
             &events,
             &mut outbox,
@@ -203,7 +213,8 @@ enum Round<L> {
     Stop,
 }
 
-/// Tries each node once, starting at `order[first]`, until one opens.
+/// Tries each node once, starting at `order[first]`, until one opens; `lost` is the
+/// node the session was on, while it is not back on one.
 #[allow(clippy::too_many_arguments)]
 async fn try_each<L: Link>(
     order: &[Endpoint],
@@ -211,6 +222,7 @@ async fn try_each<L: Link>(
     attempt: u32,
     settings: &ConnectionSettings,
     epoch: u64,
+    lost: Option<&Endpoint>,
     commands_rx: &mut mpsc::Receiver<SessionCommand>,
     events: &Events,
     outbox: &mut Outbox,
@@ -231,7 +243,13 @@ async fn try_each<L: Link>(
             events,
             outbox,
             "not connected yet",
-            L::open(&settings.at(endpoint), epoch + 1),
+            L::open(
+                &settings.at(endpoint),
+                Opening {
+                    epoch: epoch + 1,
+                    failing_over: lost.is_some_and(|from| from != endpoint),
+                },
+            ),
         )
         .await;
         match opened {

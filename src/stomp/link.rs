@@ -19,7 +19,7 @@ use crate::session::{
     SessionCommand, Settle, WorkerEvent,
     outbox::Outbox,
     refusal,
-    run::{Ended, Link},
+    run::{Ended, Link, Opening},
     worker::{Events, STALE_DELIVERY, not_sent, published},
 };
 
@@ -262,7 +262,8 @@ impl StompLink {
 }
 
 impl Link for StompLink {
-    async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
+    async fn open(settings: &ConnectionSettings, opening: Opening) -> Result<Self, ConnectError> {
+        let epoch = opening.epoch;
         let target = settings.display_target();
         let security = settings.security().label_for(settings.protocol);
         tracing::info!(%target, %security, "connecting ({})", settings.protocol);

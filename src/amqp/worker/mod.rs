@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use crate::session::{
     ConnectError, ConnectionDetails, ConnectionSettings, SessionCommand,
     outbox::Outbox,
-    run::{Ended, Link, run},
+    run::{Ended, Link, Opening, run},
     worker::Events,
 };
 use session::LiveSession;
@@ -35,8 +35,8 @@ pub fn start(
 }
 
 impl Link for LiveSession {
-    async fn open(settings: &ConnectionSettings, epoch: u64) -> Result<Self, ConnectError> {
-        LiveSession::open(settings, epoch).await
+    async fn open(settings: &ConnectionSettings, opening: Opening) -> Result<Self, ConnectError> {
+        LiveSession::open(settings, opening.epoch).await
     }
 
     fn watching(&self) -> String {
