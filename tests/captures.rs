@@ -49,6 +49,8 @@ fn words(screen: &str) -> Vec<String> {
     let masks = [
         (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?", "DATE"),
         (r"\d{2}:\d{2}:\d{2}\.\d{3}", "TIME"),
+        // A time a popup covers but for its first digit, at the left edge of a list.
+        (r"│\d┌", "│T┌"),
         (r"amq\.gen-[A-Za-z0-9_-]{22}", "amq.gen-NAME"),
         (r"([0-9A-F]{2}:){31}[0-9A-F]{2}", "FINGERPRINT"),
         (r"amqp-tui-captures-[A-Za-z0-9]{6}", "SCRATCH"),

@@ -263,21 +263,26 @@ async fn carries_on(
             noticed_in < heartbeat + Duration::from_millis(1500),
             "a hung node is noticed within two heartbeat intervals ({heartbeat:?}), not {noticed_in:?}"
         );
-        // Every node holds a queue declaration (an MQTT subscription's) while a node of
-        // the cluster hangs, until it is declared down (net_ticktime, 60 s): the
-        // session can only keep trying. Waking the node ends the wait sooner. What the
-        // broker handed the consumer on the hung node also stays there until then.
-        cluster.script(&["resume", &node]);
         if let Some(stalled_at) = seen.stalled_at {
+            // Every node holds a queue declaration (an MQTT subscription's) while a node
+            // of the cluster hangs, until the cluster declares it down (net_ticktime,
+            // 60 s by default): the session can only keep trying. Killing the hung node
+            // has the cluster know at once; the session must then be on another node
+            // within its schedule: the try under way, or the next round after the
+            // longest pause between rounds.
             eprintln!(
-                "{loss:?}: another node held the subscription {:?} after the loss was noticed; node {node} resumed",
+                "{loss:?}: another node held the subscription {:?} after the loss was noticed; node {node} killed",
                 stalled_at - lost_at
             );
+            cluster.script(&["kill", &node]);
             clock = Instant::now();
-            // The wait for the broker is `SETTLE`; then the next try, after at most the
-            // longest pause between rounds, must succeed within the usual bound.
-            bound += session_backoff_max();
+            bound += session_backoff_max() + heartbeat;
             pump(&mut session, &mut seen, SETTLE, back).await;
+        } else {
+            // What the broker handed the consumer on the hung node stays there until
+            // the cluster declares the node down or the node wakes and finds our
+            // connection closed: then it goes back to the queue, to us.
+            cluster.script(&["resume", &node]);
         }
     }
     let (connected_at, new_node, moved, details) = seen.failed_over.clone().expect("failed over");
@@ -453,6 +458,21 @@ fn mqtt_publish(prefix: &str) -> impl Fn(u64, Vec<u8>) -> PublishRequest {
     }
 }
 
+/// A clean MQTT session with client id `id`, subscribed at QoS 1 to `id/#`.
+fn mqtt_settings(id: &str) -> ConnectionSettings {
+    ConnectionSettings {
+        protocol: Protocol::Mqtt,
+        mqtt: MqttOptions {
+            client_id: id.to_string(),
+            clean_session: true,
+            subscriptions: vec![format!("{id}/#")],
+            qos: 1,
+            publish_topic: format!("{id}/m"),
+        },
+        ..ConnectionSettings::default()
+    }
+}
+
 /// An MQTT session subscribed to its own topics, starting on node `first`, which goes
 /// away as `loss` says; keep-alive `heartbeat_secs`.
 async fn mqtt_case(first: u8, loss: Loss, heartbeat_secs: u16) {
@@ -461,16 +481,8 @@ async fn mqtt_case(first: u8, loss: Loss, heartbeat_secs: u16) {
     let _restore = cluster.restore_on_drop();
     let prefix = format!("failover-mqtt-{}-{}", std::process::id(), unique_suffix());
     let settings = ConnectionSettings {
-        protocol: Protocol::Mqtt,
         heartbeat_secs,
-        mqtt: MqttOptions {
-            client_id: prefix.clone(),
-            clean_session: true,
-            subscriptions: vec![format!("{prefix}/#")],
-            qos: 1,
-            publish_topic: format!("{prefix}/m"),
-        },
-        ..ConnectionSettings::default()
+        ..mqtt_settings(&prefix)
     };
     let settings = aimed(settings, &endpoints(&cluster, first, "MQTT_PORT"));
     let on_new_node = carries_on(&cluster, first, settings, &mqtt_publish(&prefix), loss).await;
@@ -586,7 +598,7 @@ async fn every_node_down_is_said_and_retried_until_one_is_back() {
 #[tokio::test(flavor = "current_thread")]
 async fn the_management_api_names_our_node_and_not_another_cluster_s_connection() {
     use amqp_tui::management::{ManagementTarget, OurConnection, node_of};
-    // Nodes 1 and 2 must stay up meanwhile.
+    // The nodes must stay up meanwhile.
     let _turn = TURN.lock().await;
     let cluster = Cluster::shared();
     let management = ConnectionSettings {
@@ -609,6 +621,19 @@ async fn the_management_api_names_our_node_and_not_another_cluster_s_connection(
     let seen = node_of(&target, &ours).await.expect("the API answers");
     assert_eq!(seen.node.as_deref(), Some("n2@localhost"));
     assert_eq!(seen.cluster_name.as_deref(), Some("amqp-tui-test"));
+
+    // An MQTT session on node 3 is found by its client id.
+    let client_id = format!("node-of-{}-{}", std::process::id(), unique_suffix());
+    let mqtt = mqtt_settings(&client_id);
+    let on_three = endpoints(&cluster, 3, "MQTT_PORT");
+    let mut mqtt_session = Session::start(aimed(mqtt, &on_three[..1]));
+    mqtt_session.connected_details().await;
+    let by_id = OurConnection {
+        local_addr: None,
+        client_id: Some(client_id),
+    };
+    let seen = node_of(&target, &by_id).await.expect("the API answers");
+    assert_eq!(seen.node.as_deref(), Some("n3@localhost"));
 
     // The broker view's fetch lists the three nodes, running and without alarms, and
     // the connection among the cluster's.

@@ -156,7 +156,8 @@ proptest! {
 }
 
 /// RabbitMQ 3.10.8 lists a quorum queue whose member is down with `online` twice (the live
-/// list, then the last statistics'): seen on the test cluster with a node killed.
+/// list, then the last statistics'): seen on the test cluster with a node killed. It also
+/// lists every MQTT connection with `client_properties` twice.
 #[test]
 fn a_queue_listed_with_online_twice_decodes_and_online_follows_the_nodes() {
     let queues = br#"[{"name":"q","vhost":"/","type":"quorum","durable":true,"leader":"a","members":["a","b","c"],"online":["a","b"],"online":["a","c","b"]}]"#;
@@ -170,7 +171,10 @@ fn a_queue_listed_with_online_twice_decodes_and_online_follows_the_nodes() {
         policies: list(b"[]"),
         operator_policies: list(b"[]"),
         nodes: list(nodes),
-        connections: list(br#"[{"node":"b","peer_host":"127.0.0.1","peer_port":4000}]"#),
+        // An AMQP connection, and an MQTT one as 3.10.8 lists it: `client_properties` twice.
+        connections: list(
+            br#"[{"node":"b","peer_host":"127.0.0.1","peer_port":4000},{"client_properties":{},"client_properties":{"client_id":"probe-look2","product":"MQTT client"},"node":"c","peer_host":"127.0.0.1","peer_port":42996}]"#,
+        ),
     };
     let topology = topology_from_replies("/", &replies).expect("decodes");
     let queue = topology.queue("q").expect("the queue");
@@ -187,4 +191,6 @@ fn a_queue_listed_with_online_twice_decodes_and_online_follows_the_nodes() {
     );
     let ours = "127.0.0.1:4000".parse().expect("addr");
     assert!(topology.connections[0].is(Some(ours), None));
+    assert!(topology.connections[1].is(None, Some("probe-look2")));
+    assert_eq!(topology.connections[1].node, "c");
 }

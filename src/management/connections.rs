@@ -9,7 +9,7 @@ use super::{
     ManagementError, ManagementTarget,
     api::{ApiConnection, Overview},
     http::{self, Reply},
-    resolve::{self, parse},
+    resolve::{self, parse, parse_repeated_keys},
 };
 use crate::topology::ClientConnection;
 
@@ -54,9 +54,10 @@ pub async fn node_of(
     for attempt in 1..=TRIES {
         let list = match http::get(&client, target, endpoint, "").await? {
             Reply::Body(body) => {
-                parse::<Vec<ApiConnection>>(&body, "api/connections").map_err(|_| {
-                    ManagementError::Other("the API's connection list did not decode".into())
-                })?
+                // 3.10.8 gives an MQTT connection `client_properties` twice.
+                parse_repeated_keys::<Vec<ApiConnection>>(&body, "api/connections").map_err(
+                    |_| ManagementError::Other("the API's connection list did not decode".into()),
+                )?
             }
             Reply::NotPermitted(status) => {
                 return Err(ManagementError::Other(format!(

@@ -185,7 +185,8 @@ pub fn topology_from_replies(
         topology.nodes = resolve::nodes(resolve::parse(body, "a list of nodes").map_err(at(6))?);
     }
     if let Some(body) = connections {
-        let list = resolve::parse(body, "a list of connections").map_err(at(7))?;
+        // 3.10.8 gives an MQTT connection `client_properties` twice: `{}`, then its own.
+        let list = resolve::parse_repeated_keys(body, "a list of connections").map_err(at(7))?;
         topology.connections = resolve::connections(list);
     }
     resolve::members_online(&mut topology);

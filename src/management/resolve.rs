@@ -29,9 +29,10 @@ pub fn parse<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, DecodeEr
     })
 }
 
-/// [`parse`] for replies whose objects may repeat a key: RabbitMQ 3.10.8 lists a quorum
-/// queue with a member down with `online` twice (the live list, then the last stats'),
-/// which a derived struct refuses. Read through a JSON value, the last one counts; the
+/// [`parse`] for replies whose objects may repeat a key, which a derived struct refuses:
+/// RabbitMQ 3.10.8 lists a quorum queue with a member down with `online` twice (the live
+/// list, then the last stats'), and an MQTT connection with `client_properties` twice
+/// (`{}`, then the client id). Read through a JSON value, the last one counts; the
 /// view works out the members online from the nodes list when it has one.
 pub fn parse_repeated_keys<T: DeserializeOwned>(body: &[u8], what: &str) -> Result<T, DecodeError> {
     let value: serde_json::Value = parse(body, what)?;

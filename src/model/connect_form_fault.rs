@@ -52,6 +52,7 @@ pub fn field_at_fault(error: &ConnectError) -> Option<Field> {
         E::Broker { .. }
         | E::HeartbeatMissed { .. }
         | E::SubscriptionStalled { .. }
+        | E::KeptSessionElsewhere { .. }
         | E::Io { .. }
         | E::Closed { .. } => {
             return None;

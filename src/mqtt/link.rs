@@ -201,16 +201,21 @@ impl Link for MqttLink {
         // lost, another node given the old id closes the connection (the queue's home
         // node is down: after a kill) or holds it, and every other MQTT connect of the
         // cluster behind it, until the lost node is declared down (after a SIGSTOP: 60 s
-        // and more, measured). A clean session keeps nothing on the broker: under
-        // another id it loses nothing, and carries on now.
-        if !(opening.failing_over && settings.mqtt.clean_session) {
+        // and more, measured). So the old id is offered only to the node that holds it.
+        if !opening.failing_over {
             return Self::open_as(settings, opening.epoch).await;
         }
         let old = settings.mqtt.client_id.clone();
+        // A kept session cannot move: it waits for its node.
+        if !settings.mqtt.clean_session {
+            return Err(ConnectError::KeptSessionElsewhere { client_id: old });
+        }
+        // A clean session keeps nothing on the broker: under another id it loses
+        // nothing, and carries on now.
         settings.mqtt.client_id = failover_client_id(&old, opening.epoch);
         let mut link = Self::open_as(settings, opening.epoch).await?;
         link.notices.push(format!(
-            "Client id '{old}' stays registered to the lost node: RabbitMQ 3.10 refuses it, or stalls every MQTT connect, until that node is back or declared down. This clean session carries on as '{}', and loses nothing by it.",
+            "Client id '{old}' may still be registered to the lost node, and RabbitMQ 3.10 refuses it elsewhere, or holds every MQTT connect of the cluster behind it, until that node is back or declared down. This clean session carries on as '{}' on another node and loses nothing by it (the broker's permissions see the new id).",
             link.settings.mqtt.client_id
         ));
         Ok(link)
@@ -291,8 +296,18 @@ impl MqttLink {
                 .map_err(|err| ConnectError::Closed {
                     detail: err.to_string(),
                 })?;
+            // Pings bound the wait, and without them the connect's own limit does.
+            let limit = connect::connect_timeout(settings.heartbeat_secs);
+            let stalled = ConnectError::SubscriptionStalled {
+                addr: settings.addr(),
+                secs: limit.as_secs(),
+            };
+            let deadline = tokio::time::Instant::now() + limit;
             loop {
-                match eventloop.poll().await {
+                let Ok(polled) = tokio::time::timeout_at(deadline, eventloop.poll()).await else {
+                    return Err(stalled);
+                };
+                match polled {
                     Ok(Event::Incoming(Packet::SubAck(ack))) => {
                         for (filter, code) in
                             settings.mqtt.subscriptions.iter().zip(&ack.return_codes)
@@ -473,7 +488,30 @@ impl MqttLink {
 
 #[cfg(test)]
 mod failover_tests {
-    use super::failover_client_id;
+    use super::{ConnectError, Link, MqttLink, Opening, failover_client_id};
+    use crate::session::{ConnectionSettings, Protocol};
+
+    #[tokio::test]
+    async fn a_kept_session_is_not_offered_to_another_node() {
+        let mut settings = ConnectionSettings {
+            protocol: Protocol::Mqtt,
+            ..ConnectionSettings::default()
+        };
+        settings.mqtt.client_id = "meter-7".into();
+        settings.mqtt.clean_session = false;
+        let opening = Opening {
+            epoch: 2,
+            failing_over: true,
+        };
+        // Nothing listens on port 1: an answer other than this one would mean a dial.
+        settings.port = 1;
+        match MqttLink::open(&settings, opening).await {
+            Err(ConnectError::KeptSessionElsewhere { client_id }) => {
+                assert_eq!(client_id, "meter-7");
+            }
+            other => panic!("{:?}", other.err()),
+        }
+    }
 
     #[test]
     fn a_failover_id_replaces_an_earlier_one() {

@@ -14,8 +14,8 @@ pub struct ConnectionDetails {
     /// Our end of the TCP connection: how the management API's connection list tells
     /// ours apart. `None` where the protocol's crate keeps the socket (MQTT).
     pub local_addr: Option<std::net::SocketAddr>,
-    /// MQTT: the client id the connection logged in with (generated, or taken after a
-    /// failover when the broker refused the session's own).
+    /// MQTT: the client id the connection logged in with (the session's, generated, or
+    /// `ID-fN` after a failover).
     pub client_id: Option<String>,
     /// Negotiated heartbeat in seconds (0 = off).
     pub heartbeat_secs: Option<u16>,

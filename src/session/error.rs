@@ -192,12 +192,17 @@ pub enum ConnectError {
     #[error("Connection closed: {detail}")]
     Closed { detail: String },
     /// The node took the connection and then stopped answering while it set up the
-    /// subscription: RabbitMQ holds a queue's declaration while a node of its cluster is
-    /// unreachable, and every node of the cluster does the same.
+    /// subscription: most likely held back by the cluster, as RabbitMQ holds a queue's
+    /// declaration while one of its nodes is unreachable.
     #[error(
-        "{addr} took the connection but stopped answering while it declared the subscription's queue ({secs} s). RabbitMQ holds every queue declaration while a node of its cluster does not answer, until that node is back or declared down (net_ticktime, 60 s by default)."
+        "{addr} took the connection but did not answer its subscription within {secs} s. Most likely a node of its cluster stopped answering: RabbitMQ holds queue declarations until that node is back or declared down (net_ticktime, 60 s by default)."
     )]
     SubscriptionStalled { addr: String, secs: u64 },
+    /// A kept (not clean) MQTT session lives on the node that was lost.
+    #[error(
+        "MQTT session '{client_id}' is kept on the node that was lost (RabbitMQ 3.10 does not move it), so this node is not asked: it would refuse the id, or hold every MQTT connect of the cluster while that node hangs. The session waits for its node; turn clean session on to fail over without what it kept."
+    )]
+    KeptSessionElsewhere { client_id: String },
     /// Every node of a cluster's list failed; what each said went out as it happened.
     #[error("None of the {tried} nodes could be used; the last, {endpoint}, said: {last}")]
     NoNodeAnswered {
@@ -253,6 +258,7 @@ impl ConnectError {
                 | Self::Io { .. }
                 | Self::Closed { .. }
                 | Self::SubscriptionStalled { .. }
+                | Self::KeptSessionElsewhere { .. }
                 | Self::StompError { .. }
                 | Self::UnknownHost { .. }
         )
