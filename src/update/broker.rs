@@ -116,7 +116,7 @@ fn session_event(tab: &mut Tab, event: WorkerEvent) {
             let why = error.to_string();
             tab.notify(
                 Level::Warning,
-                format!("Node {endpoint} did not answer: {why}"),
+                format!("Node {endpoint} could not be used: {why}"),
             );
             tab.endpoints.set(&endpoint, EndpointState::Down(why));
         }

@@ -154,7 +154,7 @@ fn nodes_that_do_not_answer_are_named_and_all_down_keeps_retrying() {
     );
     let (_, text) = notice(&model);
     assert!(
-        text.starts_with("Node localhost:5673 did not answer: Connection refused"),
+        text.starts_with("Node localhost:5673 could not be used: Connection refused"),
         "{text}"
     );
     assert!(matches!(
