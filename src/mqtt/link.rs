@@ -251,6 +251,33 @@ impl Link for MqttLink {
     }
 }
 
+/// What a SUBACK says of `subscriptions` asked at `level`: a refused filter is an error,
+/// a lower QoS granted a notice.
+fn granted(
+    subscriptions: &[String],
+    ack: &rumqttc::SubAck,
+    level: u8,
+) -> Result<Vec<String>, ConnectError> {
+    let mut notices = Vec::new();
+    for (filter, code) in subscriptions.iter().zip(&ack.return_codes) {
+        match code {
+            SubscribeReasonCode::Failure => {
+                return Err(ConnectError::SubscriptionRefused {
+                    filter: filter.clone(),
+                });
+            }
+            SubscribeReasonCode::Success(granted) if (*granted as u8) < level.min(2) => {
+                notices.push(format!(
+                    "The broker granted QoS {} for '{filter}', not the {level} asked for (RabbitMQ 3.10 downgrades QoS 2 to 1).",
+                    *granted as u8
+                ));
+            }
+            SubscribeReasonCode::Success(_) => {}
+        }
+    }
+    Ok(notices)
+}
+
 /// `id-fN`: the id a clean session takes on failing over, the epoch telling successive
 /// ones apart (an earlier suffix is replaced, not stacked).
 fn failover_client_id(id: &str, epoch: u64) -> String {
@@ -298,37 +325,18 @@ impl MqttLink {
                 })?;
             // Pings bound the wait, and without them the connect's own limit does.
             let limit = connect::connect_timeout(settings.heartbeat_secs);
-            let stalled = ConnectError::SubscriptionStalled {
+            let stalled = |secs| ConnectError::SubscriptionStalled {
                 addr: settings.addr(),
-                secs: limit.as_secs(),
+                secs,
             };
             let deadline = tokio::time::Instant::now() + limit;
             loop {
                 let Ok(polled) = tokio::time::timeout_at(deadline, eventloop.poll()).await else {
-                    return Err(stalled);
+                    return Err(stalled(limit.as_secs()));
                 };
                 match polled {
                     Ok(Event::Incoming(Packet::SubAck(ack))) => {
-                        for (filter, code) in
-                            settings.mqtt.subscriptions.iter().zip(&ack.return_codes)
-                        {
-                            match code {
-                                SubscribeReasonCode::Failure => {
-                                    return Err(ConnectError::SubscriptionRefused {
-                                        filter: filter.clone(),
-                                    });
-                                }
-                                SubscribeReasonCode::Success(granted)
-                                    if (*granted as u8) < level.min(2) =>
-                                {
-                                    notices.push(format!(
-                                        "The broker granted QoS {} for '{filter}', not the {level} asked for (RabbitMQ 3.10 downgrades QoS 2 to 1).",
-                                        *granted as u8
-                                    ));
-                                }
-                                SubscribeReasonCode::Success(_) => {}
-                            }
-                        }
+                        notices = granted(&settings.mqtt.subscriptions, &ack, level)?;
                         break;
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => early.push(p),
@@ -336,10 +344,7 @@ impl MqttLink {
                     // RabbitMQ's connection process answers pings itself: one that is
                     // stuck declaring the subscription's queue answers nothing.
                     Err(ConnectionError::MqttState(rumqttc::StateError::AwaitPingResp)) => {
-                        return Err(ConnectError::SubscriptionStalled {
-                            addr: settings.addr(),
-                            secs: 2 * u64::from(settings.heartbeat_secs),
-                        });
+                        return Err(stalled(2 * u64::from(settings.heartbeat_secs)));
                     }
                     Err(err) => return Err(classify(&err)),
                 }
