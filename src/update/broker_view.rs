@@ -9,6 +9,7 @@ use super::{Effect, prompt};
 use crate::{
     action::Action,
     keymap,
+    management::OurConnection,
     model::{
         Level, Model, PromptKind, Tab,
         broker_view::{Fetched, Target},
@@ -143,15 +144,19 @@ pub(super) fn fetched(model: &mut Model, number: u32, fetch: u64, fetched: Fetch
 }
 
 /// Each connected tab's number and how the broker's connection list can tell its
-/// connection: our local address, or MQTT's client id.
-fn our_connections(model: &Model) -> Vec<(u32, Option<std::net::SocketAddr>, Option<String>)> {
+/// connection.
+fn our_connections(model: &Model) -> Vec<(u32, OurConnection)> {
     model
         .tabs()
         .iter()
         .filter(|t| matches!(t.conn, crate::model::ConnState::Connected { .. }))
         .filter_map(|t| {
             let details = t.details.as_ref()?;
-            Some((t.number, details.local_addr, details.client_id.clone()))
+            let ours = OurConnection {
+                local_addr: details.local_addr,
+                client_id: details.client_id.clone(),
+            };
+            Some((t.number, ours))
         })
         .collect()
 }
@@ -159,15 +164,11 @@ fn our_connections(model: &Model) -> Vec<(u32, Option<std::net::SocketAddr>, Opt
 /// Which tabs are on which node, as `topology`'s connection list says.
 fn tabs_by_node(
     topology: &crate::topology::Topology,
-    ours: &[(u32, Option<std::net::SocketAddr>, Option<String>)],
+    ours: &[(u32, OurConnection)],
 ) -> std::collections::HashMap<String, Vec<u32>> {
     let mut by_node: std::collections::HashMap<String, Vec<u32>> = Default::default();
-    for (number, local, client_id) in ours {
-        if let Some(connection) = topology
-            .connections
-            .iter()
-            .find(|c| c.is(*local, client_id.as_deref()))
-        {
+    for (number, our) in ours {
+        if let Some(connection) = topology.connections.iter().find(|c| our.is(c)) {
             by_node
                 .entry(connection.node.clone())
                 .or_default()
