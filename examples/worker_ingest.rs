@@ -34,9 +34,13 @@ struct Args {
     timeout_secs: u64,
 }
 
+/// The consumer runs on a runtime worker, as the app's loop does.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    amqp_tui::app::on_runtime_worker(measure(Args::parse())).await
+}
+
+async fn measure(args: Args) -> anyhow::Result<()> {
     let mut settings = support::settings_for(&args.uri)?;
     settings.prefetch = args.prefetch;
     settings.routing = Routing {

@@ -39,9 +39,13 @@ struct Args {
     timeout_secs: u64,
 }
 
+/// The consumer runs on a runtime worker, as the app's loop does.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    amqp_tui::app::on_runtime_worker(measure(Args::parse())).await
+}
+
+async fn measure(args: Args) -> anyhow::Result<()> {
     let mut settings = support::settings_for(&args.uri)?;
     // The session needs something to watch: an auto-deleted exchange and queue of its
     // own, bound with a key nobody publishes to, so it receives nothing.

@@ -2,7 +2,7 @@ use std::{io::Write, process::ExitCode};
 
 use amqp_tui::{
     action::Action,
-    app::App,
+    app::{self, App},
     cli::{Cli, Command, generate, password, route::RouteArgs},
     logging,
     model::{ConnectForm, Level, Model},
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = runtime.block_on(run(cli, &origin, logging));
+    let code = runtime.block_on(app::on_runtime_worker(run(cli, origin, logging)));
     tracing::info!("amqp-tui exiting");
     code
 }
@@ -103,7 +103,7 @@ fn deep_thread_stacks() {
     }
 }
 
-async fn run(cli: Cli, origin: &password::Origin, logging: logging::Logging) -> ExitCode {
+async fn run(cli: Cli, origin: password::Origin, logging: logging::Logging) -> ExitCode {
     let loaded = profile::config_dir().map(|dir| ProfileStore::load(&dir));
     if cli.list_profiles {
         return list_profiles(&loaded);

@@ -17,6 +17,7 @@ use ratatui::{Terminal, backend::TestBackend};
 
 /// `confirmed`: every copy must come back acknowledged (a confirm, a PUBACK, a RECEIPT),
 /// not only sent.
+/// The loop runs on a runtime worker, as the app's binary runs it.
 pub async fn measure(
     settings: &ConnectionSettings,
     count: u32,
@@ -24,6 +25,15 @@ pub async fn measure(
     confirmed: bool,
 ) -> anyhow::Result<()> {
     let settings = settings.clone();
+    amqp_tui::app::on_runtime_worker(publish(settings, count, size, confirmed)).await
+}
+
+async fn publish(
+    settings: ConnectionSettings,
+    count: u32,
+    size: usize,
+    confirmed: bool,
+) -> anyhow::Result<()> {
     let mut app = App::new(Model::new(&settings));
     app.dispatch(Action::Connect);
     let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
