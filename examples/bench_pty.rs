@@ -1,6 +1,6 @@
 //! The measurements of `scripts/bench` that need the real binary in a pseudo-terminal:
 //! start-up, connect time, keypress latency under a flood, and peak memory, the last two
-//! for an AMQP or (`--topic`) an MQTT session. Each subcommand prints `key=value` lines on
+//! for an AMQP, (`--topic`) an MQTT or (`--destination`) a STOMP or Web-STOMP session. Each subcommand prints `key=value` lines on
 //! stdout; nothing here judges a timing.
 //!
 //!   cargo run --release --example bench_pty -- startup --bin target/release/amqp-tui --runs 5
@@ -88,24 +88,37 @@ enum Figure {
 
 /// The app connected to an exchange it declares, and the publisher that floods it; or,
 /// with `--topic`, an MQTT session subscribed to that topic, flooded by the bare rumqttc
-/// publisher over MQTT.
+/// publisher over MQTT; or, with `--destination /topic/KEY`, a STOMP or Web-STOMP session
+/// flooded over AMQP (`--publisher-uri`) through amq.topic with KEY, where RabbitMQ routes
+/// that destination's messages from.
 #[derive(clap::Args)]
 struct Session {
     #[arg(long)]
     bin: PathBuf,
-    /// amqp://… with --exchange and --key, or mqtt://… with --topic
+    /// amqp://… with --exchange and --key, mqtt://… with --topic, or stomp://… or ws://…
+    /// with --destination
     #[arg(long)]
     uri: String,
-    #[arg(long, required_unless_present = "topic", conflicts_with = "topic")]
+    #[arg(long, required_unless_present_any = ["topic", "destination"], conflicts_with_all = ["topic", "destination"])]
     exchange: Option<String>,
-    #[arg(long, required_unless_present = "topic", conflicts_with = "topic")]
+    #[arg(long, required_unless_present_any = ["topic", "destination"], conflicts_with_all = ["topic", "destination"])]
     key: Option<String>,
     /// MQTT: the topic the app subscribes to and the flood is published to
-    #[arg(long)]
+    #[arg(long, conflicts_with = "destination")]
     topic: Option<String>,
     /// MQTT: the QoS of the app's subscription and of the flood
     #[arg(long, default_value_t = 0, requires = "topic")]
     qos: u8,
+    /// STOMP, Web-STOMP: the `/topic/KEY` the app subscribes to
+    #[arg(long, requires = "publisher_uri")]
+    destination: Option<String>,
+    /// STOMP, Web-STOMP: the amqp://… URI the flood goes in by
+    #[arg(long, requires = "destination")]
+    publisher_uri: Option<String>,
+    /// The flood's pace in messages a second (bare_publisher's --rate): on two cores a
+    /// publisher at full speed takes the CPU the broker needs to pass its messages on
+    #[arg(long)]
+    publisher_rate: Option<u64>,
     /// examples/bare_publisher built (examples/bare_mqtt_publisher with --topic)
     #[arg(long)]
     publisher: PathBuf,
@@ -318,9 +331,10 @@ impl Session {
     fn connect(&self, extra: &[&str]) -> Result<App> {
         let qos = self.qos.to_string();
         let mut args = vec!["--uri", &self.uri];
-        match (&self.topic, &self.exchange, &self.key) {
-            (Some(topic), _, _) => args.extend(["--topic", topic.as_str(), "--qos", &qos]),
-            (None, Some(exchange), Some(key)) => args.extend([
+        match (&self.topic, &self.exchange, &self.key, &self.destination) {
+            (Some(topic), ..) => args.extend(["--topic", topic.as_str(), "--qos", &qos]),
+            (.., Some(destination)) => args.extend(["--destination", destination.as_str()]),
+            (None, Some(exchange), Some(key), None) => args.extend([
                 "--exchange",
                 exchange.as_str(),
                 "--exchange-type",
@@ -328,7 +342,7 @@ impl Session {
                 "--routing-key",
                 key.as_str(),
             ]),
-            _ => anyhow::bail!("give --topic, or --exchange and --key"),
+            _ => anyhow::bail!("give --topic, --destination, or --exchange and --key"),
         }
         args.extend_from_slice(extra);
         let app = App::start(&self.bin, &args)?;
@@ -341,15 +355,24 @@ impl Session {
     /// nothing is lost.
     fn publish(&self, count: u64, size: usize) -> Result<Publisher> {
         let mut command = Command::new(&self.publisher);
-        command.args(["--uri", &self.uri]);
-        match (&self.topic, &self.exchange, &self.key) {
-            (Some(topic), _, _) => {
+        command.args(["--uri", self.publisher_uri.as_ref().unwrap_or(&self.uri)]);
+        match (&self.topic, &self.exchange, &self.key, &self.destination) {
+            (Some(topic), ..) => {
                 command.args(["--topic", topic.as_str(), "--qos", &self.qos.to_string()]);
             }
-            (None, Some(exchange), Some(key)) => {
+            (.., Some(destination)) => {
+                let key = destination
+                    .strip_prefix("/topic/")
+                    .context("--destination must be /topic/KEY: the flood goes in by amq.topic")?;
+                command.args(["--exchange", "amq.topic", "--key", key]);
+            }
+            (None, Some(exchange), Some(key), None) => {
                 command.args(["--exchange", exchange.as_str(), "--key", key.as_str()]);
             }
-            _ => anyhow::bail!("give --topic, or --exchange and --key"),
+            _ => anyhow::bail!("give --topic, --destination, or --exchange and --key"),
+        }
+        if let Some(rate) = self.publisher_rate {
+            command.args(["--rate", &rate.to_string()]);
         }
         let child = command
             .args(["--count", &count.to_string(), "--size", &size.to_string()])
