@@ -1,7 +1,7 @@
 //! The measurements of `scripts/bench` that need the real binary in a pseudo-terminal:
 //! start-up, connect time, keypress latency under a flood, and peak memory, the last two
-//! for an AMQP, (`--topic`) an MQTT or (`--destination`) a STOMP or Web-STOMP session. Each subcommand prints `key=value` lines on
-//! stdout; nothing here judges a timing.
+//! for an AMQP, (`--topic`) an MQTT or (`--destination`) a STOMP or Web-STOMP session.
+//! Each subcommand prints `key=value` lines on stdout; nothing here judges a timing.
 //!
 //!   cargo run --release --example bench_pty -- startup --bin target/release/amqp-tui --runs 5
 //!
@@ -115,9 +115,10 @@ struct Session {
     /// STOMP, Web-STOMP: the amqp://… URI the flood goes in by
     #[arg(long, requires = "destination")]
     publisher_uri: Option<String>,
-    /// The flood's pace in messages a second (bare_publisher's --rate): on two cores a
-    /// publisher at full speed takes the CPU the broker needs to pass its messages on
-    #[arg(long)]
+    /// The flood's pace in messages a second (bare_publisher's --rate; rumqttc's has
+    /// none): on two cores a publisher at full speed takes the CPU the broker needs to
+    /// pass its messages on
+    #[arg(long, conflicts_with = "topic")]
     publisher_rate: Option<u64>,
     /// examples/bare_publisher built (examples/bare_mqtt_publisher with --topic)
     #[arg(long)]

@@ -39,7 +39,7 @@ struct Args {
     timeout_secs: u64,
 }
 
-/// The consumer runs on a runtime worker, as the app's loop does.
+/// What drives the worker runs on a runtime worker, as the app's loop does.
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     amqp_tui::app::on_runtime_worker(measure(Args::parse())).await

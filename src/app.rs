@@ -437,9 +437,9 @@ impl App {
 /// the thread blocked on the runtime. A session worker handing the loop a delivery then
 /// wakes a task that its own thread runs next, instead of waking another thread through
 /// the kernel for every few messages: on a 2-core machine that cut the app's CPU per MQTT
-/// delivery by a third to a half, and its context switches by two thirds (scripts/bench's
-/// ingest rows). A panic in it is resumed here, so it ends the process as it would have
-/// on the blocked thread.
+/// delivery by a third to a half, and its context switches by two thirds (`perf stat` on
+/// the bench's MQTT ingest). A panic in it is resumed here, so it ends the process as it
+/// would have on the blocked thread.
 pub async fn on_runtime_worker<F>(future: F) -> F::Output
 where
     F: Future + Send + 'static,

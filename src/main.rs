@@ -47,7 +47,12 @@ fn main() -> ExitCode {
     if let password::Origin::StillOnCommandLine(why) = &origin {
         tracing::warn!("the --uri password is still on the command line: {why}");
     }
+    // The loop runs on a worker and draws with blocking writes: on a one-CPU machine a
+    // single worker would stop every session's heart-beats while a slow terminal takes
+    // a frame, so there are always at least two.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
     {
