@@ -82,6 +82,15 @@ pub async fn node_of(
 }
 
 impl OurConnection {
+    /// What a session's details say the broker sees of its connection; `None` when they
+    /// say nothing it could be told by.
+    pub fn of(details: &crate::session::ConnectionDetails) -> Option<Self> {
+        (details.local_addr.is_some() || details.client_id.is_some()).then(|| Self {
+            local_addr: details.local_addr,
+            client_id: details.client_id.clone(),
+        })
+    }
+
     pub fn is(&self, connection: &ClientConnection) -> bool {
         connection.is(self.local_addr, self.client_id.as_deref())
     }

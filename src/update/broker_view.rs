@@ -150,14 +150,7 @@ fn our_connections(model: &Model) -> Vec<(u32, OurConnection)> {
         .tabs()
         .iter()
         .filter(|t| matches!(t.conn, crate::model::ConnState::Connected { .. }))
-        .filter_map(|t| {
-            let details = t.details.as_ref()?;
-            let ours = OurConnection {
-                local_addr: details.local_addr,
-                client_id: details.client_id.clone(),
-            };
-            Some((t.number, ours))
-        })
+        .filter_map(|t| Some((t.number, OurConnection::of(t.details.as_ref()?)?)))
         .collect()
 }
 

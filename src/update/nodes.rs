@@ -33,19 +33,15 @@ pub(super) fn after_connected(
     if settings.management.url.trim().is_empty() {
         return Vec::new();
     }
-    let client_id = details.client_id.clone();
-    if details.local_addr.is_none() && client_id.is_none() {
+    let Some(ours) = OurConnection::of(details) else {
         return Vec::new();
-    }
+    };
     vec![Effect::FindNode {
         session,
         endpoint: endpoint.clone(),
         // The API as the session would reach it on this node when no URL is given.
         settings: Box::new(settings.at(endpoint)),
-        ours: OurConnection {
-            local_addr: details.local_addr,
-            client_id,
-        },
+        ours,
     }]
 }
 
